@@ -1,0 +1,10 @@
+from django.urls import path
+
+from contacts import views
+
+app_name = "contacts"
+
+urlpatterns = [
+    path("", views.GroupListView.as_view(), name="group_list"),
+    path("blacklist/", views.BlacklistView.as_view(), name="blacklist"),
+]

@@ -1,0 +1,97 @@
+"""Run the whole panel on one machine: web server, Celery worker, Celery beat, and the
+Justsend sandbox when no App-Key is configured. One log, Ctrl-C stops everything."""
+
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.urls import NoReverseMatch, reverse
+from honcho.manager import Manager
+from honcho.printer import Printer
+
+from justsend_panel.core.envfile import env_file_complete
+from justsend_panel.core.services import first_admin_ensure
+
+
+class Command(BaseCommand):
+    help = "Start web, worker, beat (and the sandbox when no JUSTSEND_APP_KEY is set)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+
+    def handle(self, *args, port: int, host: str, **options):
+        added = env_file_complete(path=settings.BASE_DIR / ".env")
+        if added:
+            self.stdout.write(f"Wrote {', '.join(added)} to .env (kept for the next runs).")
+            # Settings were read before the file had them: start again with them.
+            os.execv(sys.executable, [sys.executable, *sys.argv])
+
+        call_command("migrate", interactive=False, verbosity=1)
+        username, password = first_admin_ensure(
+            username=os.environ.get("DJANGO_SUPERUSER_USERNAME"),
+            password=os.environ.get("DJANGO_SUPERUSER_PASSWORD"),
+        )
+        if password:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Created the first administrator: user '{username}', password '{password}'."
+                    " It is shown only this once; change it after logging in."
+                )
+            )
+
+        manager = Manager(Printer(sys.stdout))
+        for name, command, extra_env in self._processes(host=host, port=port):
+            manager.add_process(name, command, env={**os.environ, **extra_env})
+        self.stdout.write(f"Justsend Panel: http://{host}:{port}/")
+        if settings.JUSTSEND_SANDBOX:
+            self.stdout.write(f"Justsend sandbox API: {settings.JUSTSEND_API_URL}")
+        else:
+            self.stdout.write(f"Justsend API: {settings.JUSTSEND_API_URL}")
+        manager.loop()
+        sys.exit(manager.returncode)
+
+    def _processes(self, *, host: str, port: int):
+        python = sys.executable
+        yield (
+            "web",
+            f"{python} -m gunicorn justsend_panel.wsgi:application --bind {host}:{port}"
+            " --worker-class gthread --workers 2 --threads 4 --timeout 120",
+            {},
+        )
+        yield (
+            "worker",
+            f"{python} -m celery -A justsend_panel worker --loglevel INFO --concurrency 2",
+            {},
+        )
+        yield (
+            "beat",
+            f"{python} -m celery -A justsend_panel beat --loglevel INFO",
+            {},
+        )
+        if settings.JUSTSEND_SANDBOX:
+            sandbox_env = {"JUSTSEND_SANDBOX_APP_KEY": settings.JUSTSEND_SANDBOX_APP_KEY}
+            postback_url = self._postback_url(host=host, port=port)
+            if postback_url:
+                # Through the environment: the URL holds the webhook secret, and a
+                # command line is visible to every user of the machine.
+                sandbox_env["JUSTSEND_SANDBOX_POSTBACK_URL"] = postback_url
+            state = settings.VAR_DIR / "sandbox.sqlite3"
+            yield (
+                "sandbox",
+                f"{python} -m justsend_panel.sandbox --host 127.0.0.1"
+                f" --port {settings.JUSTSEND_SANDBOX_PORT} --state {state}",
+                sandbox_env,
+            )
+
+    def _postback_url(self, *, host: str, port: int) -> str | None:
+        try:
+            path = reverse(
+                "justsend_webhook", kwargs={"secret": settings.JUSTSEND_WEBHOOK_SECRET}
+            )
+        except NoReverseMatch:
+            return None  # the panel does not take postbacks yet
+        reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        return f"http://{reachable}:{port}{path}"

@@ -1,0 +1,46 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Base for the panel's own rows: when each was created and last changed."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PanelAccess(models.Model):
+    """Holds the panel-wide permissions that belong to no single model; has no table."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("use_panel", _("Can use the panel pages")),
+            ("manage_connection", _("Can see and check the Justsend connection")),
+        ]
+
+
+class WorkerHeartbeat(models.Model):
+    """A row a Celery worker writes when it runs the heartbeat task: proof it is alive.
+
+    Beat asks for one every minute; the panel shows the newest, and a test asks for one
+    to prove that a task enqueued after commit really runs in a worker process.
+    """
+
+    source = models.CharField(_("asked by"), max_length=100)
+    hostname = models.CharField(_("worker host"), max_length=255)
+    pid = models.PositiveIntegerField(_("worker process id"))
+    requested_at = models.DateTimeField(_("requested at"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} @ {self.recorded_at:%Y-%m-%d %H:%M:%S}"

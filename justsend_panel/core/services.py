@@ -1,0 +1,57 @@
+import os
+import secrets
+import socket
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from justsend_panel.core.models import WorkerHeartbeat
+from justsend_panel.core.roles import ADMINISTRATORS
+
+
+@transaction.atomic
+def first_admin_ensure(*, username: str | None, password: str | None) -> tuple[str, str | None]:
+    """Create the first administrator when there is none.
+
+    Returns the username and, only when this call made up the password, that password,
+    so that the caller can show it once.
+    """
+    User = get_user_model()
+    existing = User.objects.filter(is_superuser=True).order_by("pk").first()
+    if existing is not None:
+        return existing.get_username(), None
+    username = username or "admin"
+    generated = None
+    if not password:
+        password = generated = secrets.token_urlsafe(12)
+    user = User.objects.create_superuser(username=username, password=password, email="")
+    user.groups.add(Group.objects.get(name=ADMINISTRATORS))
+    return username, generated
+
+
+def heartbeat_request(*, source: str) -> None:
+    """Ask a worker for a heartbeat row once the current transaction commits."""
+    from justsend_panel.core.tasks import heartbeat_record_task
+
+    requested_at = timezone.now().isoformat()
+    transaction.on_commit(
+        lambda: heartbeat_record_task.delay(source=source, requested_at=requested_at)
+    )
+
+
+def heartbeat_record(
+    *, source: str, hostname: str, requested_at: datetime | None = None
+) -> WorkerHeartbeat:
+    now = timezone.now()
+    heartbeat = WorkerHeartbeat.objects.create(
+        source=source,
+        hostname=hostname or socket.gethostname(),
+        pid=os.getpid(),
+        requested_at=requested_at or now,
+    )
+    # One row per minute from beat: keep a day of them.
+    WorkerHeartbeat.objects.filter(recorded_at__lt=now - timedelta(days=1)).delete()
+    return heartbeat

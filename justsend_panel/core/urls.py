@@ -1,0 +1,9 @@
+from django.urls import path
+
+from justsend_panel.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+]

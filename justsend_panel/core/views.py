@@ -1,0 +1,55 @@
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from justsend_panel.celery import app as celery_app
+from justsend_panel.core.models import WorkerHeartbeat
+from justsend_panel.core.permissions import PanelPermissionMixin
+
+logger = logging.getLogger(__name__)
+
+
+class DashboardView(PanelPermissionMixin, TemplateView):
+    template_name = "core/dashboard.html"
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure is the answer we report
+        logger.warning("Health check: database unavailable: %s", type(exc).__name__)
+        return "error"
+    return "ok"
+
+
+def _check_broker() -> str:
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:  # any failure is the answer we report
+        # The class name only: a broker URL may carry a password.
+        logger.warning("Health check: broker unavailable: %s", type(exc).__name__)
+        return "error"
+    return "ok"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status for load balancers and docker-compose; no secrets."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if healthy else "error", **checks}
+    if checks["database"] == "ok":
+        # Informational: beat asks a worker for a heartbeat every minute.
+        last = WorkerHeartbeat.objects.values_list("recorded_at", flat=True).first()
+        body["worker_last_seen"] = last.isoformat() if last else None
+    return JsonResponse(body, status=200 if healthy else 503)

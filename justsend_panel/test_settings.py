@@ -1,0 +1,29 @@
+"""Settings for the test suite: the normal settings, plus what makes tests fast and isolated.
+
+The environment still chooses the database and the broker, so CI runs the same suite on
+PostgreSQL and Redis, and a laptop on SQLite and the filesystem broker.
+"""
+
+import os
+
+from justsend_panel.settings import *  # noqa: F401,F403
+from justsend_panel.settings import (
+    CELERY_BROKER_URL,
+    DATABASES,
+    VAR_DIR,
+    env,
+    filesystem_broker_options,
+)
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A real worker started by a test is pointed at the test database by name.
+_worker_db_name = os.environ.get("PANEL_TEST_DATABASE_NAME")
+if _worker_db_name:
+    DATABASES["default"]["NAME"] = _worker_db_name
+
+# Tests never share a broker folder with a panel that may be running beside them.
+if CELERY_BROKER_URL.startswith("filesystem") and not env("CELERY_FS_BROKER_DIR", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(
+        VAR_DIR / "test-broker", polling_interval=0.2
+    )
