@@ -1,0 +1,201 @@
+"""Sending history (manual section 8).
+
+Readings: ``GET /overview/bulks`` also filters by ``name`` (exact) and ``bulkVariant``, so
+the panel can look its bulk up by its unique name; ``fromDate``/``toDate`` apply to the
+bulk's creation time. Single messages are not bulks and are listed by
+``/overview/singlemessages`` only. ``invalid-recipients`` is a page of ``{"msisdn",
+"reason"}`` (reasons ``INVALID_MSISDN``, ``BLACKLISTED``, ``FOREIGN_NUMBER``,
+``MISSING_CONTENT``); its ``userId`` is accepted but not required, the sandbox has one user.
+``keyword-response`` lists the incoming (MO) messages injected through the control API.
+``send-stats`` is one row per day (UTC) and variant; ``send-stats/sum`` the same totals in
+one object. Statistics count bulks and single messages by their send date.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from werkzeug.wrappers import Request
+
+from . import bulks, rules
+from .api_account import date_range
+from .web import ApiError, Paging, json_response, not_found, query_list, query_required
+
+BULK_STATUSES = ("TO_PAY", "PAID", "TO_SEND", "IN_PROGRESS", "WAITING_TO_SEND", "FINISHED", "CANCELED",
+                 "CANCELLED_TIME_RESTRICTED", "HOLD", "HOLD_SMISHING", "HOLD_QUARANTINE", "HOLD_DICTIONARY",
+                 "REJECTED", "DELETED")
+BULK_SORT = {"createDate": "create_date", "sendDate": "due_at", "name": "name", "bulkStatus": "status", "id": "id"}
+STATS_SORT = {"sendDate": "day", "bulkVariant": "variant", "id": "day"}
+HISTORY_SORT = {"sendDate": "COALESCE(r.sent_at, b.due_at)", "id": "r.id", "msisdn": "r.msisdn"}
+KEYWORD_SORT = {"createDate": "received_at", "id": "id", "keyword": "prefix", "msisdn": "msisdn"}
+STATS_COLUMNS = (
+    "COUNT(*) AS bulk_count, SUM(recipients_count) AS recipients, SUM(total_segments) AS segments,"
+    " SUM(sent_count) AS sent, SUM(delivered_count) AS delivered, SUM(undelivered_count) AS undelivered,"
+    " SUM(expired_count) AS expired, SUM(recipients_count - sent_count) AS not_sent,"
+    " SUM(charged_cp - refunded_cp) AS charged_cp"
+)
+
+
+def _bulk(app, raw_uuid: str):
+    try:
+        bulk_uuid = str(uuid.UUID(raw_uuid))
+    except ValueError:
+        raise ApiError(400, "Invalid request: malformed uuid") from None
+    row = app.store.one("SELECT * FROM bulks WHERE uuid = ? AND kind = 'BULK'", (bulk_uuid,))
+    if row is None:
+        raise not_found("Bulk not found")
+    return row
+
+
+def bulks_list(app, request: Request):
+    paging = Paging(request, default_size=10, sort_fields=BULK_SORT, default_sort="createDate")
+    where, params = ["kind = 'BULK'", "status != 'SUBMITTING'"], []
+    start, end = date_range(request, "fromDate", "toDate", required=False)
+    if start is not None:
+        where.append("create_date >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("create_date <= ?")
+        params.append(end)
+    statuses = query_list(request, "bulkStatus")
+    for status in statuses:
+        rules.choice(status, BULK_STATUSES, "bulkStatus")
+    if statuses:
+        where.append(f"status IN ({','.join('?' * len(statuses))})")
+        params += statuses
+    for arg, column in (("name", "name"), ("bulkVariant", "variant")):
+        value = request.args.get(arg)
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    clause = " AND ".join(where)
+    total = app.store.scalar(f"SELECT COUNT(*) FROM bulks WHERE {clause}", params)
+    rows = app.store.all(f"SELECT * FROM bulks WHERE {clause} {paging.order_by()} {paging.limit()}", params)
+    return json_response(paging.page_body((bulks.bulk_body(row, app.config) for row in rows), total))
+
+
+def bulk_get(app, request: Request, bulk_uuid: str):
+    return json_response(bulks.bulk_body(_bulk(app, bulk_uuid), app.config))
+
+
+def invalid_recipients(app, request: Request, bulk_uuid: str):
+    bulk = _bulk(app, bulk_uuid)
+    paging = Paging(request, default_size=25, sort_fields={"id": "id", "msisdn": "msisdn", "reason": "reason"}, default_sort="id")
+    total = app.store.scalar("SELECT COUNT(*) FROM invalid_recipients WHERE bulk_id = ?", (bulk["id"],))
+    rows = app.store.all(
+        f"SELECT * FROM invalid_recipients WHERE bulk_id = ? {paging.order_by()} {paging.limit()}", (bulk["id"],)
+    )
+    return json_response(paging.page_body(({"msisdn": r["msisdn"], "reason": r["reason"]} for r in rows), total))
+
+
+def keyword_responses(app, request: Request):
+    platform = rules.choice(query_required(request, "platformType"), rules.PLATFORM_TYPES, "platformType")
+    paging = Paging(request, default_size=25, sort_fields=KEYWORD_SORT, default_sort="createDate")
+    where, params = ["1 = 1"], []
+    keyword = request.args.get("keyword")
+    if keyword:
+        where.append("UPPER(prefix) = UPPER(?)")
+        params.append(keyword)
+    for arg, column in (("msisdn", "msisdn"), ("email", "email"), ("responseMessage", "response_message")):
+        value = request.args.get(arg)
+        if value:
+            where.append(f"{column} LIKE ?")
+            params.append(f"%{value}%")
+    start, end = date_range(request, "fromDate", "toDate", required=False)
+    if start is not None:
+        where.append("received_at >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("received_at <= ?")
+        params.append(end)
+    clause = " AND ".join(where)
+    total = app.store.scalar(f"SELECT COUNT(*) FROM incoming WHERE {clause}", params)
+    rows = app.store.all(f"SELECT * FROM incoming WHERE {clause} {paging.order_by()} {paging.limit()}", params)
+    return json_response(paging.page_body(({
+        "id": r["id"], "userId": bulks.SANDBOX_USER_ID, "keyword": r["prefix"], "msisdn": r["msisdn"],
+        "email": r["email"], "responseMessage": r["response_message"], "message": r["message"],
+        "sender": r["sender"], "groupId": r["group_id"], "groupName": r["group_name"],
+        "createDate": rules.iso(r["received_at"]), "platformType": platform,
+    } for r in rows), total))
+
+
+def _stats_filter(request: Request) -> tuple[str, list]:
+    start, end = date_range(request, "fromDate", "toDate", required=True)
+    where, params = "status != 'SUBMITTING' AND due_at BETWEEN ? AND ?", [start, end]
+    variant = rules.choice(request.args.get("bulkVariant"), rules.STATS_VARIANTS, "bulkVariant", required=False)
+    if variant:
+        where += " AND variant = ?"
+        params.append(variant)
+    return where, params
+
+
+def _stats_body(row) -> dict:
+    return {
+        "bulkCount": row["bulk_count"] or 0,
+        "recipientsCount": row["recipients"] or 0,
+        "totalMessageCount": row["segments"] or 0,
+        "sentCount": row["sent"] or 0,
+        "deliveredCount": row["delivered"] or 0,
+        "undeliveredCount": row["undelivered"] or 0,
+        "expiredCount": row["expired"] or 0,
+        "notSentCount": row["not_sent"] or 0,
+        "chargedPoints": (row["charged_cp"] or 0) / 100,
+    }
+
+
+def send_stats(app, request: Request):
+    where, params = _stats_filter(request)
+    paging = Paging(request, default_size=14, sort_fields=STATS_SORT, default_sort="sendDate", tiebreak="variant")
+    grouped = f"SELECT date(due_at, 'unixepoch') AS day, variant, {STATS_COLUMNS} FROM bulks WHERE {where} GROUP BY day, variant"
+    total = app.store.scalar(f"SELECT COUNT(*) FROM ({grouped})", params)
+    rows = app.store.all(f"SELECT * FROM ({grouped}) {paging.order_by()} {paging.limit()}", params)
+    return json_response(paging.page_body(
+        ({"sendDate": row["day"], "bulkVariant": row["variant"], **_stats_body(row)} for row in rows), total))
+
+
+def send_stats_sum(app, request: Request):
+    where, params = _stats_filter(request)
+    row = app.store.one(f"SELECT {STATS_COLUMNS} FROM bulks WHERE {where}", params)
+    return json_response({"fromDate": request.args["fromDate"], "toDate": request.args["toDate"],
+                          "bulkVariant": request.args.get("bulkVariant"), **_stats_body(row)})
+
+
+def single_messages(app, request: Request):
+    paging = Paging(request, default_size=10, sort_fields={"id": "r.id", "sendDate": "b.due_at"}, default_sort="id", tiebreak="r.id")
+    where, params = ["b.kind = 'SINGLE'"], []
+    start, end = date_range(request, "startDate", "endDate", required=False)
+    if start is not None:
+        where.append("b.due_at >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("b.due_at <= ?")
+        params.append(end)
+    clause = " AND ".join(where)
+    total = app.store.scalar(f"SELECT COUNT(*) FROM recipients r JOIN bulks b ON b.id = r.bulk_id WHERE {clause}", params)
+    rows = app.store.all(f"{bulks.MESSAGE_SELECT} WHERE {clause} {paging.order_by()} {paging.limit()}", params)
+    return json_response(paging.page_body(map(bulks.message_body, rows), total))
+
+
+def user_history(app, request: Request):
+    msisdn = rules.require_msisdn(query_required(request, "msisdn"))
+    start, end = date_range(request, "fromDate", "toDate", required=True)
+    paging = Paging(request, default_size=14, sort_fields=HISTORY_SORT, default_sort="sendDate", tiebreak="r.id")
+    bulk_filter, params = "SELECT id FROM bulks WHERE due_at BETWEEN ? AND ?", [start, end]
+    variant = rules.choice(request.args.get("bulkVariant"), rules.STATS_VARIANTS, "bulkVariant", required=False)
+    if variant:
+        bulk_filter += " AND variant = ?"
+        params.append(variant)
+    clause = f"r.bulk_id IN ({bulk_filter}) AND r.msisdn = ?"
+    params.append(msisdn)
+    total = app.store.scalar(f"SELECT COUNT(*) FROM recipients r WHERE {clause}", params)
+    rows = app.store.all(f"{bulks.MESSAGE_SELECT} WHERE {clause} {paging.order_by()} {paging.limit()}", params)
+    return json_response(paging.page_body(({
+        "userId": bulks.SANDBOX_USER_ID, "userMasterId": None, "userEmail": "sandbox@justsend.local",
+        "bulkVariant": r["variant"], "name": r["name"], "sender": r["sender"], "msisdn": r["msisdn"],
+        "content": r["content"] or r["message"], "messageCount": r["segments"],
+        "sendDate": rules.iso(r["sent_at"] if r["sent_at"] is not None else r["due_at"]), "carrierId": None,
+        "acknowledgeStatus": bulks.ACK_STATUS[r["status"]],
+        "deliveryDate": rules.iso(r["final_at"]) if r["status"] == "DELIVERED" else None,
+        "type": r["kind"],
+    } for r in rows), total))
+

@@ -1,0 +1,129 @@
+"""The control API under ``/_sandbox/`` (App-Key required, never subject to faults)."""
+
+from __future__ import annotations
+
+import uuid
+
+from werkzeug.wrappers import Request
+
+from . import postbacks, rules
+from .store import DATA_TABLES
+from .web import bad_request, json_body, json_response, query_int
+
+
+def _number(data: dict, key: str, *, low: float = 0, high: float | None = None) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise bad_request(f"'{key}' must be a number {bound}")
+    return value
+
+
+def clock_advance(app, request: Request):
+    seconds = _number(json_body(request, expect=dict), "seconds")
+    if seconds is None:
+        raise bad_request("'seconds' is required")
+    app.clock.advance(seconds)
+    result = app.process_due()
+    return json_response({"now": rules.iso(app.clock.now()), **result})
+
+
+def faults(app, request: Request):
+    if request.method == "POST":
+        data = json_body(request, expect=dict)
+        unknown = set(data) - {"rate_429", "retry_after", "rate_500", "latency_ms", "timeout"}
+        if unknown:
+            raise bad_request(f"Unknown fault switches: {sorted(unknown)}")
+        checked = {}
+        for key, high in (("rate_429", 1), ("rate_500", 1), ("retry_after", None), ("latency_ms", 60_000)):
+            value = _number(data, key, high=high)
+            if value is not None:
+                checked[key] = value
+        if (checked.get("rate_429", 0) + checked.get("rate_500", 0)) > 1:
+            raise bad_request("rate_429 + rate_500 must not exceed 1")
+        if "timeout" in data:
+            if not isinstance(data["timeout"], bool):
+                raise bad_request("'timeout' must be true or false")
+            checked["timeout"] = data["timeout"]
+        if "retry_after" in checked:
+            checked["retry_after"] = int(checked["retry_after"])
+        app.set_faults(checked)
+    return json_response(app.faults)
+
+
+def incoming(app, request: Request):
+    data = json_body(request, expect=dict)
+    msisdn = rules.require_msisdn(data.get("msisdn"))
+    message = data.get("message")
+    if not isinstance(message, str) or not message:
+        raise bad_request("'message' is required")
+    texts = {key: data.get(key) for key in ("sender", "prefix", "groupName", "email", "responseMessage")}
+    if any(v is not None and not isinstance(v, str) for v in texts.values()):
+        raise bad_request("sender, prefix, groupName, email and responseMessage must be strings")
+    group_id = data.get("groupId")
+    if group_id is not None and (isinstance(group_id, bool) or not isinstance(group_id, int)):
+        raise bad_request("'groupId' must be an integer")
+    now = app.clock.now()
+    with app.store.write() as conn:
+        operator = conn.execute(f"SELECT {postbacks.operator_sql('?')}", (msisdn,)).fetchone()[0]
+        incoming_id = conn.execute(
+            "INSERT INTO incoming (msisdn, sender, message, prefix, group_id, group_name, email, response_message,"
+            " operator, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (msisdn, texts["sender"] or "4777", message, texts["prefix"], group_id, texts["groupName"],
+             texts["email"], texts["responseMessage"], operator, now),
+        ).lastrowid
+        if app.dispatcher is not None:
+            postbacks.enqueue_incoming(conn, incoming_id=incoming_id, now=now)
+    result = app.process_due()
+    return json_response({"id": incoming_id, **result}, status=201)
+
+
+def balance(app, request: Request):
+    data = json_body(request, expect=dict)
+    new_balance, promo = _number(data, "balance"), _number(data, "promo")
+    if new_balance is None and promo is None:
+        raise bad_request("Give 'balance' and/or 'promo'")
+    with app.store.write() as conn:
+        app.accounts.set_balances(conn, balance=new_balance, promo=promo, now=app.clock.now())
+    balance_cp, promo_cp = app.accounts.balances()
+    return json_response({"balance": balance_cp / 100, "promo": promo_cp / 100})
+
+
+def requests_log(app, request: Request):
+    entries = app.requests_logged(request.args.get("path"))
+    limit = query_int(request, "limit")
+    if limit is not None:
+        entries = entries[-limit:] if limit else []
+    return json_response({"requests": entries})
+
+
+def reset(app, request: Request):
+    app.reset()
+    return json_response({"reset": True})
+
+
+def whitelist_add(app, request: Request):
+    email = json_body(request, expect=dict).get("email")
+    if not isinstance(email, str) or "@" not in email:
+        raise bad_request("'email' must be an e-mail address")
+    entry_id = str(uuid.uuid4())
+    with app.store.write() as conn:
+        conn.execute("INSERT INTO whitelist (id, email, create_date) VALUES (?, ?, ?)", (entry_id, email, app.clock.now()))
+    return json_response({"id": entry_id, "email": email}, status=201)
+
+
+def state(app, request: Request):
+    counts = {table: app.store.scalar(f"SELECT COUNT(*) FROM {table}") for table in DATA_TABLES if table != "meta"}
+    statuses = {row[0]: row[1] for row in app.store.all("SELECT status, COUNT(*) FROM bulks WHERE kind = 'BULK' GROUP BY status")}
+    balance_cp, promo_cp = app.accounts.balances()
+    return json_response({
+        "counts": counts,
+        "bulkStatuses": statuses,
+        "balance": balance_cp / 100,
+        "promo": promo_cp / 100,
+        "clock": {"mode": app.config.clock, "now": rules.iso(app.clock.now())},
+        "faults": app.faults,
+        "postbackUrl": app.config.postback_url is not None,
+    })

@@ -1,0 +1,183 @@
+"""What the manual says a valid request looks like: variants, headings, countries, numbers.
+
+Readings of the manual where it is ambiguous:
+
+* MSISDN: digits only with the country code, 9 to 15 digits, no ``+`` or spaces ("without
+  spaces or special characters"); Polish numbers (prefix 48) have exactly 11 digits.
+  Surrounding whitespace is trimmed, since the manual's own samples carry it.
+* Domestic variants (ECO, FULL, PRO, ECO_RESP, PRO_RESP, VOICE) only reach Polish numbers;
+  a foreign number in such a bulk becomes an invalid recipient (reason ``FOREIGN_NUMBER``).
+  INTER accepts any valid number: the manual's own INTER example sends to 48… numbers.
+* ``voiceConfig.maxCount`` above 4 is lowered to 4 (the manual says so), ``pause`` outside
+  0..10 and negative or inverted periods are refused with 400.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from .web import bad_request
+
+BULK_TYPES = ("STANDARD", "PERSONALIZED", "PARAMETRIZED")
+VARIANTS = ("ECO", "FULL", "PRO", "ECO_RESP", "PRO_RESP", "INTER", "VOICE")
+DOMESTIC_VARIANTS = frozenset(VARIANTS) - {"INTER"}
+OWN_SENDER_VARIANTS = frozenset({"PRO", "PRO_RESP", "INTER"})
+STATS_VARIANTS = VARIANTS + ("TEST", "RCS")
+
+FULL_HEADINGS = (
+    "INFORMATION", "COMPETITION", "SPECIAL OFFER", "NEW", "INFO",
+    "OFFER", "OPPORTUNITY", "MESSAGE", "ANNOUNCEMENT", "NEWS",
+)
+ECO_SENDER = "4777"
+
+INTER_COUNTRIES = (
+    "AUSTRIA", "BELGIUM", "BULGARIA", "CROATIA", "CZECH REPUBLIC", "DENMARK", "ESTONIA",
+    "FINLAND", "FRANCE", "GERMANY", "GREECE", "HUNGARY", "ICELAND", "IRELAND", "ITALY",
+    "LATVIA", "LITHUANIA", "LUXEMBOURG", "MALTA", "NETHERLANDS", "PORTUGAL", "ROMANIA",
+    "SLOVAKIA", "SLOVENIA", "SPAIN", "SWEDEN",
+    "UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND", "CYPRUS",
+)
+# The blacklist and group sections add Poland and spell Czechia both ways.
+COUNTRIES = frozenset(INTER_COUNTRIES) | {"POLAND", "CZECHIA"}
+GROUP_TYPES = ("LOCAL", "INTERNATIONAL")
+PLATFORM_TYPES = ("PL", "FR", "SK", "PL_PGE")
+
+_MSISDN = re.compile(r"\d{9,15}")
+_POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+_PHONE_LIKE = re.compile(r"\+?[\d\s\-]{5,}")
+_SENDER_CHARS = re.compile(r"[A-Za-z0-9 .,\-_&!'?@#$%()+/:]+")
+
+
+def normalise_msisdn(raw: object) -> str | None:
+    """The MSISDN as stored, or None when it is not a valid number."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        return None
+    value = raw.strip()
+    if not _MSISDN.fullmatch(value):
+        return None
+    if value.startswith("48") and len(value) != 11:
+        return None
+    return value
+
+
+def require_msisdn(raw: object, field: str = "msisdn") -> str:
+    value = normalise_msisdn(raw)
+    if value is None:
+        raise bad_request(f"Invalid {field} '{raw}': expected digits with country code, e.g. 48123123123")
+    return value
+
+
+def is_domestic(msisdn: str) -> bool:
+    return msisdn.startswith("48")
+
+
+def choice(value: object, allowed: tuple[str, ...] | frozenset[str], field: str, *, required: bool = True) -> str | None:
+    if value is None or value == "":
+        if required:
+            raise bad_request(f"Field '{field}' is required")
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        raise bad_request(f"Unknown {field} '{value}'; allowed: {', '.join(sorted(allowed))}")
+    return value
+
+
+def check_sender(variant: str, sender: object) -> str:
+    """The sender shown to the recipient, following the variant's rules (section 3.1)."""
+    if sender is not None and not isinstance(sender, str):
+        raise bad_request("Field 'sender' must be a string")
+    sender = (sender or "").strip()
+    if variant in ("ECO", "ECO_RESP"):
+        return ECO_SENDER
+    if variant == "FULL":
+        if sender.upper() not in FULL_HEADINGS:
+            raise bad_request(f"FULL sender must be one of the headings: {', '.join(FULL_HEADINGS)}")
+        return sender.upper()
+    if variant == "VOICE":
+        return sender
+    if not sender:
+        raise bad_request(f"Field 'sender' is required for {variant}")
+    if len(sender) > 11:
+        raise bad_request("Sender must be at most 11 characters")
+    if any(ch in _POLISH_LETTERS for ch in sender):
+        raise bad_request("Sender must not contain Polish characters")
+    if _PHONE_LIKE.fullmatch(sender):
+        raise bad_request("Sender must not be a phone number")
+    if not _SENDER_CHARS.fullmatch(sender):
+        raise bad_request("Sender contains characters that are not allowed")
+    return sender
+
+
+def _number(config: dict, key: str, *, low: float = 0, high: float | None = None, required: bool = True) -> float | None:
+    value = config.get(key)
+    if value is None:
+        if required:
+            raise bad_request(f"voiceConfig.{key} is required")
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad_request(f"voiceConfig.{key} must be a number")
+    if value < low or (high is not None and value > high):
+        upper = f"..{high}" if high is not None else " or more"
+        raise bad_request(f"voiceConfig.{key} must be {low}{upper}")
+    return value
+
+
+def check_voice_config(config: object) -> dict:
+    if not isinstance(config, dict):
+        raise bad_request("VOICE requires bulkProperties.voiceConfig")
+    checked = dict(config)
+    repeat = config.get("repeatDtmf", False)
+    if repeat in ("0", "1", 0, 1):
+        repeat = repeat in ("1", 1)
+    if not isinstance(repeat, bool):
+        raise bad_request("voiceConfig.repeatDtmf must be a boolean")
+    checked["repeatDtmf"] = repeat
+    checked["pause"] = _number(config, "pause", high=10)
+    min_period = _number(config, "minPeriod")
+    max_period = _number(config, "maxPeriod")
+    if min_period > max_period:
+        raise bad_request("voiceConfig.minPeriod must not exceed maxPeriod")
+    max_count = _number(config, "maxCount")
+    checked["maxCount"] = min(max_count, 4)
+    _number(config, "maxDtmf", required=False)
+    language = config.get("voiceLanguage")
+    if language is not None and not isinstance(language, str):
+        raise bad_request("voiceConfig.voiceLanguage must be a string")
+    return checked
+
+
+def check_variant_properties(variant: str, properties: object, field: str) -> dict:
+    """``bulkProperties`` (bulks) or ``properties`` (Mail2SMS codes) for the variant."""
+    if properties is None:
+        properties = {}
+    if not isinstance(properties, dict):
+        raise bad_request(f"Field '{field}' must be an object")
+    checked = dict(properties)
+    if variant == "INTER":
+        checked["country"] = choice(properties.get("country"), INTER_COUNTRIES, f"{field}.country")
+    if variant == "VOICE":
+        checked["voiceConfig"] = check_voice_config(properties.get("voiceConfig"))
+    return checked
+
+
+def parse_datetime(raw: object, field: str) -> datetime:
+    """An ISO 8601 instant; one without an offset is taken as UTC."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise bad_request(f"Field '{field}' must be an ISO 8601 date-time")
+    text = raw.strip().replace("Z", "+00:00")
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise bad_request(f"Field '{field}' is not a valid ISO 8601 date-time: '{raw}'") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    stamp = datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")

@@ -1,0 +1,97 @@
+"""Serving the sandbox: werkzeug's threaded server, and ``run_sandbox`` for tests."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .app import SandboxApp, create_app
+
+DEFAULT_TEST_KEY = "sandbox-test-key"
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """The app logs one line per request itself (without the key); werkzeug's would repeat it."""
+
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+
+def build_server(app: SandboxApp, host: str, port: int) -> BaseWSGIServer:
+    return make_server(host, port, app, threaded=True, request_handler=_QuietRequestHandler)
+
+
+@dataclass
+class RunningSandbox:
+    """A sandbox served on a loopback port, with helpers for its control API."""
+
+    app: SandboxApp
+    base_url: str
+    app_key: str
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api"
+
+    @property
+    def control_url(self) -> str:
+        return self.base_url + "/_sandbox"
+
+    def client(self, **kwargs) -> httpx.Client:
+        """An httpx client for the API (``base_url`` ends with ``/api/``), App-Key set."""
+        headers = {"App-Key": self.app_key, **kwargs.pop("headers", {})}
+        return httpx.Client(base_url=self.api_url + "/", headers=headers, timeout=kwargs.pop("timeout", 30), **kwargs)
+
+    def _control(self, method: str, path: str, **kwargs):
+        response = httpx.request(method, f"{self.control_url}/{path}", headers={"App-Key": self.app_key}, timeout=60, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def advance(self, seconds: float) -> dict:
+        return self._control("POST", "clock/advance", json={"seconds": seconds})
+
+    def set_faults(self, **faults) -> dict:
+        return self._control("POST", "faults", json=faults)
+
+    def requests(self, path: str | None = None) -> list[dict]:
+        return self._control("GET", "requests", params={"path": path} if path else None)["requests"]
+
+    def incoming(self, **message) -> dict:
+        return self._control("POST", "incoming", json=message)
+
+    def set_balance(self, *, balance: float | None = None, promo: float | None = None) -> dict:
+        return self._control("POST", "balance", json={k: v for k, v in (("balance", balance), ("promo", promo)) if v is not None})
+
+    def add_whitelist(self, email: str) -> dict:
+        return self._control("POST", "whitelist", json={"email": email})
+
+    def reset(self) -> dict:
+        return self._control("POST", "reset")
+
+    def state(self) -> dict:
+        return self._control("GET", "state")
+
+
+@contextmanager
+def run_sandbox(*, tmp_dir, app_key: str = DEFAULT_TEST_KEY, postback_url: str | None = None, clock: str = "manual",
+                host: str = "127.0.0.1", port: int = 0, **options) -> Iterator[RunningSandbox]:
+    """Serve a sandbox (state in ``tmp_dir/sandbox.sqlite3`` unless ``state_path`` is given) in a thread."""
+    state_path = options.pop("state_path", None) or Path(tmp_dir) / "sandbox.sqlite3"
+    app = create_app(state_path=state_path, app_key=app_key, postback_url=postback_url, clock=clock, **options)
+    server = build_server(app, host, port)
+    thread = threading.Thread(target=server.serve_forever, name="sandbox-server", daemon=True)
+    thread.start()
+    try:
+        yield RunningSandbox(app=app, base_url=f"http://{host}:{server.server_port}", app_key=app_key)
+    finally:
+        app.set_faults({})  # let any request hanging in the timeout fault finish
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        app.close()
