@@ -1,6 +1,8 @@
 import os
 import secrets
 import socket
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -9,7 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from justsend_panel.core.models import WorkerHeartbeat
+from justsend_panel.core.provider import justsend_client
 from justsend_panel.core.roles import ADMINISTRATORS
+from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.types import AccountSummary
 
 
 @transaction.atomic
@@ -55,3 +60,25 @@ def heartbeat_record(
     # One row per minute from beat: keep a day of them.
     WorkerHeartbeat.objects.filter(recorded_at__lt=now - timedelta(days=1)).delete()
     return heartbeat
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    ok: bool
+    elapsed_ms: int
+    summary: AccountSummary | None = None
+    error: str | None = None
+
+
+def connection_check() -> ConnectionCheck:
+    """Call the account summary once and report what came back, or why nothing did."""
+    started = time.monotonic()
+    try:
+        with justsend_client() as client:
+            summary = client.get_account_summary()
+    except SmsError as exc:
+        elapsed = int((time.monotonic() - started) * 1000)
+        return ConnectionCheck(ok=False, elapsed_ms=elapsed, error=exc.message)
+    return ConnectionCheck(
+        ok=True, elapsed_ms=int((time.monotonic() - started) * 1000), summary=summary
+    )

@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("connection/", views.ConnectionView.as_view(), name="connection"),
 ]

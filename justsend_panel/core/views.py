@@ -9,7 +9,9 @@ from django.views.generic import TemplateView
 
 from justsend_panel.celery import app as celery_app
 from justsend_panel.core.models import WorkerHeartbeat
-from justsend_panel.core.permissions import PanelPermissionMixin
+from justsend_panel.core.permissions import AdminOnlyMixin, PanelPermissionMixin
+from justsend_panel.core.provider import connection_settings_get
+from justsend_panel.core.services import connection_check
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +55,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
         last = WorkerHeartbeat.objects.values_list("recorded_at", flat=True).first()
         body["worker_last_seen"] = last.isoformat() if last else None
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+class ConnectionView(AdminOnlyMixin, TemplateView):
+    """Administrators: live or sandbox, the API URL, whether a key is set, and a check."""
+
+    template_name = "core/connection.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        connection_settings = connection_settings_get()
+        context["connection"] = connection_settings
+        if connection_settings.webhook_path:
+            context["webhook_url"] = self.request.build_absolute_uri(
+                connection_settings.webhook_path
+            )
+        return context
+
+    def post(self, request: HttpRequest, *args, **kwargs):
+        context = self.get_context_data(check=connection_check())
+        return self.render_to_response(context)
