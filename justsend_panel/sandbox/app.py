@@ -124,8 +124,12 @@ class SandboxApp:
             self.store.set_meta(conn, "faults", json.dumps(faults))
         self.faults = dict(FAULT_DEFAULTS, **faults)
         if not self.faults["timeout"]:
-            self._release_hangs.set()
+            self.release_hangs()
             self._release_hangs = threading.Event()
+
+    def release_hangs(self) -> None:
+        """Answer the requests held by the timeout fault now."""
+        self._release_hangs.set()
 
     def process_due(self) -> dict:
         """Everything due now, postbacks included, before returning (deterministic tests)."""
@@ -152,7 +156,7 @@ class SandboxApp:
         return entries
 
     def close(self) -> None:
-        self._release_hangs.set()
+        self.release_hangs()
         self.lifecycle.stop()
         if self.dispatcher is not None:
             self.dispatcher.stop()

@@ -85,12 +85,12 @@ def run_sandbox(*, tmp_dir, app_key: str = DEFAULT_TEST_KEY, postback_url: str |
     state_path = options.pop("state_path", None) or Path(tmp_dir) / "sandbox.sqlite3"
     app = create_app(state_path=state_path, app_key=app_key, postback_url=postback_url, clock=clock, **options)
     server = build_server(app, host, port)
-    thread = threading.Thread(target=server.serve_forever, name="sandbox-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-server", daemon=True)
     thread.start()
     try:
         yield RunningSandbox(app=app, base_url=f"http://{host}:{server.server_port}", app_key=app_key)
     finally:
-        app.set_faults({})  # let any request hanging in the timeout fault finish
+        app.release_hangs()  # let any request hanging in the timeout fault finish
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
