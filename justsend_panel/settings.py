@@ -240,6 +240,9 @@ if PRODUCTION:
     if missing:
         raise ImproperlyConfigured(f"Production needs {', '.join(missing)} in the environment.")
 
+# Region assumed for numbers typed without + or 00 (ISO 3166 code).
+PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="PL")
+
 # --- Logging --------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
