@@ -9,6 +9,7 @@ from tests.factories.users import administrator_create, marketing_user_create
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = [
+    "tests.fixtures.sandbox",
     "tests.fixtures.worker",
     "tests.fixtures.browser",
 ]
@@ -34,3 +35,23 @@ def marketing_client(client, marketing_user):
 def admin_client_panel(client, administrator):
     client.force_login(administrator)
     return client
+
+
+@pytest.fixture(scope="session")
+def session_sandbox(tmp_path_factory):
+    """One sandbox server for the session (manual clock); the real worker is pointed at it."""
+    from justsend_panel.sandbox.server import run_sandbox
+
+    with run_sandbox(tmp_dir=tmp_path_factory.mktemp("sandbox"), clock="manual") as running:
+        yield running
+
+
+@pytest.fixture
+def panel_sandbox(session_sandbox, settings):
+    """The panel (this process and the real worker) talks to a freshly reset sandbox."""
+    session_sandbox.reset()
+    settings.JUSTSEND_APP_KEY = ""
+    settings.JUSTSEND_SANDBOX = True
+    settings.JUSTSEND_SANDBOX_APP_KEY = session_sandbox.app_key
+    settings.JUSTSEND_API_URL = session_sandbox.api_url
+    return session_sandbox
