@@ -214,6 +214,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["contacts.imports.tasks"]
 
 # --- Justsend ---------------------------------------------------------------------------
 JUSTSEND_APP_KEY = env("JUSTSEND_APP_KEY", default="")

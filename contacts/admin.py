@@ -1,0 +1,1 @@
+import contacts.imports.admin  # noqa: F401  (imports register their own admin pages)

@@ -1,0 +1,1 @@
+"""CSV imports into a group: detection, column mapping, batched idempotent runs."""

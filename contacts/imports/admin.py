@@ -1,0 +1,1 @@
+"""Admin registrations of imports; imported by contacts/admin.py."""

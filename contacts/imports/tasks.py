@@ -1,0 +1,1 @@
+"""Celery tasks of CSV imports (listed in CELERY_IMPORTS)."""
