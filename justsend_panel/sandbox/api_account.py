@@ -131,7 +131,7 @@ def _auth_code_fields(data: dict, current=None) -> tuple[str | None, str, dict]:
 
 
 def auth_codes_list(app, request: Request):
-    rows = app.store.all("SELECT * FROM auth_codes ORDER BY create_date, id")
+    rows = app.store.all("SELECT * FROM auth_codes ORDER BY create_date, rowid")
     return json_response([auth_code_body(row) for row in rows])
 
 
@@ -177,7 +177,7 @@ def auth_code_delete(app, request: Request, code_id: str):
 
 
 def whitelist_list(app, request: Request):
-    rows = app.store.all("SELECT * FROM whitelist ORDER BY create_date, id")
+    rows = app.store.all("SELECT * FROM whitelist ORDER BY create_date, rowid")
     return json_response([{"id": row["id"], "email": row["email"], "createDate": rules.iso(row["create_date"])} for row in rows])
 
 

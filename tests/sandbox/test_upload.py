@@ -1,0 +1,88 @@
+import io
+import json
+import time
+
+from .conftest import bulk_body
+
+
+def _upload(api, request: dict, csv_bytes: bytes, *, as_file_part: bool = True, filename="recipients.csv"):
+    request_part = ("blob", json.dumps(request), "application/json") if as_file_part else None
+    files = {"file": (filename, io.BytesIO(csv_bytes), "text/csv")}
+    if request_part:
+        files["request"] = request_part
+        return api.post("upload/bulk", files=files)
+    return api.post("upload/bulk", files=files, data={"request": json.dumps(request)})
+
+
+def _spec(**overrides):
+    body = bulk_body(**overrides)
+    body.pop("recipients")
+    return body
+
+
+def test_upload_standard_csv_with_header_and_invalid_rows(sandbox, api):
+    csv_bytes = b"msisdn;name\n48500100200;Anna\n48500100201;Jan\nabc;x\n\n48500100200;dup\n"
+    response = _upload(api, _spec(name="from-file"), csv_bytes)
+    assert response.status_code == 201, response.text
+    bulk = api.get(f"overview/bulks/{response.json()['id']}").json()
+    assert (bulk["name"], bulk["recipientsCount"], bulk["invalidRecipientsCount"], bulk["duplicateRecipientsCount"]) == (
+        "from-file", 2, 1, 1)
+    logged = sandbox.requests(path="/api/upload/bulk")[-1]
+    assert logged["multipart"]["request"]["name"] == "from-file"
+    assert logged["multipart"]["file"]["filename"] == "recipients.csv"
+    assert logged["multipart"]["file"]["rows"] == 4
+    assert logged["multipart"]["file"]["bytes"] == len(csv_bytes)
+
+
+def test_upload_personalized_and_parametrized_columns(api):
+    personalized = _upload(api, _spec(bulkType="PERSONALIZED", message=None),
+                           "48500100200,Cześć Anna\n48500100201\n".encode())
+    assert personalized.status_code == 201
+    bulk = api.get(f"overview/bulks/{personalized.json()['id']}").json()
+    assert (bulk["recipientsCount"], bulk["invalidRecipientsCount"], bulk["totalMessageCount"]) == (1, 1, 1)
+    reasons = api.get(f"overview/bulks/{bulk['uuid']}/invalid-recipients").json()["content"]
+    assert reasons == [{"msisdn": "48500100201", "reason": "MISSING_CONTENT"}]
+
+    parametrized = _upload(api, _spec(bulkType="PARAMETRIZED", message="Hi $1, code $2"),
+                           b"48500100300;John;1234\n", as_file_part=False)
+    assert parametrized.status_code == 201
+    history = api.get("overview/user-history", params={
+        "msisdn": "48500100300", "fromDate": "2000-01-01T00:00:00Z", "toDate": "2100-01-01T00:00:00Z"}).json()
+    assert history["content"][0]["content"] == "Hi John, code 1234"
+
+
+def test_upload_errors_and_descriptors(api):
+    assert api.post("upload/bulk", json=_spec()).status_code == 400  # not multipart
+    no_file = api.post("upload/bulk", files={"request": ("blob", json.dumps(_spec()), "application/json")})
+    assert no_file.status_code == 400 and "file" in no_file.json()["message"]
+    bad_request = _upload(api, {**_spec(), "bulkVariant": "NOPE"}, b"48500100200\n", filename="bad.csv")
+    assert bad_request.status_code == 400
+    ok = _upload(api, _spec(), b"48500100200\n", filename="good.csv")
+    descriptors = api.get("upload/bulk/descriptors", params={"sortField": "createDate", "sortDirection": "ASC"}).json()
+    assert [(d["fileName"], d["status"]) for d in descriptors["content"]] == [("bad.csv", "ERROR"), ("good.csv", "SUCCESS")]
+    assert descriptors["content"][1]["bulkUuid"] == ok.json()["id"]
+    assert api.get("upload/bulk/descriptors", params={"importStatus": "SUCCESS"}).json()["totalElements"] == 1
+    paged = api.get("upload/bulk/descriptors", params={"page": 1, "size": 1}).json()
+    assert (paged["totalPages"], len(paged["content"])) == (2, 1)
+
+
+def test_upload_of_200k_rows_streams_quickly(sandbox, api):
+    rows = 200_000
+    csv_bytes = "".join(f"48{600000000 + i}\n" for i in range(rows)).encode()
+    sandbox.set_balance(balance=rows * 7)
+    started = time.perf_counter()
+    response = _upload(api, _spec(name="big"), csv_bytes)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 201, response.text
+    assert elapsed < 20  # generous for a shared machine; it takes ~1-2 s
+    bulk_id = response.json()["id"]
+    bulk = api.get(f"overview/bulks/{bulk_id}").json()
+    assert (bulk["recipientsCount"], bulk["chargedPoints"]) == (rows, rows * 7)
+    assert api.get("payment/account/summary").json()["accountBalance"] == 0
+    sandbox.advance(2)  # one step moves 100,000 recipients at once
+    assert api.get(f"overview/bulks/{bulk_id}").json()["sentCount"] == rows // 2
+    sandbox.advance(10)
+    bulk = api.get(f"overview/bulks/{bulk_id}").json()
+    assert bulk["bulkStatus"] == "FINISHED"
+    assert bulk["deliveredCount"] + bulk["undeliveredCount"] + bulk["expiredCount"] == rows
+    assert bulk["undeliveredCount"] > 0 and bulk["expiredCount"] > 0
