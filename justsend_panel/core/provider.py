@@ -24,6 +24,7 @@ class ConnectionSettings:
     sandbox: bool
     api_url: str
     key_set: bool
+    webhook_secret_set: bool
     webhook_path: str | None
 
 
@@ -39,5 +40,6 @@ def connection_settings_get() -> ConnectionSettings:
         sandbox=settings.JUSTSEND_SANDBOX,
         api_url=settings.JUSTSEND_API_URL,
         key_set=bool(justsend_app_key()),
+        webhook_secret_set=bool(settings.JUSTSEND_WEBHOOK_SECRET),
         webhook_path=webhook_path if settings.JUSTSEND_WEBHOOK_SECRET else None,
     )
