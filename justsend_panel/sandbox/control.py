@@ -67,7 +67,7 @@ def incoming(app, request: Request):
         raise bad_request("'groupId' must be an integer")
     now = app.clock.now()
     with app.store.write() as conn:
-        operator = conn.execute(f"SELECT {postbacks.operator_sql('?')}", (msisdn,)).fetchone()[0]
+        operator = conn.execute(f"SELECT {postbacks.operator_sql(':m')}", {"m": msisdn}).fetchone()[0]
         incoming_id = conn.execute(
             "INSERT INTO incoming (msisdn, sender, message, prefix, group_id, group_name, email, response_message,"
             " operator, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,57 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "cli-secret-key-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _run(tmp_path, env_key):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUSTSEND_SANDBOX_")}
+    if env_key:
+        env["JUSTSEND_SANDBOX_APP_KEY"] = env_key
+    port = _free_port()
+    command = [sys.executable, "-m", "justsend_panel.sandbox", "--port", str(port), "--state",
+               str(tmp_path / "state.sqlite3"), "--clock", "manual"]
+    return port, subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_refuses_to_start_without_an_app_key(tmp_path):
+    _, process = _run(tmp_path, None)
+    assert process.wait(timeout=30) == 2
+    assert "JUSTSEND_SANDBOX_APP_KEY" in process.stderr.read()
+
+
+def test_serves_the_api_and_logs_requests_without_the_key(tmp_path):
+    port, process = _run(tmp_path, KEY)
+    try:
+        banner = process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/api" in banner
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/pricing/config", headers={"App-Key": KEY})
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert response.status_code == 200 and "ECO" in response.json()
+        assert httpx.get(f"http://127.0.0.1:{port}/api/pricing/config").status_code == 401
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=20)
+    output = banner + out + err
+    assert "GET /api/pricing/config 200" in output
+    assert "GET /api/pricing/config 401" in output
+    assert KEY not in output
