@@ -1,1 +1,224 @@
-# Models arrive with the issue that builds this app.
+"""Campaigns: one bulk send to an audience, and the recipients it went to.
+
+A campaign moves through the state machine of :mod:`campaigns.services.state`; only that
+module changes ``status``. Counts are kept on the row (no ``COUNT(*)`` per page view):
+the audience counts when the campaign is submitted, Justsend's progress when it is polled.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import COUNTRY_CHOICES, Group
+from justsend_panel.core.models import TimeStampedModel
+from justsend_panel.sms.types import BulkType, BulkVariant, FullSender
+
+
+class Campaign(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        QUEUED = "queued", _("Queued")
+        SUBMITTING = "submitting", _("Submitting")
+        SENDING = "sending", _("Sending")
+        FINISHED = "finished", _("Finished")
+        CANCELLING = "cancelling", _("Cancelling")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
+
+    class BulkTypeChoice(models.TextChoices):
+        STANDARD = BulkType.STANDARD.value, _("Standard: one text for everybody")
+        PERSONALIZED = BulkType.PERSONALIZED.value, _("Personalized: a text per recipient")
+        PARAMETRIZED = BulkType.PARAMETRIZED.value, _("Parametrized: $1…$n from member fields")
+
+    class Variant(models.TextChoices):
+        ECO = BulkVariant.ECO.value, _("ECO (from 4777)")
+        FULL = BulkVariant.FULL.value, _("FULL (a ready-made heading)")
+        PRO = BulkVariant.PRO.value, _("PRO (own sender)")
+        ECO_RESP = BulkVariant.ECO_RESP.value, _("ECO with replies")
+        PRO_RESP = BulkVariant.PRO_RESP.value, _("PRO with replies")
+        INTER = BulkVariant.INTER.value, _("INTER (abroad)")
+        VOICE = BulkVariant.VOICE.value, _("VOICE (phone call)")
+
+    FullHeading = models.TextChoices(
+        "FullHeading", [(heading.name, (heading.value, heading.value)) for heading in FullSender]
+    )
+
+    class SubmissionMode(models.TextChoices):
+        JSON = "json", _("JSON recipients list")
+        UPLOAD = "upload", _("Uploaded CSV file")
+        GROUP_IDS = "group_ids", _("Justsend group ids")
+
+    # --- what is sent -------------------------------------------------------------
+    name = models.CharField(_("name"), max_length=200)
+    # Carried in the Justsend bulk name: the one key that finds the bulk again after a crash.
+    reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    bulk_type = models.CharField(
+        _("bulk type"), max_length=20, choices=BulkTypeChoice.choices,
+        default=BulkTypeChoice.STANDARD,
+    )
+    variant = models.CharField(
+        _("variant"), max_length=20, choices=Variant.choices, default=Variant.ECO
+    )
+    # A FULL heading (e.g. "SPECIAL OFFER") or a PRO own sender (up to 11 characters).
+    sender = models.CharField(_("sender"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=80, choices=COUNTRY_CHOICES, blank=True)
+    # VOICE: {"repeat_dtmf", "min_period", "max_period", "max_count", "pause", "voice_language"}
+    voice_config = models.JSONField(_("voice settings"), default=dict, blank=True)
+    message = models.TextField(_("message"))
+    # PARAMETRIZED: the member field behind $1, $2…: "name", "surname", "address", "attr:<key>".
+    parameter_fields = models.JSONField(_("parameters ($1…$n)"), default=list, blank=True)
+
+    # --- to whom --------------------------------------------------------------------
+    groups = models.ManyToManyField(
+        Group, blank=True, related_name="campaigns", verbose_name=_("groups")
+    )
+    excluded_groups = models.ManyToManyField(
+        Group, blank=True, related_name="excluded_from_campaigns",
+        verbose_name=_("excluded groups"),
+    )
+    pasted_numbers = models.TextField(_("pasted numbers"), blank=True)
+    audience_file = models.FileField(
+        _("audience file"), upload_to="campaigns/audiences/", blank=True
+    )
+    audience_file_name = models.CharField(_("audience file name"), max_length=255, blank=True)
+    audience_encoding = models.CharField(_("audience file encoding"), max_length=20, blank=True)
+    audience_delimiter = models.CharField(_("audience file delimiter"), max_length=2, blank=True)
+    audience_has_header = models.BooleanField(_("audience file has a header"), default=True)
+    # Column index (as a string) -> "msisdn", "name", "surname", "address", "attr:<key>", "".
+    audience_mapping = models.JSONField(_("audience file columns"), default=dict, blank=True)
+
+    # --- when -----------------------------------------------------------------------
+    # Null means "as soon as launched". Stored in UTC like every datetime.
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
+
+    # --- where it stands ------------------------------------------------------------
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    # Why a cancel did not go through (409 too late, 404…), shown on the page.
+    cancel_error = models.TextField(_("cancel error"), blank=True)
+    bulk_uuid = models.CharField(_("Justsend bulk id"), max_length=64, blank=True, db_index=True)
+    bulk_status = models.CharField(_("Justsend bulk status"), max_length=40, blank=True)
+    submission_mode = models.CharField(
+        _("submitted as"), max_length=10, choices=SubmissionMode.choices, blank=True
+    )
+    submit_attempts = models.PositiveIntegerField(_("submit attempts"), default=0)
+
+    # --- counts: the audience at submission ----------------------------------------
+    recipients_count = models.PositiveIntegerField(_("recipients"), default=0)
+    duplicates_removed = models.PositiveIntegerField(_("duplicates removed"), default=0)
+    blacklisted_removed = models.PositiveIntegerField(_("blacklisted removed"), default=0)
+    invalid_removed = models.PositiveIntegerField(_("invalid removed"), default=0)
+    # Rows written while the audience is prepared: the progress bar of a large submission.
+    prepared_count = models.PositiveIntegerField(_("prepared"), default=0)
+
+    # --- counts: Justsend's progress (polled) ---------------------------------------
+    sent_count = models.PositiveIntegerField(_("sent"), default=0)
+    delivered_count = models.PositiveIntegerField(_("delivered"), default=0)
+    undelivered_count = models.PositiveIntegerField(_("undelivered"), default=0)
+    not_sent_count = models.PositiveIntegerField(_("not sent"), default=0)
+    remote_recipients_count = models.PositiveIntegerField(_("recipients at Justsend"), default=0)
+    remote_invalid_count = models.PositiveIntegerField(_("invalid at Justsend"), default=0)
+    # [[msisdn, reason], …] as /invalid-recipients lists them (capped; the count is exact).
+    remote_invalid_recipients = models.JSONField(
+        _("invalid recipients at Justsend"), default=list, blank=True
+    )
+    charged_points = models.DecimalField(
+        _("charged points"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=4, null=True, blank=True)
+    cost_currency = models.CharField(_("currency"), max_length=8, blank=True)
+
+    # --- when it happened -----------------------------------------------------------
+    launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+    launched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("launched by"),
+    )
+    # A duplicate or a "send again to the undelivered" remembers where it came from.
+    source = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derived",
+        verbose_name=_("made from"),
+    )
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def bulk_name(self) -> str:
+        """The Justsend bulk name: readable, and unique through the reference."""
+        return f"{self.name[:60]} [{self.reference}]"
+
+    @property
+    def delivered_percent(self) -> float | None:
+        if not self.recipients_count:
+            return None
+        return round(100 * self.delivered_count / self.recipients_count, 1)
+
+    @property
+    def is_in_flight(self) -> bool:
+        return self.status in (self.Status.SENDING, self.Status.CANCELLING)
+
+
+class Recipient(models.Model):
+    """One number a campaign went to; statuses only move forward (delivery tracking)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SUBMITTED = "submitted", _("Submitted")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        UNDELIVERED = "undelivered", _("Undelivered")
+        EXPIRED = "expired", _("Expired")
+        REJECTED = "rejected", _("Rejected")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    msisdn = models.CharField(_("number"), max_length=20)
+    # PERSONALIZED: the rendered text; PARAMETRIZED: the values of $1…$n.
+    content = models.TextField(_("content"), blank=True)
+    params = models.JSONField(_("parameters"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    status_code = models.CharField(_("status code"), max_length=64, blank=True)
+    operator = models.CharField(_("operator"), max_length=100, blank=True)
+    message_id = models.CharField(_("Justsend message id"), max_length=64, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("final status at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        ordering = ["campaign", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "msisdn"], name="recipient_unique_per_campaign"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="recipient_campaign_status_idx"),
+            models.Index(fields=["msisdn"], name="recipient_msisdn_idx"),
+            models.Index(fields=["message_id"], name="recipient_message_id_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.msisdn
