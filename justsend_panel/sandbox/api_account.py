@@ -21,7 +21,8 @@ from werkzeug.wrappers import Request
 from . import rules
 from .accounts import POINT_VALUE_PLN, from_cp
 from .bulks import SANDBOX_USER_ID
-from .web import Paging, bad_request, json_body, json_response, no_content, not_found, query_required
+from .web import (Filters, Paging, bad_request, json_body, json_response, no_content, not_found, page_response,
+                  query_required)
 
 ACCOUNT_ID = 501
 PAYMENT_PROVIDERS = ("PAYU", "DVP", "JUSTSEND", "P24")
@@ -89,24 +90,18 @@ def transaction_body(row) -> dict:
 def transactions_list(app, request: Request):
     start, end = date_range(request, "startDate", "endDate", required=True)
     paging = Paging(request, default_size=25, sort_fields=TRANSACTION_SORT, default_sort="transactionDate")
-    where, params = ["transaction_date BETWEEN ? AND ?"], [start, end]
+    filters = Filters()
+    filters.between("transaction_date", start, end)
     for arg, column, allowed in (("paymentProvider", "payment_provider", PAYMENT_PROVIDERS),
                                  ("paymentMethod", "payment_method", PAYMENT_METHODS),
                                  ("transactionStatus", "transaction_status", TRANSACTION_STATUSES)):
-        value = rules.choice(request.args.get(arg), allowed, arg, required=False)
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
+        filters.equal(column, rules.choice(request.args.get(arg), allowed, arg, required=False))
     search = request.args.get("search")
     if search:
         if len(search) < 3:
             raise bad_request("Query parameter 'search' needs at least 3 characters")
-        where.append("(internal_id LIKE ? OR external_id LIKE ? OR CAST(id AS TEXT) = ?)")
-        params += [f"%{search}%", f"%{search}%", search]
-    clause = " AND ".join(where)
-    total = app.store.scalar(f"SELECT COUNT(*) FROM transactions WHERE {clause}", params)
-    rows = app.store.all(f"SELECT * FROM transactions WHERE {clause} {paging.order_by()} {paging.limit()}", params)
-    return json_response(paging.page_body(map(transaction_body, rows), total))
+        filters.add("(internal_id LIKE ? OR external_id LIKE ? OR CAST(id AS TEXT) = ?)", f"%{search}%", f"%{search}%", search)
+    return page_response(app.store, paging, "transactions", filters, transaction_body)
 
 
 # -- Mail2SMS -------------------------------------------------------------------------------
@@ -217,10 +212,8 @@ def blacklist_add(app, request: Request):
 
 def blacklist_list(app, request: Request):
     paging = Paging(request, default_size=25, sort_fields=BLACKLIST_SORT, default_sort="id")
-    total = app.store.scalar("SELECT COUNT(*) FROM blacklist")
-    rows = app.store.all(f"SELECT * FROM blacklist {paging.order_by()} {paging.limit()}")
-    return json_response(paging.page_body(
-        ({"id": r["id"], "msisdn": r["msisdn"], "userId": r["user_id"], "country": r["country"]} for r in rows), total))
+    return page_response(app.store, paging, "blacklist", Filters(), lambda r: {
+        "id": r["id"], "msisdn": r["msisdn"], "userId": r["user_id"], "country": r["country"]})
 
 
 def blacklist_remove(app, request: Request):

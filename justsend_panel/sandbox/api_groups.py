@@ -20,11 +20,11 @@ from werkzeug.wrappers import Request, Response
 
 from . import rules
 from .bulks import SANDBOX_USER_ID
-from .web import ApiError, Paging, bad_request, json_body, json_response, not_found, query_required
+from .web import (ApiError, Filters, Paging, bad_request, json_body, json_response, not_found, page_response,
+                  query_required)
 
-GROUP_SELECT = (
-    "SELECT g.*, (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS member_count FROM groups g"
-)
+GROUP_COLUMNS = "g.*, (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS member_count"
+GROUP_SELECT = f"SELECT {GROUP_COLUMNS} FROM groups g"
 GROUP_SORT = {"id": "g.id", "name": "g.name", "groupType": "g.group_type", "country": "g.country",
               "createDate": "g.create_date", "memberCount": "member_count"}
 MEMBER_SORT = {"id": "id", "msisdn": "msisdn", "name": "name", "surname": "surname"}
@@ -114,10 +114,8 @@ def group_delete(app, request: Request, group_id: str):
 
 
 def _group_page(app, request: Request, where: str, params: tuple) -> Response:
-    paging = Paging(request, default_size=25, sort_fields=GROUP_SORT, default_sort="id")
-    total = app.store.scalar(f"SELECT COUNT(*) FROM groups g WHERE {where}", params)
-    rows = app.store.all(f"{GROUP_SELECT} WHERE {where} {paging.order_by()} {paging.limit()}", params)
-    return json_response(paging.page_body(map(group_body, rows), total))
+    paging = Paging(request, default_size=25, sort_fields=GROUP_SORT, default_sort="id", tiebreak="g.id")
+    return page_response(app.store, paging, "groups g", Filters(where, params=params), group_body, select=GROUP_COLUMNS)
 
 
 def groups_list(app, request: Request):
@@ -249,13 +247,9 @@ def members_batch_add(app, request: Request):
 
 def _member_page(app, request: Request, group_id: int, msisdn_like: str | None) -> Response:
     paging = Paging(request, default_size=25, sort_fields=MEMBER_SORT, default_sort="id")
-    where, params = "group_id = ?", [group_id]
-    if msisdn_like:
-        where += " AND msisdn LIKE ?"
-        params.append(f"%{msisdn_like}%")
-    total = app.store.scalar(f"SELECT COUNT(*) FROM group_members WHERE {where}", params)
-    rows = app.store.all(f"SELECT * FROM group_members WHERE {where} {paging.order_by()} {paging.limit()}", params)
-    return json_response(paging.page_body(map(member_body, rows), total))
+    filters = Filters("group_id = ?", params=[group_id])
+    filters.like("msisdn", msisdn_like)
+    return page_response(app.store, paging, "group_members", filters, member_body)
 
 
 def members_list(app, request: Request, group_id: str):

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request
 
 from . import bulks, rules
 from .api_account import date_range
-from .web import ApiError, Paging, json_response, not_found, query_list, query_required
+from .web import ApiError, Filters, Paging, json_response, not_found, page_response, query_list, query_required
 
 BULK_STATUSES = ("TO_PAY", "PAID", "TO_SEND", "IN_PROGRESS", "WAITING_TO_SEND", "FINISHED", "CANCELED",
                  "CANCELLED_TIME_RESTRICTED", "HOLD", "HOLD_SMISHING", "HOLD_QUARANTINE", "HOLD_DICTIONARY",
@@ -49,29 +49,16 @@ def _bulk(app, raw_uuid: str):
 
 def bulks_list(app, request: Request):
     paging = Paging(request, default_size=10, sort_fields=BULK_SORT, default_sort="createDate")
-    where, params = ["kind = 'BULK'", "status != 'SUBMITTING'"], []
-    start, end = date_range(request, "fromDate", "toDate", required=False)
-    if start is not None:
-        where.append("create_date >= ?")
-        params.append(start)
-    if end is not None:
-        where.append("create_date <= ?")
-        params.append(end)
+    filters = Filters("kind = 'BULK'", "status != 'SUBMITTING'")
+    filters.between("create_date", *date_range(request, "fromDate", "toDate", required=False))
     statuses = query_list(request, "bulkStatus")
     for status in statuses:
         rules.choice(status, BULK_STATUSES, "bulkStatus")
     if statuses:
-        where.append(f"status IN ({','.join('?' * len(statuses))})")
-        params += statuses
-    for arg, column in (("name", "name"), ("bulkVariant", "variant")):
-        value = request.args.get(arg)
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    clause = " AND ".join(where)
-    total = app.store.scalar(f"SELECT COUNT(*) FROM bulks WHERE {clause}", params)
-    rows = app.store.all(f"SELECT * FROM bulks WHERE {clause} {paging.order_by()} {paging.limit()}", params)
-    return json_response(paging.page_body((bulks.bulk_body(row, app.config) for row in rows), total))
+        filters.add(f"status IN ({','.join('?' * len(statuses))})", *statuses)
+    filters.equal("name", request.args.get("name"))
+    filters.equal("variant", request.args.get("bulkVariant"))
+    return page_response(app.store, paging, "bulks", filters, lambda row: bulks.bulk_body(row, app.config))
 
 
 def bulk_get(app, request: Request, bulk_uuid: str):
@@ -81,42 +68,24 @@ def bulk_get(app, request: Request, bulk_uuid: str):
 def invalid_recipients(app, request: Request, bulk_uuid: str):
     bulk = _bulk(app, bulk_uuid)
     paging = Paging(request, default_size=25, sort_fields={"id": "id", "msisdn": "msisdn", "reason": "reason"}, default_sort="id")
-    total = app.store.scalar("SELECT COUNT(*) FROM invalid_recipients WHERE bulk_id = ?", (bulk["id"],))
-    rows = app.store.all(
-        f"SELECT * FROM invalid_recipients WHERE bulk_id = ? {paging.order_by()} {paging.limit()}", (bulk["id"],)
-    )
-    return json_response(paging.page_body(({"msisdn": r["msisdn"], "reason": r["reason"]} for r in rows), total))
+    filters = Filters("bulk_id = ?", params=[bulk["id"]])
+    return page_response(app.store, paging, "invalid_recipients", filters, lambda r: {"msisdn": r["msisdn"], "reason": r["reason"]})
 
 
 def keyword_responses(app, request: Request):
     platform = rules.choice(query_required(request, "platformType"), rules.PLATFORM_TYPES, "platformType")
     paging = Paging(request, default_size=25, sort_fields=KEYWORD_SORT, default_sort="createDate")
-    where, params = ["1 = 1"], []
-    keyword = request.args.get("keyword")
-    if keyword:
-        where.append("UPPER(prefix) = UPPER(?)")
-        params.append(keyword)
+    filters = Filters()
+    filters.equal("UPPER(prefix)", (request.args.get("keyword") or "").upper())
     for arg, column in (("msisdn", "msisdn"), ("email", "email"), ("responseMessage", "response_message")):
-        value = request.args.get(arg)
-        if value:
-            where.append(f"{column} LIKE ?")
-            params.append(f"%{value}%")
-    start, end = date_range(request, "fromDate", "toDate", required=False)
-    if start is not None:
-        where.append("received_at >= ?")
-        params.append(start)
-    if end is not None:
-        where.append("received_at <= ?")
-        params.append(end)
-    clause = " AND ".join(where)
-    total = app.store.scalar(f"SELECT COUNT(*) FROM incoming WHERE {clause}", params)
-    rows = app.store.all(f"SELECT * FROM incoming WHERE {clause} {paging.order_by()} {paging.limit()}", params)
-    return json_response(paging.page_body(({
+        filters.like(column, request.args.get(arg))
+    filters.between("received_at", *date_range(request, "fromDate", "toDate", required=False))
+    return page_response(app.store, paging, "incoming", filters, lambda r: {
         "id": r["id"], "userId": bulks.SANDBOX_USER_ID, "keyword": r["prefix"], "msisdn": r["msisdn"],
         "email": r["email"], "responseMessage": r["response_message"], "message": r["message"],
         "sender": r["sender"], "groupId": r["group_id"], "groupName": r["group_name"],
         "createDate": rules.iso(r["received_at"]), "platformType": platform,
-    } for r in rows), total))
+    })
 
 
 def _stats_filter(request: Request) -> tuple[str, list]:
@@ -162,18 +131,9 @@ def send_stats_sum(app, request: Request):
 
 def single_messages(app, request: Request):
     paging = Paging(request, default_size=10, sort_fields={"id": "r.id", "sendDate": "b.due_at"}, default_sort="id", tiebreak="r.id")
-    where, params = ["b.kind = 'SINGLE'"], []
-    start, end = date_range(request, "startDate", "endDate", required=False)
-    if start is not None:
-        where.append("b.due_at >= ?")
-        params.append(start)
-    if end is not None:
-        where.append("b.due_at <= ?")
-        params.append(end)
-    clause = " AND ".join(where)
-    total = app.store.scalar(f"SELECT COUNT(*) FROM recipients r JOIN bulks b ON b.id = r.bulk_id WHERE {clause}", params)
-    rows = app.store.all(f"{bulks.MESSAGE_SELECT} WHERE {clause} {paging.order_by()} {paging.limit()}", params)
-    return json_response(paging.page_body(map(bulks.message_body, rows), total))
+    filters = Filters("b.kind = 'SINGLE'")
+    filters.between("b.due_at", *date_range(request, "startDate", "endDate", required=False))
+    return page_response(app.store, paging, bulks.MESSAGE_SOURCE, filters, bulks.message_body, select=bulks.MESSAGE_COLUMNS)
 
 
 def user_history(app, request: Request):
@@ -185,11 +145,8 @@ def user_history(app, request: Request):
     if variant:
         bulk_filter += " AND variant = ?"
         params.append(variant)
-    clause = f"r.bulk_id IN ({bulk_filter}) AND r.msisdn = ?"
-    params.append(msisdn)
-    total = app.store.scalar(f"SELECT COUNT(*) FROM recipients r WHERE {clause}", params)
-    rows = app.store.all(f"{bulks.MESSAGE_SELECT} WHERE {clause} {paging.order_by()} {paging.limit()}", params)
-    return json_response(paging.page_body(({
+    filters = Filters(f"r.bulk_id IN ({bulk_filter})", "r.msisdn = ?", params=[*params, msisdn])
+    return page_response(app.store, paging, bulks.MESSAGE_SOURCE, filters, lambda r: {
         "userId": bulks.SANDBOX_USER_ID, "userMasterId": None, "userEmail": "sandbox@justsend.local",
         "bulkVariant": r["variant"], "name": r["name"], "sender": r["sender"], "msisdn": r["msisdn"],
         "content": r["content"] or r["message"], "messageCount": r["segments"],
@@ -197,5 +154,5 @@ def user_history(app, request: Request):
         "acknowledgeStatus": bulks.ACK_STATUS[r["status"]],
         "deliveryDate": rules.iso(r["final_at"]) if r["status"] == "DELIVERED" else None,
         "type": r["kind"],
-    } for r in rows), total))
+    }, select=bulks.MESSAGE_COLUMNS)
 

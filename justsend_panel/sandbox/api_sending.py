@@ -14,7 +14,7 @@ import time
 from werkzeug.wrappers import Request
 
 from . import bulks, rules
-from .web import ApiError, Paging, bad_request, json_body, json_response, query_int, not_found
+from .web import ApiError, Filters, Paging, bad_request, json_body, json_response, not_found, page_response, query_int
 
 
 def bulk_send(app, request: Request):
@@ -91,23 +91,16 @@ DESCRIPTOR_SORT = {"createDate": "create_date", "createdAt": "create_date", "fil
 
 def upload_descriptors(app, request: Request):
     paging = Paging(request, default_size=25, sort_fields=DESCRIPTOR_SORT, default_sort="createDate")
-    where, params = ["1 = 1"], []
+    filters = Filters()
     days = query_int(request, "days")
     if days is not None:
-        where.append("create_date >= ?")
-        params.append(app.clock.now() - days * 86400)
-    status = request.args.get("importStatus")
-    if status:
-        where.append("status = ?")
-        params.append(status)
-    clause = " AND ".join(where)
-    total = app.store.scalar(f"SELECT COUNT(*) FROM upload_descriptors WHERE {clause}", params)
-    rows = app.store.all(f"SELECT * FROM upload_descriptors WHERE {clause} {paging.order_by()} {paging.limit()}", params)
-    return json_response(paging.page_body(({
+        filters.add("create_date >= ?", app.clock.now() - days * 86400)
+    filters.equal("status", request.args.get("importStatus"))
+    return page_response(app.store, paging, "upload_descriptors", filters, lambda row: {
         "id": row["id"], "fileName": row["file_name"], "status": row["status"], "importStatus": row["status"],
         "createdAt": rules.iso(row["create_date"]), "rowsCount": row["rows_count"], "bulkUuid": row["bulk_uuid"],
         "error": row["error"],
-    } for row in rows), total))
+    })
 
 
 def bulk_cancel(app, request: Request, bulk_uuid: str):

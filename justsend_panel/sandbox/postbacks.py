@@ -15,7 +15,6 @@ its own, ``operator`` is a Polish network picked from the number (``FOREIGN`` ab
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import threading
@@ -146,7 +145,3 @@ class PostbackDispatcher:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._client.close()
-
-
-def payload_of(row: sqlite3.Row) -> dict:
-    return json.loads(row["payload"])

@@ -2,7 +2,7 @@
 
 Readings of the manual where it is ambiguous:
 
-* MSISDN: digits only with the country code, 9 to 15 digits, no ``+`` or spaces ("without
+* MSISDN: digits only with the country code, 9 to 15 digits not starting with 0, no ``+`` or spaces ("without
   spaces or special characters"); Polish numbers (prefix 48) have exactly 11 digits.
   Surrounding whitespace is trimmed, since the manual's own samples carry it.
 * Domestic variants (ECO, FULL, PRO, ECO_RESP, PRO_RESP, VOICE) only reach Polish numbers;
@@ -43,7 +43,9 @@ COUNTRIES = frozenset(INTER_COUNTRIES) | {"POLAND", "CZECHIA"}
 GROUP_TYPES = ("LOCAL", "INTERNATIONAL")
 PLATFORM_TYPES = ("PL", "FR", "SK", "PL_PGE")
 
-_MSISDN = re.compile(r"\d{9,15}")
+# A Polish number (48 + 9 digits) in group 1, any other 9-15 digit number in group 2.
+_MSISDN = re.compile(r"\s*(?:(48\d{9})|(?!48)([1-9]\d{8,14}))\s*")
+match_msisdn = _MSISDN.fullmatch
 _POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 _PHONE_LIKE = re.compile(r"\+?[\d\s\-]{5,}")
 _SENDER_CHARS = re.compile(r"[A-Za-z0-9 .,\-_&!'?@#$%()+/:]+")
@@ -55,12 +57,8 @@ def normalise_msisdn(raw: object) -> str | None:
         raw = str(raw)
     if not isinstance(raw, str):
         return None
-    value = raw.strip()
-    if not _MSISDN.fullmatch(value):
-        return None
-    if value.startswith("48") and len(value) != 11:
-        return None
-    return value
+    match = _MSISDN.fullmatch(raw)
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def require_msisdn(raw: object, field: str = "msisdn") -> str:
@@ -68,10 +66,6 @@ def require_msisdn(raw: object, field: str = "msisdn") -> str:
     if value is None:
         raise bad_request(f"Invalid {field} '{raw}': expected digits with country code, e.g. 48123123123")
     return value
-
-
-def is_domestic(msisdn: str) -> bool:
-    return msisdn.startswith("48")
 
 
 def choice(value: object, allowed: tuple[str, ...] | frozenset[str], field: str, *, required: bool = True) -> str | None:

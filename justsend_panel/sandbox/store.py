@@ -90,6 +90,7 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA temp_store=MEMORY")
+        conn.execute("PRAGMA cache_size=-32768")  # 32 MB: big bulks update a large unique index
         with self._connections_lock:
             self._connections.append(conn)
         return conn

@@ -147,3 +147,42 @@ class Paging:
             "number": self.page,
             "size": self.size,
         }
+
+
+class Filters:
+    """The WHERE conditions of a list request and their parameters, added as query args allow."""
+
+    def __init__(self, *conditions: str, params: Iterable[Any] = ()):
+        self.conditions = list(conditions) or ["1 = 1"]
+        self.params = list(params)
+
+    def add(self, condition: str, *params: Any) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+    def equal(self, column: str, value: Any) -> None:
+        if value not in (None, ""):
+            self.add(f"{column} = ?", value)
+
+    def like(self, column: str, value: str | None) -> None:
+        if value:
+            self.add(f"{column} LIKE ?", f"%{value}%")
+
+    def between(self, column: str, start: float | None, end: float | None) -> None:
+        if start is not None:
+            self.add(f"{column} >= ?", start)
+        if end is not None:
+            self.add(f"{column} <= ?", end)
+
+    @property
+    def clause(self) -> str:
+        return " AND ".join(self.conditions)
+
+
+def page_response(store, paging: Paging, source: str, filters: Filters, render, *, select: str = "*") -> Response:
+    """Count and fetch one page of ``SELECT select FROM source WHERE filters`` as a paged body."""
+    total = store.scalar(f"SELECT COUNT(*) FROM {source} WHERE {filters.clause}", filters.params)
+    rows = store.all(
+        f"SELECT {select} FROM {source} WHERE {filters.clause} {paging.order_by()} {paging.limit()}", filters.params
+    )
+    return json_response(paging.page_body(map(render, rows), total))
