@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from justsend_panel.sandbox.server import run_sandbox
-from tests.fixtures.sandbox import *  # noqa: F401,F403  (the ``sandbox`` fixture)
+# The ``sandbox`` fixture comes from tests/fixtures/sandbox.py, registered in tests/conftest.py.
 
 RECIPIENTS = [{"msisdn": "48500100200"}, {"msisdn": "48500100201"}]
 
