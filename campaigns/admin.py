@@ -7,7 +7,8 @@ from campaigns.models import Campaign, Recipient
 ENGINE_FIELDS = (
     "reference", "status", "failure_reason", "cancel_error", "bulk_uuid", "bulk_status",
     "submission_mode", "submit_attempts", "recipients_count", "duplicates_removed",
-    "blacklisted_removed", "invalid_removed", "prepared_count", "sent_count",
+    "blacklisted_removed", "invalid_removed", "excluded_removed", "prepared_count",
+    "prepared_at", "sent_count",
     "delivered_count", "undelivered_count", "not_sent_count", "remote_recipients_count",
     "remote_invalid_count", "remote_invalid_recipients", "charged_points", "cost",
     "cost_currency", "launched_at", "submitted_at", "finished_at", "last_polled_at",
@@ -32,7 +33,7 @@ class CampaignAdmin(admin.ModelAdmin):
         (_("Audience"), {"fields": ("groups", "excluded_groups", "pasted_numbers",
                                     "audience_file", "audience_file_name", "audience_encoding",
                                     "audience_delimiter", "audience_has_header",
-                                    "audience_mapping")}),
+                                    "audience_mapping", "only_numbers")}),
         (_("Sending (written by the send engine and Justsend)"), {"fields": ENGINE_FIELDS}),
     )
 

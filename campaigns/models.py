@@ -89,6 +89,9 @@ class Campaign(TimeStampedModel):
     audience_has_header = models.BooleanField(_("audience file has a header"), default=True)
     # Column index (as a string) -> "msisdn", "name", "surname", "address", "attr:<key>", "".
     audience_mapping = models.JSONField(_("audience file columns"), default=dict, blank=True)
+    # "Send again to the undelivered": the same audience (so the same personal fields),
+    # narrowed to these numbers. Empty: no narrowing.
+    only_numbers = models.TextField(_("only these numbers"), blank=True)
 
     # --- when -----------------------------------------------------------------------
     # Null means "as soon as launched". Stored in UTC like every datetime.
@@ -113,8 +116,11 @@ class Campaign(TimeStampedModel):
     duplicates_removed = models.PositiveIntegerField(_("duplicates removed"), default=0)
     blacklisted_removed = models.PositiveIntegerField(_("blacklisted removed"), default=0)
     invalid_removed = models.PositiveIntegerField(_("invalid removed"), default=0)
+    excluded_removed = models.PositiveIntegerField(_("excluded removed"), default=0)
     # Rows written while the audience is prepared: the progress bar of a large submission.
     prepared_count = models.PositiveIntegerField(_("prepared"), default=0)
+    # Set once the Recipient rows are written; a retried submission reuses them.
+    prepared_at = models.DateTimeField(_("audience prepared at"), null=True, blank=True)
 
     # --- counts: Justsend's progress (polled) ---------------------------------------
     sent_count = models.PositiveIntegerField(_("sent"), default=0)

@@ -1,0 +1,388 @@
+"""Who a campaign goes to: groups, pasted numbers and an uploaded CSV, minus what must not.
+
+Numbers pass these steps in order, each counted: invalid (not a phone number, or foreign
+for a domestic variant) -> duplicate -> in an excluded group -> blacklisted. Exclusion
+applies to every source: a person in an excluded group never gets the message.
+
+Two consumers, one candidate stream (:func:`audience_candidates`):
+
+* :func:`audience_prepare` (the worker, at submission): writes ``Recipient`` rows in
+  batches; the database removes duplicates (unique campaign + msisdn) and, in one
+  statement each, the excluded and the blacklisted numbers. Memory stays flat however
+  large the audience; the blacklist is applied again on every submission attempt.
+* :func:`audience_summary` (the preview): counts and samples without writing anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns import segments
+from campaigns.exceptions import AudienceError, RenderingError
+from campaigns.models import Campaign, Recipient
+from campaigns.services.rendering import MissingField, Renderer, renderer_for, sample_text
+from campaigns.services.state import campaign_update_fields
+from contacts.models import BlacklistEntry, Member
+from contacts.phones import msisdn_parse
+
+BATCH_SIZE = 5000
+SAMPLE_SIZE = 5
+MISSING_SHOWN = 20
+DOMESTIC_PREFIX = "48"
+_PASTED_SEPARATORS = re.compile(r"[\n\r,;\t]+")
+
+
+class Removed(StrEnum):
+    INVALID = "invalid"
+    DUPLICATE = "duplicate"
+    EXCLUDED = "excluded"
+    BLACKLISTED = "blacklisted"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    raw: str
+    msisdn: str | None
+    fields: dict
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SampleMessage:
+    msisdn: str
+    text: str
+    segments: int
+    encoding: str
+
+
+@dataclass
+class AudienceSummary:
+    """What the preview shows; ``recipients`` is what would be sent right now."""
+
+    candidates: int = 0
+    invalid: int = 0
+    duplicates: int = 0
+    excluded: int = 0
+    blacklisted: int = 0
+    recipients: int = 0
+    total_segments: int = 0  # the sum over recipients: what is billed (VOICE: calls)
+    max_segments: int = 0
+    samples: list[SampleMessage] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (msisdn, field), first few
+    missing_count: int = 0
+
+    @property
+    def segments_per_message(self) -> float:
+        return round(self.total_segments / self.recipients, 2) if self.recipients else 0.0
+
+    @property
+    def can_send(self) -> bool:
+        return self.recipients > 0 and not self.missing_count
+
+
+# --- sources ---------------------------------------------------------------------------
+
+
+def _member_candidates(group_ids: list[int], renderer: Renderer) -> Iterator[Candidate]:
+    """Members are stored normalised: no phone parsing, one dict per row, nothing else."""
+    if not group_ids:
+        return
+    columns = ["msisdn", "name", "surname", "address"]
+    if renderer.needs_attributes:
+        columns.append("attributes")
+    rows = (
+        Member.objects.filter(group_id__in=group_ids)
+        .order_by("pk")
+        .values_list(*columns)
+        .iterator(chunk_size=BATCH_SIZE)
+    )
+    for row in rows:
+        fields = {"name": row[1], "surname": row[2], "address": row[3]}
+        if len(row) > 4 and row[4]:
+            fields = {**row[4], **fields}
+        yield Candidate(raw=row[0], msisdn=row[0], fields=fields)
+
+
+def _parsed(raw: str, fields: dict) -> Candidate:
+    parsed = msisdn_parse(raw)
+    return Candidate(raw=raw, msisdn=parsed.msisdn, fields=fields, error=parsed.error)
+
+
+def _pasted_candidates(text: str) -> Iterator[Candidate]:
+    for raw in _PASTED_SEPARATORS.split(text or ""):
+        if raw.strip():
+            yield _parsed(raw.strip(), {})
+
+
+def _file_candidates(campaign: Campaign) -> Iterator[Candidate]:
+    """The uploaded CSV with its column mapping (same mapping shape as contact imports)."""
+    mapping = {int(index): target for index, target in (campaign.audience_mapping or {}).items()
+               if target}
+    number_columns = [index for index, target in mapping.items() if target == "msisdn"]
+    if not number_columns:
+        raise AudienceError(_("The audience file has no column mapped to the phone number."))
+    number_column = number_columns[0]
+    try:
+        campaign.audience_file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise AudienceError(
+            _("The audience file “%(name)s” cannot be read: %(error)s")
+            % {"name": campaign.audience_file_name or campaign.audience_file.name, "error": exc}
+        ) from exc
+    with campaign.audience_file as binary:
+        text = io.TextIOWrapper(
+            binary, encoding=campaign.audience_encoding or "utf-8-sig", errors="replace", newline=""
+        )
+        delimiter = campaign.audience_delimiter or _delimiter_guess(text)
+        reader = csv.reader(text, delimiter=delimiter)
+        if campaign.audience_has_header:
+            next(reader, None)
+        for row in reader:
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            fields = {}
+            for index, target in mapping.items():
+                if target != "msisdn" and index < len(row):
+                    key = target.split(":", 1)[1] if target.startswith("attr:") else target
+                    fields[key] = row[index].strip()
+            raw = row[number_column].strip() if number_column < len(row) else ""
+            yield _parsed(raw, fields)
+
+
+def _delimiter_guess(text: io.TextIOWrapper) -> str:
+    first = text.readline()
+    text.seek(0)
+    return max(";,\t", key=first.count) if first else ";"
+
+
+def audience_candidates(campaign: Campaign, renderer: Renderer) -> Iterator[Candidate]:
+    """Every number the campaign names, in order: groups, pasted, file (then the filter)."""
+    only = _only_numbers(campaign)
+    sources = [
+        _member_candidates(list(campaign.groups.values_list("pk", flat=True)), renderer),
+        _pasted_candidates(campaign.pasted_numbers),
+    ]
+    if campaign.audience_file:
+        sources.append(_file_candidates(campaign))
+    domestic = campaign.variant != Campaign.Variant.INTER
+    for source in sources:
+        for candidate in source:
+            if only is not None and candidate.msisdn not in only:
+                continue
+            if candidate.msisdn and domestic and not candidate.msisdn.startswith(DOMESTIC_PREFIX):
+                candidate = Candidate(
+                    raw=candidate.raw, msisdn=None, fields=candidate.fields,
+                    error=_("%(number)s is not a Polish number: only INTER sends abroad.")
+                    % {"number": candidate.raw},
+                )
+            yield candidate
+
+
+def _only_numbers(campaign: Campaign) -> set[str] | None:
+    if not campaign.only_numbers:
+        return None
+    return {raw.strip() for raw in _PASTED_SEPARATORS.split(campaign.only_numbers) if raw.strip()}
+
+
+def _excluded_numbers_qs(campaign: Campaign):
+    return Member.objects.filter(
+        group__in=campaign.excluded_groups.values("pk")
+    ).values("msisdn")
+
+
+def _message_segments(campaign: Campaign, text: str) -> segments.SegmentCount | None:
+    if campaign.variant == Campaign.Variant.VOICE:
+        return None  # a call is billed per recipient, not per part
+    return segments.count_segments(text)
+
+
+# --- the preview ----------------------------------------------------------------------
+
+
+def audience_summary(*, campaign: Campaign) -> AudienceSummary:
+    """Counts, samples and missing fields for the preview; writes nothing.
+
+    The duplicate check holds the audience's numbers in a set while it counts (about
+    70 bytes a number); the worker's submission does the same work in the database.
+    """
+    renderer = renderer_for(campaign)
+    summary = AudienceSummary()
+    excluded = set(_excluded_numbers_qs(campaign).values_list("msisdn", flat=True))
+    blacklist = set(BlacklistEntry.objects.values_list("msisdn", flat=True))
+    seen: set[str] = set()
+    standard = _message_segments(campaign, campaign.message)
+    for candidate, removed in _filtered(campaign, renderer, seen, excluded, blacklist):
+        summary.candidates += 1
+        if removed is not None:
+            setattr(summary, _COUNTER[removed], getattr(summary, _COUNTER[removed]) + 1)
+            continue
+        try:
+            content, params = renderer.content(candidate.fields)
+        except MissingField as missing:
+            summary.missing_count += 1
+            if len(summary.missing) < MISSING_SHOWN:
+                summary.missing.append((candidate.msisdn, missing.field))
+            continue
+        summary.recipients += 1
+        text = sample_text(renderer, campaign.message, content, params)
+        counted = _message_segments(campaign, text) if content or params else standard
+        parts = counted.segments if counted else 1
+        summary.total_segments += parts
+        summary.max_segments = max(summary.max_segments, parts)
+        if len(summary.samples) < SAMPLE_SIZE:
+            summary.samples.append(SampleMessage(
+                msisdn=candidate.msisdn, text=text, segments=parts,
+                encoding=counted.encoding if counted else "",
+            ))
+    return summary
+
+
+_COUNTER = {
+    Removed.INVALID: "invalid",
+    Removed.DUPLICATE: "duplicates",
+    Removed.EXCLUDED: "excluded",
+    Removed.BLACKLISTED: "blacklisted",
+}
+
+
+def _filtered(campaign, renderer, seen, excluded, blacklist):
+    for candidate in audience_candidates(campaign, renderer):
+        if candidate.msisdn is None:
+            yield candidate, Removed.INVALID
+        elif candidate.msisdn in seen:
+            yield candidate, Removed.DUPLICATE
+        else:
+            seen.add(candidate.msisdn)
+            if candidate.msisdn in excluded:
+                yield candidate, Removed.EXCLUDED
+            elif candidate.msisdn in blacklist:
+                yield candidate, Removed.BLACKLISTED
+            else:
+                yield candidate, None
+
+
+def audience_removed_numbers(*, campaign: Campaign, kind: str) -> Iterator[tuple[str, str]]:
+    """(number as given, reason) of one kind of removed number, for the preview's downloads."""
+    kind = Removed(kind)
+    renderer = renderer_for(campaign)
+    excluded = set(_excluded_numbers_qs(campaign).values_list("msisdn", flat=True))
+    blacklist = set(BlacklistEntry.objects.values_list("msisdn", flat=True))
+    reasons = {
+        Removed.DUPLICATE: _("already in the audience"),
+        Removed.EXCLUDED: _("in an excluded group"),
+        Removed.BLACKLISTED: _("on the blacklist"),
+    }
+    for candidate, removed in _filtered(campaign, renderer, set(), excluded, blacklist):
+        if removed is kind:
+            yield candidate.raw, candidate.error or reasons[kind]
+
+
+# --- the submission -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedAudience:
+    recipients: int
+    blacklisted_now: int
+
+
+def audience_prepare(*, campaign: Campaign) -> PreparedAudience:
+    """Write the campaign's Recipient rows (once), then remove the blacklist (every time).
+
+    Raises :class:`RenderingError` when recipients lack a field the message needs and
+    :class:`AudienceError` when nobody is left.
+    """
+    if campaign.prepared_at is None:
+        _recipients_write(campaign)
+    with transaction.atomic():
+        blacklisted, _deleted = Recipient.objects.filter(
+            campaign=campaign, msisdn__in=BlacklistEntry.objects.values("msisdn")
+        ).delete()
+        count = Recipient.objects.filter(campaign=campaign).count()
+        Campaign.objects.filter(pk=campaign.pk).update(
+            blacklisted_removed=campaign.blacklisted_removed + blacklisted,
+            recipients_count=count,
+        )
+    campaign.blacklisted_removed += blacklisted
+    campaign.recipients_count = count
+    if not count:
+        raise AudienceError(
+            _("No recipient is left once invalid, duplicate, excluded and blacklisted "
+              "numbers are removed.")
+        )
+    return PreparedAudience(recipients=count, blacklisted_now=blacklisted)
+
+
+def _recipients_write(campaign: Campaign) -> None:
+    renderer = renderer_for(campaign)
+    # A prepare cut short by a dead worker left rows behind: start again from nothing.
+    Recipient.objects.filter(campaign=campaign).delete()
+    valid = invalid = missing_count = 0
+    missing: list[tuple[str, str]] = []
+    batch: list[Recipient] = []
+    for candidate in audience_candidates(campaign, renderer):
+        if candidate.msisdn is None:
+            invalid += 1
+            continue
+        try:
+            content, params = renderer.content(candidate.fields)
+        except MissingField as error:
+            missing_count += 1
+            if len(missing) < MISSING_SHOWN:
+                missing.append((candidate.msisdn, error.field))
+            continue
+        valid += 1
+        batch.append(Recipient(campaign=campaign, msisdn=candidate.msisdn, content=content,
+                               params=params))
+        if len(batch) >= BATCH_SIZE:
+            _batch_insert(campaign, batch, valid)
+            batch = []
+    if missing_count:
+        raise RenderingError(
+            _("%(count)d recipients lack a field the message needs, e.g. %(examples)s.")
+            % {"count": missing_count,
+               "examples": ", ".join(f"{number} ({name})" for number, name in missing[:5])},
+            extra={"missing": missing, "count": missing_count},
+        )
+    _batch_insert(campaign, batch, valid)
+    written = Recipient.objects.filter(campaign=campaign).count()
+    excluded, _deleted = Recipient.objects.filter(
+        campaign=campaign, msisdn__in=_excluded_numbers_qs(campaign)
+    ).delete()
+    fields = {
+        "invalid_removed": invalid,
+        "duplicates_removed": valid - written,
+        "excluded_removed": excluded,
+        "blacklisted_removed": 0,
+        "prepared_count": valid,
+        "prepared_at": timezone.now(),
+    }
+    campaign_update_fields(campaign_id=campaign.pk, in_states=[campaign.status], **fields)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+
+
+def _batch_insert(campaign: Campaign, batch: list[Recipient], done: int) -> None:
+    Recipient.objects.bulk_create(batch, ignore_conflicts=True)
+    # The live progress bar of a large submission reads this.
+    campaign_update_fields(campaign_id=campaign.pk, in_states=[campaign.status],
+                           prepared_count=done)
+
+
+def recipients_rows(campaign: Campaign) -> Iterator[tuple[str, str, list | None]]:
+    """The prepared recipients in a stable order, streamed from the database."""
+    return (
+        Recipient.objects.filter(campaign=campaign)
+        .order_by("pk")
+        .values_list("msisdn", "content", "params")
+        .iterator(chunk_size=BATCH_SIZE * 2)
+    )

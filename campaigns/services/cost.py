@@ -1,0 +1,72 @@
+"""What a campaign will cost in points, against what the account holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from campaigns.exceptions import CampaignError
+from campaigns.models import Campaign
+from campaigns.services.audience import AudienceSummary, audience_summary
+from justsend_panel.core.provider import justsend_client
+from justsend_panel.sms.exceptions import SmsError
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    recipients: int
+    total_segments: int  # billed units: SMS parts, or calls for VOICE
+    segments_per_message: float
+    price_per_message: Decimal | None  # points per part (per call for VOICE)
+    total_cost: Decimal | None
+    balance: Decimal
+    promo_points: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.balance + self.promo_points
+
+    @property
+    def price_known(self) -> bool:
+        return self.price_per_message is not None
+
+    @property
+    def sufficient(self) -> bool:
+        return self.total_cost is not None and self.total_cost <= self.available
+
+    @property
+    def shortfall(self) -> Decimal:
+        if self.total_cost is None:
+            return Decimal(0)
+        return max(Decimal(0), self.total_cost - self.available)
+
+
+def campaign_cost(*, campaign: Campaign, summary: AudienceSummary | None = None) -> CostEstimate:
+    """Price × billed parts from the account's pricing, and the current balance.
+
+    Raises :class:`CampaignError` when Justsend cannot be asked.
+    """
+    summary = summary or audience_summary(campaign=campaign)
+    try:
+        with justsend_client() as client:
+            account = client.get_account_summary()
+    except SmsError as error:
+        raise CampaignError(
+            _("Could not read the prices and the balance from Justsend: %(error)s")
+            % {"error": error.message}
+        ) from error
+    price = next(
+        (p.price_in_points for p in account.prices if str(p.bulk_variant) == campaign.variant),
+        None,
+    )
+    return CostEstimate(
+        recipients=summary.recipients,
+        total_segments=summary.total_segments,
+        segments_per_message=summary.segments_per_message,
+        price_per_message=price,
+        total_cost=price * summary.total_segments if price is not None else None,
+        balance=account.account_balance or Decimal(0),
+        promo_points=account.promo_points or Decimal(0),
+    )

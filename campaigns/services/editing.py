@@ -1,0 +1,169 @@
+"""Creating and changing draft campaigns, checked as the manual says before anything is sent."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaigns.exceptions import CampaignError
+from campaigns.models import Campaign, Recipient
+from campaigns.services.rendering import renderer_for
+from justsend_panel.sms.types import Country, FullSender
+
+MANY_TO_MANY = ("groups", "excluded_groups")
+EDITABLE = (
+    "name", "bulk_type", "variant", "sender", "country", "voice_config", "message",
+    "parameter_fields", "pasted_numbers", "audience_file", "audience_file_name",
+    "audience_encoding", "audience_delimiter", "audience_has_header", "audience_mapping",
+    "only_numbers", "scheduled_at",
+)
+OWN_SENDER_VARIANTS = {Campaign.Variant.PRO, Campaign.Variant.PRO_RESP}
+OWN_SENDER_MAX = 11
+POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s\-]{5,}$")
+# The manual's INTER list: every EU/EEA country it names except Poland itself.
+INTER_COUNTRIES = {c.value for c in Country} - {Country.POLAND.value}
+VOICE_KEYS = {"repeat_dtmf", "min_period", "max_period", "max_count", "pause", "voice_language",
+              "max_dtmf", "voice_repeating"}
+VOICE_MAX_COUNT = 4
+VOICE_PAUSE_MAX = 10
+
+
+def campaign_validate(campaign: Campaign) -> None:
+    """Raise :class:`CampaignError` with the first problem a user must fix."""
+    if not campaign.name.strip():
+        raise CampaignError(_("The campaign needs a name."))
+    if not campaign.message.strip():
+        raise CampaignError(_("The campaign needs a message."))
+    variant = campaign.variant
+    sender = campaign.sender.strip()
+    if variant == Campaign.Variant.FULL and sender not in {h.value for h in FullSender}:
+        raise CampaignError(_("A FULL campaign needs one of the ten ready-made headings."))
+    if variant in OWN_SENDER_VARIANTS:
+        _own_sender_check(sender)
+    if variant == Campaign.Variant.INTER and campaign.country not in INTER_COUNTRIES:
+        raise CampaignError(_("An INTER campaign needs a country from the manual's list."))
+    if variant == Campaign.Variant.VOICE:
+        _voice_check(campaign.voice_config or {})
+    renderer_for(campaign)  # PARAMETRIZED: every $n has a field
+
+
+def _own_sender_check(sender: str) -> None:
+    if not sender:
+        raise CampaignError(_("A PRO campaign needs its own sender name."))
+    if len(sender) > OWN_SENDER_MAX:
+        raise CampaignError(
+            _("The sender name may have at most %(max)d characters.") % {"max": OWN_SENDER_MAX}
+        )
+    if POLISH_LETTERS & set(sender):
+        raise CampaignError(_("The sender name may not contain Polish letters."))
+    if _PHONE_LIKE.match(sender):
+        raise CampaignError(_("The sender name may not be a phone number."))
+
+
+def _voice_check(config: dict[str, Any]) -> None:
+    unknown = set(config) - VOICE_KEYS
+    if unknown:
+        raise CampaignError(
+            _("Unknown voice settings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+        )
+    max_count = config.get("max_count")
+    if max_count is not None and not 1 <= int(max_count) <= VOICE_MAX_COUNT:
+        raise CampaignError(
+            _("A call may be repeated at most %(max)d times.") % {"max": VOICE_MAX_COUNT}
+        )
+    pause = config.get("pause")
+    if pause is not None and not 0 <= int(pause) <= VOICE_PAUSE_MAX:
+        raise CampaignError(
+            _("The pause must be between 0 and %(max)d seconds.") % {"max": VOICE_PAUSE_MAX}
+        )
+    low, high = config.get("min_period"), config.get("max_period")
+    if low is not None and high is not None and int(low) > int(high):
+        raise CampaignError(_("The shortest period between calls is longer than the longest."))
+
+
+def _apply(campaign: Campaign, data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(EDITABLE) - set(MANY_TO_MANY)
+    if unknown:
+        raise CampaignError(
+            _("Unknown campaign fields: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+        )
+    for name in EDITABLE:
+        if name in data:
+            setattr(campaign, name, data[name] if data[name] is not None else
+                    Campaign._meta.get_field(name).get_default())
+    campaign.sender = (campaign.sender or "").strip()
+    if campaign.variant in (Campaign.Variant.ECO, Campaign.Variant.ECO_RESP,
+                            Campaign.Variant.VOICE):
+        campaign.sender = ""  # these variants send from Justsend's own number
+    campaign_validate(campaign)
+    return {name: data[name] for name in MANY_TO_MANY if name in data}
+
+
+def campaign_create(*, user, data: dict[str, Any]) -> Campaign:
+    """A new draft from the compose form's cleaned data (M2M as lists of groups or ids)."""
+    campaign = Campaign(created_by=user)
+    relations = _apply(campaign, data)
+    with transaction.atomic():
+        campaign.save()
+        for name, values in relations.items():
+            getattr(campaign, name).set(values)
+    return campaign
+
+
+def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+    """Change a draft; a launched campaign is no longer editable."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+        if locked.status != Campaign.Status.DRAFT:
+            raise CampaignError(
+                _("Only a draft can be changed; this campaign is %(status)s.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        relations = _apply(campaign, data)
+        campaign.save()
+        for name, values in relations.items():
+            getattr(campaign, name).set(values)
+    return campaign
+
+
+def _copy(campaign: Campaign, *, user, name: str, only_numbers: str) -> Campaign:
+    copy = Campaign(created_by=user, source=campaign, name=name[:200])
+    for field_name in EDITABLE:
+        if field_name != "name":
+            setattr(copy, field_name, getattr(campaign, field_name))
+    copy.only_numbers = only_numbers
+    copy.scheduled_at = None
+    with transaction.atomic():
+        copy.save()
+        copy.groups.set(campaign.groups.all())
+        copy.excluded_groups.set(campaign.excluded_groups.all())
+    return copy
+
+
+def campaign_duplicate(*, campaign: Campaign, user) -> Campaign:
+    """A new draft with the same settings and audience, to edit and launch again."""
+    return _copy(campaign, user=user, name=_("Copy of %(name)s") % {"name": campaign.name},
+                 only_numbers=campaign.only_numbers)
+
+
+UNDELIVERED = (Recipient.Status.UNDELIVERED, Recipient.Status.EXPIRED)
+
+
+def campaign_resend_undelivered(*, campaign: Campaign, user) -> Campaign:
+    """A new draft for the recipients whose message was not delivered (or expired).
+
+    It keeps the original audience, so personal fields still come from the members,
+    narrowed to those numbers; the blacklist is applied again when it is sent.
+    """
+    numbers = list(
+        campaign.recipients.filter(status__in=UNDELIVERED).values_list("msisdn", flat=True)
+    )
+    if not numbers:
+        raise CampaignError(_("No recipient of this campaign is undelivered."))
+    return _copy(campaign, user=user,
+                 name=_("%(name)s (undelivered again)") % {"name": campaign.name},
+                 only_numbers="\n".join(numbers))

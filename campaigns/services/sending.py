@@ -1,0 +1,295 @@
+"""Launching a campaign and submitting it to Justsend exactly once.
+
+Submission: claim ``queued -> submitting`` and commit; prepare the audience (the blacklist
+applied now, not at preview); call Justsend; record ``submitting -> sending`` with the bulk
+uuid. Justsend's bulk API has no idempotency key, so a campaign found in ``submitting``
+(a worker died between the call and the commit, or a timeout hid Justsend's answer) is
+first looked up by its unique bulk name, and only sent when Justsend does not have it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import tempfile
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.exceptions import (
+    AudienceError,
+    CampaignError,
+    InsufficientBalance,
+    InvalidTransition,
+    RenderingError,
+)
+from campaigns.models import Campaign
+from campaigns.services.audience import audience_prepare, audience_summary, recipients_rows
+from campaigns.services.cost import campaign_cost
+from campaigns.services.editing import campaign_validate
+from campaigns.services.state import campaign_transition, campaign_update_fields
+from contacts.models import BlacklistEntry, SyncOperation, SyncState
+from justsend_panel.celery import app as celery_app
+from justsend_panel.core.provider import justsend_client
+from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
+from justsend_panel.sms.justsend.client import JustsendClient
+from justsend_panel.sms import types as sms
+
+logger = logging.getLogger(__name__)
+
+S = Campaign.Status
+SUBMIT_TASK = "campaigns.submit"
+CANCEL_TASK = "campaigns.cancel"
+# How far back the bulk list is searched for a campaign's bulk (by its unique name).
+LOOKUP_MARGIN = timedelta(days=1)
+
+
+def campaign_enqueue(task_name: str, campaign_id: int) -> None:
+    """Send the task once the current transaction commits (or now, outside one)."""
+    transaction.on_commit(
+        lambda: celery_app.send_task(task_name, kwargs={"campaign_id": campaign_id})
+    )
+
+
+# --- launch ---------------------------------------------------------------------------
+
+
+def campaign_launch(*, campaign: Campaign, user, now: datetime | None = None) -> Campaign:
+    """Check everything the user can fix, then schedule the campaign or queue it now.
+
+    Refuses a campaign whose recipients lack a field, that has nobody to send to, or that
+    costs more points than the account holds.
+    """
+    now = now or timezone.now()
+    campaign_validate(campaign)
+    summary = audience_summary(campaign=campaign)
+    if summary.missing_count:
+        raise RenderingError(
+            _("%(count)d recipients lack a field the message needs, e.g. %(examples)s.")
+            % {"count": summary.missing_count,
+               "examples": ", ".join(f"{n} ({f})" for n, f in summary.missing[:5])},
+            extra={"missing": summary.missing, "count": summary.missing_count},
+        )
+    if not summary.recipients:
+        raise AudienceError(_("The campaign has no recipient to send to."))
+    cost = campaign_cost(campaign=campaign, summary=summary)
+    if not cost.price_known:
+        raise CampaignError(
+            _("The account has no price for the %(variant)s variant: it cannot send it.")
+            % {"variant": campaign.variant}
+        )
+    if not cost.sufficient:
+        raise InsufficientBalance(
+            _("The campaign costs %(cost)s points but the account holds %(available)s: "
+              "top up %(shortfall)s points first.")
+            % {"cost": cost.total_cost, "available": cost.available, "shortfall": cost.shortfall}
+        )
+    later = campaign.scheduled_at is not None and campaign.scheduled_at > now
+    with transaction.atomic():
+        launched = campaign_transition(
+            campaign_id=campaign.pk, to=S.SCHEDULED if later else S.QUEUED,
+            from_states=[S.DRAFT], launched_at=now, launched_by=user,
+        )
+        if not later:
+            campaign_enqueue(SUBMIT_TASK, campaign.pk)
+    return launched
+
+
+# --- submission -----------------------------------------------------------------------
+
+
+def campaign_submit(*, campaign_id: int) -> None:
+    """Submit the campaign if, and only if, it is not at Justsend yet.
+
+    Transient provider errors propagate (the task retries and lands in the recovery path);
+    anything Justsend refuses fails the campaign with Justsend's message.
+    """
+    campaign = Campaign.objects.get(pk=campaign_id)
+    if campaign.status == S.QUEUED:
+        try:
+            campaign = campaign_transition(
+                campaign_id=campaign_id, to=S.SUBMITTING, from_states=[S.QUEUED],
+                submit_attempts=campaign.submit_attempts + 1,
+            )
+        except InvalidTransition:
+            return  # another task claimed it, or it was cancelled meanwhile
+    elif campaign.status in (S.SUBMITTING, S.CANCELLING) and not campaign.bulk_uuid:
+        if _recovered(campaign):
+            return
+        if campaign.status == S.CANCELLING:
+            _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING])
+            return
+    else:
+        return  # past queued: submitted, cancelled or failed already
+
+    try:
+        audience_prepare(campaign=campaign)
+        if Campaign.objects.filter(pk=campaign_id, status=S.CANCELLING).exists():
+            # Cancelled while the audience was prepared: nothing has left yet.
+            _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING])
+            return
+        with justsend_client() as client:
+            mode, result = _send(client, campaign)
+    except (RenderingError, AudienceError) as error:
+        _submission_failed(campaign_id, error.message)
+        return
+    except TRANSIENT_ERRORS:
+        raise
+    except SmsError as error:
+        _submission_failed(campaign_id, _("Justsend refused the campaign: %(error)s")
+                           % {"error": error.message})
+        return
+    if settings.CAMPAIGN_TEST_CRASH_AFTER_SUBMIT:
+        os._exit(17)  # test-only: die between Justsend's answer and our commit
+    _submitted(campaign, bulk_uuid=result.id or "", mode=mode)
+
+
+def _recovered(campaign: Campaign) -> bool:
+    """Find a bulk an earlier attempt created; record it and return True if there is one."""
+    with justsend_client() as client:
+        bulk = bulk_find(client, campaign)
+    if bulk is None:
+        return False
+    logger.warning("Campaign %s: bulk %s already at Justsend, not sent again",
+                   campaign.pk, bulk.uuid)
+    _submitted(campaign, bulk_uuid=bulk.uuid or "", mode=campaign.submission_mode or "",
+               bulk_status=str(bulk.bulk_status or ""))
+    return True
+
+
+def bulk_find(client: JustsendClient, campaign: Campaign) -> sms.Bulk | None:
+    """The campaign's bulk at Justsend, found by its unique name, or None."""
+    since = (campaign.launched_at or campaign.created_at) - LOOKUP_MARGIN
+    for bulk in client.iter_bulks(from_date=since, size=100, sort_field="createDate",
+                                  sort_direction=sms.SortDirection.DESC):
+        if bulk.name == campaign.bulk_name:
+            return bulk
+    return None
+
+
+def _submitted(campaign: Campaign, *, bulk_uuid: str, mode: str, bulk_status: str = "") -> None:
+    fields = {"bulk_uuid": bulk_uuid, "submission_mode": mode, "submitted_at": timezone.now(),
+              "bulk_status": bulk_status}
+    try:
+        campaign_transition(campaign_id=campaign.pk, to=S.SENDING, from_states=[S.SUBMITTING],
+                            **fields)
+    except InvalidTransition:
+        # Cancelled while we were submitting: keep the bulk id and let the cancel task
+        # take the bulk back from Justsend.
+        with transaction.atomic():
+            if campaign_update_fields(campaign_id=campaign.pk, in_states=[S.CANCELLING],
+                                      **fields):
+                campaign_enqueue(CANCEL_TASK, campaign.pk)
+
+
+def _submission_failed(campaign_id: int, reason: str) -> None:
+    """A refused submission fails the campaign; if it was being cancelled, it is cancelled."""
+    try:
+        campaign_transition(campaign_id=campaign_id, to=S.FAILED, from_states=[S.SUBMITTING],
+                            failure_reason=reason, finished_at=timezone.now())
+    except InvalidTransition:
+        _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING])
+
+
+def _transition_quietly(campaign_id: int, to: str, *, from_states: list[str]) -> None:
+    try:
+        campaign_transition(campaign_id=campaign_id, to=to, from_states=from_states,
+                            finished_at=timezone.now())
+    except InvalidTransition:
+        pass  # somebody else moved it first: their state stands
+
+
+# --- the request ----------------------------------------------------------------------
+
+
+def submission_mode_choose(campaign: Campaign) -> str:
+    """JSON for small lists, a file for large ones and for PARAMETRIZED, group ids when safe."""
+    mode = Campaign.SubmissionMode
+    if campaign.bulk_type == Campaign.BulkTypeChoice.PARAMETRIZED:
+        return mode.UPLOAD  # the manual carries $1…$n only as columns of the file
+    if _group_ids_safe(campaign):
+        return mode.GROUP_IDS
+    if campaign.recipients_count > settings.CAMPAIGN_UPLOAD_THRESHOLD:
+        return mode.UPLOAD
+    return mode.JSON
+
+
+def _group_ids_safe(campaign: Campaign) -> bool:
+    """Whole synced groups, nothing added or taken away, and no blacklist change in flight.
+
+    Otherwise Justsend would not know of a member removed or a number blacklisted a
+    minute ago, and the explicit list is sent instead.
+    """
+    if campaign.bulk_type != Campaign.BulkTypeChoice.STANDARD:
+        return False
+    if (campaign.pasted_numbers.strip() or campaign.audience_file or campaign.only_numbers
+            or campaign.excluded_groups.exists()):
+        return False
+    groups = list(campaign.groups.all())
+    if not groups or any(g.justsend_id is None or g.sync_state != SyncState.SYNCED
+                         for g in groups):
+        return False
+    pending = SyncOperation.objects.exclude(state=SyncOperation.State.DONE)
+    if pending.filter(group__in=groups).exists() or pending.filter(kind__in=[
+        SyncOperation.Kind.BLACKLIST_ADD, SyncOperation.Kind.BLACKLIST_REMOVE,
+    ]).exists():
+        return False
+    return not BlacklistEntry.objects.exclude(sync_state=SyncState.SYNCED).exists()
+
+
+def bulk_request(campaign: Campaign, **extra) -> sms.BulkSendRequest:
+    voice = campaign.voice_config or {}
+    return sms.BulkSendRequest(
+        name=campaign.bulk_name,
+        bulk_type=sms.BulkType(campaign.bulk_type),
+        bulk_variant=sms.BulkVariant(campaign.variant),
+        message=campaign.message,
+        sender=campaign.sender or None,
+        # No sendDate: the panel keeps a scheduled campaign until its time (no early charge).
+        send_date=None,
+        country=sms.Country(campaign.country) if campaign.country else None,
+        voice_config=sms.VoiceConfig(**voice) if campaign.variant == Campaign.Variant.VOICE
+        else None,
+        **extra,
+    )
+
+
+def _send(client: JustsendClient, campaign: Campaign) -> tuple[str, sms.SendResult]:
+    mode = submission_mode_choose(campaign)
+    campaign_update_fields(campaign_id=campaign.pk, in_states=[S.SUBMITTING, S.CANCELLING],
+                           submission_mode=mode)
+    if mode == Campaign.SubmissionMode.GROUP_IDS:
+        group_ids = list(campaign.groups.values_list("justsend_id", flat=True))
+        return mode, client.send_bulk(request=bulk_request(campaign, group_ids=group_ids))
+    if mode == Campaign.SubmissionMode.JSON:
+        recipients = [sms.Recipient(msisdn=msisdn, content=content or None)
+                      for msisdn, content, _params in recipients_rows(campaign)]
+        return mode, client.send_bulk(request=bulk_request(campaign, recipients=recipients))
+    with tempfile.NamedTemporaryFile("w+b", suffix=".csv") as file:
+        recipients_csv_write(campaign, file)
+        file.seek(0)
+        return mode, client.upload_bulk(request=bulk_request(campaign), file=file,
+                                        filename=f"campaign-{campaign.reference}.csv")
+
+
+def recipients_csv_write(campaign: Campaign, binary) -> int:
+    """The recipients file of ``/upload/bulk``: ``msisdn[;content | ;$1;$2…]``, no header."""
+    text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    rows = 0
+    for msisdn, content, params in recipients_rows(campaign):
+        if params:
+            writer.writerow([msisdn, *params])
+        elif content:
+            writer.writerow([msisdn, content])
+        else:
+            writer.writerow([msisdn])
+        rows += 1
+    text.flush()
+    text.detach()
+    return rows
