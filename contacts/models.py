@@ -179,6 +179,9 @@ class Import(TimeStampedModel):
     )
     error = models.TextField(_("error"), blank=True)
     total_rows = models.PositiveBigIntegerField(_("rows"), null=True, blank=True)
+    # Rows per batch: one batch is one transaction and one outbox row of new members.
+    batch_rows = models.PositiveIntegerField(_("rows per batch"), default=20_000)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("uploaded by"),
@@ -213,6 +216,7 @@ class ImportBatch(models.Model):
     last_row = models.PositiveBigIntegerField(_("last row"))
     # Byte offset of the first row in the file, so a batch can be read again on its own.
     start_offset = models.PositiveBigIntegerField(_("start offset"), default=0)
+    end_offset = models.PositiveBigIntegerField(_("end offset"), default=0)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -221,9 +225,14 @@ class ImportBatch(models.Model):
     invalid = models.PositiveIntegerField(_("invalid"), default=0)
     duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
     blacklisted = models.PositiveIntegerField(_("blacklisted"), default=0)
+    # New members this batch added to the group (valid minus duplicates and skipped).
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    # Rows that were not in the file's encoding and were read as Windows-1250 instead.
+    recoded = models.PositiveIntegerField(_("rows re-read as Windows-1250"), default=0)
     # Invalid rows with the reason: [[row number, raw number, reason], …]
     errors = models.JSONField(_("invalid rows"), default=list, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
