@@ -38,8 +38,10 @@ def campaigns_submit_due(*, now: datetime | None = None) -> list[int]:
                 continue  # cancelled or edited while we looked
             campaign_enqueue(SUBMIT_TASK, campaign_id)
         queued.append(campaign_id)
+    # Staleness is measured on the real clock: ``now`` only says which schedules are due.
     stale = Campaign.objects.filter(
-        status__in=[S.QUEUED, S.SUBMITTING], updated_at__lt=now - SUBMIT_STALE, bulk_uuid=""
+        status__in=[S.QUEUED, S.SUBMITTING], updated_at__lt=timezone.now() - SUBMIT_STALE,
+        bulk_uuid="",
     ).values_list("pk", flat=True)
     for campaign_id in stale:
         campaign_enqueue(SUBMIT_TASK, campaign_id)

@@ -1,0 +1,139 @@
+from django.core.files.base import ContentFile
+import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+from campaigns.exceptions import AudienceError, RenderingError
+from campaigns.models import Campaign, Recipient
+from campaigns.services.audience import (
+    Removed,
+    audience_prepare,
+    audience_removed_numbers,
+    audience_summary,
+)
+from campaigns.services.sending import campaign_submit
+from contacts.models import BlacklistEntry, Group, Member
+from tests.campaigns.services.conftest import blacklist, campaign_make, group_with_members
+
+
+@pytest.mark.django_db
+def test_summary_counts_each_removal_once_and_in_order():
+    customers = group_with_members("Customers", 6)  # 48500000000 … 48500000005
+    vip = group_with_members("VIP", 2, start=500000004)  # two already in Customers
+    staff = group_with_members("Staff", 1, start=500000005)
+    blacklist("48500000001", "48999999999")
+    campaign = campaign_make(groups=[customers, vip], excluded=[staff],
+                             pasted_numbers="+48 600 100 200\nnot a number, 0048600100200")
+    summary = audience_summary(campaign=campaign)
+    assert (summary.candidates, summary.invalid, summary.duplicates, summary.excluded,
+            summary.blacklisted, summary.recipients) == (11, 1, 3, 1, 1, 5)
+    assert [s.msisdn for s in summary.samples] == [
+        "48500000000", "48500000002", "48500000003", "48500000004", "48600100200"]
+    assert summary.total_segments == 5 and summary.samples[0].encoding == "GSM-7"
+    assert list(audience_removed_numbers(campaign=campaign, kind=Removed.BLACKLISTED)) == [
+        ("48500000001", "on the blacklist")]
+    invalid = list(audience_removed_numbers(campaign=campaign, kind="invalid"))
+    assert invalid[0][0] == "not a number" and "not a phone number" in invalid[0][1]
+
+
+@pytest.mark.django_db
+def test_personalized_summary_renders_samples_and_reports_missing_fields():
+    group = group_with_members("Customers", 3)
+    Member.objects.filter(msisdn="48500000001").update(name="")
+    campaign = campaign_make(groups=[group], bulk_type="PERSONALIZED",
+                             message="Cześć {name}, kod {code}")
+    summary = audience_summary(campaign=campaign)
+    assert summary.recipients == 2 and summary.missing == [("48500000001", "name")]
+    assert summary.samples[0].text == "Cześć Name0, kod C0"
+    assert summary.samples[0].encoding == "UCS-2"
+    assert not summary.can_send
+    with pytest.raises(RenderingError) as raised:
+        audience_prepare(campaign=campaign)
+    assert "48500000001 (name)" in raised.value.message
+
+
+@pytest.mark.django_db
+def test_domestic_variant_counts_foreign_numbers_as_invalid_but_inter_takes_them():
+    campaign = campaign_make(pasted_numbers="+49 1512 3456789\n+48 600 100 200")
+    assert audience_summary(campaign=campaign).invalid == 1
+    campaign.variant, campaign.country = "INTER", "GERMANY"
+    assert audience_summary(campaign=campaign).recipients == 2
+
+
+@pytest.mark.django_db
+def test_csv_file_with_mapping_feeds_numbers_and_fields():
+    campaign = campaign_make(bulk_type="PERSONALIZED", message="Hi {name} from {city}",
+                             audience_mapping={"0": "name", "1": "msisdn", "2": "attr:city"},
+                             audience_has_header=True)
+    campaign.audience_file.save("a.csv", ContentFile(
+        "Name;Phone;City\nAnna;600100200;Gdańsk\nJan;garbage;Łódź\nAnna;600100200;Gdańsk\n".encode()))
+    summary = audience_summary(campaign=campaign)
+    assert (summary.recipients, summary.invalid, summary.duplicates) == (1, 1, 1)
+    assert summary.samples[0].text == "Hi Anna from Gdańsk"
+
+
+@pytest.mark.django_db
+def test_prepare_writes_recipients_and_applies_the_blacklist_again_each_time():
+    group = group_with_members("Customers", 4)
+    excluded = group_with_members("Excluded", 1, start=500000003)
+    campaign = campaign_make(groups=[group], excluded=[excluded], status="submitting",
+                             pasted_numbers="48500000000")
+    prepared = audience_prepare(campaign=campaign)
+    campaign.refresh_from_db()
+    assert prepared.recipients == 3
+    assert (campaign.duplicates_removed, campaign.excluded_removed,
+            campaign.recipients_count) == (1, 1, 3)
+    # A number blacklisted after the first attempt is gone by the next one.
+    blacklist("48500000002")
+    assert audience_prepare(campaign=campaign).blacklisted_now == 1
+    assert set(campaign.recipients.values_list("msisdn", flat=True)) == {
+        "48500000000", "48500000001"}
+    campaign.refresh_from_db()
+    assert campaign.blacklisted_removed == 1 and campaign.recipients_count == 2
+
+
+@pytest.mark.django_db
+def test_prepare_refuses_an_audience_that_is_all_blacklisted():
+    group = group_with_members("Customers", 2)
+    blacklist("48500000000", "48500000001")
+    campaign = campaign_make(groups=[group], status="submitting")
+    with pytest.raises(AudienceError):
+        audience_prepare(campaign=campaign)
+
+
+numbers = st.integers(min_value=500000000, max_value=500000040).map(lambda n: f"48{n}")
+
+
+@pytest.mark.django_db
+@hypothesis_settings(max_examples=25, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(members=st.lists(numbers, min_size=1, max_size=25, unique=True),
+       blacklisted=st.lists(numbers, max_size=25, unique=True),
+       pasted=st.lists(numbers, max_size=5),
+       threshold=st.sampled_from([0, 1000]))
+def test_no_blacklisted_number_ever_reaches_a_submitted_bulk(
+        panel_sandbox, settings, members, blacklisted, pasted, threshold):
+    settings.CAMPAIGN_UPLOAD_THRESHOLD = threshold  # 0: every bulk goes as a file
+    BlacklistEntry.objects.all().delete()
+    group = Group.objects.create(name="g")
+    Member.objects.bulk_create(Member(group=group, msisdn=m) for m in members)
+    BlacklistEntry.objects.bulk_create(BlacklistEntry(msisdn=n) for n in blacklisted)
+    campaign = campaign_make(groups=[group], pasted_numbers="\n".join(pasted), status="queued")
+    before = len(panel_sandbox.requests(path="/api/sender/bulk/send")) + len(
+        panel_sandbox.requests(path="/api/upload/bulk"))
+    campaign_submit(campaign_id=campaign.pk)
+    campaign.refresh_from_db()
+    allowed = (set(members) | set(pasted)) - set(blacklisted)
+    if not allowed:
+        assert campaign.status == Campaign.Status.FAILED
+        return
+    assert campaign.status == Campaign.Status.SENDING, campaign.failure_reason
+    sent = set(Recipient.objects.filter(campaign=campaign).values_list("msisdn", flat=True))
+    assert sent == allowed
+    logged = (panel_sandbox.requests(path="/api/sender/bulk/send")
+              + panel_sandbox.requests(path="/api/upload/bulk"))
+    assert len(logged) == before + 1
+    with panel_sandbox.client() as api:
+        remote = api.get(f"overview/bulks/{campaign.bulk_uuid}").json()
+    assert remote["recipientsCount"] == len(allowed)
+    assert not set(blacklisted) & set(
+        r["msisdn"] for r in (logged[-1].get("json") or {}).get("recipients", []))
