@@ -1,11 +1,379 @@
-from django.views.generic import TemplateView
+"""Campaign pages: list, compose, preview (with test send), launch, detail with live
+progress, cancel, duplicate, send again; and single messages. Views validate and call
+services; reads go through selectors."""
 
-from justsend_panel.core.permissions import PanelPermissionMixin
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.paginators import LazyPaginator
+
+from campaigns import selectors
+from campaigns.filters import CampaignFilter, RecipientFilter
+from campaigns.forms import CampaignForm, SingleMessageForm, TestSendForm
+from campaigns.models import Campaign
+from campaigns.services.audience import Removed
+from campaigns.services.cancelling import campaign_cancel
+from campaigns.services.editing import (
+    campaign_create,
+    campaign_duplicate,
+    campaign_resend_undelivered,
+    campaign_update,
+)
+from campaigns.services.preview import campaign_preview_get, removed_numbers_csv
+from campaigns.services.sending import campaign_launch
+from campaigns.services.test_send import campaign_test_send, single_message_send
+from campaigns.tables import CampaignTable, RecipientTable, SingleMessageTable
+from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
+
+logger = logging.getLogger(__name__)
+
+VIEW = (USE_PANEL, "campaigns.view_campaign")
+ADD = (USE_PANEL, "campaigns.add_campaign")
+CHANGE = (USE_PANEL, "campaigns.change_campaign")
+# How often the detail page asks for fresh counts while a campaign is on its way.
+POLL_SECONDS = 2
 
 
-class CampaignListView(PanelPermissionMixin, TemplateView):
+class CampaignObjectMixin:
+    """Loads the campaign named by the URL once per request."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = selectors.campaign_get(pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(campaign=self.campaign, **kwargs)
+
+
+class CampaignListView(PanelPermissionMixin, SingleTableMixin, FilterView):
+    permission_required = VIEW
+    table_class = CampaignTable
+    filterset_class = CampaignFilter
     template_name = "campaigns/campaign_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.campaign_list_qs()
+
+
+# --- compose ---------------------------------------------------------------------------
+
+
+class CampaignComposeMixin:
+    template_name = "campaigns/campaign_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "campaign": getattr(self, "campaign", None)}
+
+    def form_valid(self, form):
+        try:
+            campaign = self.save(form)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        return redirect("campaigns:campaign_preview", pk=campaign.pk)
+
+
+class CampaignCreateView(PanelPermissionMixin, CampaignComposeMixin, FormView):
+    permission_required = ADD
+    form_class = CampaignForm
+
+    def save(self, form) -> Campaign:
+        return campaign_create(user=self.request.user, data=form.campaign_data())
+
+
+class CampaignUpdateView(PanelPermissionMixin, CampaignObjectMixin, CampaignComposeMixin, FormView):
+    permission_required = CHANGE
+    form_class = CampaignForm
+
+    def get(self, request, *args, **kwargs):
+        if self.campaign.status != Campaign.Status.DRAFT:
+            return self._not_editable()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.campaign.status != Campaign.Status.DRAFT:
+            return self._not_editable()
+        return super().post(request, *args, **kwargs)
+
+    def _not_editable(self):
+        messages.warning(
+            self.request,
+            _("This campaign is %(status)s and can no longer be changed; duplicate it to send a changed copy.")
+            % {"status": self.campaign.get_status_display().lower()},
+        )
+        return redirect("campaigns:campaign_detail", pk=self.campaign.pk)
+
+    def save(self, form) -> Campaign:
+        return campaign_update(campaign=self.campaign, data=form.campaign_data())
+
+
+# --- preview, test send, launch -------------------------------------------------------------
+
+
+class CampaignPreviewView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):
+    """GET: the audience, samples and cost of a draft; POST: a test send to one number."""
+
+    permission_required = VIEW
+    template_name = "campaigns/campaign_preview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            self.permission_required = CHANGE
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.campaign.status != Campaign.Status.DRAFT:
+            return redirect("campaigns:campaign_detail", pk=self.campaign.pk)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = TestSendForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(test_form=form))
+        msisdn = form.cleaned_data["msisdn"]
+        try:
+            text, result = campaign_test_send(campaign=self.campaign, msisdn=msisdn)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Test message sent to %(msisdn)s (Justsend id %(id)s): “%(text)s”")
+                % {"msisdn": msisdn, "id": result.id or "—", "text": text},
+            )
+        return redirect("campaigns:campaign_preview", pk=self.campaign.pk)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("test_form", TestSendForm())
+        return super().get_context_data(
+            preview=campaign_preview_get(campaign=self.campaign),
+            removed_kinds=[k.value for k in Removed],
+            **kwargs,
+        )
+
+
+class CampaignRemovedNumbersView(PanelPermissionMixin, CampaignObjectMixin, View):
+    """The numbers of one kind the preview removed, as CSV."""
+
+    permission_required = VIEW
+
+    def get(self, request, *args, kind: str, **kwargs):
+        if kind not in {k.value for k in Removed}:
+            raise Http404(_("No such list."))
+        response = StreamingHttpResponse(
+            removed_numbers_csv(campaign=self.campaign, kind=kind), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="campaign-{self.campaign.pk}-{kind}.csv"'
+        return response
+
+
+class CampaignLaunchView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):
+    """GET asks for confirmation, POST launches."""
+
+    permission_required = CHANGE
+    template_name = "campaigns/campaign_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        scheduled = self.campaign.scheduled_at
+        return super().get_context_data(
+            action="launch",
+            title=_("Launch “%(name)s”?") % {"name": self.campaign.name},
+            question=(
+                _("It will be sent at %(when)s. Until then it can be cancelled without cost.")
+                % {"when": timezone.localtime(scheduled).strftime("%Y-%m-%d %H:%M")}
+                if scheduled
+                else _("It will be handed to Justsend now; messages start going out within minutes.")
+            ),
+            confirm_label=_("Yes, launch"),
+            confirm_class="btn-success",
+            back_url=reverse("campaigns:campaign_preview", args=[self.campaign.pk]),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            campaign_launch(campaign=self.campaign, user=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("campaigns:campaign_preview", pk=self.campaign.pk)
+        messages.success(request, _("The campaign is launched."))
+        return redirect("campaigns:campaign_detail", pk=self.campaign.pk)
+
+
+# --- detail, progress, cancel, duplicate, send again ----------------------------------------
+
+
+class CampaignDetailView(PanelPermissionMixin, CampaignObjectMixin, SingleTableMixin, FilterView):
+    permission_required = VIEW
+    template_name = "campaigns/campaign_detail.html"
+    table_class = RecipientTable
+    filterset_class = RecipientFilter
+    # Pages without COUNT(*): a campaign may have a million recipients.
+    table_pagination = {"paginator_class": LazyPaginator, "per_page": 50}
+
+    def get_queryset(self):
+        return selectors.recipient_list_qs(campaign=self.campaign)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            poll_seconds=POLL_SECONDS, progress=selectors.campaign_progress_get(campaign=self.campaign), **kwargs
+        )
+
+
+class CampaignProgressView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):
+    """The small partial the detail page polls: status, progress bar, counts, actions."""
+
+    permission_required = VIEW
+    template_name = "campaigns/_progress.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            poll_seconds=POLL_SECONDS, progress=selectors.campaign_progress_get(campaign=self.campaign), **kwargs
+        )
+
+
+class CampaignCancelView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):
+    permission_required = CHANGE
+    template_name = "campaigns/campaign_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            action="cancel",
+            title=_("Cancel “%(name)s”?") % {"name": self.campaign.name},
+            question=_(
+                "Messages not yet sent will not be sent. Messages already sent cannot be called back."
+            ),
+            confirm_label=_("Yes, cancel the campaign"),
+            confirm_class="btn-danger",
+            back_url=reverse("campaigns:campaign_detail", args=[self.campaign.pk]),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            campaign_cancel(campaign=self.campaign, user=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Cancelling the campaign."))
+        return redirect("campaigns:campaign_detail", pk=self.campaign.pk)
+
+
+class CampaignCopyView(PanelPermissionMixin, CampaignObjectMixin, View):
+    """POST: a new draft from this campaign (``duplicate`` or ``resend`` the undelivered)."""
+
+    permission_required = ADD
+    http_method_names = ["post"]
+    services = {"duplicate": campaign_duplicate, "resend": campaign_resend_undelivered}
+
+    def post(self, request, *args, how: str, **kwargs):
+        service = self.services.get(how)
+        if service is None:
+            raise Http404
+        try:
+            copy = service(campaign=self.campaign, user=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("campaigns:campaign_detail", pk=self.campaign.pk)
+        messages.success(request, _("A new draft was made: check it and launch it when ready."))
+        return redirect("campaigns:campaign_edit", pk=copy.pk)
+
+
+# --- single messages ----------------------------------------------------------------------
+
+
+class SingleMessageListView(PanelPermissionMixin, SingleTableMixin, TemplateView):
+    """Single messages as Justsend lists them (``/overview/singlemessages``), a page at a time."""
+
+    permission_required = VIEW
+    template_name = "campaigns/single_message_list.html"
+    table_class = SingleMessageTable
+    table_pagination = False
+
+    def get(self, request, *args, **kwargs):
+        self.page_number = _int(request.GET.get("page"), default=1)
+        self.start = _date(request.GET.get("start"))
+        self.end = _date(request.GET.get("end"))
+        self.result = selectors.single_message_page(
+            page=self.page_number - 1,
+            start=_aware(self.start, time.min),
+            end=_aware(self.end, time.max),
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        return self.result.items
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            result=self.result, page_number=self.page_number, start=self.start, end=self.end,
+            **kwargs,
+        )
+
+
+class SingleMessageDetailView(PanelPermissionMixin, TemplateView):
+    permission_required = VIEW
+    template_name = "campaigns/single_message_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            lookup=selectors.single_message_get(message_id=kwargs["message_id"]), **kwargs
+        )
+
+
+class SingleMessageSendView(PanelPermissionMixin, FormView):
+    permission_required = ADD
+    template_name = "campaigns/single_message_form.html"
+    form_class = SingleMessageForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            result = single_message_send(
+                msisdn=data["msisdn"], content=data["content"], variant=data["variant"],
+                sender=form.sender_value(),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Message sent to %(msisdn)s.") % {"msisdn": data["msisdn"]})
+        if result.id:
+            return redirect("campaigns:single_message_detail", message_id=result.id)
+        return redirect("campaigns:single_message_list")
+
+
+def _int(value: str | None, *, default: int) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value: str | None):
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
+    except ValueError:
+        return None
+
+
+def _aware(day, at: time) -> datetime | None:
+    return timezone.make_aware(datetime.combine(day, at)) if day else None
 
 
 class StatisticsView(PanelPermissionMixin, TemplateView):
+    # A placeholder: the statistics page belongs to the delivery-tracking issue.
     template_name = "campaigns/statistics.html"

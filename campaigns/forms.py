@@ -1,0 +1,533 @@
+"""The compose form: everything the bulk API offers, checked as the manual says before
+anything is sent (sections 3.1.1–3.1.3), so that Justsend's 400 is the exception."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.models import Campaign
+from contacts.models import COUNTRY_CHOICES, Group
+from contacts.phones import msisdn_parse
+from justsend_panel.sms.types import Country, FullSender
+
+SENDER_MAX_LENGTH = 11
+POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+# What a sender ID may be made of (Latin letters, digits and a few signs); anything
+# else, Polish letters included, is refused by Justsend.
+SENDER_CHARACTERS = re.compile(r"[A-Za-z0-9 .,\-_&!'?@#$%()+/:]+")
+PHONE_LIKE = re.compile(r"\+?[\d\s\-]{5,}")
+PARAMETER = re.compile(r"\$(\d+)")
+BRACED = re.compile(r"\{([^{}]*)\}")
+# As campaigns.services.rendering reads them: anything else in braces would go out as it is.
+FIELD_NAME = re.compile(r"[A-Za-z_][\w\-]*")
+MEMBER_FIELDS = ("name", "surname", "address")
+NUMBER_SEPARATORS = re.compile(r"[\n,;]+")
+AUDIENCE_FILE_MAX_BYTES = 200 * 1024 * 1024
+NUMBER_HEADERS = frozenset({"msisdn", "number", "phone", "telephone", "mobile", "numer", "telefon"})
+
+# Variants that show the recipient an own sender ID. ECO (and ECO_RESP, VOICE) send from
+# Justsend's number, FULL under one of the ten headings.
+OWN_SENDER_VARIANTS = frozenset({Campaign.Variant.PRO, Campaign.Variant.PRO_RESP, Campaign.Variant.INTER})
+# INTER is for numbers abroad: the manual's list has no Poland.
+INTER_COUNTRY_CHOICES = [(v, label) for v, label in COUNTRY_CHOICES if v != Country.POLAND.value]
+# The manual documents POLISH only (3.1.3 examples); other values are not promised.
+VOICE_LANGUAGE_CHOICES = [("POLISH", gettext_lazy("Polish"))]
+
+
+def sender_errors(sender: str) -> list[str]:
+    """Why ``sender`` cannot be an own sender ID (PRO, PRO_RESP, INTER)."""
+    errors = []
+    if len(sender) > SENDER_MAX_LENGTH:
+        errors.append(
+            _("A sender may have at most %(max)d characters; this one has %(count)d.")
+            % {"max": SENDER_MAX_LENGTH, "count": len(sender)}
+        )
+    polish = list(dict.fromkeys(ch for ch in sender if ch in POLISH_LETTERS))
+    if polish:
+        errors.append(
+            _("A sender must not contain Polish letters (%(letters)s).")
+            % {"letters": " ".join(polish)}
+        )
+    elif not SENDER_CHARACTERS.fullmatch(sender):
+        errors.append(_("A sender may use Latin letters, digits, spaces and . , - _ & ! ' ? @ # $ % ( ) + / : only."))
+    if PHONE_LIKE.fullmatch(sender):
+        errors.append(_("A sender must not be a phone number."))
+    return errors
+
+
+def numbers_parse(text: str) -> tuple[list[str], list[str]]:
+    """Pasted numbers (one a line, or separated by commas or semicolons) -> the
+    normalised MSISDNs in order without repeats, and the error for each invalid one."""
+    valid: dict[str, None] = {}
+    errors = []
+    for raw in NUMBER_SEPARATORS.split(text):
+        if not raw.strip():
+            continue
+        parsed = msisdn_parse(raw)
+        if parsed.valid:
+            valid[parsed.msisdn] = None
+        else:
+            errors.append(parsed.error)
+    return list(valid), errors
+
+
+def parameter_fields_parse(text: str) -> list[str]:
+    """``name, surname, code`` -> the model's field keys; an attribute is ``attr:<key>``."""
+    fields = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        fields.append(item if item in MEMBER_FIELDS or item.startswith("attr:") else f"attr:{item}")
+    return fields
+
+
+def parameter_fields_format(fields: list[str]) -> str:
+    return ", ".join(f.removeprefix("attr:") for f in fields)
+
+
+class AudienceFile:
+    """What the campaign needs to read an uploaded audience CSV again at submission."""
+
+    def __init__(self, *, encoding: str, delimiter: str, has_header: bool, mapping: dict[str, str]):
+        self.encoding, self.delimiter, self.has_header, self.mapping = encoding, delimiter, has_header, mapping
+
+    @classmethod
+    def describe(cls, upload) -> AudienceFile:
+        """Detect the encoding, delimiter, header and columns of an uploaded CSV.
+
+        A header names its columns (``msisdn``/``number``/``phone`` for the number,
+        ``name``, ``surname``, ``address``, anything else an attribute); without one
+        the first column that holds phone numbers is the number and the others are
+        ignored. Raises ``forms.ValidationError`` with a message for the user.
+        """
+        upload.seek(0)
+        head = upload.read(64 * 1024)
+        upload.seek(0)
+        for encoding in ("utf-8-sig", "cp1250"):
+            try:
+                text = head.decode(encoding)
+                break
+            except UnicodeDecodeError as error:
+                if error.start >= len(head) - 4:  # a character cut at the end of the sample
+                    text = head[: error.start].decode(encoding)
+                    break
+        else:  # cp1250 decodes almost anything; kept for safety
+            raise forms.ValidationError(_("The file is neither UTF-8 nor Windows-1250 text."))
+        lines = text.splitlines()[:20]
+        if not lines:
+            raise forms.ValidationError(_("The file is empty."))
+        try:
+            delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+        rows = [row for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter) if row]
+        first = [cell.strip().lower() for cell in rows[0]]
+        header_number = next((i for i, cell in enumerate(first) if cell in NUMBER_HEADERS), None)
+        if header_number is not None:
+            mapping = {}
+            for i, cell in enumerate(first):
+                if i == header_number:
+                    mapping[str(i)] = "msisdn"
+                elif cell in MEMBER_FIELDS:
+                    mapping[str(i)] = cell
+                elif cell:
+                    mapping[str(i)] = f"attr:{rows[0][i].strip()}"
+            return cls(encoding=encoding, delimiter=delimiter, has_header=True, mapping=mapping)
+        for i in range(len(rows[0])):
+            if any(i < len(row) and msisdn_parse(row[i]).valid for row in rows[:5]):
+                has_header = not msisdn_parse(rows[0][i]).valid
+                return cls(
+                    encoding=encoding, delimiter=delimiter, has_header=has_header,
+                    mapping={str(i): "msisdn"},
+                )
+        raise forms.ValidationError(
+            _("No column of phone numbers was found. Name it “msisdn” or “phone” in a header row.")
+        )
+
+
+def _group_label(group: Group) -> str:
+    return _("%(name)s (%(count)s members)") % {"name": group.name, "count": group.member_count}
+
+
+def message_normalise(message: str) -> str:
+    """Browsers submit a textarea with CRLF but count (and show) LF: keep what was counted."""
+    message = message.replace("\r\n", "\n").replace("\r", "\n")
+    if not message.strip():
+        raise forms.ValidationError(_("The message is empty."))
+    return message
+
+
+class SenderForm(forms.Form):
+    """The sender fields and the manual's rules for them, shared by bulks and single messages."""
+
+    full_sender = forms.ChoiceField(
+        label=gettext_lazy("Heading"), required=False,
+        choices=[("", "—")] + [(h.value, h.value) for h in FullSender],
+        help_text=gettext_lazy("FULL sends under one of Justsend's ten ready-made headings."),
+    )
+    sender = forms.CharField(
+        label=gettext_lazy("Sender"), required=False, max_length=40, strip=True,
+        help_text=gettext_lazy(
+            "Your own sender ID as set up in your Justsend account: up to 11 characters, "
+            "no Polish letters, not a phone number."
+        ),
+    )
+
+    def clean_sender_rules(self, variant, data) -> None:
+        if variant == Campaign.Variant.FULL:
+            if not data.get("full_sender"):
+                self.add_error("full_sender", _("FULL needs one of the ten headings."))
+            return
+        sender = data.get("sender") or ""
+        if variant not in OWN_SENDER_VARIANTS:
+            return
+        if not sender:
+            self.add_error("sender", _("%(variant)s needs your own sender ID.") % {"variant": variant})
+        else:
+            for error in sender_errors(sender):
+                self.add_error("sender", error)
+
+    def sender_value(self) -> str:
+        """The sender the variant sends under: a heading, an own sender ID, or none."""
+        data = self.cleaned_data
+        if data["variant"] == Campaign.Variant.FULL:
+            return data["full_sender"]
+        if data["variant"] in OWN_SENDER_VARIANTS:
+            return data["sender"]
+        return ""
+
+
+class CampaignForm(SenderForm):
+    SEND_NOW, SEND_LATER = "now", "later"
+    field_order = ["name", "bulk_type", "variant", "full_sender", "sender"]
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    bulk_type = forms.ChoiceField(
+        label=gettext_lazy("Type"), choices=Campaign.BulkTypeChoice.choices,
+        initial=Campaign.BulkTypeChoice.STANDARD,
+    )
+    variant = forms.ChoiceField(
+        label=gettext_lazy("Variant"), choices=Campaign.Variant.choices, initial=Campaign.Variant.ECO
+    )
+    country = forms.ChoiceField(
+        label=gettext_lazy("Country"), required=False, choices=[("", "—")] + INTER_COUNTRY_CHOICES
+    )
+    voice_repeat_dtmf = forms.BooleanField(
+        label=gettext_lazy("Repeat the message when the callee presses a key"), required=False
+    )
+    voice_min_period = forms.IntegerField(
+        label=gettext_lazy("Minimum wait between attempts (minutes)"), required=False, min_value=0,
+        initial=1,
+    )
+    voice_max_period = forms.IntegerField(
+        label=gettext_lazy("Maximum wait between attempts (minutes)"), required=False, min_value=0,
+        initial=2,
+    )
+    voice_max_count = forms.IntegerField(
+        label=gettext_lazy("Call attempts"), required=False, min_value=1, max_value=4, initial=1,
+        help_text=gettext_lazy("1 to 4."),
+    )
+    voice_pause = forms.IntegerField(
+        label=gettext_lazy("Pause after pick-up (seconds)"), required=False, min_value=0,
+        max_value=10, initial=1, help_text=gettext_lazy("0 to 10 seconds."),
+    )
+    voice_language = forms.ChoiceField(
+        label=gettext_lazy("Voice language"), required=False, choices=VOICE_LANGUAGE_CHOICES,
+        initial="POLISH",
+    )
+    message = forms.CharField(label=gettext_lazy("Message"), widget=forms.Textarea(attrs={"rows": 5}), strip=False)
+    parameter_fields = forms.CharField(
+        label=gettext_lazy("Parameters $1, $2, …"), required=False,
+        help_text=gettext_lazy(
+            "The member fields behind $1, $2, … in order, separated by commas: name, surname, "
+            "address or an extra attribute of the members, e.g. “name, code”."
+        ),
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Groups"), queryset=Group.objects.order_by("name"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    excluded_groups = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Except the members of"), queryset=Group.objects.order_by("name"),
+        required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    pasted_numbers = forms.CharField(
+        label=gettext_lazy("Numbers"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "One a line, or separated by commas. A number without + or 00 is read as Polish."
+        ),
+    )
+    audience_file = forms.FileField(
+        label=gettext_lazy("CSV file"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+        help_text=gettext_lazy(
+            "A header row names the columns: msisdn (or phone), name, surname, address; "
+            "other columns become attributes usable as {column}."
+        ),
+    )
+    when = forms.ChoiceField(
+        label=gettext_lazy("Send"), widget=forms.RadioSelect, initial=SEND_NOW,
+        choices=[(SEND_NOW, gettext_lazy("Now, when launched")), (SEND_LATER, gettext_lazy("At a date and time"))],
+    )
+    scheduled_at = forms.DateTimeField(
+        label=gettext_lazy("Date and time"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
+        self.campaign = campaign
+        if campaign is not None:
+            kwargs["initial"] = {**self.initial_from(campaign), **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_at"].help_text = _("In the panel's time zone (%(zone)s).") % {
+            "zone": timezone.get_current_timezone_name()
+        }
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+        for name in ("groups", "excluded_groups"):
+            self.fields[name].label_from_instance = _group_label
+        self.invalid_numbers: list[str] = []
+
+    @staticmethod
+    def initial_from(campaign: Campaign) -> dict:
+        voice = campaign.voice_config or {}
+        full = campaign.variant == Campaign.Variant.FULL
+        return {
+            "name": campaign.name,
+            "bulk_type": campaign.bulk_type,
+            "variant": campaign.variant,
+            "full_sender": campaign.sender if full else "",
+            "sender": "" if full else campaign.sender,
+            "country": campaign.country,
+            "voice_repeat_dtmf": voice.get("repeat_dtmf", False),
+            "voice_min_period": voice.get("min_period", 1),
+            "voice_max_period": voice.get("max_period", 2),
+            "voice_max_count": voice.get("max_count", 1),
+            "voice_pause": voice.get("pause", 1),
+            "voice_language": voice.get("voice_language", "POLISH"),
+            "message": campaign.message,
+            "parameter_fields": parameter_fields_format(campaign.parameter_fields or []),
+            "groups": list(campaign.groups.all()) if campaign.pk else [],
+            "excluded_groups": list(campaign.excluded_groups.all()) if campaign.pk else [],
+            "pasted_numbers": campaign.pasted_numbers,
+            "when": CampaignForm.SEND_LATER if campaign.scheduled_at else CampaignForm.SEND_NOW,
+            "scheduled_at": timezone.localtime(campaign.scheduled_at) if campaign.scheduled_at else None,
+        }
+
+    # --- one field at a time ---------------------------------------------------------
+
+    def clean_message(self) -> str:
+        return message_normalise(self.cleaned_data["message"])
+
+    def clean_pasted_numbers(self) -> str:
+        numbers, errors = numbers_parse(self.cleaned_data["pasted_numbers"])
+        if errors:
+            self.invalid_numbers = errors
+            raise forms.ValidationError(
+                [_("Correct or remove these numbers:")] + errors
+            )
+        return "\n".join(numbers)
+
+    def clean_audience_file(self):
+        upload = self.cleaned_data.get("audience_file")
+        if not upload:
+            return upload
+        if upload.size > AUDIENCE_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB; import it into a group instead.")
+                % {"mb": AUDIENCE_FILE_MAX_BYTES // (1024 * 1024)}
+            )
+        self.audience_description = AudienceFile.describe(upload)
+        return upload
+
+    # --- the rules that tie fields together ------------------------------------------
+
+    def clean(self):
+        data = super().clean()
+        variant = data.get("variant")
+        self.clean_sender_rules(variant, data)
+        if variant == Campaign.Variant.INTER and not data.get("country"):
+            self.add_error("country", _("INTER needs the country of the recipients."))
+        if variant == Campaign.Variant.VOICE:
+            self._clean_voice(data)
+        message = data.get("message")
+        if message is not None:
+            self._clean_personalisation(data.get("bulk_type"), message, data)
+        self._clean_audience(data)
+        self._clean_schedule(data)
+        return data
+
+    def _clean_voice(self, data) -> None:
+        for name in ("voice_min_period", "voice_max_period", "voice_max_count", "voice_pause"):
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, _("VOICE needs this setting."))
+        low, high = data.get("voice_min_period"), data.get("voice_max_period")
+        if low is not None and high is not None and low > high:
+            self.add_error("voice_max_period", _("The maximum wait must not be shorter than the minimum."))
+
+    def _clean_personalisation(self, bulk_type, message, data) -> None:
+        if bulk_type == Campaign.BulkTypeChoice.PERSONALIZED:
+            if message.count("{") != message.count("}"):
+                self.add_error("message", _("A { or } is not closed: write fields as {name}."))
+            odd = ["{%s}" % m for m in BRACED.findall(message) if not FIELD_NAME.fullmatch(m)]
+            if odd:
+                self.add_error(
+                    "message",
+                    _("%(odd)s is not a field name: write fields as {name}, {surname}, {address} "
+                      "or {an_attribute}.") % {"odd": ", ".join(odd)},
+                )
+        elif bulk_type == Campaign.BulkTypeChoice.PARAMETRIZED:
+            used = sorted({int(n) for n in PARAMETER.findall(message)})
+            fields = parameter_fields_parse(data.get("parameter_fields") or "")
+            if not used:
+                self.add_error("message", _("A parametrized message uses $1, $2, … where the values go."))
+            elif used[0] < 1 or used[-1] > len(fields):
+                missing = [f"${n}" for n in used if n < 1 or n > len(fields)]
+                self.add_error(
+                    "parameter_fields",
+                    _("Say which member field fills %(params)s.") % {"params": ", ".join(missing)},
+                )
+
+    def _clean_audience(self, data) -> None:
+        groups, excluded = data.get("groups") or [], data.get("excluded_groups") or []
+        both = set(groups) & set(excluded)
+        if both:
+            self.add_error(
+                "excluded_groups",
+                _("A group cannot be both targeted and excluded: %(names)s.")
+                % {"names": ", ".join(sorted(g.name for g in both))},
+            )
+        has_file = bool(data.get("audience_file")) or bool(
+            self.campaign and self.campaign.audience_file and data.get("audience_file") is not False
+        )
+        if not groups and not data.get("pasted_numbers") and not has_file and "pasted_numbers" not in self.errors \
+                and "audience_file" not in self.errors:
+            self.add_error(None, _("Choose at least one group, paste numbers or upload a CSV file."))
+
+    def _clean_schedule(self, data) -> None:
+        if data.get("when") != self.SEND_LATER:
+            data["scheduled_at"] = None
+            return
+        when = data.get("scheduled_at")
+        if when is None:
+            if "scheduled_at" not in self.errors:
+                self.add_error("scheduled_at", _("Give the date and time to send at."))
+        elif when <= timezone.now():
+            self.add_error("scheduled_at", _("This time has already passed."))
+
+    # --- what the services get ---------------------------------------------------------
+
+    def campaign_data(self) -> dict:
+        """The cleaned values under the Campaign's field names, for campaign_create/update."""
+        data = self.cleaned_data
+        variant = data["variant"]
+        voice_config = {}
+        if variant == Campaign.Variant.VOICE:
+            voice_config = {
+                "repeat_dtmf": data["voice_repeat_dtmf"],
+                "min_period": data["voice_min_period"],
+                "max_period": data["voice_max_period"],
+                "max_count": data["voice_max_count"],
+                "pause": data["voice_pause"],
+                "voice_language": data["voice_language"] or "POLISH",
+            }
+        result = {
+            "name": data["name"],
+            "bulk_type": data["bulk_type"],
+            "variant": variant,
+            "sender": self.sender_value(),
+            "country": data["country"] if variant == Campaign.Variant.INTER else "",
+            "voice_config": voice_config,
+            "message": data["message"],
+            "parameter_fields": parameter_fields_parse(data["parameter_fields"])
+            if data["bulk_type"] == Campaign.BulkTypeChoice.PARAMETRIZED
+            else [],
+            "groups": list(data["groups"]),
+            "excluded_groups": list(data["excluded_groups"]),
+            "pasted_numbers": data["pasted_numbers"],
+            "scheduled_at": data["scheduled_at"],
+        }
+        upload = data.get("audience_file")
+        if upload:
+            described = self.audience_description
+            result.update(
+                audience_file=upload,
+                audience_file_name=upload.name,
+                audience_encoding=described.encoding,
+                audience_delimiter=described.delimiter,
+                audience_has_header=described.has_header,
+                audience_mapping=described.mapping,
+            )
+        elif upload is False:  # "clear" ticked on the file input
+            result.update(audience_file=None, audience_file_name="", audience_mapping={})
+        return result
+
+
+class MsisdnField(forms.CharField):
+    """A phone number as staff type it -> the MSISDN, or the parser's message naming it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"class": "form-control", "placeholder": "500 123 123", "inputmode": "tel"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        parsed = msisdn_parse(super().clean(value))
+        if not parsed.valid:
+            raise forms.ValidationError(parsed.error)
+        return parsed.msisdn
+
+
+class TestSendForm(forms.Form):
+    msisdn = MsisdnField(label=gettext_lazy("Send a test to"))
+
+
+class SingleMessageForm(SenderForm):
+    msisdn = MsisdnField(label=gettext_lazy("To"))
+    variant = forms.ChoiceField(
+        label=gettext_lazy("Variant"), initial=Campaign.Variant.ECO,
+        # Section 9.2 has no bulkProperties: no voice settings (VOICE), no country (INTER).
+        choices=[
+            (v, label) for v, label in Campaign.Variant.choices
+            if v not in (Campaign.Variant.VOICE, Campaign.Variant.INTER)
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    content = forms.CharField(
+        label=gettext_lazy("Message"), strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+    field_order = ["msisdn", "variant", "full_sender", "sender", "content"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_sender"].widget.attrs.setdefault("class", "form-select")
+        self.fields["sender"].widget.attrs.setdefault("class", "form-control")
+
+    def clean_content(self) -> str:
+        return message_normalise(self.cleaned_data["content"])
+
+    def clean(self):
+        data = super().clean()
+        self.clean_sender_rules(data.get("variant"), data)
+        return data

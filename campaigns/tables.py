@@ -1,0 +1,114 @@
+import django_tables2 as tables
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, Recipient
+
+STATUS_BADGES = {
+    Campaign.Status.DRAFT: "secondary",
+    Campaign.Status.SCHEDULED: "info",
+    Campaign.Status.QUEUED: "primary",
+    Campaign.Status.SUBMITTING: "primary",
+    Campaign.Status.SENDING: "primary",
+    Campaign.Status.FINISHED: "success",
+    Campaign.Status.CANCELLING: "warning",
+    Campaign.Status.CANCELLED: "dark",
+    Campaign.Status.FAILED: "danger",
+}
+RECIPIENT_BADGES = {
+    Recipient.Status.DELIVERED: "success",
+    Recipient.Status.UNDELIVERED: "danger",
+    Recipient.Status.EXPIRED: "warning",
+    Recipient.Status.REJECTED: "danger",
+    Recipient.Status.SENT: "primary",
+    Recipient.Status.SUBMITTED: "info",
+}
+
+
+def badge(value: str, label: str, colours: dict) -> str:
+    return format_html(
+        '<span class="badge text-bg-{}" data-status="{}">{}</span>', colours.get(value, "secondary"), value, label
+    )
+
+
+class CampaignTable(tables.Table):
+    name = tables.Column(linkify=("campaigns:campaign_detail", {"pk": tables.A("pk")}), verbose_name=_("Name"))
+    status = tables.Column(verbose_name=_("Status"))
+    variant = tables.Column(verbose_name=_("Variant"))
+    schedule = tables.Column(
+        accessor="scheduled_at", verbose_name=_("Schedule"), order_by=("scheduled_at", "created_at")
+    )
+    recipients_count = tables.Column(verbose_name=_("Recipients"), attrs={"td": {"class": "text-end"}})
+    delivered = tables.Column(
+        accessor="delivered_count", verbose_name=_("Delivered"), attrs={"td": {"class": "text-end"}}
+    )
+    cost = tables.Column(verbose_name=_("Cost"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Campaign
+        fields = ("name", "status", "variant", "schedule", "recipients_count", "delivered", "cost")
+        order_by = ("-created_at",)
+        attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "campaign-table"}
+        empty_text = _("No campaigns yet.")
+
+    def render_status(self, record, value):
+        return badge(record.status, record.get_status_display(), STATUS_BADGES)
+
+    def render_variant(self, record):
+        return record.variant
+
+    def render_schedule(self, record, value):
+        return date_filter(value, "SHORT_DATETIME_FORMAT")
+
+    def render_delivered(self, record):
+        percent = record.delivered_percent
+        return "—" if percent is None else f"{percent:.1f} %"
+
+    def render_cost(self, record):
+        if record.cost is None:
+            return "—" if record.charged_points is None else format_html("{} {}", record.charged_points.normalize(), _("pts"))
+        return format_html("{} {}", record.cost.normalize(), record.cost_currency)
+
+
+class RecipientTable(tables.Table):
+    status = tables.Column(verbose_name=_("Status"))
+    content = tables.Column(verbose_name=_("Content"), orderable=False)
+
+    class Meta:
+        model = Recipient
+        fields = ("msisdn", "status", "status_code", "operator", "submitted_at", "sent_at", "delivered_at", "content")
+        orderable = False
+        attrs = {"class": "table table-sm align-middle mb-0", "data-testid": "recipient-table"}
+        empty_text = _("No recipients yet: they are listed once the campaign is submitted.")
+
+    def render_status(self, record):
+        return badge(record.status, record.get_status_display(), RECIPIENT_BADGES)
+
+    def render_content(self, record, value):
+        return value if len(value) <= 60 else value[:59] + "…"
+
+
+class SingleMessageTable(tables.Table):
+    """Rows are the provider's SingleMessage dataclasses, one page as Justsend answered it."""
+
+    id = tables.Column(
+        verbose_name=_("Id"), linkify=lambda record: reverse("campaigns:single_message_detail", args=[record.id])
+        if record.id else None,
+    )
+    send_date = tables.DateTimeColumn(verbose_name=_("Sent"), short=True)
+    msisdn = tables.Column(verbose_name=_("To"))
+    sender = tables.Column(verbose_name=_("Sender"))
+    bulk_variant = tables.Column(verbose_name=_("Variant"))
+    content = tables.Column(verbose_name=_("Message"))
+    acknowledge_status = tables.Column(verbose_name=_("Status"))
+    charged_points = tables.Column(verbose_name=_("Points"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "single-message-table"}
+        empty_text = _("No single messages in this period.")
+
+    def render_content(self, value):
+        return value if len(value) <= 60 else value[:59] + "…"

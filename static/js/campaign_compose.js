@@ -1,0 +1,148 @@
+/* The compose page: the live message counter and the fields each choice needs.
+ *
+ * countSegments mirrors campaigns/segments.py exactly (the tests run the same texts
+ * through both): GSM-7 160 single / 153 per part, UCS-2 70 / 67; the GSM-7 extension
+ * characters take two septets and a character outside the BMP two UTF-16 units, and
+ * neither is ever split across parts, so parts are filled greedily.
+ * All wording lives in the template (translated); this file fills in numbers only.
+ */
+(function (root) {
+  "use strict";
+
+  var GSM7_BASIC = new Set(Array.from(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+  ));
+  var GSM7_EXTENSION = new Set(Array.from("\f^{}\\[~]|€"));
+  var POLISH = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ";
+  var POLISH_ASCII = "acelnoszzACELNOSZZ";
+
+  function countSegments(text) {
+    var chars = Array.from(text); // code points, as Python's str
+    var forcing = [];
+    var seen = new Set();
+    chars.forEach(function (ch) {
+      if (!GSM7_BASIC.has(ch) && !GSM7_EXTENSION.has(ch) && !seen.has(ch)) {
+        seen.add(ch);
+        forcing.push(ch);
+      }
+    });
+    var gsm7 = forcing.length === 0;
+    var single = gsm7 ? 160 : 70;
+    var part = gsm7 ? 153 : 67;
+    var sizes = chars.map(function (ch) {
+      if (gsm7) return GSM7_EXTENSION.has(ch) ? 2 : 1;
+      return ch.codePointAt(0) > 0xffff ? 2 : 1;
+    });
+    var units = sizes.reduce(function (a, b) { return a + b; }, 0);
+    var segments = 1, perSegment = single, used = units;
+    if (units > single) {
+      perSegment = part;
+      used = 0;
+      sizes.forEach(function (size) {
+        if (used + size > part) {
+          segments += 1;
+          used = 0;
+        }
+        used += size;
+      });
+    }
+    return {
+      characters: chars.length,
+      encoding: gsm7 ? "GSM-7" : "UCS-2",
+      units: units,
+      segments: segments,
+      per_segment: perSegment,
+      units_left: perSegment - used,
+      ucs2_characters: forcing
+    };
+  }
+
+  function replacePolishDiacritics(text) {
+    return Array.from(text).map(function (ch) {
+      var i = POLISH.indexOf(ch);
+      return i === -1 ? ch : POLISH_ASCII[i];
+    }).join("");
+  }
+
+  var api = { countSegments: countSegments, replacePolishDiacritics: replacePolishDiacritics };
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = api;
+  }
+  root.campaignSegments = api;
+
+  if (typeof document === "undefined") return;
+
+  function showable(text) {
+    // Control characters are invisible in a list; name them by code point instead.
+    var code = text.codePointAt(0);
+    return code < 32 || (code >= 127 && code < 160) ? "U+" + code.toString(16).toUpperCase().padStart(4, "0") : text;
+  }
+
+  function bindCounter(box) {
+    var textarea = document.getElementById(box.dataset.counterFor);
+    if (!textarea) return;
+    var field = function (name) { return box.querySelector('[data-count="' + name + '"]'); };
+    var replaceButton = box.querySelector('[data-action="replace-diacritics"]');
+    var ucs2Note = box.querySelector("[data-ucs2-note]");
+
+    function update() {
+      var count = countSegments(textarea.value);
+      ["characters", "encoding", "units", "segments", "per_segment", "units_left"].forEach(function (name) {
+        var el = field(name);
+        if (el) el.textContent = count[name];
+      });
+      var list = field("ucs2_characters");
+      if (list) list.textContent = count.ucs2_characters.map(showable).join(" ");
+      if (ucs2Note) ucs2Note.hidden = count.encoding !== "UCS-2";
+      if (replaceButton) {
+        var polish = count.ucs2_characters.some(function (ch) { return POLISH.indexOf(ch) !== -1; });
+        replaceButton.hidden = !polish;
+      }
+      box.dataset.encoding = count.encoding;
+    }
+
+    if (replaceButton) {
+      replaceButton.addEventListener("click", function () {
+        textarea.value = replacePolishDiacritics(textarea.value);
+        textarea.dispatchEvent(new Event("input", { bubbles: true }));
+        textarea.focus();
+      });
+    }
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  /* Blocks marked data-show-if="<field name>=<value> <value>…" are shown only while
+     that field has one of the values (a select or a radio group). */
+  function bindConditionalBlocks(form) {
+    var blocks = Array.from(form.querySelectorAll("[data-show-if]"));
+    if (!blocks.length) return;
+    function valueOf(name) {
+      var checked = form.querySelector('[name="' + name + '"]:checked');
+      if (checked) return checked.value;
+      var el = form.querySelector('[name="' + name + '"]');
+      return el && el.type !== "radio" ? el.value : "";
+    }
+    function update() {
+      blocks.forEach(function (block) {
+        var rule = block.dataset.showIf.split("=");
+        var values = rule[1].split(" ");
+        block.hidden = values.indexOf(valueOf(rule[0])) === -1;
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
+  function init() {
+    document.querySelectorAll("[data-counter-for]").forEach(bindCounter);
+    document.querySelectorAll("form[data-compose]").forEach(bindConditionalBlocks);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})(typeof window !== "undefined" ? window : globalThis);

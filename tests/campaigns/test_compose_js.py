@@ -1,0 +1,56 @@
+"""The page's counter (static/js/campaign_compose.js) against campaigns/segments.py.
+
+Node runs the very file the browser loads over the same texts; the browser test checks
+the page shows the same figures.
+"""
+
+import dataclasses
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from campaigns.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, replace_polish_diacritics
+
+SCRIPT = Path(__file__).resolve().parents[2] / "static" / "js" / "campaign_compose.js"
+NODE = shutil.which("node")
+
+RUNNER = """
+const api = require(process.argv[1]);
+const texts = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(texts.map(t => [api.countSegments(t), api.replacePolishDiacritics(t)])));
+"""
+
+ALPHABET = sorted(GSM7_BASIC | GSM7_EXTENSION) + list("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ😀🎉中\t")
+
+
+def _texts() -> list[str]:
+    rng = random.Random(6)
+    texts = ["", "a" * 160, "a" * 161, "a" * 152 + "€" + "a" * 10, "ą" * 66 + "😀" + "ą" * 3]
+    for _ in range(400):
+        length = rng.choice([rng.randint(0, 80), rng.randint(60, 400)])
+        # Mostly GSM-7 with an occasional other character, so both encodings come up.
+        weights = [1.0] * (len(ALPHABET) - 22) + [rng.choice([0, 0, 0.05])] * 22
+        texts.append("".join(rng.choices(ALPHABET, weights=weights, k=length)))
+    return texts
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed; the browser test covers the counter")
+def test_the_page_counter_agrees_with_segments_py():
+    texts = _texts()
+    done = subprocess.run(
+        [NODE, "-e", RUNNER, str(SCRIPT)], input=json.dumps(texts), capture_output=True,
+        text=True, check=True, timeout=60,
+    )
+    results = json.loads(done.stdout)
+    encodings = set()
+    for text, (js_count, js_replaced) in zip(texts, results, strict=True):
+        expected = dataclasses.asdict(count_segments(text))
+        expected["ucs2_characters"] = list(expected["ucs2_characters"])
+        assert js_count == expected, text
+        assert js_replaced == replace_polish_diacritics(text)
+        encodings.add(expected["encoding"])
+    assert encodings == {"GSM-7", "UCS-2"}

@@ -1,0 +1,323 @@
+"""Campaign pages against the sandbox over real HTTP: compose, preview, test send, launch,
+detail, cancel, copies, the list with its filters, and single messages."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign, Recipient
+from tests.campaigns.conftest import blacklist_add, members_group
+
+pytestmark = pytest.mark.django_db
+
+
+def campaign_make(user, *, groups=(), **fields) -> Campaign:
+    defaults = {"name": "Spring sale", "message": "Hello", "variant": "ECO", "bulk_type": "STANDARD"}
+    campaign = Campaign.objects.create(created_by=user, **{**defaults, **fields})
+    campaign.groups.set(groups)
+    return campaign
+
+
+def compose_data(**fields) -> dict:
+    return {
+        "name": "Spring sale", "bulk_type": "STANDARD", "variant": "ECO", "message": "Hello",
+        "pasted_numbers": "", "when": "now", **fields,
+    }
+
+
+# --- compose and preview -----------------------------------------------------------------
+
+
+def test_marketing_composes_a_personalized_campaign_and_sees_the_preview(
+    marketing_client, marketing_user, panel_sandbox, customers
+):
+    blacklist_add(customers.members.order_by("pk").first().msisdn)
+    response = marketing_client.post(
+        reverse("campaigns:campaign_create"),
+        compose_data(
+            bulk_type="PERSONALIZED", message="Hi {name}, your code is {code}",
+            groups=[customers.pk], pasted_numbers="600 000 001",
+        ),
+    )
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaigns:campaign_preview", args=[campaign.pk])
+    assert campaign.created_by == marketing_user and campaign.status == Campaign.Status.DRAFT
+
+    page = marketing_client.get(response["Location"])
+    html = page.content.decode()
+    context = page.context
+    summary, cost = context["preview"].summary, context["preview"].cost
+    # 6 members + 1 pasted number that repeats a member; one member is blacklisted.
+    assert (summary.candidates, summary.duplicates, summary.blacklisted, summary.recipients) == (7, 1, 1, 5)
+    assert len(summary.samples) == 5
+    assert "Hi Ann1, your code is C1" in html
+    assert cost.price_per_message is not None and cost.total_cost == cost.price_per_message * 5
+    assert 'data-testid="launch"' in html and context["preview"].can_launch
+
+
+def test_preview_lists_recipients_missing_a_field_and_refuses_launch(marketing_client, panel_sandbox, customers):
+    campaign = campaign_make(None, groups=[customers], bulk_type="PERSONALIZED", message="Hi {city}")
+    page = marketing_client.get(reverse("campaigns:campaign_preview", args=[campaign.pk]))
+    html = page.content.decode()
+    assert page.context["preview"].summary.missing_count == 6
+    assert 'data-testid="missing-fields"' in html and "<code>city</code>" in html
+    assert 'data-testid="launch-refusal"' in html and 'data-testid="launch"' not in html
+
+
+def test_preview_refuses_launch_when_the_balance_is_short(marketing_client, panel_sandbox, customers):
+    panel_sandbox.set_balance(balance=0, promo=0)
+    campaign = campaign_make(None, groups=[customers])
+    page = marketing_client.get(reverse("campaigns:campaign_preview", args=[campaign.pk]))
+    html = page.content.decode()
+    assert "The balance is too low" in html
+    assert 'data-testid="launch"' not in html
+    response = marketing_client.post(reverse("campaigns:campaign_launch", args=[campaign.pk]), follow=True)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
+    assert any("balance" in str(m).lower() or "points" in str(m).lower() for m in response.context["messages"])
+
+
+def test_preview_survives_justsend_being_down(marketing_client, panel_sandbox, customers, settings):
+    settings.JUSTSEND_API_URL = "http://127.0.0.1:9/api"  # nothing listens on the discard port
+    campaign = campaign_make(None, groups=[customers])
+    page = marketing_client.get(reverse("campaigns:campaign_preview", args=[campaign.pk]))
+    assert page.status_code == 200
+    assert 'data-testid="cost-error"' in page.content.decode()
+    assert page.context["preview"].summary.recipients == 6  # the audience is still shown
+
+
+def test_removed_numbers_download_is_spreadsheet_safe(marketing_client, panel_sandbox):
+    campaign = campaign_make(None, pasted_numbers="=HYPERLINK(1)\n+48 500 100 200\n500100200\n12")
+    response = marketing_client.get(reverse("campaigns:campaign_removed_numbers", args=[campaign.pk, "invalid"]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["number", "reason"]
+    assert [row[0] for row in rows[1:]] == ["'=HYPERLINK(1)", "12"]
+    duplicates = marketing_client.get(reverse("campaigns:campaign_removed_numbers", args=[campaign.pk, "duplicate"]))
+    rows = list(csv.reader(io.StringIO(b"".join(duplicates.streaming_content).decode())))
+    assert [row[0] for row in rows[1:]] == ["500100200"]
+    assert marketing_client.get(
+        reverse("campaigns:campaign_removed_numbers", args=[campaign.pk, "nonsense"])
+    ).status_code == 404
+
+
+def test_test_send_sends_the_rendered_text_through_single_message(marketing_client, panel_sandbox, customers):
+    campaign = campaign_make(None, groups=[customers], bulk_type="PERSONALIZED", message="Hi {name}!")
+    member = customers.members.order_by("pk")[2]
+    response = marketing_client.post(
+        reverse("campaigns:campaign_preview", args=[campaign.pk]), {"msisdn": member.msisdn}, follow=True
+    )
+    sent = panel_sandbox.requests(path="/api/sender/singlemessage/send")
+    assert len(sent) == 1
+    assert "Hi Ann2!" in str(sent[0])
+    assert any("Test message sent" in str(m) for m in response.context["messages"])
+
+
+def test_test_send_shows_a_bad_number_and_justsend_refusal(marketing_client, panel_sandbox, customers):
+    campaign = campaign_make(None, groups=[customers], variant="PRO", sender="ACME")
+    page = marketing_client.post(reverse("campaigns:campaign_preview", args=[campaign.pk]), {"msisdn": "12"})
+    assert "is not a valid phone number" in page.content.decode() or "is not a phone number" in page.content.decode()
+    assert panel_sandbox.requests(path="/api/sender/singlemessage/send") == []
+    panel_sandbox.set_faults(rate_500=1.0)
+    response = marketing_client.post(
+        reverse("campaigns:campaign_preview", args=[campaign.pk]), {"msisdn": "500100200"}, follow=True
+    )
+    assert any("did not confirm" in str(m) for m in response.context["messages"])
+
+
+# --- launch, cancel, copies ----------------------------------------------------------------
+
+
+def test_launch_asks_then_launches(marketing_client, marketing_user, panel_sandbox, customers, django_capture_on_commit_callbacks):
+    campaign = campaign_make(marketing_user, groups=[customers])
+    confirm = marketing_client.get(reverse("campaigns:campaign_launch", args=[campaign.pk]))
+    assert 'data-testid="confirm-launch"' in confirm.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT  # a GET changes nothing
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = marketing_client.post(reverse("campaigns:campaign_launch", args=[campaign.pk]))
+    assert response["Location"] == reverse("campaigns:campaign_detail", args=[campaign.pk])
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.QUEUED and campaign.launched_by == marketing_user
+    assert len(callbacks) == 1  # the submit task, enqueued after commit
+
+
+def test_a_scheduled_campaign_is_cancelled_locally(marketing_client, panel_sandbox, customers):
+    campaign = campaign_make(None, groups=[customers], scheduled_at=timezone.now() + timedelta(days=1))
+    marketing_client.post(reverse("campaigns:campaign_launch", args=[campaign.pk]))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SCHEDULED
+    detail = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk])).content.decode()
+    assert 'data-testid="cancel"' in detail
+    assert 'data-testid="confirm-cancel"' in marketing_client.get(
+        reverse("campaigns:campaign_cancel", args=[campaign.pk])
+    ).content.decode()
+    marketing_client.post(reverse("campaigns:campaign_cancel", args=[campaign.pk]))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
+    assert panel_sandbox.requests(path="/api/sender/bulk/send") == []
+    again = marketing_client.post(reverse("campaigns:campaign_cancel", args=[campaign.pk]), follow=True)
+    assert again.status_code == 200  # cancelling twice is explained, not a 500
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
+
+
+def test_duplicate_and_resend_make_drafts(marketing_client, marketing_user, customers):
+    campaign = campaign_make(marketing_user, groups=[customers], status=Campaign.Status.FINISHED)
+    response = marketing_client.post(reverse("campaigns:campaign_copy", args=[campaign.pk, "duplicate"]))
+    copy = Campaign.objects.exclude(pk=campaign.pk).get()
+    assert response["Location"] == reverse("campaigns:campaign_edit", args=[copy.pk])
+    assert copy.status == Campaign.Status.DRAFT and copy.source == campaign
+    assert list(copy.groups.all()) == [customers]
+    # Nothing undelivered yet: explained, no new draft.
+    response = marketing_client.post(reverse("campaigns:campaign_copy", args=[campaign.pk, "resend"]), follow=True)
+    assert Campaign.objects.count() == 2
+    assert any("undelivered" in str(m) for m in response.context["messages"])
+    Recipient.objects.create(campaign=campaign, msisdn="48600000001", status=Recipient.Status.UNDELIVERED)
+    marketing_client.post(reverse("campaigns:campaign_copy", args=[campaign.pk, "resend"]))
+    resend = Campaign.objects.order_by("-pk").first()
+    assert resend.only_numbers.split() == ["48600000001"]
+    assert marketing_client.post(reverse("campaigns:campaign_copy", args=[campaign.pk, "other"])).status_code == 404
+
+
+def test_only_a_draft_can_be_edited(marketing_client, customers):
+    campaign = campaign_make(None, groups=[customers], status=Campaign.Status.SENDING)
+    response = marketing_client.get(reverse("campaigns:campaign_edit", args=[campaign.pk]))
+    assert response["Location"] == reverse("campaigns:campaign_detail", args=[campaign.pk])
+    response = marketing_client.post(reverse("campaigns:campaign_edit", args=[campaign.pk]), compose_data(name="X", groups=[customers.pk]))
+    campaign.refresh_from_db()
+    assert campaign.name == "Spring sale"
+
+
+def test_editing_a_draft_keeps_its_audience_and_changes_the_rest(marketing_client, customers):
+    campaign = campaign_make(None, groups=[customers])
+    page = marketing_client.get(reverse("campaigns:campaign_edit", args=[campaign.pk]))
+    assert page.context["form"].initial["groups"] == [customers]
+    marketing_client.post(
+        reverse("campaigns:campaign_edit", args=[campaign.pk]),
+        compose_data(name="Summer sale", variant="FULL", full_sender="NEWS", groups=[customers.pk]),
+    )
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.variant, campaign.sender) == ("Summer sale", "FULL", "NEWS")
+
+
+def test_compose_shows_form_errors_not_a_500(marketing_client):
+    page = marketing_client.post(reverse("campaigns:campaign_create"), compose_data(variant="PRO", sender="Łódź"))
+    assert page.status_code == 200
+    assert "Polish letters" in page.content.decode()
+    assert Campaign.objects.count() == 0
+
+
+# --- detail and progress ---------------------------------------------------------------------
+
+
+def test_detail_polls_while_sending_and_stops_when_finished(marketing_client, django_assert_max_num_queries):
+    campaign = campaign_make(
+        None, status=Campaign.Status.SENDING, recipients_count=200, sent_count=150,
+        delivered_count=100, undelivered_count=20, not_sent_count=10,
+    )
+    Recipient.objects.bulk_create(
+        Recipient(campaign=campaign, msisdn=f"4860000{i:04d}", status=Recipient.Status.DELIVERED if i % 2 else Recipient.Status.SENT)
+        for i in range(200)
+    )
+    progress_url = reverse("campaigns:campaign_progress", args=[campaign.pk])
+    with django_assert_max_num_queries(12):
+        detail = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
+    html = detail.content.decode()
+    assert f'hx-get="{progress_url}"' in html
+    assert 'data-done="65.0"' in html  # (100 + 20 + 10) / 200
+    assert html.count('data-status="delivered"') == 25  # half of the first page of 50
+    filtered = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]), {"status": "sent"})
+    assert filtered.content.decode().count('data-status="delivered"') == 0
+    with django_assert_max_num_queries(6):
+        partial = marketing_client.get(progress_url)
+    assert "<html" not in partial.content.decode() and "hx-get" in partial.content.decode()
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FINISHED)
+    final = marketing_client.get(progress_url).content.decode()
+    assert "hx-get" not in final and 'data-status="finished"' in final
+
+
+def test_detail_shows_the_failure_reason(marketing_client):
+    campaign = campaign_make(None, status=Campaign.Status.FAILED, failure_reason="Sender must not contain Polish characters")
+    html = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "Sender must not contain Polish characters" in html
+    assert 'data-testid="cancel"' not in html
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+def test_list_filters_and_searches_with_few_queries(marketing_client, django_assert_max_num_queries):
+    for i in range(30):
+        campaign_make(
+            None, name=f"Campaign {i}", variant="PRO" if i % 3 == 0 else "ECO", sender="ACME",
+            status=Campaign.Status.FINISHED if i % 2 else Campaign.Status.DRAFT,
+            recipients_count=100, delivered_count=i,
+        )
+    with django_assert_max_num_queries(8):
+        page = marketing_client.get(reverse("campaigns:campaign_list"))
+    assert page.status_code == 200
+    assert len(page.context["table"].page.object_list) == 25
+    assert "29.0 %" in page.content.decode()
+    finished_pro = marketing_client.get(reverse("campaigns:campaign_list"), {"status": "finished", "variant": "PRO"})
+    names = {row.record.name for row in finished_pro.context["table"].page.object_list}
+    assert names == {f"Campaign {i}" for i in range(30) if i % 2 and i % 3 == 0}
+    search = marketing_client.get(reverse("campaigns:campaign_list"), {"q": "campaign 1"})
+    assert {row.record.name for row in search.context["table"].page.object_list} == {
+        f"Campaign {i}" for i in (1, *range(10, 20))
+    }
+
+
+def test_list_filters_by_date(marketing_client):
+    soon = campaign_make(None, name="Later", scheduled_at=timezone.now() + timedelta(days=10))
+    campaign_make(None, name="Today")
+    day = timezone.localtime(soon.scheduled_at).date()
+    page = marketing_client.get(reverse("campaigns:campaign_list"), {"date_from": day.isoformat()})
+    assert [row.record.name for row in page.context["table"].page.object_list] == ["Later"]
+    page = marketing_client.get(reverse("campaigns:campaign_list"), {"date_to": timezone.localdate().isoformat()})
+    assert [row.record.name for row in page.context["table"].page.object_list] == ["Today"]
+
+
+# --- single messages --------------------------------------------------------------------
+
+
+def test_single_message_is_sent_listed_and_shown(marketing_client, panel_sandbox):
+    response = marketing_client.post(
+        reverse("campaigns:single_message_send"),
+        {"msisdn": "+48 500 100 200", "variant": "FULL", "full_sender": "INFO", "content": "Your parcel is here"},
+    )
+    sent = panel_sandbox.requests(path="/api/sender/singlemessage/send")
+    assert len(sent) == 1 and "48500100200" in str(sent[0]) and "INFO" in str(sent[0])
+    assert response.status_code == 302
+    detail = marketing_client.get(response["Location"]).content.decode()
+    assert "Your parcel is here" in detail and "48500100200" in detail
+    listing = marketing_client.get(reverse("campaigns:single_message_list")).content.decode()
+    assert "Your parcel is here" in listing
+
+
+def test_single_message_refusal_is_shown_in_the_form(marketing_client, panel_sandbox):
+    page = marketing_client.post(
+        reverse("campaigns:single_message_send"), {"msisdn": "500100200", "variant": "PRO", "sender": "", "content": "x"}
+    )
+    assert "needs your own sender" in page.content.decode()
+    assert panel_sandbox.requests(path="/api/sender/singlemessage/send") == []
+
+
+def test_single_message_pages_explain_a_provider_error(marketing_client, panel_sandbox):
+    detail = marketing_client.get(reverse("campaigns:single_message_detail", args=["999999"]))
+    assert detail.status_code == 200 and "does not know this message" in detail.content.decode()
+    panel_sandbox.set_faults(rate_500=1.0)
+    listing = marketing_client.get(reverse("campaigns:single_message_list"))
+    assert listing.status_code == 200 and 'data-testid="provider-error"' in listing.content.decode()
+
+
+def test_a_user_without_the_role_cannot_compose(client):
+    from tests.factories.users import UserFactory
+
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(reverse("campaigns:campaign_create")).status_code == 403
+    assert client.post(reverse("campaigns:single_message_send"), {}).status_code == 403
