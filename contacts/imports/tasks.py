@@ -1,1 +1,42 @@
-"""Celery tasks of CSV imports (listed in CELERY_IMPORTS)."""
+"""Celery tasks of CSV imports (listed in CELERY_IMPORTS): ids in, one service call."""
+
+from datetime import timedelta
+
+from celery import Task, shared_task
+from django.db import OperationalError
+from django.utils.translation import gettext as _
+
+from contacts.imports.services import STALE_AFTER, import_fail, import_run, imports_resume
+
+
+class ImportRunTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # The traceback goes to the worker log; the user sees a plain sentence.
+        import_fail(
+            import_id=kwargs["import_id"],
+            error=_("The import stopped on an unexpected error (%(error)s); retry it.")
+            % {"error": type(exc).__name__},
+        )
+
+
+@shared_task(
+    name="contacts.import_run",
+    base=ImportRunTask,
+    acks_late=True,
+    ignore_result=True,
+    # Only a busy database is worth another go; Justsend is not called from here.
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def import_run_task(*, import_id: int, stale_after_seconds: int | None = None) -> None:
+    stale_after = (
+        timedelta(seconds=stale_after_seconds) if stale_after_seconds is not None else STALE_AFTER
+    )
+    import_run(import_id=import_id, stale_after=stale_after)
+
+
+@shared_task(name="contacts.imports_resume", acks_late=True, ignore_result=True)
+def imports_resume_task() -> None:
+    imports_resume()

@@ -1,0 +1,361 @@
+"""CSV imports: upload, mapping, the batched run, resuming what a dead worker left.
+
+An import is cut into batches by byte range (the plan). A batch is claimed with a
+conditional UPDATE, parsed outside any transaction, then written in ONE transaction with
+its counts, the group's member counter and the outbox row of the numbers it added. A
+worker killed anywhere leaves either a whole batch or none of it; running the import again
+takes the unfinished batches, and the upsert on (group, msisdn) makes a replay harmless.
+"""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import PurePath
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.imports.csvfile import FileFormat, batch_records, batches_plan
+from contacts.imports.mapping import ColumnMap, column_map_build, raw_number, row_member
+from contacts.imports.upsert import members_upsert
+from contacts.models import Group, Import, ImportBatch, SyncOperation
+from contacts.services.outbox import sync_operation_add
+from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.sms.types import Country
+
+logger = logging.getLogger(__name__)
+
+IMPORT_RUN_TASK = "contacts.import_run"
+# A batch takes seconds; one "running" untouched for this long belongs to a dead worker.
+STALE_AFTER = timedelta(minutes=5)
+MAX_BATCH_ATTEMPTS = 5
+
+
+def _enqueue_run(*, import_id: int, stale_after: timedelta | None = None) -> None:
+    from contacts.imports.tasks import import_run_task
+
+    kwargs = {"import_id": import_id}
+    if stale_after is not None:
+        kwargs["stale_after_seconds"] = int(stale_after.total_seconds())
+    transaction.on_commit(lambda: import_run_task.delay(**kwargs))
+
+
+@transaction.atomic
+def import_create(
+    *, uploaded: UploadedFile, file_format: FileFormat, mapping: dict[str, str],
+    group: Group | None = None, new_group_name: str = "",
+    new_group_type: str = Group.Type.LOCAL, created_by=None, batch_rows: int | None = None,
+) -> Import:
+    """Store the upload (streamed to MEDIA_ROOT) for the mapping screen; a new group too."""
+    if group is None:
+        if not new_group_name.strip():
+            raise ApplicationError(_("Choose a group or name a new one."))
+        group = Group.objects.create(
+            name=new_group_name.strip(),
+            group_type=new_group_type,
+            country=Country.POLAND.value if new_group_type == Group.Type.LOCAL else "",
+        )
+        sync_operation_add(kind=SyncOperation.Kind.GROUP_CREATE, group=group, payload={})
+    job = Import(
+        group=group,
+        original_name=PurePath(uploaded.name or "contacts.csv").name[:255],
+        size=uploaded.size or 0,
+        encoding=file_format.encoding,
+        delimiter=file_format.delimiter,
+        has_header=file_format.has_header,
+        mapping=mapping,
+        created_by=created_by,
+    )
+    if batch_rows:
+        job.batch_rows = batch_rows
+    uploaded.seek(0)
+    job.file.save(job.original_name, uploaded, save=False)
+    job.save()
+    return job
+
+
+def import_format_set(*, job: Import, file_format: FileFormat, mapping: dict[str, str]) -> None:
+    """The user corrected the encoding, delimiter or header row on the mapping screen."""
+    _require_state(job, Import.State.UPLOADED)
+    job.encoding, job.delimiter, job.has_header = (
+        file_format.encoding, file_format.delimiter, file_format.has_header
+    )
+    job.mapping = mapping
+    job.save(update_fields=["encoding", "delimiter", "has_header", "mapping", "updated_at"])
+
+
+def _require_state(job: Import, state: str) -> None:
+    if job.state != state:
+        raise ApplicationError(
+            _("This import is already %(state)s.") % {"state": job.get_state_display().lower()}
+        )
+
+
+@transaction.atomic
+def import_start(*, job: Import, mapping: dict[str, str], skip_blacklisted: bool) -> Import:
+    """Mapping confirmed: queue the run (after commit)."""
+    job = Import.objects.select_for_update().get(pk=job.pk)
+    _require_state(job, Import.State.UPLOADED)
+    column_map_build(mapping)  # raises with the reason when unusable
+    job.mapping = mapping
+    job.skip_blacklisted = skip_blacklisted
+    job.state = Import.State.QUEUED
+    job.save(update_fields=["mapping", "skip_blacklisted", "state", "updated_at"])
+    _enqueue_run(import_id=job.pk)
+    return job
+
+
+def _file_open(job: Import):
+    """The stored upload, opened for reading bytes without Django's per-call proxy."""
+    stored = job.file.storage.open(job.file.name, "rb")
+    return getattr(stored, "file", stored)
+
+
+def import_plan(*, job: Import) -> int:
+    """Cut the file into batches (once; a second planner's rows are ignored)."""
+    try:
+        with _file_open(job) as handle:
+            ranges = list(
+                batches_plan(
+                    handle, encoding=job.encoding, delimiter=job.delimiter,
+                    has_header=job.has_header, batch_rows=job.batch_rows,
+                )
+            )
+    except FileNotFoundError as exc:
+        raise ApplicationError(
+            _("The uploaded file is no longer on the server; upload it again.")
+        ) from exc
+    with transaction.atomic():
+        ImportBatch.objects.bulk_create(
+            [
+                ImportBatch(
+                    import_job=job, number=r.number, first_row=r.first_row, last_row=r.last_row,
+                    start_offset=r.start_offset, end_offset=r.end_offset,
+                )
+                for r in ranges
+            ],
+            ignore_conflicts=True,
+        )
+        total = sum(r.rows for r in ranges)
+        Import.objects.filter(pk=job.pk).update(total_rows=total, updated_at=timezone.now())
+    return total
+
+
+def _batch_claim(*, batch_id: int, stale_before) -> int | None:
+    """Take a batch for this worker; returns the attempt number that marks the claim."""
+    claimable = Q(state=ImportBatch.State.PENDING) | Q(
+        state=ImportBatch.State.RUNNING, updated_at__lt=stale_before
+    )
+    claimed = (
+        ImportBatch.objects.filter(claimable, pk=batch_id, attempts__lt=MAX_BATCH_ATTEMPTS)
+        .update(state=ImportBatch.State.RUNNING, attempts=F("attempts") + 1,
+                updated_at=timezone.now())
+    )
+    if not claimed:
+        return None
+    return ImportBatch.objects.values_list("attempts", flat=True).get(pk=batch_id)
+
+
+def _batch_read(*, job: Import, batch: ImportBatch, columns: ColumnMap) -> dict:
+    """Parse the batch's rows (no database): members by number, counts, invalid rows."""
+    members: dict[str, tuple] = {}
+    errors: list[list] = []
+    rows = duplicates = 0
+    with _file_open(job) as handle:
+        lines, records = batch_records(
+            handle, encoding=job.encoding, delimiter=job.delimiter,
+            start=batch.start_offset, end=batch.end_offset, first_row=batch.first_row,
+        )
+        for number, cells, problem in records:
+            if problem is None and not "".join(cells).strip():
+                continue  # a blank row is no row
+            rows += 1
+            member = problem or row_member(cells, columns)
+            if isinstance(member, str):
+                errors.append([number, raw_number(cells, columns), member])
+            elif member[0] in members:
+                duplicates += 1
+            else:
+                members[member[0]] = member
+    return {
+        "members": members, "errors": errors, "rows": rows, "duplicates": duplicates,
+        "recoded": lines.recoded,
+    }
+
+
+def _batch_failed(*, batch: ImportBatch, attempt: int, exc: Exception) -> None:
+    ImportBatch.objects.filter(pk=batch.pk, attempts=attempt).update(
+        state=ImportBatch.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+    )
+
+
+def _batch_write(*, batch: ImportBatch, attempt: int, read: dict) -> bool:
+    """Store a parsed batch in one transaction: members, counts, counter, outbox."""
+    job = batch.import_job
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+        if locked is None or locked.state != ImportBatch.State.RUNNING or (
+            locked.attempts != attempt
+        ):
+            return False  # another worker took the batch over meanwhile; its result stands
+        result = members_upsert(
+            group_id=job.group_id, rows=list(read["members"].values()),
+            skip_blacklisted=job.skip_blacklisted, now=timezone.now(),
+        )
+        valid = read["rows"] - len(read["errors"])
+        skipped = result.blacklisted if job.skip_blacklisted else 0
+        imported = len(result.inserted)
+        if imported:
+            Group.objects.filter(pk=job.group_id).update(
+                member_count=F("member_count") + imported
+            )
+            sync_operation_add(
+                kind=SyncOperation.Kind.MEMBERS_ADD, group=job.group,
+                payload={"msisdns": result.inserted},
+            )
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.DONE,
+            rows=read["rows"],
+            valid=valid,
+            invalid=len(read["errors"]),
+            # In the file twice, or already in the group (an earlier batch or import).
+            duplicates=valid - skipped - imported,
+            blacklisted=result.blacklisted,
+            imported=imported,
+            recoded=read["recoded"],
+            errors=read["errors"],
+            error="",
+            updated_at=timezone.now(),
+        )
+    return True
+
+
+def _batches_claimed(*, batch_ids, stale_before):
+    """(batch, attempt) for each batch this worker manages to claim, claimed lazily."""
+    for batch_id in batch_ids:
+        attempt = _batch_claim(batch_id=batch_id, stale_before=stale_before)
+        if attempt is not None:
+            batch = ImportBatch.objects.select_related("import_job__group").get(pk=batch_id)
+            yield batch, attempt
+
+
+def _batches_run(*, batch_ids, stale_before) -> int:
+    """Parse batch n+1 in a thread while batch n is written: the database driver releases
+    the GIL, so parsing (pure Python) and writing overlap on two cores."""
+    done = 0
+    claims = _batches_claimed(batch_ids=batch_ids, stale_before=stale_before)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
+
+        def read_ahead():
+            claim = next(claims, None)
+            if claim is None:
+                return None
+            batch = claim[0]
+            columns = column_map_build(batch.import_job.mapping)
+            return claim, pool.submit(_batch_read, job=batch.import_job, batch=batch,
+                                      columns=columns)
+
+        current = read_ahead()
+        while current is not None:
+            (batch, attempt), future = current
+            try:
+                read = future.result()
+            except Exception as exc:
+                _batch_failed(batch=batch, attempt=attempt, exc=exc)
+                raise
+            current = read_ahead()
+            done += _batch_write(batch=batch, attempt=attempt, read=read)
+    return done
+
+
+def import_batch_run(*, batch_id: int, stale_before=None) -> bool:
+    """Run one batch if it can be claimed; True when this call finished it."""
+    stale_before = stale_before or timezone.now() - STALE_AFTER
+    return bool(_batches_run(batch_ids=[batch_id], stale_before=stale_before))
+
+
+def import_run(*, import_id: int, stale_after: timedelta = STALE_AFTER) -> None:
+    """Plan if not yet planned, run every batch that is not done, then close the import."""
+    job = Import.objects.select_related("group").filter(pk=import_id).first()
+    if job is None or job.state not in (Import.State.QUEUED, Import.State.RUNNING):
+        return
+    Import.objects.filter(pk=job.pk).update(
+        state=Import.State.RUNNING, started_at=job.started_at or timezone.now(),
+        updated_at=timezone.now(),
+    )
+    try:
+        if not job.batches.exists():
+            import_plan(job=job)
+    except ApplicationError as exc:
+        import_fail(import_id=job.pk, error=exc.message)
+        return
+    pending = job.batches.exclude(state=ImportBatch.State.DONE).values_list("pk", flat=True)
+    _batches_run(batch_ids=list(pending), stale_before=timezone.now() - stale_after)
+    import_finish_check(import_id=job.pk)
+
+
+@transaction.atomic
+def import_finish_check(*, import_id: int) -> Import | None:
+    """Finished when every batch is done; failed when a batch has used all its attempts."""
+    job = Import.objects.select_for_update().filter(pk=import_id).first()
+    if job is None or job.state != Import.State.RUNNING:
+        return job
+    states = set(job.batches.values_list("state", flat=True))
+    if states <= {ImportBatch.State.DONE}:
+        job.state = Import.State.FINISHED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "finished_at", "updated_at"])
+    elif not job.batches.filter(
+        ~Q(state=ImportBatch.State.DONE), attempts__lt=MAX_BATCH_ATTEMPTS
+    ).exists():
+        job.state = Import.State.FAILED
+        job.error = _("Some rows could not be imported after %(n)d attempts.") % {
+            "n": MAX_BATCH_ATTEMPTS
+        }
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error", "finished_at", "updated_at"])
+    return job
+
+
+def import_fail(*, import_id: int, error: str) -> None:
+    """Record why an import stopped; what its finished batches added stays."""
+    logger.warning("Import %s failed: %s", import_id, error)
+    Import.objects.filter(pk=import_id).exclude(state=Import.State.FINISHED).update(
+        state=Import.State.FAILED, error=error, finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def import_retry(*, job: Import) -> Import:
+    """A failed import runs again: its unfinished batches get fresh attempts."""
+    job = Import.objects.select_for_update().get(pk=job.pk)
+    _require_state(job, Import.State.FAILED)
+    job.batches.exclude(state=ImportBatch.State.DONE).update(
+        state=ImportBatch.State.PENDING, attempts=0, error=""
+    )
+    job.state, job.error, job.finished_at = Import.State.QUEUED, "", None
+    job.save(update_fields=["state", "error", "finished_at", "updated_at"])
+    _enqueue_run(import_id=job.pk)
+    return job
+
+
+def imports_resume(*, stale_after: timedelta = STALE_AFTER) -> list[int]:
+    """Queue again every import no batch of which has moved for ``stale_after``."""
+    cutoff = timezone.now() - stale_after
+    stalled = list(
+        Import.objects.filter(
+            state__in=[Import.State.QUEUED, Import.State.RUNNING], updated_at__lte=cutoff
+        )
+        .exclude(batches__updated_at__gt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for import_id in stalled:
+            logger.info("Resuming stalled import %s", import_id)
+            _enqueue_run(import_id=import_id, stale_after=stale_after)
+    return stalled
+

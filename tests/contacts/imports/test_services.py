@@ -1,0 +1,189 @@
+"""Running imports in-process: counts, dedup, blacklist, outbox, idempotent re-runs."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from contacts.imports import services
+from contacts.imports.reports import import_errors_csv
+from contacts.imports.services import import_batch_run, import_run, imports_resume
+from contacts.models import BlacklistEntry, Group, Import, ImportBatch, Member, SyncOperation
+from tests.contacts.imports.conftest import csv_bytes, import_file, import_prepare
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(count: int, start: int = 0) -> list[str]:
+    return [f"50{start + i:07d}" for i in range(count)]
+
+
+def totals(job: Import) -> dict:
+    from contacts.imports.selectors import import_progress_get
+
+    progress = import_progress_get(job=job)
+    return {k: getattr(progress, k) for k in ("rows", "valid", "invalid", "duplicates",
+                                               "blacklisted", "imported")}
+
+
+def test_import_adds_members_with_fields_attributes_and_counts(group):
+    job = import_file(
+        csv_bytes(
+            "telefon;imie;nazwisko;adres;miasto",
+            "500 123 123;Anna;Nowak;Długa 1;Kraków",
+            "+48 600-100-200;Jan;Kowalski;;",
+            "0048500123123;Anna;Again;;",  # the same number as row 2
+            "22 123 45 67;Landline;;;",
+            "not a number;X;;;",
+        ),
+        group=group,
+    )
+    assert job.state == Import.State.FINISHED and job.total_rows == 5
+    assert totals(job) == {"rows": 5, "valid": 3, "invalid": 2, "duplicates": 1,
+                           "blacklisted": 0, "imported": 2}
+    anna = Member.objects.get(group=group, msisdn="48500123123")
+    assert (anna.name, anna.surname, anna.address) == ("Anna", "Nowak", "Długa 1")
+    assert anna.attributes == {"miasto": "Kraków"}
+    assert Member.objects.get(msisdn="48600100200").attributes == {}
+    group.refresh_from_db()
+    assert group.member_count == 2 == Member.objects.filter(group=group).count()
+    (push,) = SyncOperation.objects.filter(kind=SyncOperation.Kind.MEMBERS_ADD)
+    assert sorted(push.payload["msisdns"]) == ["48500123123", "48600100200"]
+
+
+def test_numbers_already_in_the_group_are_duplicates_and_left_as_they_were(group):
+    Member.objects.create(group=group, msisdn="48500000001", name="Kept")
+    Group.objects.filter(pk=group.pk).update(member_count=1)
+    job = import_file(csv_bytes("telefon;imie", "500000001;Replaced?", "500000002;New"),
+                      group=group)
+    assert totals(job)["duplicates"] == 1 and totals(job)["imported"] == 1
+    assert Member.objects.get(msisdn="48500000001").name == "Kept"
+    group.refresh_from_db()
+    assert group.member_count == 2
+
+
+@pytest.mark.parametrize("skip", [False, True])
+def test_blacklisted_numbers_are_flagged_or_skipped(group, skip):
+    BlacklistEntry.objects.create(msisdn="48500000002")
+    job = import_file(csv_bytes("telefon", *numbers(3)), group=group, skip_blacklisted=skip)
+    assert totals(job)["blacklisted"] == 1
+    in_group = set(Member.objects.filter(group=group).values_list("msisdn", flat=True))
+    assert ("48500000002" in in_group) is not skip
+    assert totals(job)["imported"] == (2 if skip else 3)
+
+
+def test_batches_each_push_their_own_new_numbers_and_total_is_exact(group):
+    rows = numbers(95) + numbers(10)  # ten repeated, across batches
+    job = import_file(csv_bytes("telefon", *rows), group=group, batch_rows=20)
+    assert job.batches.count() == 6
+    assert totals(job) == {"rows": 105, "valid": 105, "invalid": 0, "duplicates": 10,
+                           "blacklisted": 0, "imported": 95}
+    pushed = [m for op in SyncOperation.objects.filter(kind="members_add")
+              for m in op.payload["msisdns"]]
+    assert sorted(pushed) == sorted(f"48{n}" for n in numbers(95))
+
+
+def test_a_new_group_is_created_and_queued_for_justsend(db):
+    job = import_file(csv_bytes("telefon", "500123123"), new_group_name="Fresh leads")
+    assert job.group.name == "Fresh leads" and job.group.country == "POLAND"
+    assert SyncOperation.objects.filter(kind="group_create", group=job.group).exists()
+    assert job.group.members.count() == 1
+
+
+def test_thousands_of_invalid_rows_are_reported_with_reasons_and_neutralised(group):
+    bad = [f"=HYPERLINK(\"x\");{i}" for i in range(3000)] + ["@SUM(1)", "-1+2"]
+    job = import_file(csv_bytes("telefon;n", *bad, "500123123;ok"), group=group,
+                      batch_rows=1000)
+    assert totals(job)["invalid"] == 3002 and totals(job)["imported"] == 1
+    report = list(csv.reader(io.StringIO("".join(import_errors_csv(job=job)).lstrip("\ufeff"))))
+    assert report[0] == ["row", "value", "reason"]
+    assert len(report) == 3003
+    assert report[1][0] == "2" and report[1][1].startswith("'=HYPERLINK")
+    assert report[-2][1] == "'@SUM(1)" and report[-1][1] == "'-1+2"
+    assert all(not value.startswith(("=", "+", "-", "@")) for _n, value, _r in report[1:])
+    assert "is not a phone number" in report[-1][2] or "not a valid" in report[-1][2]
+
+
+def test_file_without_a_usable_number_column_cannot_start(group):
+    with pytest.raises(Exception) as raised:
+        import_prepare(csv_bytes("imie;nazwisko", "Anna;Nowak"), group=group)
+    assert "phone numbers" in str(raised.value)
+    assert not Import.objects.filter(state=Import.State.QUEUED).exists()
+
+
+def test_crash_between_commits_then_run_again_leaves_no_duplicate_and_no_gap(group, monkeypatch):
+    """A worker dies after committing batch 2 of 5; the re-run finishes the rest."""
+    rows = numbers(100)
+    job = import_prepare(csv_bytes("telefon", *rows), group=group, batch_rows=20)
+    real_write = services._batch_write
+    calls = {"n": 0}
+
+    def dying_write(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise SystemExit("worker killed")  # as if SIGKILL hit before batch 3 committed
+        return real_write(**kwargs)
+
+    monkeypatch.setattr(services, "_batch_write", dying_write)
+    with pytest.raises(SystemExit):
+        import_run(import_id=job.pk)
+    monkeypatch.setattr(services, "_batch_write", real_write)
+    states = dict(job.batches.values_list("number", "state"))
+    assert list(states.values()).count(ImportBatch.State.DONE) == 2
+    assert Member.objects.filter(group=group).count() == 40
+
+    # The same task delivered again right away: the claimed batch is not stale yet.
+    import_run(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == Import.State.RUNNING
+    # The beat entry (or a re-run after five minutes) takes the dead worker's batches over.
+    import_run(import_id=job.pk, stale_after=timedelta(0))
+    job.refresh_from_db()
+    assert job.state == Import.State.FINISHED
+    msisdns = list(Member.objects.filter(group=group).values_list("msisdn", flat=True))
+    assert sorted(msisdns) == sorted(f"48{n}" for n in rows)  # no gap, no duplicate
+    group.refresh_from_db()
+    assert group.member_count == 100
+    assert totals(job)["imported"] == 100 and totals(job)["duplicates"] == 0
+    pushed = [m for op in SyncOperation.objects.filter(kind="members_add")
+              for m in op.payload["msisdns"]]
+    assert sorted(pushed) == sorted(msisdns)  # each number pushed exactly once
+
+
+def test_a_finished_batch_run_again_changes_nothing(group):
+    job = import_file(csv_bytes("telefon", *numbers(30)), group=group, batch_rows=10)
+    first = job.batches.get(number=1)
+    assert import_batch_run(batch_id=first.pk, stale_before=timezone.now()) is False
+    ImportBatch.objects.filter(pk=first.pk).update(state=ImportBatch.State.PENDING)
+    assert import_batch_run(batch_id=first.pk) is True  # replayed: the upsert ignores them
+    first.refresh_from_db()
+    assert (first.imported, first.duplicates) == (0, 10)
+    group.refresh_from_db()
+    assert group.member_count == 30 == Member.objects.filter(group=group).count()
+
+
+def test_resume_queues_only_stalled_imports(group, django_capture_on_commit_callbacks,
+                                            monkeypatch):
+    stalled = import_prepare(csv_bytes("telefon", "500123123"), group=group)
+    fresh = import_prepare(csv_bytes("telefon", "500123124"), group=group)
+    old = timezone.now() - timedelta(minutes=10)
+    Import.objects.filter(pk=stalled.pk).update(state=Import.State.RUNNING, updated_at=old)
+    sent = []
+    from contacts.imports import tasks
+
+    monkeypatch.setattr(tasks.import_run_task, "delay", lambda **kw: sent.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert imports_resume() == [stalled.pk]
+    assert sent == [{"import_id": stalled.pk, "stale_after_seconds": 300}]
+    assert fresh.pk not in [kw["import_id"] for kw in sent]
+
+
+def test_a_missing_file_fails_the_import_with_a_message(group):
+    job = import_prepare(csv_bytes("telefon", "500123123"), group=group)
+    job.file.storage.delete(job.file.name)
+    import_run(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == Import.State.FAILED
+    assert "no longer on the server" in job.error
