@@ -81,7 +81,7 @@ class RecipientTable(tables.Table):
         fields = ("msisdn", "status", "status_code", "operator", "submitted_at", "sent_at", "delivered_at", "content")
         orderable = False
         attrs = {"class": "table table-sm align-middle mb-0", "data-testid": "recipient-table"}
-        empty_text = _("No recipients yet: they are listed once the campaign is submitted.")
+        empty_text = _("No recipients to list: they are written when the campaign is submitted.")
 
     def render_status(self, record):
         return badge(record.status, record.get_status_display(), RECIPIENT_BADGES)
