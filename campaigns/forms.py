@@ -3,8 +3,6 @@ anything is sent (sections 3.1.1–3.1.3), so that Justsend's 400 is the excepti
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from django import forms
@@ -13,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign
+from contacts.imports.csvfile import CsvFileError, FileFormat, format_detect
+from contacts.imports.mapping import mapping_guess
 from contacts.models import COUNTRY_CHOICES, Group
 from contacts.phones import msisdn_parse
 from justsend_panel.sms.types import Country, FullSender
@@ -30,7 +30,6 @@ FIELD_NAME = re.compile(r"[A-Za-z_][\w\-]*")
 MEMBER_FIELDS = ("name", "surname", "address")
 NUMBER_SEPARATORS = re.compile(r"[\n,;]+")
 AUDIENCE_FILE_MAX_BYTES = 200 * 1024 * 1024
-NUMBER_HEADERS = frozenset({"msisdn", "number", "phone", "telephone", "mobile", "numer", "telefon"})
 
 # Variants that show the recipient an own sender ID. ECO (and ECO_RESP, VOICE) send from
 # Justsend's number, FULL under one of the ten headings.
@@ -93,64 +92,23 @@ def parameter_fields_format(fields: list[str]) -> str:
     return ", ".join(f.removeprefix("attr:") for f in fields)
 
 
-class AudienceFile:
-    """What the campaign needs to read an uploaded audience CSV again at submission."""
-
-    def __init__(self, *, encoding: str, delimiter: str, has_header: bool, mapping: dict[str, str]):
-        self.encoding, self.delimiter, self.has_header, self.mapping = encoding, delimiter, has_header, mapping
-
-    @classmethod
-    def describe(cls, upload) -> AudienceFile:
-        """Detect the encoding, delimiter, header and columns of an uploaded CSV.
-
-        A header names its columns (``msisdn``/``number``/``phone`` for the number,
-        ``name``, ``surname``, ``address``, anything else an attribute); without one
-        the first column that holds phone numbers is the number and the others are
-        ignored. Raises ``forms.ValidationError`` with a message for the user.
-        """
+def audience_file_describe(upload) -> tuple[FileFormat, dict[str, str]]:
+    """The format and column mapping of an uploaded audience CSV, detected as contact
+    imports do it (header names decide; without a header, the column of phone numbers).
+    Raises ``forms.ValidationError`` with a message for the user."""
+    upload.seek(0)
+    try:
+        file_format = format_detect(upload)
+    except CsvFileError as error:
+        raise forms.ValidationError(error.message) from error
+    finally:
         upload.seek(0)
-        head = upload.read(64 * 1024)
-        upload.seek(0)
-        for encoding in ("utf-8-sig", "cp1250"):
-            try:
-                text = head.decode(encoding)
-                break
-            except UnicodeDecodeError as error:
-                if error.start >= len(head) - 4:  # a character cut at the end of the sample
-                    text = head[: error.start].decode(encoding)
-                    break
-        else:  # cp1250 decodes almost anything; kept for safety
-            raise forms.ValidationError(_("The file is neither UTF-8 nor Windows-1250 text."))
-        lines = text.splitlines()[:20]
-        if not lines:
-            raise forms.ValidationError(_("The file is empty."))
-        try:
-            delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-        except csv.Error:
-            delimiter = ","
-        rows = [row for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter) if row]
-        first = [cell.strip().lower() for cell in rows[0]]
-        header_number = next((i for i, cell in enumerate(first) if cell in NUMBER_HEADERS), None)
-        if header_number is not None:
-            mapping = {}
-            for i, cell in enumerate(first):
-                if i == header_number:
-                    mapping[str(i)] = "msisdn"
-                elif cell in MEMBER_FIELDS:
-                    mapping[str(i)] = cell
-                elif cell:
-                    mapping[str(i)] = f"attr:{rows[0][i].strip()}"
-            return cls(encoding=encoding, delimiter=delimiter, has_header=True, mapping=mapping)
-        for i in range(len(rows[0])):
-            if any(i < len(row) and msisdn_parse(row[i]).valid for row in rows[:5]):
-                has_header = not msisdn_parse(rows[0][i]).valid
-                return cls(
-                    encoding=encoding, delimiter=delimiter, has_header=has_header,
-                    mapping={str(i): "msisdn"},
-                )
+    mapping = mapping_guess(file_format)
+    if "msisdn" not in mapping.values():
         raise forms.ValidationError(
             _("No column of phone numbers was found. Name it “msisdn” or “phone” in a header row.")
         )
+    return file_format, mapping
 
 
 def _group_label(group: Group) -> str:
@@ -354,7 +312,7 @@ class CampaignForm(SenderForm):
                 _("The file is larger than %(mb)d MB; import it into a group instead.")
                 % {"mb": AUDIENCE_FILE_MAX_BYTES // (1024 * 1024)}
             )
-        self.audience_description = AudienceFile.describe(upload)
+        self.audience_format, self.audience_mapping = audience_file_describe(upload)
         return upload
 
     # --- the rules that tie fields together ------------------------------------------
@@ -466,14 +424,13 @@ class CampaignForm(SenderForm):
         }
         upload = data.get("audience_file")
         if upload:
-            described = self.audience_description
             result.update(
                 audience_file=upload,
                 audience_file_name=upload.name,
-                audience_encoding=described.encoding,
-                audience_delimiter=described.delimiter,
-                audience_has_header=described.has_header,
-                audience_mapping=described.mapping,
+                audience_encoding=self.audience_format.encoding,
+                audience_delimiter=self.audience_format.delimiter,
+                audience_has_header=self.audience_format.has_header,
+                audience_mapping=self.audience_mapping,
             )
         elif upload is False:  # "clear" ticked on the file input
             result.update(audience_file=None, audience_file_name="", audience_mapping={})

@@ -203,7 +203,7 @@ def test_csv_with_a_header_maps_its_columns():
     assert form.is_valid(), form.errors
     data = form.campaign_data()
     assert data["audience_delimiter"] == ";" and data["audience_has_header"] is True
-    assert data["audience_mapping"] == {"0": "name", "1": "msisdn", "2": "attr:City"}
+    assert data["audience_mapping"] == {"0": "name", "1": "msisdn", "2": "attr:city"}
     assert data["audience_file_name"] == "audience.csv"
 
 
@@ -217,6 +217,13 @@ def test_csv_without_a_header_finds_the_number_column():
 def test_csv_without_numbers_is_refused():
     form_errors = errors(compose(pasted_numbers="", files=_csv("a,b\nc,d\n")))
     assert "phone numbers" in form_errors["audience_file"][0]
+
+
+def test_a_spreadsheet_is_refused_with_a_reason():
+    form_errors = errors(compose(pasted_numbers="", files={
+        "audience_file": SimpleUploadedFile("list.xlsx", b"PK\x03\x04" + b"\x00" * 100)
+    }))
+    assert "Excel" in form_errors["audience_file"][0]
 
 
 def test_single_message_form_has_no_voice_or_inter():

@@ -321,3 +321,22 @@ def test_a_user_without_the_role_cannot_compose(client):
     client.force_login(UserFactory(username="nobody"))
     assert client.get(reverse("campaigns:campaign_create")).status_code == 403
     assert client.post(reverse("campaigns:single_message_send"), {}).status_code == 403
+
+
+def test_compose_with_an_uploaded_csv_renders_its_columns(marketing_client, panel_sandbox, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile(
+        "audience.csv", "Telefon;Imię;City\n500100200;Ann;Kraków\n501200300;Bob;Gdańsk\nbad;Cy;Łódź\n".encode(),
+        content_type="text/csv",
+    )
+    response = marketing_client.post(
+        reverse("campaigns:campaign_create"),
+        {**compose_data(bulk_type="PERSONALIZED", message="Hi {name} from {city}"), "audience_file": upload},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    preview = marketing_client.get(response["Location"])
+    summary = preview.context["preview"].summary
+    assert (summary.recipients, summary.invalid) == (2, 1)
+    assert [s.text for s in summary.samples] == ["Hi Ann from Kraków", "Hi Bob from Gdańsk"]
