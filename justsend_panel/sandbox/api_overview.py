@@ -5,7 +5,8 @@ the panel can look its bulk up by its unique name; ``fromDate``/``toDate`` apply
 bulk's creation time. Single messages are not bulks and are listed by
 ``/overview/singlemessages`` only. ``invalid-recipients`` is a page of ``{"msisdn",
 "reason"}`` (reasons ``INVALID_MSISDN``, ``BLACKLISTED``, ``FOREIGN_NUMBER``,
-``MISSING_CONTENT``); its ``userId`` is accepted but not required, the sandbox has one user.
+``MISSING_CONTENT``), every row on one page unless ``page`` or ``size`` is asked: the manual
+names no paging for it, and the client reads a single answer; its ``userId`` is accepted but not required, the sandbox has one user.
 ``keyword-response`` lists the incoming (MO) messages injected through the control API.
 ``send-stats`` is one row per day (UTC) and variant; ``send-stats/sum`` the same totals in
 one object. Statistics count bulks and single messages by their send date.
@@ -67,8 +68,11 @@ def bulk_get(app, request: Request, bulk_uuid: str):
 
 def invalid_recipients(app, request: Request, bulk_uuid: str):
     bulk = _bulk(app, bulk_uuid)
-    paging = Paging(request, default_size=25, sort_fields={"id": "id", "msisdn": "msisdn", "reason": "reason"}, default_sort="id")
     filters = Filters("bulk_id = ?", params=[bulk["id"]])
+    paged = "page" in request.args or "size" in request.args
+    everything = max(1, app.store.scalar("SELECT COUNT(*) FROM invalid_recipients WHERE bulk_id = ?", (bulk["id"],)))
+    paging = Paging(request, default_size=25 if paged else everything, default_sort="id",
+                    sort_fields={"id": "id", "msisdn": "msisdn", "reason": "reason"}, max_size=10_000 if paged else None)
     return page_response(app.store, paging, "invalid_recipients", filters, lambda r: {"msisdn": r["msisdn"], "reason": r["reason"]})
 
 

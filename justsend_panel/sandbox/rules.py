@@ -8,8 +8,13 @@ Readings of the manual where it is ambiguous:
 * Domestic variants (ECO, FULL, PRO, ECO_RESP, PRO_RESP, VOICE) only reach Polish numbers;
   a foreign number in such a bulk becomes an invalid recipient (reason ``FOREIGN_NUMBER``).
   INTER accepts any valid number: the manual's own INTER example sends to 48… numbers.
+* Czechia: the INTER lists (3.1.2, 5.2.2) spell it "CZECH REPUBLIC", the blacklist removal list
+  (10.3) "CZECHIA". A space cannot be in the API's enum constant, so ``CZECHIA`` (what the
+  client sends) is accepted everywhere, and the manual's "CZECH REPUBLIC" too.
 * ``voiceConfig.maxCount`` above 4 is lowered to 4 (the manual says so), ``pause`` outside
-  0..10 and negative or inverted periods are refused with 400.
+  0..10 and negative or inverted periods are refused with 400. The manual marks none of the
+  ``voiceConfig`` fields "required" (it does elsewhere), and the client's ``VoiceConfig`` leaves
+  unset fields out, so each field is optional; the object itself is required for VOICE.
 """
 
 from __future__ import annotations
@@ -36,10 +41,10 @@ INTER_COUNTRIES = (
     "FINLAND", "FRANCE", "GERMANY", "GREECE", "HUNGARY", "ICELAND", "IRELAND", "ITALY",
     "LATVIA", "LITHUANIA", "LUXEMBOURG", "MALTA", "NETHERLANDS", "PORTUGAL", "ROMANIA",
     "SLOVAKIA", "SLOVENIA", "SPAIN", "SWEDEN",
-    "UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND", "CYPRUS",
+    "UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND", "CYPRUS", "CZECHIA",
 )
-# The blacklist and group sections add Poland and spell Czechia both ways.
-COUNTRIES = frozenset(INTER_COUNTRIES) | {"POLAND", "CZECHIA"}
+# The blacklist and group sections add Poland.
+COUNTRIES = frozenset(INTER_COUNTRIES) | {"POLAND"}
 GROUP_TYPES = ("LOCAL", "INTERNATIONAL")
 PLATFORM_TYPES = ("PL", "FR", "SK", "PL_PGE")
 
@@ -128,13 +133,14 @@ def check_voice_config(config: object) -> dict:
     if not isinstance(repeat, bool):
         raise bad_request("voiceConfig.repeatDtmf must be a boolean")
     checked["repeatDtmf"] = repeat
-    checked["pause"] = _number(config, "pause", high=10)
-    min_period = _number(config, "minPeriod")
-    max_period = _number(config, "maxPeriod")
-    if min_period > max_period:
+    _number(config, "pause", high=10, required=False)
+    min_period = _number(config, "minPeriod", required=False)
+    max_period = _number(config, "maxPeriod", required=False)
+    if min_period is not None and max_period is not None and min_period > max_period:
         raise bad_request("voiceConfig.minPeriod must not exceed maxPeriod")
-    max_count = _number(config, "maxCount")
-    checked["maxCount"] = min(max_count, 4)
+    max_count = _number(config, "maxCount", required=False)
+    if max_count is not None:
+        checked["maxCount"] = min(max_count, 4)
     _number(config, "maxDtmf", required=False)
     language = config.get("voiceLanguage")
     if language is not None and not isinstance(language, str):

@@ -115,11 +115,12 @@ class Paging:
     """``page`` (from 0) / ``size`` / ``sortField`` / ``sortDirection`` of a list request."""
 
     def __init__(self, request: Request, *, default_size: int, sort_fields: dict[str, str], default_sort: str,
-                 tiebreak: str = "id"):
+                 tiebreak: str = "id", max_size: int | None = 10_000):
         self.tiebreak = tiebreak
         self.page = query_int(request, "page", 0)
         self.size = query_int(request, "size", default_size, minimum=1)
-        self.size = min(self.size, 10_000)
+        if max_size is not None:
+            self.size = min(self.size, max_size)
         sort_field = request.args.get("sortField") or default_sort
         # An unknown sort field falls back to the default instead of failing, as the real
         # API's own example passes ``sortField=2``.

@@ -249,3 +249,30 @@ def test_recipients_from_the_manual_example_with_spaces_are_accepted(api):
     response = api.post("sender/bulk/send", json=bulk_body(recipients=[{"msisdn": " 48123123123"}], groupIds=" "))
     assert response.status_code == 201
     assert _bulk(api, response.json()["id"])["recipientsCount"] == len(RECIPIENTS) - 1
+
+
+@pytest.mark.parametrize("country", ["CZECHIA", "CZECH REPUBLIC"])
+def test_inter_takes_both_spellings_of_czechia(api, country):
+    response = api.post("sender/bulk/send", json=bulk_body(
+        bulkVariant="INTER", sender="ACME", bulkProperties={"country": country}))
+    assert response.status_code == 201, response.text
+    assert _bulk(api, response.json()["id"])["country"] == country
+
+
+def test_invalid_recipients_come_whole_unless_a_page_is_asked(api):
+    recipients = [{"msisdn": "48500100200"}] + [{"msisdn": str(4812000 + i)} for i in range(40)]
+    bulk_id = api.post("sender/bulk/send", json=bulk_body(recipients=recipients)).json()["id"]
+    whole = api.get(f"overview/bulks/{bulk_id}/invalid-recipients", params={"userId": 1001}).json()
+    assert (len(whole["content"]), whole["totalElements"], whole["totalPages"]) == (40, 40, 1)
+    second = api.get(f"overview/bulks/{bulk_id}/invalid-recipients", params={"page": 1}).json()
+    assert (len(second["content"]), second["totalPages"], second["size"]) == (15, 2, 25)
+
+
+@pytest.mark.parametrize("config", [{}, {"pause": 2}, {"maxCount": 7, "repeatDtmf": True}])
+def test_voice_config_fields_are_each_optional(api, config):
+    response = api.post("sender/bulk/send", json=bulk_body(
+        bulkVariant="VOICE", sender="JUSTSEND", bulkProperties={"voiceConfig": config}))
+    assert response.status_code == 201, response.text
+    stored = _bulk(api, response.json()["id"])["bulkProperties"]["voiceConfig"]
+    assert stored.get("maxCount") == (4 if "maxCount" in config else None)
+    assert stored.get("pause") == config.get("pause")
