@@ -91,6 +91,12 @@ def test_list_bulks_without_filters_sends_only_the_page(api, client):
     assert page.content == [] and page.is_last
 
 
+def test_list_bulks_sends_the_name_filter_when_given(api, client):
+    route = api.get("/overview/bulks").respond(json=page_body([DETAILS]))
+    client.list_bulks(name="campaign-42 2026-01-12", size=1)
+    assert sent_params(route) == {"name": ["campaign-42 2026-01-12"], "page": ["0"], "size": ["1"]}
+
+
 def test_get_bulk_details(api, client):
     route = api.get("/overview/bulks/3fa85f64-5717-4562-b3fc-2c963f66afa6").respond(json=DETAILS)
     details = client.get_bulk(uuid="3fa85f64-5717-4562-b3fc-2c963f66afa6")

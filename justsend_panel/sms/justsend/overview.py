@@ -4,6 +4,10 @@
   parameter (``bulkStatus=PAID&bulkStatus=HOLD``), Swagger's default form.
 * The manual gives no item fields for keyword responses or statistics rows;
   their types keep the whole object in ``raw``.
+* ``/overview/bulks`` also takes ``name``: the manual does not list it, but the
+  sandbox filters on it and a bulk's unique name is how the panel finds a bulk it
+  may have sent before; sent only when given. A provider that ignores it answers
+  every bulk, so callers still compare ``Bulk.name``.
 * ``/overview/singlemessages`` filters on ``startDate``/``endDate`` while its
   neighbours use ``fromDate``/``toDate``; we follow each section as written.
 """
@@ -43,10 +47,12 @@ class OverviewEndpoints(JustsendTransport):
         size: int | None = None,
         sort_field: str | None = None,
         sort_direction: SortDirection | None = None,
+        name: str | None = None,
     ) -> Page[Bulk]:
-        """``GET /overview/bulks`` (8.1)."""
+        """``GET /overview/bulks`` (8.1); ``name`` (exact) is not in the manual, see the module docstring."""
         params = {
             "showSlave": show_slave,
+            "name": name,
             "fromDate": from_date,
             "toDate": to_date,
             "bulkStatus": list(bulk_statuses),
