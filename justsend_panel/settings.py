@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "justsend_panel.core.context_processors.panel",
+                "billing.context_processors.low_balance",
             ],
         },
     },
@@ -241,6 +242,11 @@ if PRODUCTION:
     ]
     if missing:
         raise ImproperlyConfigured(f"Production needs {', '.join(missing)} in the environment.")
+
+# --- Billing ----------------------------------------------------------------------------
+BILLING_CACHE_SECONDS = env.int("BILLING_CACHE_SECONDS", default=60)
+BILLING_LOW_BALANCE_THRESHOLD = env.float("BILLING_LOW_BALANCE_THRESHOLD", default=1000.0)
+BILLING_SNAPSHOT_RETENTION_DAYS = env.int("BILLING_SNAPSHOT_RETENTION_DAYS", default=400)
 
 # Region assumed for numbers typed without + or 00 (ISO 3166 code).
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="PL")

@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from billing.models import AccountSnapshot, BillingSettings, UploadedFileLink
+from billing.selectors import BILLING_SETTINGS_PK
+from billing.services import low_balance_threshold_set
+
+
+@admin.register(AccountSnapshot)
+class AccountSnapshotAdmin(admin.ModelAdmin):
+    """Justsend owns these figures: read-only here."""
+
+    list_display = ("taken_at", "account_balance", "promo_points", "source")
+    list_filter = ("source",)
+    search_fields = ("account_balance",)
+    date_hierarchy = "taken_at"
+    readonly_fields = (
+        "taken_at", "account_balance", "promo_points", "prices", "variants", "source",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BillingSettings)
+class BillingSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "low_balance_threshold", "updated_at", "updated_by")
+    list_filter = ("updated_at",)
+    search_fields = ("updated_by__username",)
+    readonly_fields = ("updated_at", "updated_by")
+
+    def has_add_permission(self, request):
+        return not BillingSettings.objects.filter(pk=BILLING_SETTINGS_PK).exists()
+
+    def save_model(self, request, obj, form, change):
+        low_balance_threshold_set(threshold=obj.low_balance_threshold, user=request.user)
+
+
+@admin.register(UploadedFileLink)
+class UploadedFileLinkAdmin(admin.ModelAdmin):
+    list_display = ("file_name", "campaign_id", "campaign_name", "bulk_uuid", "created_at")
+    list_filter = ("created_at",)
+    search_fields = ("file_name", "campaign_name", "bulk_uuid")
+    date_hierarchy = "created_at"

@@ -1,0 +1,100 @@
+"""Values read from Justsend, kept briefly in the cache and, past that, as a fallback.
+
+Pages read Justsend through :func:`cached_read`: a value younger than
+``BILLING_CACHE_SECONDS`` is served from the cache; an older one is fetched again. When
+the fetch fails, the last value that worked is served with its age and the error, and the
+failure itself is remembered just as briefly, so that a Justsend that times out does not
+make every page view wait for the timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.provider import justsend_app_key, justsend_client
+from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.justsend.client import JustsendClient
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# How long the last value that worked is kept to show while Justsend is unreachable.
+STALE_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Reading(Generic[T]):
+    """A value from Justsend, when it was fetched, and why a newer one is missing."""
+
+    value: T | None
+    fetched_at: datetime | None
+    error: str | None = None
+    error_at: datetime | None = None
+
+    @property
+    def age(self) -> timedelta | None:
+        return timezone.now() - self.fetched_at if self.fetched_at else None
+
+
+@contextmanager
+def justsend_session() -> Iterator[JustsendClient]:
+    """A Justsend client; a missing App-Key is a domain error rather than a crash."""
+    if not justsend_app_key():
+        raise ApplicationError(_("No Justsend App-Key is configured."))
+    with justsend_client() as client:
+        yield client
+
+
+def justsend_call(operation: Callable[[JustsendClient], T]) -> T:
+    with justsend_session() as client:
+        return operation(client)
+
+
+def cache_key(*parts: object) -> str:
+    # The API URL is part of the key: values of one account are never shown for another.
+    material = json.dumps([settings.JUSTSEND_API_URL, *parts], default=str, sort_keys=True)
+    return "billing:" + hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def cached_read(
+    key: str, fetch: Callable[[JustsendClient], T], *, force: bool = False
+) -> Reading[T]:
+    """The value under ``key``: cached if fresh, else fetched, else the last one with the error."""
+    now = timezone.now()
+    fresh_for = timedelta(seconds=settings.BILLING_CACHE_SECONDS)
+    entry: Reading[T] | None = cache.get(key)
+    if entry is not None and not force:
+        last_attempt = entry.error_at if entry.error else entry.fetched_at
+        if last_attempt is not None and now - last_attempt < fresh_for:
+            return entry
+    try:
+        value = justsend_call(fetch)
+    except (SmsError, ApplicationError) as exc:
+        logger.warning("Billing: reading from Justsend failed: %s", exc)
+        failed = replace(entry, error=exc.message, error_at=now) if entry else Reading(
+            value=None, fetched_at=None, error=exc.message, error_at=now
+        )
+        cache.set(key, failed, STALE_SECONDS)
+        return failed
+    reading = Reading(value=value, fetched_at=now)
+    cache.set(key, reading, STALE_SECONDS)
+    return reading
+
+
+def cached_read_forget(key: str) -> None:
+    """After a change made through the panel: the next read fetches again."""
+    cache.delete(key)

@@ -1,0 +1,279 @@
+"""Billing reads: the low-balance status, the balance history, Justsend's lists (cached)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.models import AccountSnapshot, BillingSettings, UploadedFileLink
+from billing.readings import Reading, cache_key, cached_read, justsend_call, justsend_session
+from justsend_panel.sms.types import (
+    AuthCode,
+    FileDescriptor,
+    Page,
+    PaymentMethod,
+    PaymentProvider,
+    SortDirection,
+    Transaction,
+    TransactionStatus,
+    WhitelistEntry,
+)
+
+BILLING_SETTINGS_PK = 1
+LOW_BALANCE_KEY = "billing:low-balance-status"
+# The CSV export walks Justsend's pages in this size.
+EXPORT_PAGE_SIZE = 500
+AUTH_CODES_KEY = "mail2sms-auth-codes"
+WHITELIST_KEY = "mail2sms-whitelist"
+
+
+def billing_settings_get() -> BillingSettings:
+    """The settings row, or an unsaved one holding the defaults from the environment."""
+    found = BillingSettings.objects.filter(pk=BILLING_SETTINGS_PK).first()
+    if found is not None:
+        return found
+    default = settings.BILLING_LOW_BALANCE_THRESHOLD
+    return BillingSettings(
+        pk=BILLING_SETTINGS_PK,
+        low_balance_threshold=Decimal(str(default)) if default is not None else None,
+    )
+
+
+# --- low balance --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LowBalanceStatus:
+    threshold: Decimal
+    available_points: Decimal
+    taken_at: datetime
+
+
+def low_balance_status_get() -> LowBalanceStatus | None:
+    """What the banner on every page needs; cached so that a page costs no query for it.
+
+    A snapshot or a new threshold clears the cache in this process; other processes (the
+    worker writes the scheduled snapshots) see it within ``BILLING_CACHE_SECONDS``.
+    """
+    status = cache.get(LOW_BALANCE_KEY, "missing")
+    if status != "missing":
+        return status
+    status = None
+    threshold = billing_settings_get().low_balance_threshold
+    snapshot = AccountSnapshot.objects.order_by("-taken_at").first()
+    if threshold is not None and snapshot is not None and snapshot.available_points < threshold:
+        status = LowBalanceStatus(
+            threshold=threshold,
+            available_points=snapshot.available_points,
+            taken_at=snapshot.taken_at,
+        )
+    cache.set(LOW_BALANCE_KEY, status, settings.BILLING_CACHE_SECONDS)
+    return status
+
+
+def low_balance_status_forget() -> None:
+    cache.delete(LOW_BALANCE_KEY)
+
+
+@dataclass(frozen=True)
+class BalanceCheck:
+    """The answer to "may a campaign costing ``points_needed`` go out?"."""
+
+    sufficient: bool
+    points_needed: Decimal
+    available_points: Decimal | None
+    threshold: Decimal | None
+    taken_at: datetime | None
+    message: str
+
+    @property
+    def leaves_less_than_threshold(self) -> bool:
+        if self.threshold is None or self.available_points is None:
+            return False
+        return self.available_points - self.points_needed < self.threshold
+
+
+def balance_sufficient(*, points_needed: Decimal) -> BalanceCheck:
+    """Checked before each launch, on the newest snapshot (every fetch writes one).
+
+    Insufficient when the points needed exceed the available points (balance plus promo
+    points) or when no balance is known yet; ``leaves_less_than_threshold`` lets the
+    caller warn that the launch takes the account under the low-balance threshold.
+    """
+    points_needed = Decimal(points_needed)
+    threshold = billing_settings_get().low_balance_threshold
+    snapshot = AccountSnapshot.objects.order_by("-taken_at").first()
+    if snapshot is None:
+        return BalanceCheck(
+            sufficient=False, points_needed=points_needed, available_points=None,
+            threshold=threshold, taken_at=None,
+            message=_("The account balance is not known yet: open the Billing page to fetch it."),
+        )
+    available = snapshot.available_points
+    sufficient = available >= points_needed
+    if sufficient:
+        message = _("%(needed)s points needed, %(available)s available.") % {
+            "needed": points_needed, "available": available,
+        }
+    else:
+        message = _(
+            "Not enough points: %(needed)s needed, %(available)s available. Top up the account."
+        ) % {"needed": points_needed, "available": available}
+    return BalanceCheck(
+        sufficient=sufficient, points_needed=points_needed, available_points=available,
+        threshold=threshold, taken_at=snapshot.taken_at, message=message,
+    )
+
+
+def balance_history_get(*, days: int) -> list[dict]:
+    """Points over the last ``days`` days, oldest first, for the chart (ms timestamps)."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        AccountSnapshot.objects.filter(taken_at__gte=since)
+        .order_by("taken_at")
+        .values_list("taken_at", "account_balance", "promo_points")
+    )
+    return [
+        {"t": int(taken_at.timestamp() * 1000), "balance": float(balance), "promo": float(promo)}
+        for taken_at, balance, promo in rows
+    ]
+
+
+# --- transactions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransactionQuery:
+    """Every filter of ``GET /payment/transaction``; the date range is required there."""
+
+    start: datetime
+    end: datetime
+    provider: PaymentProvider | None = None
+    method: PaymentMethod | None = None
+    status: TransactionStatus | None = None
+    search: str | None = None
+
+    def client_kwargs(self) -> dict:
+        return {
+            "start_date": self.start,
+            "end_date": self.end,
+            "payment_provider": self.provider,
+            "payment_method": self.method,
+            "transaction_status": self.status,
+            "search": self.search or None,
+        }
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int  # from 0, as Justsend counts
+    size: int
+    sort_field: str | None = None
+    sort_direction: SortDirection | None = None
+
+    def client_kwargs(self) -> dict:
+        return {
+            "page": self.page,
+            "size": self.size,
+            "sort_field": self.sort_field,
+            "sort_direction": self.sort_direction,
+        }
+
+
+def transactions_page_get(
+    *, query: TransactionQuery, paging: Paging, force: bool = False
+) -> Reading[Page[Transaction]]:
+    key = cache_key("transactions", query, paging)
+    return cached_read(
+        key,
+        lambda client: client.list_transactions(**query.client_kwargs(), **paging.client_kwargs()),
+        force=force,
+    )
+
+
+def transactions_iter(
+    *, query: TransactionQuery, sort_field: str | None, sort_direction: SortDirection | None
+) -> Iterator[Transaction]:
+    """Every transaction the query matches, page after page, straight from Justsend."""
+    with justsend_session() as client:
+        yield from client.iter_transactions(
+            **query.client_kwargs(),
+            size=EXPORT_PAGE_SIZE,
+            sort_field=sort_field,
+            sort_direction=sort_direction,
+        )
+
+
+# --- uploaded files -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadQuery:
+    days: int | None = None
+    status: str | None = None
+
+
+def upload_descriptors_page_get(
+    *, query: UploadQuery, paging: Paging, force: bool = False
+) -> Reading[Page[FileDescriptor]]:
+    key = cache_key("uploads", query, paging)
+    return cached_read(
+        key,
+        lambda client: client.list_upload_descriptors(
+            days=query.days, import_status=query.status or None, **paging.client_kwargs()
+        ),
+        force=force,
+    )
+
+
+def uploaded_file_links_for(
+    descriptors: Sequence[FileDescriptor],
+) -> dict[str, UploadedFileLink]:
+    """descriptor id -> the campaign's upload row, matched by bulk id, else by file name."""
+    bulk_ids = {_bulk_uuid(d) for d in descriptors} - {""}
+    names = {d.file_name for d in descriptors if d.file_name}
+    if not bulk_ids and not names:
+        return {}
+    links = list(
+        UploadedFileLink.objects.filter(Q(bulk_uuid__in=bulk_ids) | Q(file_name__in=names))
+        .order_by("-created_at")
+    )
+    by_bulk = {link.bulk_uuid: link for link in reversed(links) if link.bulk_uuid}
+    by_name = {link.file_name: link for link in reversed(links)}  # newest wins
+    found = {}
+    for descriptor in descriptors:
+        link = by_bulk.get(_bulk_uuid(descriptor)) or by_name.get(descriptor.file_name or "")
+        if link is not None and descriptor.id is not None:
+            found[descriptor.id] = link
+    return found
+
+
+def _bulk_uuid(descriptor: FileDescriptor) -> str:
+    # Not in the manual's field list; the sandbox (and perhaps Justsend) sends it.
+    value = descriptor.raw.get("bulkUuid") or descriptor.raw.get("bulkId")
+    return str(value) if value else ""
+
+
+# --- Mail2SMS -------------------------------------------------------------------------------
+
+
+def auth_codes_get(*, force: bool = False) -> Reading[list[AuthCode]]:
+    return cached_read(cache_key(AUTH_CODES_KEY), lambda c: c.list_auth_codes(), force=force)
+
+
+def auth_code_get(*, auth_code_id: str) -> AuthCode | None:
+    """One code, fresh from Justsend (an edit form must start from current values)."""
+    codes = justsend_call(lambda client: client.list_auth_codes())
+    return next((code for code in codes if code.id == auth_code_id), None)
+
+
+def whitelist_get(*, force: bool = False) -> Reading[list[WhitelistEntry]]:
+    return cached_read(cache_key(WHITELIST_KEY), lambda c: c.list_whitelist(), force=force)
