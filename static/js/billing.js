@@ -1,0 +1,71 @@
+// Billing page: the points-over-time chart, drawn from the json_script data block.
+(function () {
+  "use strict";
+
+  function draw() {
+    var canvas = document.getElementById("balance-chart");
+    var source = document.getElementById("balance-history");
+    if (!canvas || !source || typeof Chart === "undefined") {
+      return;
+    }
+    var points = JSON.parse(source.textContent);
+    var when = function (p) { return p.t; };
+    var datasets = [
+      {
+        label: canvas.dataset.labelBalance,
+        data: points.map(function (p) { return { x: when(p), y: p.balance }; }),
+        borderColor: "#0d6efd",
+        backgroundColor: "rgba(13, 110, 253, 0.1)",
+        fill: true,
+        tension: 0.2,
+        pointRadius: points.length > 60 ? 0 : 2,
+      },
+      {
+        label: canvas.dataset.labelPromo,
+        data: points.map(function (p) { return { x: when(p), y: p.promo }; }),
+        borderColor: "#198754",
+        tension: 0.2,
+        pointRadius: points.length > 60 ? 0 : 2,
+      },
+    ];
+    if (canvas.dataset.threshold && points.length) {
+      var level = parseFloat(canvas.dataset.threshold);
+      datasets.push({
+        label: canvas.dataset.labelThreshold,
+        data: [{ x: points[0].t, y: level }, { x: points[points.length - 1].t, y: level }],
+        borderColor: "#dc3545",
+        borderDash: [6, 4],
+        pointRadius: 0,
+      });
+    }
+    var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+    });
+    new Chart(canvas, {
+      type: "line",
+      data: { datasets: datasets },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        parsing: false,
+        interaction: { mode: "nearest", intersect: false },
+        scales: {
+          x: {
+            type: "linear",
+            ticks: { maxTicksLimit: 8, callback: function (value) { return format.format(new Date(value)); } },
+          },
+          y: { beginAtZero: true },
+        },
+        plugins: {
+          tooltip: { callbacks: { title: function (items) { return format.format(new Date(items[0].parsed.x)); } } },
+        },
+      },
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
