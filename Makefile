@@ -26,4 +26,4 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	touch $(VENV)/.installed $@
 
 clean-var:
-	rm -rf var/broker var/test-broker var/test-db.sqlite3*
+	rm -rf var/broker var/test-runs

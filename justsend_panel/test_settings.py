@@ -17,6 +17,15 @@ from justsend_panel.settings import (
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# One id per test run, inherited by the worker processes a run starts: two runs at once
+# (two developers in one tree) never share a SQLite test database or a broker folder.
+TEST_RUN_ID = os.environ.setdefault("PANEL_TEST_RUN_ID", str(os.getpid()))
+TEST_VAR_DIR = VAR_DIR / "test-runs" / TEST_RUN_ID
+TEST_VAR_DIR.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a real worker process can see the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-db.sqlite3")}
+
 # A real worker started by a test is pointed at the test database by name.
 _worker_db_name = os.environ.get("PANEL_TEST_DATABASE_NAME")
 if _worker_db_name:
@@ -25,5 +34,5 @@ if _worker_db_name:
 # Tests never share a broker folder with a panel that may be running beside them.
 if CELERY_BROKER_URL.startswith("filesystem") and not env("CELERY_FS_BROKER_DIR", default=""):
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(
-        VAR_DIR / "test-broker", polling_interval=0.2
+        TEST_VAR_DIR / "broker", polling_interval=0.2
     )

@@ -1,12 +1,20 @@
 import os
+import shutil
 
 import pytest
+from django.conf import settings
 
 from tests.factories.users import administrator_create, marketing_user_create
 
 # Browser tests drive the live server from the test thread; the ORM calls made there
 # are synchronous on purpose.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+def pytest_sessionfinish(session, exitstatus):
+    # This run's SQLite test database and broker folder (see test_settings.TEST_VAR_DIR).
+    if os.environ.get("PANEL_TEST_RUN_ID") == str(os.getpid()):
+        shutil.rmtree(settings.TEST_VAR_DIR, ignore_errors=True)
+
 
 pytest_plugins = [
     "tests.fixtures.sandbox",
