@@ -126,6 +126,8 @@ class SyncOperation(TimeStampedModel):
         MEMBERS_REMOVE = "members_remove", _("Remove members")
         BLACKLIST_ADD = "blacklist_add", _("Add to blacklist")
         BLACKLIST_REMOVE = "blacklist_remove", _("Remove from blacklist")
+        # Not a push: one run of "Pull from Justsend", so that its progress is visible.
+        PULL = "pull", _("Pull from Justsend")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -144,11 +146,19 @@ class SyncOperation(TimeStampedModel):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # Progress of a long push (numbers sent so far): a retry resumes after the last chunk
+    # that arrived, and the group page sums these for its progress bar without reading
+    # the payloads.
+    items_total = models.PositiveIntegerField(_("items"), default=0)
+    items_done = models.PositiveIntegerField(_("items done"), default=0)
 
     class Meta:
         verbose_name = _("sync operation")
         verbose_name_plural = _("sync operations")
         ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["group", "state"], name="syncop_group_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"

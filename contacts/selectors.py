@@ -1,0 +1,217 @@
+"""Reads of contacts: member search, the sync status of a group, number lookup, CSV export.
+
+Number search uses ranges on the stored MSISDN (``48500 <= msisdn < 48501``) rather than
+LIKE, so it rides the (group, msisdn) and msisdn indexes on SQLite and PostgreSQL alike,
+whatever the collation.
+"""
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import phonenumbers
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from contacts.models import BlacklistEntry, Group, Member, SyncOperation
+from contacts.phones import ParsedNumber, default_region, msisdn_parse
+from justsend_panel.core.provider import justsend_client
+from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.types import Group as RemoteGroup
+
+State = SyncOperation.State
+_NUMBER_LIKE = re.compile(r"[\d\s()+\-./]+")
+# Cells a spreadsheet would run as a formula (OWASP's list, with tab and carriage return).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def _prefix_upper_bound(digits: str) -> str | None:
+    """The smallest digit string above every string starting with ``digits``."""
+    stripped = digits.rstrip("9")
+    if not stripped:
+        return None
+    return stripped[:-1] + str(int(stripped[-1]) + 1)
+
+
+def msisdn_prefix_q(digits: str, field_name: str = "msisdn") -> Q:
+    condition = Q(**{f"{field_name}__gte": digits})
+    upper = _prefix_upper_bound(digits)
+    if upper is not None:
+        condition &= Q(**{f"{field_name}__lt": upper})
+    return condition
+
+
+def number_search_q(term: str, field_name: str = "msisdn") -> Q | None:
+    """A number, whole or its beginning, as staff type it; None if ``term`` is no number."""
+    term = term.strip()
+    if not term or not _NUMBER_LIKE.fullmatch(term):
+        return None
+    parsed = msisdn_parse(term)
+    if parsed.valid:
+        return Q(**{field_name: parsed.msisdn})
+    digits = re.sub(r"\D", "", term)
+    if not digits:
+        return None
+    if term.startswith("+") or digits.startswith("00"):
+        return msisdn_prefix_q(digits.removeprefix("00"), field_name)
+    # "500 12" may be the start of a local number (48500 12…) or of a full MSISDN.
+    country_code = str(phonenumbers.country_code_for_region(default_region()))
+    local = msisdn_prefix_q(country_code + digits.lstrip("0"), field_name)
+    return local | msisdn_prefix_q(digits, field_name)
+
+
+def member_search_q(term: str) -> Q:
+    by_number = number_search_q(term)
+    if by_number is not None:
+        return by_number
+    condition = Q()
+    for word in term.split()[:4]:
+        condition &= Q(name__istartswith=word) | Q(surname__istartswith=word)
+    return condition
+
+
+def blacklisted_annotation() -> Exists:
+    return Exists(BlacklistEntry.objects.filter(msisdn=OuterRef("msisdn")))
+
+
+def group_members_qs(*, group: Group) -> QuerySet[Member]:
+    """The group's members, each knowing whether its number is blacklisted (one query)."""
+    return (
+        Member.objects.filter(group=group)
+        .annotate(blacklisted=blacklisted_annotation())
+        .order_by("msisdn")
+    )
+
+
+def blacklist_qs() -> QuerySet[BlacklistEntry]:
+    return BlacklistEntry.objects.select_related("created_by").order_by("-created_at", "-pk")
+
+
+# --- sync status -------------------------------------------------------------------------
+
+
+@dataclass
+class SyncStatus:
+    waiting: int = 0
+    failed: list[SyncOperation] = field(default_factory=list)
+    failed_count: int = 0
+    items_total: int = 0
+    items_done: int = 0
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.items_done / self.items_total) if self.items_total else 100
+
+
+def _sync_status(operations: QuerySet[SyncOperation]) -> SyncStatus:
+    outstanding = operations.exclude(state=State.DONE).exclude(kind=SyncOperation.Kind.PULL)
+    totals = outstanding.aggregate(
+        waiting=Count("pk", filter=Q(state__in=[State.PENDING, State.RUNNING])),
+        failed=Count("pk", filter=Q(state=State.FAILED)),
+        items_total=Coalesce(Sum("items_total", filter=~Q(state=State.FAILED)), 0),
+        items_done=Coalesce(Sum("items_done", filter=~Q(state=State.FAILED)), 0),
+    )
+    status = SyncStatus(
+        waiting=totals["waiting"], failed_count=totals["failed"],
+        items_total=totals["items_total"], items_done=totals["items_done"],
+    )
+    if status.failed_count:
+        status.failed = list(
+            outstanding.filter(state=State.FAILED)
+            .order_by("-pk")
+            .only("pk", "kind", "last_error", "attempts", "updated_at", "items_total")[:5]
+        )
+    return status
+
+
+def group_sync_status(*, group: Group) -> SyncStatus:
+    return _sync_status(SyncOperation.objects.filter(group=group))
+
+
+def blacklist_sync_status() -> SyncStatus:
+    return _sync_status(
+        SyncOperation.objects.filter(
+            kind__in=[SyncOperation.Kind.BLACKLIST_ADD, SyncOperation.Kind.BLACKLIST_REMOVE]
+        )
+    )
+
+
+def pull_latest() -> SyncOperation | None:
+    return SyncOperation.objects.filter(kind=SyncOperation.Kind.PULL).order_by("-pk").first()
+
+
+# --- number lookup -----------------------------------------------------------------------
+
+
+@dataclass
+class NumberLookup:
+    parsed: ParsedNumber
+    memberships: list[Member] = field(default_factory=list)
+    blacklist_entry: BlacklistEntry | None = None
+    remote_groups: list[tuple[RemoteGroup, Group | None]] = field(default_factory=list)
+    remote_error: str | None = None
+
+
+def number_lookup(*, raw: str) -> NumberLookup:
+    """Where a number is: local groups, Justsend's groups (asked live), the blacklist."""
+    parsed = msisdn_parse(raw)
+    result = NumberLookup(parsed=parsed)
+    if not parsed.valid:
+        return result
+    result.memberships = list(
+        Member.objects.filter(msisdn=parsed.msisdn).select_related("group").order_by("group__name")
+    )
+    result.blacklist_entry = (
+        BlacklistEntry.objects.filter(msisdn=parsed.msisdn).select_related("created_by").first()
+    )
+    try:
+        with justsend_client() as client:
+            remote = list(client.iter_search_groups(msisdn=parsed.msisdn, size=100))
+    except SmsError as exc:
+        result.remote_error = exc.message
+        return result
+    local = Group.objects.in_bulk([g.id for g in remote if g.id is not None], field_name="justsend_id")
+    result.remote_groups = [(group, local.get(group.id)) for group in remote]
+    return result
+
+
+# --- CSV export --------------------------------------------------------------------------
+
+
+def csv_cell_safe(value: object) -> str:
+    """A cell a spreadsheet shows as text: a leading formula character is quoted away."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class _Line:
+    """csv.writer writes into this and gets the line back: the export never holds more."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def group_members_csv(*, group: Group) -> Iterator[str]:
+    members = Member.objects.filter(group=group).order_by("msisdn")
+    keys: set[str] = set()
+    for attributes in members.exclude(attributes={}).values_list("attributes", flat=True).iterator(
+        chunk_size=5_000
+    ):
+        if isinstance(attributes, dict):
+            keys.update(attributes)
+    attribute_keys = sorted(keys)
+    writer = csv.writer(_Line(), delimiter=";")
+    yield writer.writerow(
+        [csv_cell_safe(c) for c in ["msisdn", "name", "surname", "address", *attribute_keys]]
+    )
+    rows = members.values_list("msisdn", "name", "surname", "address", "attributes")
+    for msisdn, name, surname, address, attributes in rows.iterator(chunk_size=5_000):
+        attributes = attributes if isinstance(attributes, dict) else {}
+        yield writer.writerow(
+            [csv_cell_safe(v) for v in (msisdn, name, surname, address)]
+            + [csv_cell_safe(attributes.get(key, "")) for key in attribute_keys]
+        )

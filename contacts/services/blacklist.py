@@ -1,0 +1,103 @@
+"""The blacklist: numbers added by hand (many at once) or removed, pushed per country.
+
+Justsend keeps its blacklist per country (``add``/``remove`` take ``country=``); the
+country comes from the number's region, Poland where the manual's list has no match.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from contacts.models import BlacklistEntry, SyncOperation
+from contacts.phones import ParsedNumber, msisdn_parse
+from contacts.services.outbox import sync_operation_add
+from justsend_panel.sms.types import Country
+
+Kind = SyncOperation.Kind
+
+# ISO 3166 region (as phonenumbers gives it) -> the manual's country list.
+REGION_COUNTRIES = {
+    "AT": Country.AUSTRIA, "BE": Country.BELGIUM, "BG": Country.BULGARIA, "HR": Country.CROATIA,
+    "CY": Country.CYPRUS, "CZ": Country.CZECHIA, "DK": Country.DENMARK, "EE": Country.ESTONIA,
+    "FI": Country.FINLAND, "AX": Country.FINLAND, "FR": Country.FRANCE, "DE": Country.GERMANY,
+    "GR": Country.GREECE, "HU": Country.HUNGARY, "IS": Country.ICELAND, "IE": Country.IRELAND,
+    "IT": Country.ITALY, "LV": Country.LATVIA, "LT": Country.LITHUANIA,
+    "LU": Country.LUXEMBOURG, "MT": Country.MALTA, "NL": Country.NETHERLANDS,
+    "PL": Country.POLAND, "PT": Country.PORTUGAL, "RO": Country.ROMANIA,
+    "SK": Country.SLOVAKIA, "SI": Country.SLOVENIA, "ES": Country.SPAIN, "SE": Country.SWEDEN,
+    "GB": Country.UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND,
+}
+# Numbers in the textarea are separated by lines, commas, semicolons or tabs; spaces and
+# dashes stay inside a number ("+48 500-123-123").
+_SEPARATORS = re.compile(r"[\r\n,;\t]+")
+MAX_NUMBERS = 10_000
+
+
+def country_for_region(region: str | None) -> Country:
+    return REGION_COUNTRIES.get(region or "", Country.POLAND)
+
+
+def numbers_split(text: str) -> list[str]:
+    return [part.strip() for part in _SEPARATORS.split(text or "") if part.strip()]
+
+
+@dataclass
+class BlacklistAddResult:
+    added: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    invalid: list[ParsedNumber] = field(default_factory=list)
+    # Valid numbers that cannot receive SMS (fixed lines): blacklisted all the same.
+    landlines: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def blacklist_numbers_add(
+    *, text: str, user=None, reason: str = BlacklistEntry.Reason.MANUAL, note: str = ""
+) -> BlacklistAddResult:
+    """Blacklist every valid number in ``text``; the invalid ones come back with a reason."""
+    result = BlacklistAddResult()
+    countries: dict[str, Country] = {}
+    for raw in numbers_split(text):
+        parsed = msisdn_parse(raw)
+        if not parsed.valid:
+            result.invalid.append(parsed)
+            continue
+        if not parsed.sms_capable:
+            result.landlines.append(parsed.msisdn)
+        countries.setdefault(parsed.msisdn, country_for_region(parsed.region))
+    present = set(
+        BlacklistEntry.objects.filter(msisdn__in=list(countries)).values_list("msisdn", flat=True)
+    )
+    by_country: dict[Country, list[str]] = defaultdict(list)
+    entries = []
+    for msisdn, country in countries.items():
+        if msisdn in present:
+            result.already.append(msisdn)
+            continue
+        result.added.append(msisdn)
+        by_country[country].append(msisdn)
+        entries.append(BlacklistEntry(
+            msisdn=msisdn, country=country.value, reason=reason, note=note, created_by=user,
+        ))
+    BlacklistEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=500)
+    for country, msisdns in by_country.items():
+        sync_operation_add(
+            kind=Kind.BLACKLIST_ADD, payload={"country": country.value, "msisdns": msisdns}
+        )
+    return result
+
+
+@transaction.atomic
+def blacklist_entries_remove(*, entry_ids: list[int]) -> int:
+    entries = BlacklistEntry.objects.filter(pk__in=entry_ids)
+    by_country: dict[str, list[str]] = defaultdict(list)
+    for msisdn, country in entries.values_list("msisdn", "country"):
+        by_country[country].append(msisdn)
+    deleted, _by_model = entries.delete()
+    for country, msisdns in by_country.items():
+        sync_operation_add(
+            kind=Kind.BLACKLIST_REMOVE, payload={"country": country, "msisdns": msisdns}
+        )
+    return deleted

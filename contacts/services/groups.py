@@ -1,0 +1,58 @@
+"""Groups: create, change and delete locally; each change queues its push to Justsend."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from contacts.models import Group, SyncOperation
+from contacts.services.outbox import sync_operation_add
+from justsend_panel.core.exceptions import ApplicationError
+
+Kind = SyncOperation.Kind
+
+
+def _group_clean(*, name: str, group_type: str, country: str) -> tuple[str, str, str]:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("A group needs a name."))
+    if group_type not in Group.Type.values:
+        raise ApplicationError(_("Unknown group type “%(type)s”.") % {"type": group_type})
+    if group_type == Group.Type.INTERNATIONAL and not country:
+        raise ApplicationError(_("An international group needs a country."))
+    return name, group_type, country or ""
+
+
+@transaction.atomic
+def group_create(*, name: str, group_type: str = Group.Type.LOCAL, country: str = "") -> Group:
+    name, group_type, country = _group_clean(name=name, group_type=group_type, country=country)
+    group = Group.objects.create(name=name, group_type=group_type, country=country)
+    sync_operation_add(kind=Kind.GROUP_CREATE, group=group, payload={})
+    return group
+
+
+@transaction.atomic
+def group_update(*, group: Group, name: str, group_type: str, country: str) -> Group:
+    name, group_type, country = _group_clean(name=name, group_type=group_type, country=country)
+    if (group.name, group.group_type, group.country) == (name, group_type, country):
+        return group
+    group.name, group.group_type, group.country = name, group_type, country
+    group.save(update_fields=["name", "group_type", "country", "updated_at"])
+    # The push reads the group as it is then, so one update carries every later edit too.
+    sync_operation_add(kind=Kind.GROUP_UPDATE, group=group, payload={})
+    return group
+
+
+@transaction.atomic
+def group_delete(*, group: Group) -> None:
+    """Delete the group, its members and what was still waiting to be pushed for it.
+
+    Justsend deletes the members with the group, so pending member pushes are dropped; the
+    delete itself carries the Justsend id, since the local row is gone when it runs.
+    """
+    SyncOperation.objects.filter(
+        group=group, state__in=[SyncOperation.State.PENDING, SyncOperation.State.FAILED]
+    ).delete()
+    sync_operation_add(
+        kind=Kind.GROUP_DELETE, group=group,
+        payload={"justsend_id": group.justsend_id, "name": group.name},
+    )
+    group.delete()

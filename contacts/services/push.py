@@ -1,0 +1,484 @@
+"""Pushing the outbox to Justsend, one operation at a time, in the order it was written.
+
+Each operation is claimed (``running``, committed) before its HTTP call, so no lock is
+held while Justsend answers and a second worker never takes the same row. Operations
+of one group (and all blacklist operations) form a lane: a later one waits while an
+earlier one is pending or running, and member operations wait until the group has its
+Justsend id. A transient failure (host down, timeout, 429, 5xx) puts the row back as
+pending with the error and stops the drain, so the task retries with backoff; any
+other provider error fails the row with Justsend's message, shown in the UI with a
+"retry" button. Long pushes record how far they got, so a retry resumes after the last
+chunk that arrived; every call is also harmless to repeat (batch-add and the blacklist
+ignore what is already there, a 409 on add or a 404 on remove means "already done").
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
+from contacts.services.outbox import sync_operation_add, sync_push_request
+from justsend_panel.core.provider import justsend_client
+from justsend_panel.sms.exceptions import (
+    TRANSIENT_ERRORS,
+    SmsConflict,
+    SmsError,
+    SmsNotFound,
+)
+from justsend_panel.sms.justsend.client import JustsendClient
+from justsend_panel.sms.types import Country, GroupMember, GroupMemberUpdate, GroupType
+
+log = logging.getLogger(__name__)
+
+Kind, State = SyncOperation.Kind, SyncOperation.State
+
+# Numbers per batch-add / blacklist call. Justsend refuses a whole list when one number
+# is malformed and a timed-out call is sent again, so a chunk should be cheap to repeat;
+# 1,000 numbers is a ~15 KB body, far below any proxy limit, and 100,000 members are
+# still only 100 calls (see bench/contacts_push.py for the figures).
+PUSH_CHUNK = 1_000
+# A group re-created in Justsend gets its members back in operations of this size, so
+# no single payload grows with the group.
+RECREATE_OPERATION_SIZE = 50_000
+CLAIM_SCAN = 200
+# A running row not touched for this long belongs to a dead worker: it is taken again.
+CLAIM_LEASE = timedelta(minutes=5)
+DONE_KEPT = timedelta(days=7)
+BLACKLIST_KINDS = (Kind.BLACKLIST_ADD, Kind.BLACKLIST_REMOVE)
+
+
+class GroupMissingInJustsend(SmsError):
+    """Justsend answered 404 for a group the panel had linked: someone deleted it there."""
+
+
+@dataclass
+class PushSummary:
+    done: int = 0
+    failed: int = 0
+
+
+def sync_push_pending(*, limit: int | None = None) -> PushSummary:
+    """Push pending operations until none is ready; a transient error is raised."""
+    _housekeeping()
+    summary = PushSummary()
+    with justsend_client() as client:
+        while limit is None or summary.done + summary.failed < limit:
+            operation = _operation_claim()
+            if operation is None:
+                break
+            if _operation_run(client, operation):
+                summary.done += 1
+            else:
+                summary.failed += 1
+    return summary
+
+
+# --- claiming --------------------------------------------------------------------------
+
+
+def _lane(operation: SyncOperation) -> tuple:
+    if operation.kind in BLACKLIST_KINDS:
+        return ("blacklist",)
+    if operation.group_id is not None:
+        return ("group", operation.group_id)
+    return ("own", operation.pk)  # its group is deleted: nothing to keep in order with
+
+
+def _housekeeping() -> None:
+    now = timezone.now()
+    SyncOperation.objects.filter(state=State.RUNNING, updated_at__lt=now - CLAIM_LEASE).exclude(
+        kind=Kind.PULL
+    ).update(state=State.PENDING, updated_at=now)
+    SyncOperation.objects.filter(state=State.DONE, done_at__lt=now - DONE_KEPT).delete()
+
+
+def _operation_claim() -> SyncOperation | None:
+    with transaction.atomic():
+        busy = {
+            _lane(operation)
+            for operation in SyncOperation.objects.filter(state=State.RUNNING)
+            .exclude(kind=Kind.PULL)
+            .only("pk", "kind", "group_id")
+        }
+        candidates = (
+            SyncOperation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=State.PENDING)
+            .exclude(kind=Kind.PULL)
+            .select_related("group")
+            .order_by("pk")[:CLAIM_SCAN]
+        )
+        for operation in candidates:
+            lane = _lane(operation)
+            if lane in busy:
+                continue
+            waits_for_group = (
+                operation.group_id is not None
+                and operation.kind != Kind.GROUP_CREATE
+                and operation.group.justsend_id is None
+            )
+            if waits_for_group:
+                # Only a create can run in this lane now (a re-create after a retry
+                # comes later than the changes it unblocks), so the lane stays open.
+                continue
+            busy.add(lane)  # whatever comes later in this lane waits for this one
+            operation.state = State.RUNNING
+            operation.attempts += 1
+            operation.save(update_fields=["state", "attempts", "updated_at"])
+            return operation
+    return None
+
+
+# --- running and recording ---------------------------------------------------------------
+
+
+def _operation_run(client: JustsendClient, operation: SyncOperation) -> bool:
+    try:
+        EXECUTORS[operation.kind](client, operation)
+    except TRANSIENT_ERRORS as exc:
+        _operation_finish(operation, state=State.PENDING, error=exc.message)
+        raise
+    except GroupMissingInJustsend as exc:
+        group_mark_missing(group_id=operation.group_id)
+        _operation_finish(operation, state=State.FAILED, error=exc.message)
+        return False
+    except SmsError as exc:
+        _operation_finish(operation, state=State.FAILED, error=exc.message)
+        return False
+    except Exception as exc:
+        # A bug, not Justsend: fail the row (so the drain is not stuck on it) and say so.
+        log.exception("Pushing %s failed unexpectedly", operation)
+        _operation_finish(operation, state=State.FAILED, error=f"{type(exc).__name__}: {exc}")
+        return False
+    _operation_finish(operation, state=State.DONE)
+    return True
+
+
+def _operation_finish(operation: SyncOperation, *, state: str, error: str = "") -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        fields = {"state": state, "last_error": error, "updated_at": now}
+        if state == State.DONE:
+            fields.update(done_at=now, items_done=F("items_total"))
+        SyncOperation.objects.filter(pk=operation.pk).update(**fields)
+        if operation.kind == Kind.BLACKLIST_ADD and state != State.DONE:
+            for chunk in _chunks(operation.payload.get("msisdns", []), 0, size=10_000):
+                BlacklistEntry.objects.filter(msisdn__in=chunk).exclude(
+                    sync_state=SyncState.SYNCED
+                ).update(
+                    sync_error=error,
+                    sync_state=SyncState.ERROR if state == State.FAILED else SyncState.PENDING,
+                )
+        if operation.group_id is not None:
+            group_sync_state_refresh(group_id=operation.group_id, note=error)
+
+
+def group_sync_state_refresh(*, group_id: int, note: str = "") -> None:
+    """Derive the group's sync state from what is still to push for it.
+
+    ``note`` is the latest transient error: the group stays pending and shows why.
+    """
+    outstanding = SyncOperation.objects.filter(group_id=group_id).exclude(state=State.DONE)
+    failed_error = (
+        outstanding.filter(state=State.FAILED).order_by("-pk").values_list("last_error", flat=True)
+    ).first()
+    group = Group.objects.filter(pk=group_id).only("justsend_id").first()
+    if group is None:
+        return
+    if failed_error is not None:
+        fields = {"sync_state": SyncState.ERROR, "sync_error": failed_error}
+    elif outstanding.exists():
+        fields = {"sync_state": SyncState.PENDING, "sync_error": note}
+    elif group.justsend_id is None:
+        fields = {"sync_state": SyncState.ERROR, "sync_error": missing_message()}
+    else:
+        fields = {"sync_state": SyncState.SYNCED, "sync_error": "", "synced_at": timezone.now()}
+    Group.objects.filter(pk=group_id).update(**fields)
+
+
+def missing_message() -> str:
+    return _(
+        "This group no longer exists in Justsend (deleted in Justsend's own panel?). "
+        "“Retry” creates it again with all its members; or delete it here."
+    )
+
+
+def group_mark_missing(*, group_id: int | None) -> None:
+    if group_id is not None:
+        Group.objects.filter(pk=group_id).update(
+            justsend_id=None, sync_state=SyncState.ERROR, sync_error=missing_message()
+        )
+
+
+def _progress(operation: SyncOperation, count: int) -> None:
+    operation.items_done += count
+    SyncOperation.objects.filter(pk=operation.pk).update(
+        items_done=operation.items_done, updated_at=timezone.now()
+    )
+
+
+def _chunks(items: list, start: int, size: int | None = None):
+    size = size or PUSH_CHUNK
+    for offset in range(start, len(items), size):
+        yield items[offset:offset + size]
+
+
+# --- one executor per kind ---------------------------------------------------------------
+
+
+def _group_of(operation: SyncOperation) -> Group | None:
+    """The group as it is now (the claimed copy may be older), or None if deleted."""
+    if operation.group_id is None:
+        return None
+    return Group.objects.filter(pk=operation.group_id).first()
+
+
+def _country(value: str) -> Country | None:
+    return Country(value) if value else None
+
+
+def _group_fields_push(client: JustsendClient, group: Group) -> None:
+    try:
+        client.update_group(
+            group_id=group.justsend_id, name=group.name, group_type=GroupType(group.group_type),
+            country=_country(group.country),
+        )
+    except SmsNotFound as exc:
+        raise GroupMissingInJustsend(missing_message(), status=exc.status) from exc
+
+
+def _group_adopt(client: JustsendClient, group: Group):
+    """A remote group an earlier attempt may have created before its answer was lost."""
+    linked = set(Group.objects.filter(justsend_id__isnull=False).values_list("justsend_id", flat=True))
+    for remote in client.iter_groups(size=100):
+        if remote.id not in linked and remote.name == group.name and remote.group_type == group.group_type:
+            return remote
+    return None
+
+
+def _group_create(client: JustsendClient, operation: SyncOperation) -> None:
+    group = _group_of(operation)
+    if group is None:
+        return  # deleted before it reached Justsend
+    if group.justsend_id is not None:
+        _group_fields_push(client, group)
+        return
+    remote = _group_adopt(client, group) if operation.attempts > 1 else None
+    if remote is None:
+        remote = client.create_group(
+            name=group.name, group_type=GroupType(group.group_type), country=_country(group.country)
+        )
+    try:
+        linked = Group.objects.filter(pk=group.pk, justsend_id__isnull=True).update(
+            justsend_id=remote.id
+        )
+    except IntegrityError:
+        linked = 0
+    if not linked and not Group.objects.filter(pk=group.pk).exists():
+        client.delete_group(group_id=remote.id)  # deleted here while Justsend created it
+
+
+def _group_update(client: JustsendClient, operation: SyncOperation) -> None:
+    group = _group_of(operation)
+    if group is not None:
+        _group_fields_push(client, group)
+
+
+def _group_delete(client: JustsendClient, operation: SyncOperation) -> None:
+    justsend_id = operation.payload.get("justsend_id")
+    if justsend_id is None:
+        return
+    try:
+        client.delete_group(group_id=justsend_id)
+    except SmsNotFound:
+        pass  # already gone
+
+
+def _member(item: dict, group_id: int) -> GroupMember:
+    return GroupMember(
+        msisdn=item["msisdn"], group_id=group_id, name=item.get("name", ""),
+        surname=item.get("surname", ""), address=item.get("address", ""),
+    )
+
+
+def _member_add_or_update(client: JustsendClient, member: GroupMember) -> None:
+    try:
+        client.add_group_member(member=member)
+    except SmsConflict:  # already there (an earlier attempt, or added in Justsend)
+        current = GroupMember(msisdn=member.msisdn, group_id=member.group_id)
+        client.update_group_members(updates=[GroupMemberUpdate(current=current, new=member)])
+
+
+def _member_details_push(client: JustsendClient, group: Group, msisdns: list[str]) -> None:
+    """batch-add carries numbers only: send the names and addresses imported with them."""
+    with_details = Member.objects.filter(group=group, msisdn__in=msisdns).exclude(
+        name="", surname="", address=""
+    )
+    updates = [
+        GroupMemberUpdate(
+            current=GroupMember(msisdn=m.msisdn, group_id=group.justsend_id),
+            new=_member({"msisdn": m.msisdn, "name": m.name, "surname": m.surname,
+                         "address": m.address}, group.justsend_id),
+        )
+        for m in with_details.only("msisdn", "name", "surname", "address")
+    ]
+    if updates:
+        client.update_group_members(updates=updates)
+
+
+def _members_add(client: JustsendClient, operation: SyncOperation) -> None:
+    group = _group_of(operation)
+    if group is None:
+        return  # the group is deleted; Justsend drops its members with it
+    try:
+        if "members" in operation.payload:
+            for item in operation.payload["members"][operation.items_done:]:
+                _member_add_or_update(client, _member(item, group.justsend_id))
+                _progress(operation, 1)
+            return
+        for chunk in _chunks(operation.payload["msisdns"], operation.items_done):
+            client.batch_add_group_members(group_id=group.justsend_id, msisdns=chunk)
+            _member_details_push(client, group, chunk)
+            _progress(operation, len(chunk))
+    except SmsNotFound as exc:
+        raise GroupMissingInJustsend(missing_message(), status=exc.status) from exc
+
+
+def _members_update(client: JustsendClient, operation: SyncOperation) -> None:
+    group = _group_of(operation)
+    if group is None:
+        return
+    for item in operation.payload["updates"][operation.items_done:]:
+        new = _member(item["member"], group.justsend_id)
+        current = GroupMember(msisdn=item["msisdn"], group_id=group.justsend_id)
+        try:
+            client.update_group_members(updates=[GroupMemberUpdate(current=current, new=new)])
+        except SmsNotFound:
+            # Not in Justsend (removed there): the member is added as it is now.
+            try:
+                _member_add_or_update(client, new)
+            except SmsNotFound as exc:
+                raise GroupMissingInJustsend(missing_message(), status=exc.status) from exc
+        _progress(operation, 1)
+
+
+def _members_remove(client: JustsendClient, operation: SyncOperation) -> None:
+    group = _group_of(operation)
+    if group is None:
+        return
+    for chunk in _chunks(operation.payload["msisdns"], operation.items_done):
+        try:
+            client.remove_group_members(group_id=group.justsend_id, msisdns=chunk)
+        except SmsNotFound:
+            # Justsend refuses the whole list when one number is not in the group: remove
+            # them one by one, a number already gone counting as removed.
+            for msisdn in chunk:
+                try:
+                    client.remove_group_members(group_id=group.justsend_id, msisdns=[msisdn])
+                except SmsNotFound:
+                    pass
+        _progress(operation, len(chunk))
+
+
+def _blacklist_add(client: JustsendClient, operation: SyncOperation) -> None:
+    country = Country(operation.payload["country"])
+    for chunk in _chunks(operation.payload["msisdns"], operation.items_done):
+        ack = client.add_to_blacklist(country=country, msisdns=chunk)
+        skipped = ack.raw.get("skipped") if isinstance(ack.raw, dict) else None
+        now = timezone.now()
+        with transaction.atomic():
+            BlacklistEntry.objects.filter(msisdn__in=chunk).update(
+                sync_state=SyncState.SYNCED, synced_at=now, sync_error=""
+            )
+            if skipped:
+                BlacklistEntry.objects.filter(msisdn__in=skipped).update(
+                    sync_state=SyncState.ERROR,
+                    sync_error=_("Justsend skipped this number as malformed."),
+                )
+        _progress(operation, len(chunk))
+
+
+def _blacklist_remove(client: JustsendClient, operation: SyncOperation) -> None:
+    country = Country(operation.payload["country"])
+    for chunk in _chunks(operation.payload["msisdns"], operation.items_done):
+        client.remove_from_blacklist(country=country, msisdns=chunk)
+        _progress(operation, len(chunk))
+
+
+EXECUTORS: dict[str, Callable[[JustsendClient, SyncOperation], None]] = {
+    Kind.GROUP_CREATE: _group_create,
+    Kind.GROUP_UPDATE: _group_update,
+    Kind.GROUP_DELETE: _group_delete,
+    Kind.MEMBERS_ADD: _members_add,
+    Kind.MEMBERS_UPDATE: _members_update,
+    Kind.MEMBERS_REMOVE: _members_remove,
+    Kind.BLACKLIST_ADD: _blacklist_add,
+    Kind.BLACKLIST_REMOVE: _blacklist_remove,
+}
+
+
+# --- retry -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_sync_retry(*, group: Group) -> int:
+    """Queue the group's failed pushes again; a group missing in Justsend is re-created."""
+    retried = SyncOperation.objects.filter(group=group, state=State.FAILED).update(
+        state=State.PENDING, last_error=""
+    )
+    create_waiting = SyncOperation.objects.filter(
+        group=group, kind=Kind.GROUP_CREATE
+    ).exclude(state=State.DONE).exists()
+    if group.justsend_id is None and not create_waiting:
+        group_recreate(group=group)
+        retried += 1
+    group_sync_state_refresh(group_id=group.pk)
+    sync_push_request()
+    return retried
+
+
+def group_recreate(*, group: Group) -> None:
+    """Push the whole group again: create it, then add every member (in large operations)."""
+    # Member pushes already waiting are covered by the full list below.
+    SyncOperation.objects.filter(group=group, kind=Kind.MEMBERS_ADD).exclude(
+        state__in=[State.DONE, State.RUNNING]
+    ).delete()
+    sync_operation_add(kind=Kind.GROUP_CREATE, group=group, payload={})
+    batch: list[str] = []
+    for msisdn in Member.objects.filter(group=group).order_by("msisdn").values_list(
+        "msisdn", flat=True
+    ).iterator(chunk_size=5_000):
+        batch.append(msisdn)
+        if len(batch) == RECREATE_OPERATION_SIZE:
+            sync_operation_add(kind=Kind.MEMBERS_ADD, group=group, payload={"msisdns": batch})
+            batch = []
+    if batch:
+        sync_operation_add(kind=Kind.MEMBERS_ADD, group=group, payload={"msisdns": batch})
+
+
+@transaction.atomic
+def blacklist_sync_retry() -> int:
+    """Push again every blacklist entry in error, and the removals that failed."""
+    removals = SyncOperation.objects.filter(kind=Kind.BLACKLIST_REMOVE, state=State.FAILED).update(
+        state=State.PENDING, last_error=""
+    )
+    # The failed additions are replaced by new ones built from the entries in error, which
+    # also covers numbers Justsend skipped inside an addition that otherwise succeeded.
+    SyncOperation.objects.filter(kind=Kind.BLACKLIST_ADD, state=State.FAILED).update(
+        state=State.DONE, done_at=timezone.now(), last_error=_("Replaced by a retry.")
+    )
+    by_country: dict[str, list[str]] = {}
+    in_error = BlacklistEntry.objects.filter(sync_state=SyncState.ERROR)
+    for msisdn, country in in_error.values_list("msisdn", "country"):
+        by_country.setdefault(country, []).append(msisdn)
+    in_error.update(sync_state=SyncState.PENDING, sync_error="")
+    for country, msisdns in by_country.items():
+        for chunk in _chunks(msisdns, 0, size=10_000):
+            sync_operation_add(kind=Kind.BLACKLIST_ADD, payload={"country": country, "msisdns": chunk})
+    sync_push_request()
+    return removals + sum(map(len, by_country.values()))
