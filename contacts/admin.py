@@ -1,1 +1,125 @@
+"""Admin pages of contacts. Saving and deleting go through the services, so a change made
+here is pushed to Justsend like one made on the panel's pages; what Justsend owns (its
+ids, the sync state, the member counter) is read-only."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
 import contacts.imports.admin  # noqa: F401  (imports register their own admin pages)
+from contacts.models import BlacklistEntry, Group, Member, SyncOperation
+from contacts.services.blacklist import blacklist_entries_remove, blacklist_numbers_add
+from contacts.services.groups import group_create, group_delete, group_update
+from contacts.services.outbox import sync_push_request
+from contacts.services.push import group_sync_retry
+
+SYNC_FIELDS = ("sync_state", "sync_error", "synced_at")
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "group_type", "country", "member_count", "sync_state", "synced_at",
+                    "justsend_id")
+    list_filter = ("group_type", "sync_state", "country")
+    search_fields = ("name", "=justsend_id")
+    readonly_fields = ("justsend_id", "member_count", *SYNC_FIELDS, "created_at", "updated_at")
+    actions = ["retry_sync"]
+
+    def save_model(self, request, obj, form, change):
+        data = {"name": obj.name, "group_type": obj.group_type, "country": obj.country}
+        if change:
+            group_update(group=Group.objects.get(pk=obj.pk), **data)
+        else:
+            obj.pk = group_create(**data).pk
+
+    def delete_model(self, request, obj):
+        group_delete(group=obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            group_delete(group=group)
+
+    @admin.action(description=_("Push the failed changes of the selected groups again"))
+    def retry_sync(self, request, queryset):
+        for group in queryset:
+            group_sync_retry(group=group)
+        self.message_user(request, _("Queued again."), messages.SUCCESS)
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    """Read-only: members are edited on the group pages, which keep the counter right."""
+
+    list_display = ("msisdn", "group", "name", "surname", "address", "created_at")
+    list_filter = ("group",)
+    search_fields = ("=msisdn", "name", "surname")
+    list_select_related = ("group",)
+    show_full_result_count = False  # groups reach a million members
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BlacklistEntry)
+class BlacklistEntryAdmin(admin.ModelAdmin):
+    list_display = ("msisdn", "country", "reason", "created_by", "created_at", "sync_state")
+    list_filter = ("reason", "country", "sync_state")
+    search_fields = ("=msisdn", "note")
+    list_select_related = ("created_by",)
+    fields = ("msisdn", "note", "country", "reason", "created_by", "created_at", *SYNC_FIELDS)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ("country", "reason", "created_by", "created_at", *SYNC_FIELDS)
+        return ("msisdn", *readonly) if obj else readonly
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        result = blacklist_numbers_add(text=obj.msisdn, note=obj.note, user=request.user)
+        if result.invalid:
+            self.message_user(request, result.invalid[0].error, messages.ERROR)
+        saved = BlacklistEntry.objects.filter(msisdn__in=result.added + result.already).first()
+        obj.pk = saved.pk if saved else None
+
+    def delete_model(self, request, obj):
+        blacklist_entries_remove(entry_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        blacklist_entries_remove(entry_ids=list(queryset.values_list("pk", flat=True)))
+
+
+@admin.register(SyncOperation)
+class SyncOperationAdmin(admin.ModelAdmin):
+    list_display = ("pk", "kind", "state", "group", "items_done", "items_total", "attempts",
+                    "last_error", "created_at", "done_at")
+    list_filter = ("state", "kind")
+    search_fields = ("last_error", "group__name")
+    list_select_related = ("group",)
+    readonly_fields = [f.name for f in SyncOperation._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Push the selected failed operations again"))
+    def retry(self, request, queryset):
+        count = queryset.filter(state=SyncOperation.State.FAILED).exclude(
+            kind=SyncOperation.Kind.PULL
+        ).update(state=SyncOperation.State.PENDING, last_error="")
+        sync_push_request()
+        self.message_user(
+            request,
+            ngettext("%(count)d operation queued again.", "%(count)d operations queued again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,125 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import BlacklistEntry, Group, Member
+from contacts.phones import msisdn_parse
+
+SYNC_BADGES = {"synced": "text-bg-success", "error": "text-bg-danger", "pending": "text-bg-secondary"}
+
+
+class SelectionColumn(tables.CheckBoxColumn):
+    def __init__(self, **kwargs):
+        super().__init__(
+            accessor="pk",
+            attrs={
+                "th__input": {"data-select-all": "selected", "aria-label": _("Select all")},
+                "td__input": {"name": "selected", "aria-label": _("Select")},
+            },
+            **kwargs,
+        )
+
+
+def number_html(msisdn: str, *, blacklisted: bool = False):
+    """A number with its flags: blacklisted, or unable to receive SMS (a fixed line)."""
+    flags = []
+    if blacklisted:
+        flags.append(("text-bg-dark", _("blacklisted")))
+    if not msisdn_parse("+" + msisdn).sms_capable:
+        flags.append(("text-bg-warning", _("no SMS (landline)")))
+    return format_html(
+        '<span class="font-monospace">{}</span> {}',
+        msisdn,
+        format_html_join(" ", '<span class="badge {}">{}</span>', flags),
+    )
+
+
+class SyncStateColumn(tables.Column):
+    """The sync badge with the error under it (Python, not a template: it is on every row)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(verbose_name=_("Sync"), **kwargs)
+
+    def render(self, record, value):
+        badge = format_html(
+            '<span class="badge {}" title="{}">{}</span>',
+            SYNC_BADGES.get(value, "text-bg-secondary"), record.sync_error,
+            record.get_sync_state_display(),
+        )
+        if not record.sync_error:
+            return badge
+        tone = "text-danger" if value == "error" else "text-body-secondary"
+        return format_html(
+            '{} <span class="small {} d-block text-truncate sync-error">{}</span>',
+            badge, tone, record.sync_error,
+        )
+
+
+class GroupTable(tables.Table):
+    name = tables.Column(linkify=("contacts:group_detail", {"pk": tables.A("pk")}))
+    member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "text-end"}})
+    sync_state = SyncStateColumn()
+    actions = tables.TemplateColumn(
+        template_name="contacts/_group_actions.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = Group
+        fields = ["name", "group_type", "country", "member_count", "sync_state", "justsend_id"]
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "group-table"}
+        empty_text = _("No groups match.")
+        per_page = 25
+
+
+class MemberTable(tables.Table):
+    selected = SelectionColumn()
+    msisdn = tables.Column(verbose_name=_("Number"), orderable=True)
+    attributes = tables.Column(verbose_name=_("Attributes"), orderable=False)
+    actions = tables.TemplateColumn(
+        template_name="contacts/_member_actions.html", verbose_name="", orderable=False
+    )
+
+    class Meta:
+        model = Member
+        # Only the number sorts: the (group, msisdn) index serves it at a million rows.
+        fields = ["selected", "msisdn", "name", "surname", "address", "attributes"]
+        orderable = False
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "member-table"}
+        empty_text = _("No members match.")
+        per_page = 25
+
+    def render_msisdn(self, record, value):
+        return number_html(value, blacklisted=getattr(record, "blacklisted", False))
+
+    def render_attributes(self, value):
+        return format_html_join(
+            " ", '<span class="badge text-bg-light border">{}: {}</span>', value.items()
+        )
+
+
+class BlacklistTable(tables.Table):
+    selected = SelectionColumn()
+    msisdn = tables.Column(verbose_name=_("Number"))
+    created_by = tables.Column(verbose_name=_("Added by"), default="—")
+    created_at = tables.DateTimeColumn(verbose_name=_("Added"), short=True)
+    sync_state = SyncStateColumn()
+    lookup = tables.Column(accessor="msisdn", verbose_name="", orderable=False)
+
+    class Meta:
+        model = BlacklistEntry
+        fields = ["selected", "msisdn", "country", "reason", "note", "created_by", "created_at",
+                  "sync_state"]
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "blacklist-table"}
+        empty_text = _("No blacklisted numbers match.")
+        per_page = 25
+
+    def render_msisdn(self, value):
+        return number_html(value)
+
+    def render_lookup(self, value):
+        url = reverse("contacts:lookup") + "?q=" + value
+        return format_html('<a href="{}">{}</a>', url, _("Look up"))
