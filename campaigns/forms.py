@@ -33,7 +33,9 @@ AUDIENCE_FILE_MAX_BYTES = 200 * 1024 * 1024
 
 # Variants that show the recipient an own sender ID. ECO (and ECO_RESP, VOICE) send from
 # Justsend's number, FULL under one of the ten headings.
-OWN_SENDER_VARIANTS = frozenset({Campaign.Variant.PRO, Campaign.Variant.PRO_RESP, Campaign.Variant.INTER})
+OWN_SENDER_VARIANTS = frozenset(
+    {Campaign.Variant.PRO, Campaign.Variant.PRO_RESP, Campaign.Variant.INTER}
+)
 # INTER is for numbers abroad: the manual's list has no Poland.
 INTER_COUNTRY_CHOICES = [(v, label) for v, label in COUNTRY_CHOICES if v != Country.POLAND.value]
 # The manual documents POLISH only (3.1.3 examples); other values are not promised.
@@ -201,7 +203,9 @@ class CampaignForm(SenderForm):
         label=gettext_lazy("Voice language"), required=False, choices=VOICE_LANGUAGE_CHOICES,
         initial="POLISH",
     )
-    message = forms.CharField(label=gettext_lazy("Message"), widget=forms.Textarea(attrs={"rows": 5}), strip=False)
+    message = forms.CharField(
+        label=gettext_lazy("Message"), widget=forms.Textarea(attrs={"rows": 5}), strip=False
+    )
     parameter_fields = forms.CharField(
         label=gettext_lazy("Parameters $1, $2, …"), required=False,
         help_text=gettext_lazy(
@@ -233,7 +237,10 @@ class CampaignForm(SenderForm):
     )
     when = forms.ChoiceField(
         label=gettext_lazy("Send"), widget=forms.RadioSelect, initial=SEND_NOW,
-        choices=[(SEND_NOW, gettext_lazy("Now, when launched")), (SEND_LATER, gettext_lazy("At a date and time"))],
+        choices=[
+            (SEND_NOW, gettext_lazy("Now, when launched")),
+            (SEND_LATER, gettext_lazy("At a date and time")),
+        ],
     )
     scheduled_at = forms.DateTimeField(
         label=gettext_lazy("Date and time"), required=False,
@@ -375,8 +382,9 @@ class CampaignForm(SenderForm):
         has_file = bool(data.get("audience_file")) or bool(
             self.campaign and self.campaign.audience_file and data.get("audience_file") is not False
         )
-        if not groups and not data.get("pasted_numbers") and not has_file and "pasted_numbers" not in self.errors \
-                and "audience_file" not in self.errors:
+        has_audience = groups or data.get("pasted_numbers") or has_file
+        # A rejected list or file is reported on its own field; no need to say it twice.
+        if not has_audience and not {"pasted_numbers", "audience_file"} & set(self.errors):
             self.add_error(None, _("Choose at least one group, paste numbers or upload a CSV file."))
 
     def _clean_schedule(self, data) -> None:

@@ -58,6 +58,14 @@ class CampaignObjectMixin:
         return super().get_context_data(campaign=self.campaign, **kwargs)
 
 
+class CampaignProgressMixin(CampaignObjectMixin):
+    """The campaign's progress from its counters, for the page and the polled partial."""
+
+    def get_context_data(self, **kwargs):
+        progress = selectors.campaign_progress_get(campaign=self.campaign)
+        return super().get_context_data(poll_seconds=POLL_SECONDS, progress=progress, **kwargs)
+
+
 class CampaignListView(PanelPermissionMixin, SingleTableMixin, FilterView):
     permission_required = VIEW
     table_class = CampaignTable
@@ -217,7 +225,7 @@ class CampaignLaunchView(PanelPermissionMixin, CampaignObjectMixin, TemplateView
 # --- detail, progress, cancel, duplicate, send again ----------------------------------------
 
 
-class CampaignDetailView(PanelPermissionMixin, CampaignObjectMixin, SingleTableMixin, FilterView):
+class CampaignDetailView(PanelPermissionMixin, CampaignProgressMixin, SingleTableMixin, FilterView):
     permission_required = VIEW
     template_name = "campaigns/campaign_detail.html"
     table_class = RecipientTable
@@ -228,22 +236,12 @@ class CampaignDetailView(PanelPermissionMixin, CampaignObjectMixin, SingleTableM
     def get_queryset(self):
         return selectors.recipient_list_qs(campaign=self.campaign)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            poll_seconds=POLL_SECONDS, progress=selectors.campaign_progress_get(campaign=self.campaign), **kwargs
-        )
 
-
-class CampaignProgressView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):
+class CampaignProgressView(PanelPermissionMixin, CampaignProgressMixin, TemplateView):
     """The small partial the detail page polls: status, progress bar, counts, actions."""
 
     permission_required = VIEW
     template_name = "campaigns/_progress.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            poll_seconds=POLL_SECONDS, progress=selectors.campaign_progress_get(campaign=self.campaign), **kwargs
-        )
 
 
 class CampaignCancelView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):

@@ -23,7 +23,10 @@ class SendRefused(CampaignError):
 
 
 def _member_fields(member: Member) -> dict[str, object]:
-    return {**(member.attributes or {}), "name": member.name, "surname": member.surname, "address": member.address}
+    return {
+        **(member.attributes or {}),
+        "name": member.name, "surname": member.surname, "address": member.address,
+    }
 
 
 def campaign_test_text(*, campaign: Campaign, msisdn: str) -> str:
