@@ -138,7 +138,9 @@ def main() -> None:
         check=True,
     )
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
     job.refresh_from_db()
     from django.db.models import Sum
 
@@ -154,6 +156,11 @@ def main() -> None:
         f" {totals['imported']:,}, invalid {totals['invalid']:,}, duplicates"
         f" {totals['duplicates']:,}; group counter {group.member_count:,}, rows in table"
         f" {Member.objects.filter(group=group).count():,}"
+    )
+    print(
+        f"worker CPU time {cpu:.1f} s = {args.rows / cpu:,.0f} rows per CPU-second (what an idle"
+        f" core gives, minus the database server's share); load average now"
+        f" {os.getloadavg()[0]:.1f}"
     )
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
           f"{'' if child.returncode == 0 else ' (worker failed)'}")
