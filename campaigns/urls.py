@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from campaigns import views
 
@@ -24,5 +24,5 @@ urlpatterns = [
         "single-messages/<str:message_id>/", views.SingleMessageDetailView.as_view(),
         name="single_message_detail",
     ),
-    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/", include("campaigns.statistics.urls")),
 ]

@@ -370,8 +370,3 @@ def _date(value: str | None):
 
 def _aware(day, at: time) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, at)) if day else None
-
-
-class StatisticsView(PanelPermissionMixin, TemplateView):
-    # A placeholder: the statistics page belongs to the delivery-tracking issue.
-    template_name = "campaigns/statistics.html"

@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from campaigns.statistics.selectors import dashboard_get
+from campaigns.statistics.views import REFRESH_SECONDS
 from justsend_panel.celery import app as celery_app
 from justsend_panel.core.models import WorkerHeartbeat
 from justsend_panel.core.permissions import AdminOnlyMixin, PanelPermissionMixin
@@ -18,6 +20,13 @@ logger = logging.getLogger(__name__)
 
 class DashboardView(PanelPermissionMixin, TemplateView):
     template_name = "core/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        dashboard = dashboard_get()
+        return super().get_context_data(
+            dashboard=dashboard, week_chart=dashboard.week_chart(),
+            refresh_seconds=REFRESH_SECONDS if dashboard.sending else None, **kwargs,
+        )
 
 
 def _check_database() -> str:

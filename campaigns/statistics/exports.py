@@ -1,0 +1,36 @@
+"""The Statistics table as CSV: the rows on the page, every day of them, safe in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from billing.exports import spreadsheet_safe
+from campaigns.statistics.selectors import Statistics
+
+HEADER = [
+    "day", "variant", "campaigns", "recipients", "sent", "delivered", "undelivered",
+    "not_sent", "delivery_rate_percent", "points", "cost", "currency", "source",
+]
+
+
+def statistics_csv(*, statistics: Statistics) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(cells: list) -> str:
+        writer.writerow(["" if cell is None else spreadsheet_safe(cell) for cell in cells])
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line(HEADER)
+    for row in statistics.rows:
+        yield line([
+            row.day.isoformat() if row.day else "", row.variant, row.batches, row.recipients,
+            row.sent, row.delivered, row.undelivered, row.not_sent, row.delivery_rate,
+            row.points, row.cost, statistics.currency if row.cost is not None else "",
+            statistics.source,
+        ])

@@ -1,0 +1,189 @@
+"""A number's history: every message it got, its replies and its blacklist events, newest first.
+
+Messages come from two places: the panel's recipient rows (with their campaign and
+status) and Justsend's ``GET /overview/user-history`` (which also knows messages sent
+outside the panel). A Justsend row whose bulk name carries a campaign's reference links
+to that campaign. Blacklist removals are known from the contacts outbox, which keeps a
+finished removal for a week (``contacts.services.push.DONE_KEPT``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign, Recipient
+from contacts.models import BlacklistEntry, SyncOperation
+from contacts.phones import ParsedNumber, msisdn_parse
+from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.provider import justsend_app_key, justsend_client
+from justsend_panel.sms.exceptions import SmsError
+
+try:  # Replies arrive with the postbacks part of delivery tracking.
+    from campaigns.deliveries.selectors import replies_for_number
+except ImportError:  # pragma: no cover - only until that package exists
+    replies_for_number = None
+
+logger = logging.getLogger(__name__)
+
+# At most this many events of each kind are read: a history page, not an export.
+EVENTS_PER_KIND = 200
+HISTORY_PAGE_SIZE = 100
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
+REFERENCE = re.compile(r"\[([0-9a-fA-F-]{36})\]\s*$")
+
+
+class Kind:
+    MESSAGE = "message"  # a recipient row of a campaign
+    JUSTSEND = "justsend"  # a row of Justsend's user history
+    REPLY = "reply"
+    BLACKLISTED = "blacklisted"
+    UNBLACKLISTED = "unblacklisted"
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    kind: str
+    at: datetime | None
+    text: str = ""
+    status: str = ""
+    campaign: Campaign | None = None
+    detail: str = ""
+
+
+@dataclass
+class NumberHistory:
+    parsed: ParsedNumber
+    days: int
+    events: list[HistoryEvent] = field(default_factory=list)
+    justsend_error: str | None = None
+    replies_available: bool = True
+
+
+def _recipient_events(msisdn: str) -> list[HistoryEvent]:
+    rows = (
+        Recipient.objects.filter(msisdn=msisdn)
+        .select_related("campaign")
+        .only(
+            "status", "content", "sent_at", "delivered_at", "submitted_at", "operator",
+            "campaign__id", "campaign__name", "campaign__message", "campaign__variant",
+            "campaign__submitted_at", "campaign__created_at",
+        )
+        .order_by("-pk")[:EVENTS_PER_KIND]
+    )
+    events = []
+    for row in rows:
+        campaign = row.campaign
+        events.append(HistoryEvent(
+            kind=Kind.MESSAGE,
+            at=row.delivered_at or row.sent_at or row.submitted_at or campaign.submitted_at
+            or campaign.created_at,
+            text=row.content or campaign.message,
+            status=row.get_status_display(),
+            campaign=campaign,
+            detail=row.operator,
+        ))
+    return events
+
+
+def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
+    if not justsend_app_key():
+        raise ApplicationError(_("No Justsend App-Key is configured."))
+    end = timezone.now()
+    with justsend_client() as client:
+        rows = []
+        for row in client.iter_user_history(
+            msisdn=msisdn, from_date=end - timedelta(days=days), to_date=end,
+            size=HISTORY_PAGE_SIZE, sort_field="sendDate", sort_direction="DESC",
+        ):
+            rows.append(row)
+            if len(rows) >= EVENTS_PER_KIND:
+                break
+    references = {}
+    for row in rows:
+        found = REFERENCE.search(str(row.raw.get("name") or ""))
+        if found:
+            try:
+                references[row.id or id(row)] = uuid.UUID(found.group(1))
+            except ValueError:
+                pass
+    campaigns = Campaign.objects.only("id", "name").in_bulk(
+        set(references.values()), field_name="reference"
+    )
+    return [
+        HistoryEvent(
+            kind=Kind.JUSTSEND,
+            at=row.delivery_date or row.send_date,
+            text=row.content or "",
+            status=row.acknowledge_status or "",
+            campaign=campaigns.get(references.get(row.id or id(row))),
+            detail=" · ".join(
+                str(part) for part in (row.bulk_variant, row.raw.get("name"), row.sender) if part
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _reply_events(msisdn: str) -> list[HistoryEvent]:
+    events = []
+    for reply in list(replies_for_number(msisdn=msisdn))[:EVENTS_PER_KIND]:
+        campaign = getattr(reply, "campaign", None)
+        events.append(HistoryEvent(
+            kind=Kind.REPLY,
+            at=getattr(reply, "received_at", None) or getattr(reply, "created_at", None),
+            text=getattr(reply, "message", None) or getattr(reply, "text", "") or "",
+            campaign=campaign,
+            detail=_("STOP: added to the blacklist")
+            if getattr(reply, "blacklist_entry_id", None) or getattr(reply, "is_stop", False)
+            else "",
+        ))
+    return events
+
+
+def _blacklist_events(msisdn: str) -> list[HistoryEvent]:
+    events = [
+        HistoryEvent(
+            kind=Kind.BLACKLISTED, at=entry.created_at, status=entry.get_reason_display(),
+            detail=" · ".join(str(part) for part in (entry.note, entry.created_by) if part),
+        )
+        for entry in BlacklistEntry.objects.filter(msisdn=msisdn).select_related("created_by")
+    ]
+    removals = SyncOperation.objects.filter(
+        kind=SyncOperation.Kind.BLACKLIST_REMOVE, payload__msisdns__icontains=msisdn
+    ).order_by("-pk")[:EVENTS_PER_KIND]
+    events.extend(
+        HistoryEvent(kind=Kind.UNBLACKLISTED, at=removal.created_at, status=removal.get_state_display())
+        for removal in removals
+        if msisdn in (removal.payload.get("msisdns") or [])  # the lookup matched text
+    )
+    return events
+
+
+def number_history(*, raw: str, days: int = DEFAULT_DAYS) -> NumberHistory:
+    """Everything about one number, newest first; Justsend's part is optional."""
+    days = max(1, min(days, MAX_DAYS))
+    history = NumberHistory(parsed=msisdn_parse(raw), days=days)
+    msisdn = history.parsed.msisdn
+    if not history.parsed.valid or not msisdn:
+        return history
+    events = _recipient_events(msisdn) + _blacklist_events(msisdn)
+    if replies_for_number is None:
+        history.replies_available = False
+    else:
+        events += _reply_events(msisdn)
+    try:
+        events += _justsend_events(msisdn, days)
+    except (SmsError, ApplicationError) as error:
+        logger.warning("user-history of %s: %r", msisdn, error)
+        history.justsend_error = getattr(error, "message", str(error))
+    oldest = datetime.min.replace(tzinfo=timezone.get_current_timezone())
+    history.events = sorted(events, key=lambda event: event.at or oldest, reverse=True)
+    return history

@@ -1,0 +1,423 @@
+"""Reads for the Statistics page, the campaign's delivery charts and the dashboard.
+
+Local figures come from the campaigns' own counters (one aggregate query over the
+campaigns table, never a ``COUNT(*)`` over recipients); Justsend's from
+``/overview/send-stats`` and ``/overview/send-stats/sum``. A campaign's messages are
+counted on the day it was submitted, in the panel's time zone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.models import Campaign, Recipient
+from campaigns.selectors import ACTIVE, Progress, campaign_progress_get
+from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.provider import justsend_app_key, justsend_client
+from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.types import SendStats
+
+logger = logging.getLogger(__name__)
+
+# Justsend's statistics are read in pages of this size (its default is 14).
+STATS_PAGE_SIZE = 100
+MAX_RANGE_DAYS = 366
+DEFAULT_DAYS = 30
+# What a progress bar reads from a campaign row.
+PROGRESS_COLUMNS = (
+    "id", "name", "status", "variant", "submitted_at", "recipients_count",
+    "remote_recipients_count", "sent_count", "delivered_count", "undelivered_count",
+    "not_sent_count",
+)
+
+
+class Source:
+    JUSTSEND = "justsend"
+    LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    """A date range (both days included, panel time zone) and an optional variant."""
+
+    start: date
+    end: date
+    variant: str | None = None
+
+    @property
+    def start_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end, time.max))
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+def stats_query_default(*, today: date | None = None) -> StatsQuery:
+    today = today or timezone.localdate()
+    return StatsQuery(start=today - timedelta(days=DEFAULT_DAYS - 1), end=today)
+
+
+@dataclass
+class Figures:
+    """Counts for a day and variant, or totals; ``undelivered`` includes expired."""
+
+    batches: int = 0  # campaigns (local) or bulks (Justsend)
+    recipients: int = 0
+    sent: int = 0
+    delivered: int = 0
+    undelivered: int = 0
+    not_sent: int = 0
+    points: Decimal = Decimal("0")
+    cost: Decimal | None = None
+
+    @property
+    def delivery_rate(self) -> float | None:
+        return round(100 * self.delivered / self.sent, 1) if self.sent else None
+
+    def add(self, other: Figures) -> None:
+        for name in ("batches", "recipients", "sent", "delivered", "undelivered", "not_sent", "points"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.cost is not None:
+            self.cost = (self.cost or Decimal("0")) + other.cost
+
+
+@dataclass
+class DayRow(Figures):
+    day: date | None = None
+    variant: str = ""
+
+
+@dataclass
+class Statistics:
+    query: StatsQuery
+    source: str  # where rows come from: Source.JUSTSEND or Source.LOCAL
+    rows: list[DayRow]
+    local_totals: Figures
+    justsend_totals: Figures | None = None
+    currency: str = ""
+    # Set when Justsend was asked and did not answer: the page shows local data instead.
+    justsend_error: str | None = None
+
+    @property
+    def totals(self) -> Figures:
+        shown = Figures()
+        for row in self.rows:
+            shown.add(row)
+        return shown
+
+
+def _local_query(query: StatsQuery):
+    campaigns = Campaign.objects.filter(
+        submitted_at__gte=query.start_at, submitted_at__lte=query.end_at
+    )
+    if query.variant:
+        campaigns = campaigns.filter(variant=query.variant)
+    return campaigns
+
+
+def local_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], str]:
+    """Per day and variant from the campaigns' counters: one grouped query. Also the currency."""
+    grouped = (
+        _local_query(query)
+        .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "variant")
+        .annotate(
+            batches=Count("pk"),
+            recipients=Sum("recipients_count"),
+            sent=Sum("sent_count"),
+            delivered=Sum("delivered_count"),
+            undelivered=Sum("undelivered_count"),
+            not_sent=Sum("not_sent_count"),
+            points=Sum("charged_points"),
+            cost=Sum("cost"),
+            # Justsend bills one account in one currency.
+            currency=Max("cost_currency"),
+        )
+        .order_by("day", "variant")
+    )
+    rows, currency = [], ""
+    for values in grouped:
+        currency = currency or values["currency"] or ""
+        rows.append(DayRow(
+            day=values["day"], variant=values["variant"], batches=values["batches"],
+            recipients=values["recipients"] or 0, sent=values["sent"] or 0,
+            delivered=values["delivered"] or 0, undelivered=values["undelivered"] or 0,
+            not_sent=values["not_sent"] or 0, points=values["points"] or Decimal("0"),
+            cost=values["cost"],
+        ))
+    return rows, currency
+
+
+def _number(stats: SendStats, *keys: str) -> int:
+    for key in keys:
+        value = stats.get(key)
+        if value is not None:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                logger.warning("send-stats: %s=%r is not a number", key, value)
+    return 0
+
+
+def _points(stats: SendStats) -> Decimal:
+    value = stats.get("chargedPoints")
+    try:
+        return Decimal(str(value)) if value is not None else Decimal("0")
+    except InvalidOperation:
+        logger.warning("send-stats: chargedPoints=%r is not a number", value)
+        return Decimal("0")
+
+
+def _figures(stats: SendStats) -> dict:
+    """Justsend's statistics object -> our counts. The manual names no fields; these are
+    the sandbox's, which follow the names Justsend uses on a bulk's details."""
+    return dict(
+        batches=_number(stats, "bulkCount"),
+        recipients=_number(stats, "recipientsCount"),
+        sent=_number(stats, "sentCount"),
+        delivered=_number(stats, "deliveredCount"),
+        undelivered=_number(stats, "undeliveredCount") + _number(stats, "expiredCount"),
+        not_sent=_number(stats, "notSentCount"),
+        points=_points(stats),
+    )
+
+
+def _day(value) -> date | None:
+    if not value:
+        return None
+    try:
+        text = str(value)
+        if len(text) > 10:  # a date-time: its day in the panel's zone
+            return timezone.localtime(datetime.fromisoformat(text.replace("Z", "+00:00"))).date()
+        return date.fromisoformat(text)
+    except ValueError:
+        logger.warning("send-stats: sendDate=%r is not a date", value)
+        return None
+
+
+def justsend_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], Figures]:
+    """Per day and variant, and the sum, from Justsend; provider errors reach the caller."""
+    if not justsend_app_key():
+        raise ApplicationError(_("No Justsend App-Key is configured."))
+    variant = query.variant or None
+    with justsend_client() as client:
+        pages = client.iter_send_stats(
+            from_date=query.start_at, to_date=query.end_at, bulk_variant=variant,
+            size=STATS_PAGE_SIZE, sort_field="sendDate", sort_direction="ASC",
+        )
+        merged: dict[tuple[date, str], DayRow] = {}
+        for stats in pages:
+            day = _day(stats.get("sendDate"))
+            if day is None:
+                continue
+            key = (day, str(stats.get("bulkVariant") or ""))
+            merged.setdefault(key, DayRow(day=day, variant=key[1])).add(Figures(**_figures(stats)))
+        total = client.get_send_stats_sum(
+            from_date=query.start_at, to_date=query.end_at, bulk_variant=variant
+        )
+    return sorted(merged.values(), key=lambda row: (row.day, row.variant)), Figures(**_figures(total))
+
+
+def statistics_get(*, query: StatsQuery, source: str = Source.JUSTSEND) -> Statistics:
+    """The page's figures: rows from the source asked for; local totals always.
+
+    When Justsend cannot be asked the rows are the local ones and ``justsend_error`` says why.
+    """
+    local_rows, currency = local_daily_stats(query=query)
+    local_totals = Figures()
+    for row in local_rows:
+        local_totals.add(row)
+    result = Statistics(
+        query=query, source=Source.LOCAL, rows=local_rows, local_totals=local_totals,
+        currency=currency,
+    )
+    if source != Source.JUSTSEND:
+        return result
+    try:
+        rows, justsend_totals = justsend_daily_stats(query=query)
+    except (SmsError, ApplicationError) as error:
+        logger.warning("send-stats %s..%s: %r", query.start, query.end, error)
+        result.justsend_error = getattr(error, "message", str(error))
+        return result
+    result.source, result.rows, result.justsend_totals = Source.JUSTSEND, rows, justsend_totals
+    return result
+
+
+def chart_data(*, statistics: Statistics) -> dict:
+    """What static/js/statistics.js draws: every day of the range, also the empty ones."""
+    days = statistics.query.days
+    index = {day: n for n, day in enumerate(days)}
+    series = {name: [0] * len(days) for name in ("sent", "delivered", "undelivered")}
+    per_variant: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
+    for row in statistics.rows:
+        n = index.get(row.day)
+        if n is None:
+            continue
+        for name in series:
+            series[name][n] += getattr(row, name)
+        per_variant[row.variant or "?"][n] += row.sent
+    return {
+        "labels": [day.isoformat() for day in days],
+        "series": [
+            {"key": "sent", "label": _("Sent"), "data": series["sent"]},
+            {"key": "delivered", "label": _("Delivered"), "data": series["delivered"]},
+            {"key": "undelivered", "label": _("Undelivered"), "data": series["undelivered"]},
+        ],
+        "variants": [
+            {"label": variant, "data": data} for variant, data in sorted(per_variant.items())
+        ],
+    }
+
+
+# --- one campaign: funnel and delivery times -----------------------------------------------
+
+# Upper bounds of the delivery time buckets (sent -> delivered); the last one is open.
+DELAY_BUCKETS = (
+    (timedelta(seconds=10), gettext_lazy("< 10 s")),
+    (timedelta(seconds=30), gettext_lazy("10–30 s")),
+    (timedelta(minutes=1), gettext_lazy("30 s–1 min")),
+    (timedelta(minutes=5), gettext_lazy("1–5 min")),
+    (timedelta(minutes=15), gettext_lazy("5–15 min")),
+    (timedelta(hours=1), gettext_lazy("15 min–1 h")),
+    (timedelta(hours=6), gettext_lazy("1–6 h")),
+)
+
+
+@dataclass
+class CampaignDeliveryStats:
+    recipients: int
+    sent: int
+    delivered: int
+    undelivered: int
+    # (label, count) per delivery time bucket, shortest first; the last is "longer".
+    delays: list[tuple[str, int]] = field(default_factory=list)
+    timed: int = 0  # delivered recipients with both times known
+
+    @property
+    def funnel(self) -> list[tuple[str, str, int, float]]:
+        """(key, label, count, percent of recipients)."""
+        steps = (
+            ("recipients", _("Recipients"), self.recipients),
+            ("sent", _("Sent"), self.sent),
+            ("delivered", _("Delivered"), self.delivered),
+        )
+        return [
+            (key, label, count, round(100 * count / self.recipients, 1) if self.recipients else 0.0)
+            for key, label, count in steps
+        ]
+
+    def chart(self) -> dict:
+        return {
+            "funnel": {
+                "labels": [label for _key, label, _count, _pct in self.funnel],
+                "data": [count for _key, _label, count, _pct in self.funnel],
+            },
+            "delays": {
+                "labels": [label for label, _count in self.delays],
+                "data": [count for _label, count in self.delays],
+            },
+        }
+
+
+def campaign_delivery_stats(*, campaign: Campaign) -> CampaignDeliveryStats:
+    """The funnel from the campaign's counters; delivery times in one aggregate query over
+    its delivered recipients (only the page that shows them asks, after the page loads)."""
+    delay = ExpressionWrapper(F("delivered_at") - F("sent_at"), output_field=DurationField())
+    delivered = Recipient.objects.filter(
+        campaign=campaign, status=Recipient.Status.DELIVERED,
+        sent_at__isnull=False, delivered_at__isnull=False,
+    ).annotate(delay=delay)
+    counts, lower = {}, None
+    for n, (upper, _label) in enumerate(DELAY_BUCKETS):
+        condition = Q(delay__lt=upper) if lower is None else Q(delay__gte=lower, delay__lt=upper)
+        counts[f"b{n}"] = Count("pk", filter=condition)
+        lower = upper
+    counts["longer"] = Count("pk", filter=Q(delay__gte=lower))
+    counts["timed"] = Count("pk")
+    found = delivered.aggregate(**counts)
+    delays = [(str(label), found[f"b{n}"]) for n, (_upper, label) in enumerate(DELAY_BUCKETS)]
+    delays.append((_("longer"), found["longer"]))
+    recipients = campaign.remote_recipients_count or campaign.recipients_count
+    return CampaignDeliveryStats(
+        recipients=recipients,
+        sent=campaign.sent_count,
+        delivered=campaign.delivered_count,
+        undelivered=campaign.undelivered_count,
+        delays=delays,
+        timed=found["timed"],
+    )
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+DASHBOARD_LIST_SIZE = 8
+DELIVERY_RATE_DAYS = 7
+
+
+@dataclass
+class Dashboard:
+    balance: object | None  # billing's newest AccountSnapshot
+    sending: list[tuple[Campaign, Progress]]
+    scheduled: list[Campaign]
+    scheduled_more: bool
+    week: Statistics
+
+    @property
+    def week_rate(self) -> float | None:
+        return self.week.local_totals.delivery_rate
+
+    def week_chart(self) -> dict:
+        days = self.week.query.days
+        by_day = {day: Figures() for day in days}
+        for row in self.week.rows:
+            if row.day in by_day:
+                by_day[row.day].add(row)
+        return {
+            "labels": [day.isoformat() for day in days],
+            "rate": [by_day[day].delivery_rate for day in days],
+            "sent": [by_day[day].sent for day in days],
+            "rate_label": _("Delivery rate (%)"),
+            "sent_label": _("Sent"),
+        }
+
+
+def campaigns_sending_now() -> list[tuple[Campaign, Progress]]:
+    campaigns = Campaign.objects.filter(status__in=ACTIVE).only(*PROGRESS_COLUMNS).order_by(
+        "submitted_at", "pk"
+    )[:DASHBOARD_LIST_SIZE]
+    return [(campaign, campaign_progress_get(campaign=campaign)) for campaign in campaigns]
+
+
+def dashboard_get() -> Dashboard:
+    """A handful of small queries, whatever the size of the recipients table."""
+    from billing.models import AccountSnapshot
+
+    scheduled = list(
+        Campaign.objects.filter(status=Campaign.Status.SCHEDULED)
+        .only("id", "name", "variant", "scheduled_at", "recipients_count")
+        .order_by("scheduled_at", "pk")[: DASHBOARD_LIST_SIZE + 1]
+    )
+    today = timezone.localdate()
+    week = StatsQuery(start=today - timedelta(days=DELIVERY_RATE_DAYS - 1), end=today)
+    return Dashboard(
+        balance=AccountSnapshot.objects.order_by("-taken_at").first(),
+        sending=campaigns_sending_now(),
+        scheduled=scheduled[:DASHBOARD_LIST_SIZE],
+        scheduled_more=len(scheduled) > DASHBOARD_LIST_SIZE,
+        week=statistics_get(query=week, source=Source.LOCAL),
+    )
