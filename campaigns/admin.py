@@ -53,3 +53,6 @@ class RecipientAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from campaigns.deliveries import admin as deliveries_admin  # noqa: E402,F401

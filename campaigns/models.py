@@ -228,3 +228,6 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return self.msisdn
+
+
+from campaigns.deliveries.models import *  # noqa: E402,F401,F403

@@ -214,7 +214,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ["contacts.imports.tasks"]
+CELERY_IMPORTS = ["contacts.imports.tasks", "campaigns.deliveries.tasks"]
 
 # --- Justsend ---------------------------------------------------------------------------
 JUSTSEND_APP_KEY = env("JUSTSEND_APP_KEY", default="")
@@ -282,3 +282,17 @@ CAMPAIGN_UPLOAD_THRESHOLD = env.int("CAMPAIGN_UPLOAD_THRESHOLD", default=10000)
 # Test-only: the submit service ends its process right after Justsend's answer, before
 # the commit, to prove that the retry finds the bulk instead of sending it twice.
 CAMPAIGN_TEST_CRASH_AFTER_SUBMIT = env.bool("CAMPAIGN_TEST_CRASH_AFTER_SUBMIT", default=False)
+
+# --- Delivery tracking ------------------------------------------------------------------
+# A reply that is exactly one of these (case, Polish diacritics and trailing punctuation
+# ignored) blacklists its number with reason "STOP reply".
+STOP_KEYWORDS = env.list(
+    "STOP_KEYWORDS", default=["STOP", "STOP ALL", "NIE", "REZYGNUJE", "UNSUBSCRIBE"]
+)
+# Postbacks stored by the webhook are applied by a worker this many seconds later, in
+# batches of POSTBACK_APPLY_BATCH; a run stops after POSTBACK_APPLY_BUDGET seconds and
+# queues the next. A delivery postback for a bulk no campaign knows waits this many days.
+POSTBACK_APPLY_DELAY = env.float("POSTBACK_APPLY_DELAY", default=1.0)
+POSTBACK_APPLY_BATCH = env.int("POSTBACK_APPLY_BATCH", default=1000)
+POSTBACK_APPLY_BUDGET = env.float("POSTBACK_APPLY_BUDGET", default=50.0)
+POSTBACK_WAIT_DAYS = env.int("POSTBACK_WAIT_DAYS", default=7)

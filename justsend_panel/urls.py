@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from campaigns.deliveries.urls import webhook_urlpatterns
 from justsend_panel.core import views as core_views
 
 urlpatterns = [
@@ -13,4 +14,6 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("deliveries/", include("campaigns.deliveries.urls")),
+    *webhook_urlpatterns,
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,9 +68,10 @@ def campaign_poll(*, campaign_id: int, client: JustsendClient) -> Campaign:
     fields = {
         "bulk_status": str(details.bulk.bulk_status or ""),
         "remote_recipients_count": counts.recipients or 0,
-        "sent_count": counts.sent or 0,
-        "delivered_count": counts.delivered or 0,
-        "undelivered_count": counts.undelivered or 0,
+        # Postbacks move these too (campaigns.deliveries): a poll never lowers them.
+        "sent_count": Greatest(F("sent_count"), Value(counts.sent or 0)),
+        "delivered_count": Greatest(F("delivered_count"), Value(counts.delivered or 0)),
+        "undelivered_count": Greatest(F("undelivered_count"), Value(counts.undelivered or 0)),
         "not_sent_count": counts.not_sent or 0,
         "charged_points": details.bulk.charged_points,
         "cost": details.cost.amount if details.cost else None,

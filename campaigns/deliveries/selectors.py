@@ -1,0 +1,57 @@
+"""Reads of delivery tracking: replies per campaign or number, Justsend's keyword responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from campaigns.deliveries.models import Postback, Reply
+from campaigns.deliveries.services.replies import msisdn_digits
+from campaigns.models import Campaign
+from justsend_panel.core.provider import justsend_client
+from justsend_panel.sms.types import KeywordResponse, Page, PlatformType, SortDirection
+
+def replies_for_campaign(*, campaign: Campaign) -> QuerySet[Reply]:
+    return Reply.objects.filter(campaign=campaign).select_related("blacklist_entry")
+
+
+def replies_for_number(*, msisdn: str) -> QuerySet[Reply]:
+    """Every reply from the number, newest first, with the campaign it answered."""
+    return Reply.objects.filter(msisdn=msisdn_digits(msisdn)).select_related("campaign")
+
+
+def postbacks_pending_count() -> int:
+    return Postback.objects.filter(state=Postback.State.PENDING).count()
+
+
+@dataclass(frozen=True)
+class KeywordQuery:
+    keyword: str = ""
+    msisdn: str = ""
+    email: str = ""
+    response_message: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    platform_type: PlatformType = PlatformType.PL
+
+
+def keyword_responses_page_get(*, query: KeywordQuery, page: int, size: int,
+                               sort_direction: SortDirection = SortDirection.DESC,
+                               ) -> Page[KeywordResponse]:
+    """One page of ``GET /overview/keyword-response``, newest first (raises ``SmsError``)."""
+    with justsend_client() as client:
+        return client.list_keyword_responses(
+            platform_type=query.platform_type,
+            keyword=query.keyword or None,
+            msisdn=query.msisdn or None,
+            email=query.email or None,
+            response_message=query.response_message or None,
+            from_date=query.start,
+            to_date=query.end,
+            page=page,
+            size=size,
+            sort_field="createDate",
+            sort_direction=sort_direction,
+        )

@@ -1,0 +1,128 @@
+"""The Justsend webhook, the replies list and Justsend's keyword responses."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+
+from django.contrib.auth.decorators import login_not_required
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.data import TableListData
+
+from billing.tables import RemotePage
+from campaigns.deliveries.filters import KeywordResponseFilter, ReplyFilter
+from campaigns.deliveries.models import Reply
+from campaigns.deliveries.selectors import KeywordQuery, keyword_responses_page_get
+from campaigns.deliveries.services.receiving import KIND_PATHS, postbacks_receive
+from campaigns.deliveries.tables import KeywordResponseTable, ReplyTable
+from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
+from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.justsend.webhooks import secret_matches
+from justsend_panel.sms.types import PlatformType
+
+logger = logging.getLogger(__name__)
+
+VIEW_REPLIES = (USE_PANEL, "campaigns.view_reply")
+KEYWORD_PAGE_SIZE = 25
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def justsend_webhook(request, secret: str, kind: str | None = None):
+    """Justsend's postbacks: stored at once (200), applied by a worker; 400 if malformed.
+
+    A wrong secret (compared in constant time) or an unknown kind is a 404: nothing here
+    for whoever guesses URLs.
+    """
+    if not secret_matches(secret, settings.JUSTSEND_WEBHOOK_SECRET):
+        raise Http404
+    if kind is not None and kind not in KIND_PATHS:
+        raise Http404
+    received = postbacks_receive(body=request.body, kind=KIND_PATHS.get(kind))
+    if received.error is not None:
+        # The path holds the secret: log the kind, never the URL.
+        logger.warning("Malformed Justsend postback (%s) kept for inspection: %s",
+                       kind or "kind from the body", received.error)
+        return JsonResponse({"error": received.error}, status=400)
+    return HttpResponse(status=200)
+
+
+class ReplyListView(PanelPermissionMixin, SingleTableMixin, FilterView):
+    permission_required = VIEW_REPLIES
+    table_class = ReplyTable
+    filterset_class = ReplyFilter
+    template_name = "campaigns/deliveries/reply_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Reply.objects.select_related("campaign").only(
+            "received_at", "msisdn", "message", "is_stop", "blacklist_entry_id",
+            "campaign__id", "campaign__name",
+        )
+
+
+class KeywordResponseListView(PanelPermissionMixin, SingleTableMixin, TemplateView):
+    """``GET /overview/keyword-response``: one Justsend page per table page."""
+
+    permission_required = VIEW_REPLIES
+    table_class = KeywordResponseTable
+    template_name = "campaigns/deliveries/keyword_responses.html"
+
+    def get(self, request, *args, **kwargs):
+        data = request.GET.copy()
+        data.setdefault("platform_type", PlatformType.PL.value)
+        self.filter = KeywordResponseFilter(data, queryset=Reply.objects.none())
+        self.rows = []
+        self.error = None
+        if self.filter.form.is_valid():
+            try:
+                page = keyword_responses_page_get(
+                    query=_keyword_query(self.filter.form.cleaned_data),
+                    page=_page_number(request) - 1, size=KEYWORD_PAGE_SIZE,
+                )
+            except SmsError as error:
+                logger.warning("Keyword responses not read: %s", error)
+                self.error = _("Justsend did not answer: %(error)s") % {"error": error.message}
+            else:
+                self.rows = RemotePage(page, per_page=KEYWORD_PAGE_SIZE)
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        return TableListData(self.rows)
+
+    def get_table_pagination(self, table):
+        return {"per_page": KEYWORD_PAGE_SIZE}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filter, error=self.error, **kwargs)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+def _keyword_query(cleaned: dict) -> KeywordQuery:
+    def moment(day, at: time) -> datetime | None:
+        return timezone.make_aware(datetime.combine(day, at)) if day else None
+
+    return KeywordQuery(
+        keyword=cleaned.get("keyword") or "",
+        msisdn=cleaned.get("msisdn") or "",
+        email=cleaned.get("email") or "",
+        response_message=cleaned.get("response_message") or "",
+        start=moment(cleaned.get("date_from"), time.min),
+        end=moment(cleaned.get("date_to"), time.max),
+        platform_type=PlatformType(cleaned.get("platform_type") or PlatformType.PL),
+    )
