@@ -96,11 +96,13 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
 def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
     if not justsend_app_key():
         raise ApplicationError(_("No Justsend App-Key is configured."))
-    end = timezone.now()
+    # A day ahead: Justsend's clock may run ahead of ours, and a message it has scheduled
+    # for this number belongs in the history too.
+    end = timezone.now() + timedelta(days=1)
     with justsend_client() as client:
         rows = []
         for row in client.iter_user_history(
-            msisdn=msisdn, from_date=end - timedelta(days=days), to_date=end,
+            msisdn=msisdn, from_date=end - timedelta(days=days + 1), to_date=end,
             size=HISTORY_PAGE_SIZE, sort_field="sendDate", sort_direction="DESC",
         ):
             rows.append(row)
@@ -133,19 +135,14 @@ def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
 
 
 def _reply_events(msisdn: str) -> list[HistoryEvent]:
-    events = []
-    for reply in list(replies_for_number(msisdn=msisdn))[:EVENTS_PER_KIND]:
-        campaign = getattr(reply, "campaign", None)
-        events.append(HistoryEvent(
-            kind=Kind.REPLY,
-            at=getattr(reply, "received_at", None) or getattr(reply, "created_at", None),
-            text=getattr(reply, "message", None) or getattr(reply, "text", "") or "",
-            campaign=campaign,
-            detail=_("STOP: added to the blacklist")
-            if getattr(reply, "blacklist_entry_id", None) or getattr(reply, "is_stop", False)
-            else "",
-        ))
-    return events
+    return [
+        HistoryEvent(
+            kind=Kind.REPLY, at=reply.received_at, text=reply.message, campaign=reply.campaign,
+            status=_("STOP: blacklisted") if reply.is_stop else "",
+            detail=" · ".join(part for part in (reply.sender, reply.operator) if part),
+        )
+        for reply in replies_for_number(msisdn=msisdn)[:EVENTS_PER_KIND]
+    ]
 
 
 def _blacklist_events(msisdn: str) -> list[HistoryEvent]:
