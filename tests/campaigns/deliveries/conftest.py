@@ -1,4 +1,5 @@
 import json
+import time
 import uuid
 
 import pytest
@@ -50,7 +51,9 @@ def delivery_status(campaign: Campaign, msisdn: str, status: str = "MESSAGE_DELI
             "deliveryStatus": status, "ackId": 3_000_000 + message_id}
 
 
-def incoming(msisdn: str, message: str, *, message_id: int = 7, at_ms: int = BASE_MS + 60_000):
+def incoming(msisdn: str, message: str, *, message_id: int = 7, at_ms: int | None = None):
+    """An incoming message, received now unless ``at_ms`` says when."""
+    at_ms = at_ms if at_ms is not None else int(time.time() * 1000)
     return {"id": message_id, "sender": "4777", "msisdn": msisdn, "operator": "POLAND_PLAY",
             "deliveryTime": at_ms, "prefix": None, "groupId": None, "groupName": None,
             "idMsgContent": None, "message": message, "uuid": str(message_id)}
