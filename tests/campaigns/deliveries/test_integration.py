@@ -1,0 +1,72 @@
+"""End to end over real HTTP: the sandbox posts postbacks to the live panel, a real worker
+applies them; a STOP reply from the sandbox blacklists the number."""
+
+import pytest
+from django.db.models import F
+
+from campaigns.deliveries.models import Postback, Reply
+from campaigns.models import Campaign, Recipient
+from campaigns.services import campaign_submit
+from contacts.models import BlacklistEntry
+from justsend_panel.core.provider import justsend_client
+from justsend_panel.sandbox.server import run_sandbox
+from tests.campaigns.deliveries.conftest import SECRET
+from tests.campaigns.services.conftest import campaign_make, group_with_members
+from tests.fixtures.sandbox import POSTBACK_DELIVERY_MIX
+from tests.fixtures.worker import wait_until
+
+R = Recipient.Status
+FINAL = (R.DELIVERED, R.UNDELIVERED, R.EXPIRED, R.REJECTED)
+
+
+@pytest.fixture
+def posting_sandbox(live_server, settings, tmp_path):
+    """A sandbox whose postbacks go to the live panel's webhook; the panel talks to it."""
+    url = f"{live_server.url}/webhooks/justsend/{SECRET}/"
+    with run_sandbox(tmp_dir=tmp_path, postback_url=url, clock="manual",
+                     delivery_mix=POSTBACK_DELIVERY_MIX) as sandbox:
+        settings.JUSTSEND_APP_KEY = ""
+        settings.JUSTSEND_SANDBOX = True
+        settings.JUSTSEND_SANDBOX_APP_KEY = sandbox.app_key
+        settings.JUSTSEND_API_URL = sandbox.api_url
+        settings.POSTBACK_APPLY_DELAY = 0.2
+        yield sandbox
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postbacks_from_the_sandbox_reach_every_recipient_through_a_real_worker(
+        posting_sandbox, celery_worker_process):
+    group = group_with_members("Customers", 20)
+    campaign = campaign_make(groups=[group], variant="ECO_RESP", status=Campaign.Status.QUEUED)
+    campaign_submit(campaign_id=campaign.pk)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENDING, campaign.failure_reason
+
+    posting_sandbox.advance(5)  # sent, then every delivery report, posted to the panel
+    posting_sandbox.advance(5)
+    rows = campaign.recipients.all()
+    wait_until(lambda: rows.filter(status__in=FINAL).count() == 20, timeout=60)
+    assert not Postback.objects.exclude(state=Postback.State.APPLIED).exists()
+    assert Postback.objects.filter(kind="send_status").count() == 20
+    assert Postback.objects.filter(kind="delivery_status").count() == 20
+    assert not rows.filter(sent_at__isnull=True).exists()
+    assert not rows.filter(delivered_at__lt=F("sent_at")).exists()
+
+    with justsend_client() as client:
+        counts = client.get_bulk(uuid=campaign.bulk_uuid).counts
+    campaign.refresh_from_db()
+    assert campaign.sent_count == counts.sent == 20
+    assert campaign.delivered_count == counts.delivered == rows.filter(status=R.DELIVERED).count()
+    assert rows.filter(status=R.UNDELIVERED).count() == counts.undelivered
+    # Undelivered on the campaign is every failure, expired included.
+    assert campaign.undelivered_count == 20 - campaign.delivered_count
+
+    # A reply, then a STOP, from the sandbox: kept on the campaign, the number blacklisted.
+    posting_sandbox.incoming(msisdn="48500000003", message="Is it still on?")
+    posting_sandbox.incoming(msisdn="48500000004", message="Stop")
+    wait_until(lambda: Reply.objects.count() == 2, timeout=30)
+    stop = Reply.objects.get(msisdn="48500000004")
+    assert stop.is_stop and stop.campaign == campaign
+    entry = BlacklistEntry.objects.get(msisdn="48500000004")
+    assert entry.reason == BlacklistEntry.Reason.STOP_REPLY and stop.blacklist_entry == entry
+    assert not Reply.objects.get(msisdn="48500000003").is_stop
