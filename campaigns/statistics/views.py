@@ -41,8 +41,13 @@ class StatisticsView(PanelPermissionMixin, SingleTableMixin, FilterView):
 
     def get_table_data(self):
         found = self.filterset.stats_query()
-        self.statistics = statistics_get(query=found[0], source=found[1]) if found else None
-        return self.statistics.rows if self.statistics else []
+        if found is None:
+            return []
+        if not self.filterset.is_bound:  # show the range the defaults chose
+            fields = self.filterset.form.fields
+            fields["date_from"].initial, fields["date_to"].initial = found[0].start, found[0].end
+        self.statistics = statistics_get(query=found[0], source=found[1])
+        return self.statistics.rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -195,7 +195,7 @@ def test_lookup_shows_local_and_justsend_groups_and_the_blacklist(marketing_clie
     page = _page(marketing_client.get(reverse("contacts:lookup"), {"q": "+48 500 100 100"}))
     assert "Newsletter" in page and "Only in Justsend" in page and "not in the panel yet" in page
     assert 'data-testid="lookup-blacklisted"' in page
-    assert "History arrives with delivery tracking" in page
+    assert reverse("campaigns:number_history", args=["48500100100"]) in page
 
     page = _page(marketing_client.get(reverse("contacts:lookup"), {"q": "12"}))
     assert "“12” is not a valid phone number." in page

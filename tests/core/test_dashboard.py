@@ -81,3 +81,12 @@ def test_sending_now_partial_follows_the_campaigns(marketing_client, busy_panel)
     Campaign.objects.filter(pk=sending.pk).update(status=Campaign.Status.FINISHED)
     page = marketing_client.get("/campaigns/statistics/sending-now/").content.decode()
     assert f'data-campaign="{sending.pk}"' not in page and "every 5s" not in page
+
+
+def test_with_no_snapshot_yet_the_balance_is_asked_once_and_recorded(marketing_client, panel_sandbox):
+    panel_sandbox.set_balance(balance=321.5, promo=4)
+    page = marketing_client.get("/").content.decode()
+    assert 'data-testid="dashboard-available">325.50 ' in page
+    assert AccountSnapshot.objects.count() == 1
+    marketing_client.get("/")
+    assert len(panel_sandbox.requests(path="/api/payment/account/summary")) == 1  # the snapshot serves the second

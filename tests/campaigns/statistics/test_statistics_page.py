@@ -97,7 +97,8 @@ def test_local_source_shows_the_panels_campaigns(marketing_client, week_of_campa
     statistics = response.context["statistics"]
     assert statistics.source == "local"
     assert page_totals(response)["sent"] == str(sum(c.sent_count for c in campaigns))
-    assert "data-total=\"cost\"" in response.content.decode()
+    cost = sum(c.cost for c in campaigns if c.cost is not None)
+    assert f'data-total="cost">{cost:.2f} PLN<' in response.content.decode()
     assert len(response.context["table"].rows) == len(statistics.rows) > 0
 
 
