@@ -17,6 +17,14 @@ from justsend_panel.settings import (
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Tests never talk to a live Justsend, whatever .env says: only to a sandbox a fixture
+# starts (it sets these settings, or passes the environment to a worker it starts), and
+# otherwise to a port where nothing listens.
+JUSTSEND_APP_KEY = ""
+JUSTSEND_SANDBOX = True
+JUSTSEND_API_URL = os.environ.get("JUSTSEND_API_URL") or "http://127.0.0.1:1/api"
+JUSTSEND_SANDBOX_APP_KEY = os.environ.get("JUSTSEND_SANDBOX_APP_KEY") or "no-sandbox-running"
+
 # One id per test run, inherited by the worker processes a run starts: two runs at once
 # (two developers in one tree) never share a SQLite test database or a broker folder.
 TEST_RUN_ID = os.environ.setdefault("PANEL_TEST_RUN_ID", str(os.getpid()))

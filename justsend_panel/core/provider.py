@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
+from justsend_panel.sms.exceptions import SmsUnauthorized
 from justsend_panel.sms.justsend.client import JustsendClient
 
 
@@ -14,9 +16,17 @@ def justsend_app_key() -> str:
 
 
 def justsend_client() -> JustsendClient:
-    return JustsendClient(
-        settings.JUSTSEND_API_URL, justsend_app_key(), timeout=settings.JUSTSEND_TIMEOUT
-    )
+    app_key = justsend_app_key()
+    if not app_key:
+        # A configuration error, reported like any other refusal so that every page
+        # that talks to Justsend shows it as a message instead of failing.
+        raise SmsUnauthorized(
+            _(
+                "No Justsend App-Key is configured: set JUSTSEND_APP_KEY, or run the panel"
+                " with its run command, which sets up the sandbox."
+            )
+        )
+    return JustsendClient(settings.JUSTSEND_API_URL, app_key, timeout=settings.JUSTSEND_TIMEOUT)
 
 
 @dataclass(frozen=True)

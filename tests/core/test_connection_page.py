@@ -39,3 +39,11 @@ def test_check_button_reports_an_unreachable_server(admin_client_panel, settings
 def test_marketing_cannot_open_connection_page(marketing_client):
     assert marketing_client.get("/connection/").status_code == 403
     assert marketing_client.post("/connection/").status_code == 403
+
+
+def test_missing_app_key_is_a_message_not_a_500(admin_client_panel, settings):
+    settings.JUSTSEND_SANDBOX_APP_KEY = ""
+    settings.JUSTSEND_APP_KEY = ""
+    page = admin_client_panel.post("/connection/").content.decode()
+    assert "Connection failed" in page
+    assert "No Justsend App-Key is configured" in page
