@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 STATS_PAGE_SIZE = 100
 MAX_RANGE_DAYS = 366
 DEFAULT_DAYS = 30
+POINT_PLACES = Decimal("0.0001")
 # What a progress bar reads from a campaign row.
 PROGRESS_COLUMNS = (
     "id", "name", "status", "variant", "submitted_at", "recipients_count",
@@ -159,10 +160,15 @@ def local_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], str]:
             day=values["day"], variant=values["variant"], batches=values["batches"],
             recipients=values["recipients"] or 0, sent=values["sent"] or 0,
             delivered=values["delivered"] or 0, undelivered=values["undelivered"] or 0,
-            not_sent=values["not_sent"] or 0, points=values["points"] or Decimal("0"),
-            cost=values["cost"],
+            not_sent=values["not_sent"] or 0, points=_exact(values["points"]) or Decimal("0"),
+            cost=_exact(values["cost"]),
         ))
     return rows, currency
+
+
+def _exact(value) -> Decimal | None:
+    # SQLite sums decimals as floats (0.9900000000000001): back to the columns' places.
+    return Decimal(str(value)).quantize(POINT_PLACES) if value is not None else None
 
 
 def _number(stats: SendStats, *keys: str) -> int:

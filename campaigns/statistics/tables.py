@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
@@ -26,3 +27,9 @@ class DailyStatisticsTable(tables.Table):
 
     def render_delivery_rate(self, value):
         return f"{value} %"
+
+    def render_points(self, value):
+        return floatformat(value, -2)
+
+    def render_cost(self, value):
+        return floatformat(value, 2)

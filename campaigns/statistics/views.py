@@ -43,9 +43,13 @@ class StatisticsView(PanelPermissionMixin, SingleTableMixin, FilterView):
         found = self.filterset.stats_query()
         if found is None:
             return []
-        if not self.filterset.is_bound:  # show the range the defaults chose
-            fields = self.filterset.form.fields
-            fields["date_from"].initial, fields["date_to"].initial = found[0].start, found[0].end
+        # Show the range the defaults chose for a date left empty.
+        form = self.filterset.form
+        if form.is_bound:
+            form.data = form.data.copy()
+            form.data["date_from"], form.data["date_to"] = found[0].start, found[0].end
+        else:
+            form.fields["date_from"].initial, form.fields["date_to"].initial = found[0].start, found[0].end
         self.statistics = statistics_get(query=found[0], source=found[1])
         return self.statistics.rows
 

@@ -172,3 +172,15 @@ def test_csv_cells_from_justsend_cannot_be_formulas():
     assert lines[0] == HEADER
     assert lines[1][1] == "'=HYPERLINK(\"http://x\")"
     assert lines[1][4:7] == ["3", "1", "2"]
+
+
+@pytest.mark.parametrize("params", [{}, {"source": "local"}, {"date_to": "2026-03-31", "source": "local"}])
+def test_the_date_fields_show_the_range_used(marketing_client, db, settings, params):
+    settings.JUSTSEND_API_URL = "http://127.0.0.1:1/api"
+    response = marketing_client.get(URL, params)
+    query = response.context["statistics"].query
+    page = response.content.decode()
+    assert f'name="date_from" value="{query.start.isoformat()}"' in page
+    assert f'name="date_to" value="{query.end.isoformat()}"' in page
+    if "date_to" in params:
+        assert query.end.isoformat() == params["date_to"]
