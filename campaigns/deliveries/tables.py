@@ -37,7 +37,10 @@ class KeywordResponseTable(tables.Table):
     message = tables.Column(
         verbose_name=_("Message"), accessor="raw__message", orderable=False, default="—"
     )
-    response_message = tables.Column(verbose_name=_("Automatic reply"), orderable=False)
+    response_message = tables.Column(
+        verbose_name=_("Automatic reply"), accessor="raw__responseMessage", orderable=False,
+        default="—",
+    )
     email = tables.Column(verbose_name=_("E-mail"), orderable=False)
 
     class Meta:

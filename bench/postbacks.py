@@ -1,0 +1,261 @@
+"""Benchmark: postback ingestion with gunicorn and PostgreSQL, then applying what was stored.
+
+    .venv/bin/python bench/postbacks.py                       # 60 s, gthread 2x8
+    .venv/bin/python bench/postbacks.py --seconds 20 --workers 3 --threads 4 --connections 64
+
+Run as root (it starts a throwaway PostgreSQL cluster as the ``postgres`` user, like
+``.ci/run``) with ``wrk`` installed (``apt-get install -y wrk``). Steps:
+
+1. initdb + start PostgreSQL on a free port under /tmp (fsync off, as in CI), migrate, and
+   create one ECO_RESP campaign "at Justsend" with ``--recipients`` recipient rows;
+2. start gunicorn (``--workers`` x ``--threads``, gthread) serving the panel;
+3. wrk posts distinct postbacks for ``--seconds``: each request one event, alternately a
+   send status and a delivery status for the campaign's recipients (a Lua counter makes
+   every body unique), with a fixed number of connections;
+4. prints requests/s, p50/p90/p99 response times, and count in (2xx answers) against count
+   stored (rows in the postback table): they must be equal;
+5. applies the stored postbacks in this process, as the worker does, and prints events/s
+   and the recipients' final statuses.
+
+The worker is not running during the load (its tasks wait in a throwaway filesystem
+broker): the figure is the webhook's, not the webhook's and the worker's on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = Path("/tmp/bench-postbacks")
+SECRET = "bench-" + uuid.uuid4().hex
+BULK_UUID = str(uuid.uuid4())
+
+WRK_SCRIPT = r"""
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  n = 0
+  recipients = tonumber(args[1])
+  bulk = args[2]
+  query = "?run=" .. args[3]
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+function request()
+  n = n + 1
+  local seq = tid * 100000000 + n
+  local r = seq % recipients
+  local msisdn = 48500000000 + r
+  local path, body
+  if n % 2 == 1 then
+    path = "send-status/"
+    body = string.format('{"id":%d,"sender":"4777","msisdn":"%d","operator":"POLAND_PLAY","deliveryTime":%d,"uuid":"%s"}',
+      seq, msisdn, 1790000000000 + seq, bulk)
+  else
+    path = "delivery-status/"
+    body = string.format('{"id":%d,"sender":"4777","msisdn":"%d","operator":"POLAND_PLAY","deliveryTime":%d,"deliveryStatus":"MESSAGE_DELIVERED","ackId":%d,"uuid":"%s"}',
+      seq, msisdn, 1790000005000 + seq, seq, bulk)
+  end
+  return wrk.format(nil, wrk.path .. path .. query, nil, body)
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(cmd: str | list, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def postgres_start(port: int) -> Path:
+    pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    data = WORK / "pg"
+    data.mkdir(parents=True)
+    shutil.chown(WORK, "postgres")
+    shutil.chown(data, "postgres")
+    as_postgres = ["su", "postgres", "-c"]
+    run(as_postgres + [f"{pg_bin}/initdb -D {data} -U postgres --auth=trust -E UTF8 >/dev/null"])
+    run(as_postgres + [
+        f"{pg_bin}/pg_ctl -D {data} -l {WORK}/pg.log -w start -o '-p {port} -k {WORK}"
+        " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200'"
+    ], stdout=subprocess.DEVNULL)
+    run(as_postgres + [f"{pg_bin}/createdb -h 127.0.0.1 -p {port} bench"])
+    return pg_bin
+
+
+def postgres_stop(pg_bin: Path) -> None:
+    subprocess.run(["su", "postgres", "-c", f"{pg_bin}/pg_ctl -D {WORK}/pg stop -m immediate"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def panel_env(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CONN_MAX_AGE": "600",
+        "JUSTSEND_WEBHOOK_SECRET": SECRET,
+        "CELERY_BROKER_URL": "filesystem://",
+        "CELERY_FS_BROKER_DIR": str(WORK / "broker"),  # no worker reads it during the load
+        "DJANGO_SETTINGS_MODULE": "justsend_panel.settings",
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "false",
+    }
+
+
+def campaign_create(recipients: int) -> int:
+    from django.db import connection
+    from django.utils import timezone
+
+    from campaigns.models import Campaign, Recipient
+
+    campaign = Campaign.objects.create(
+        name="Postback bench", message="Hello", variant="ECO_RESP", bulk_uuid=BULK_UUID,
+        status=Campaign.Status.SENDING, submitted_at=timezone.now(), recipients_count=recipients,
+    )
+    table = Recipient._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, msisdn, content, status, status_code, operator,"
+            " message_id, updated_at) SELECT %s, (48500000000 + g)::text, '', 'queued', '', '',"
+            " '', now() FROM generate_series(0, %s) AS g", [campaign.pk, recipients - 1])
+    return campaign.pk
+
+
+def wrk_run(url: str, seconds: int, connections: int, threads: int, recipients: int,
+            bulk_uuid: str, run_tag: str) -> str:
+    script = WORK / "postbacks.lua"
+    script.write_text(WRK_SCRIPT)
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+           "-s", str(script), url, "--", str(recipients), bulk_uuid, run_tag]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk_figures(output: str) -> dict:
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    latency = {p: _ms(v) for p, v in re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.M)}
+    return {
+        "requests": total,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": errors.group(1) if errors else "none",
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency.get("50"), "p90": latency.get("90"), "p99": latency.get("99"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--recipients", type=int, default=200_000)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk")
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    pg_port, web_port = free_port(), free_port()
+    pg_bin = postgres_start(pg_port)
+    database_url = f"postgres://postgres@127.0.0.1:{pg_port}/bench"
+    env = panel_env(database_url)
+    gunicorn = None
+    try:
+        run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env)
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        campaign_create(args.recipients)
+        gunicorn = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "justsend_panel.wsgi",
+             "--worker-class", "gthread", "--workers", str(args.workers),
+             "--threads", str(args.threads), "--bind", f"127.0.0.1:{web_port}",
+             "--log-level", "warning", "--backlog", "2048",
+             # The server's own count of what it answered: one status code per line.
+             "--access-logfile", str(WORK / "access.log"), "--access-logformat", "%(s)s %(q)s"],
+            cwd=ROOT, env=env, stdout=open(WORK / "gunicorn.log", "w"), stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{web_port}/webhooks/justsend/{SECRET}/"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", web_port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        # Warm-up (connections, imports) on another bulk, told apart in the counts below.
+        wrk_run(base, 3, 8, 1, args.recipients, "warm-up", "warmup")
+        output = wrk_run(base, args.seconds, args.connections, args.wrk_threads,
+                         args.recipients, BULK_UUID, "main")
+        figures = wrk_figures(output)
+        gunicorn.terminate()  # graceful: requests in flight when wrk stopped are finished
+        gunicorn.wait(timeout=60)
+        gunicorn = None
+        from campaigns.deliveries.models import Postback
+
+        stored = Postback.objects.filter(bulk_uuid=BULK_UUID).count()
+        answered = [line.split()[0] for line in (WORK / "access.log").read_text().splitlines()
+                    if line.endswith("run=main")]
+        accepted = answered.count("200")
+        print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python "
+              f"{platform.python_version()}, PostgreSQL {pg_bin.parent.name} (fsync off)")
+        print(f"gunicorn gthread {args.workers} workers x {args.threads} threads; wrk "
+              f"{args.wrk_threads} threads, {args.connections} connections, {args.seconds} s")
+        print(f"ingestion: {figures['rps']:,.0f} postbacks/s; p50 {figures['p50']:.2f} ms, "
+              f"p90 {figures['p90']:.2f} ms, p99 {figures['p99']:.2f} ms")
+        print(f"count in (answered 200 by the server): {accepted:,} of {len(answered):,} answered; "
+              f"wrk saw {figures['requests']:,} answers, {figures['non_2xx']} non-2xx, socket "
+              f"errors: {figures['socket_errors']}; count stored: {stored:,} -> "
+              f"{'OK, nothing lost' if stored == accepted else 'MISMATCH'}")
+        Postback.objects.exclude(bulk_uuid=BULK_UUID).delete()  # the warm-up's
+        applied_figures(stored)
+    finally:
+        if gunicorn is not None:
+            gunicorn.kill()
+        postgres_stop(pg_bin)
+
+
+def applied_figures(stored: int) -> None:
+    from django.db.models import Count
+
+    from campaigns.deliveries.services.applying import postbacks_apply
+    from campaigns.models import Campaign, Recipient
+
+    started = time.perf_counter()
+    result = postbacks_apply(budget_seconds=3600)
+    elapsed = time.perf_counter() - started
+    statuses = dict(Recipient.objects.values_list("status").order_by().annotate(n=Count("pk")))
+    campaign = Campaign.objects.get(bulk_uuid=BULK_UUID)
+    print(f"applying: {result.applied:,} of {stored:,} events in {elapsed:.1f} s = "
+          f"{result.applied / elapsed:,.0f} events/s (batches of 1,000, one process); "
+          f"recipients by status: {statuses}; campaign sent/delivered counters: "
+          f"{campaign.sent_count:,}/{campaign.delivered_count:,}")
+
+
+if __name__ == "__main__":
+    main()
