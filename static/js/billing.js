@@ -9,6 +9,10 @@
       return;
     }
     var points = JSON.parse(source.textContent);
+    // The axis spans the chosen window, so a single snapshot sits at its time, not alone
+    // in an auto-scaled range of months.
+    var now = Date.now();
+    var windowStart = now - (parseInt(canvas.dataset.days, 10) || 30) * 86400000;
     var when = function (p) { return p.t; };
     var datasets = [
       {
@@ -32,7 +36,7 @@
       var level = parseFloat(canvas.dataset.threshold);
       datasets.push({
         label: canvas.dataset.labelThreshold,
-        data: [{ x: points[0].t, y: level }, { x: points[points.length - 1].t, y: level }],
+        data: [{ x: windowStart, y: level }, { x: now, y: level }],
         borderColor: "#dc3545",
         borderDash: [6, 4],
         pointRadius: 0,
@@ -52,6 +56,8 @@
         scales: {
           x: {
             type: "linear",
+            min: windowStart,
+            max: now,
             ticks: { maxTicksLimit: 8, callback: function (value) { return format.format(new Date(value)); } },
           },
           y: { beginAtZero: true },
