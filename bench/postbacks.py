@@ -27,6 +27,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -57,7 +58,8 @@ end
 function request()
   n = n + 1
   local seq = tid * 100000000 + n
-  local r = seq % recipients
+  -- a send status, then a delivery status, for the same recipient
+  local r = (tid * 100003 + math.floor((n + 1) / 2)) % recipients
   local msisdn = 48500000000 + r
   local path, body
   if n % 2 == 1 then
@@ -72,6 +74,35 @@ function request()
   return wrk.format(nil, wrk.path .. path .. query, nil, body)
 end
 """
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def process_tree(root: int) -> list[int]:
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            children = (task / "children").read_text().split()
+            todo.extend(int(child) for child in children)
+    return pids
+
+
+def postgres_pids() -> list[int]:
+    postmaster = int((WORK / "pg" / "postmaster.pid").read_text().split()[0])
+    return process_tree(postmaster)
 
 
 def free_port() -> int:
@@ -210,8 +241,18 @@ def main() -> None:
                 time.sleep(0.1)
         # Warm-up (connections, imports) on another bulk, told apart in the counts below.
         wrk_run(base, 3, 8, 1, args.recipients, "warm-up", "warmup")
+        web_pids, db_pids = process_tree(gunicorn.pid), postgres_pids()
+        cpu_before = cpu_seconds(web_pids), cpu_seconds(db_pids), resource.getrusage(
+            resource.RUSAGE_CHILDREN)
+        load_before = os.getloadavg()[0]
         output = wrk_run(base, args.seconds, args.connections, args.wrk_threads,
                          args.recipients, BULK_UUID, "main")
+        load_after = os.getloadavg()[0]
+        wrk_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        web_cpu = cpu_seconds(web_pids) - cpu_before[0]
+        db_cpu = cpu_seconds(postgres_pids()) - cpu_before[1]
+        wrk_cpu = (wrk_usage.ru_utime + wrk_usage.ru_stime
+                   - cpu_before[2].ru_utime - cpu_before[2].ru_stime)
         figures = wrk_figures(output)
         gunicorn.terminate()  # graceful: requests in flight when wrk stopped are finished
         gunicorn.wait(timeout=60)
@@ -233,6 +274,14 @@ def main() -> None:
               f"errors: {figures['socket_errors']}; count stored: {stored:,} -> "
               f"{'OK, nothing lost' if stored == accepted else 'MISMATCH'}")
         Postback.objects.exclude(bulk_uuid=BULK_UUID).delete()  # the warm-up's
+        per = {name: 1000 * cpu / max(accepted, 1)
+               for name, cpu in (("web", web_cpu), ("db", db_cpu), ("wrk", wrk_cpu))}
+        print(f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after: the "
+              f"cores are shared with whatever else runs")
+        print(f"CPU per postback: gunicorn {per['web']:.2f} ms, PostgreSQL {per['db']:.2f} ms, "
+              f"wrk {per['wrk']:.2f} ms -> {2000 / sum(per.values()):,.0f} postbacks/s would fill "
+              f"two idle cores; {1000 * os.cpu_count() / (per['web'] + per['db']):,.0f}/s "
+              f"with the load generator elsewhere")
         applied_figures(stored)
     finally:
         if gunicorn is not None:
