@@ -50,7 +50,8 @@ def test_staff_keep_a_group_and_the_blacklist_and_justsend_follows(
     row = page.get_by_test_id("member-table").locator("tr", has_text="48500123123")
     expect(row.get_by_text("blacklisted")).to_be_visible()
 
-    page.get_by_role("link", name="Lookup").click()
+    page.get_by_role("button", name="More").click()
+    page.get_by_role("link", name="Number lookup").click()
     page.get_by_role("searchbox").fill("0048 500 123 123")
     page.get_by_role("button", name="Look up").click()
     expect(page.get_by_test_id("lookup-blacklisted")).to_be_visible()
