@@ -91,8 +91,11 @@ class MemberTable(tables.Table):
         empty_text = _("No members match.")
         per_page = 25
 
-    def render_msisdn(self, record, value):
-        return number_html(value, blacklisted=getattr(record, "blacklisted", False))
+    # The page's blacklisted numbers, filled by the view once the page is cut.
+    blacklisted: set[str] = frozenset()
+
+    def render_msisdn(self, value):
+        return number_html(value, blacklisted=value in self.blacklisted)
 
     def render_attributes(self, value):
         return format_html_join(

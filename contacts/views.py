@@ -157,6 +157,13 @@ class GroupDetailView(PanelPermissionMixin, SingleTableMixin, FilterView):
         return {**pagination, "paginator_class": KnownCountPaginator,
                 "known_count": self.group.member_count}
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.blacklisted = selectors.blacklisted_among(
+            [row.record.msisdn for row in table.page.object_list]
+        )
+        return table
+
     def get_context_data(self, **kwargs):
         try:
             import_url = reverse("contacts:import_start") + f"?group={self.group.pk}"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,15 +38,18 @@ log = logging.getLogger(__name__)
 
 Kind, State = SyncOperation.Kind, SyncOperation.State
 
-# Numbers per batch-add / blacklist call. Justsend refuses a whole list when one number
-# is malformed and a timed-out call is sent again, so a chunk should be cheap to repeat;
-# 1,000 numbers is a ~15 KB body, far below any proxy limit, and 100,000 members are
-# still only 100 calls (see bench/contacts_push.py for the figures).
-PUSH_CHUNK = 1_000
+# Numbers per batch-add / blacklist call. The time of a push is mostly per call (bench/
+# contacts_push.py: 100,000 members take 100 calls and ~20,000 members/s at 1,000 a call,
+# 20 calls and ~38,000/s at 5,000), while a chunk must stay cheap to send again (a retry
+# resumes at the chunk that failed) and small for proxies: 5,000 numbers is ~80 KB.
+PUSH_CHUNK = 5_000
+# Members per PUT that carries names and addresses after a batch-add (~120 bytes each).
+DETAILS_CHUNK = 1_000
 # A group re-created in Justsend gets its members back in operations of this size, so
 # no single payload grows with the group.
 RECREATE_OPERATION_SIZE = 50_000
 CLAIM_SCAN = 200
+CLAIM_LOCK_KEY = 0x6A73_7075  # "jspu": the advisory lock that orders claims on PostgreSQL
 # A running row not touched for this long belongs to a dead worker: it is taken again.
 CLAIM_LEASE = timedelta(minutes=5)
 DONE_KEPT = timedelta(days=7)
@@ -64,9 +67,16 @@ class PushSummary:
 
 
 def sync_push_pending(*, limit: int | None = None) -> PushSummary:
-    """Push pending operations until none is ready; a transient error is raised."""
+    """Push pending operations until none is ready; a transient error is raised.
+
+    Every commit that touches contacts asks for a push, so most runs find nothing to do:
+    those only read. On SQLite a write waits for the one writer, and a run with nothing
+    to push must not queue behind an import for that.
+    """
     _housekeeping()
     summary = PushSummary()
+    if _operation_ready() is None:
+        return summary
     with justsend_client() as client:
         while limit is None or summary.done + summary.failed < limit:
             operation = _operation_claim()
@@ -92,46 +102,60 @@ def _lane(operation: SyncOperation) -> tuple:
 
 def _housekeeping() -> None:
     now = timezone.now()
-    SyncOperation.objects.filter(state=State.RUNNING, updated_at__lt=now - CLAIM_LEASE).exclude(
-        kind=Kind.PULL
-    ).update(state=State.PENDING, updated_at=now)
-    SyncOperation.objects.filter(state=State.DONE, done_at__lt=now - DONE_KEPT).delete()
+    stale = SyncOperation.objects.filter(
+        state=State.RUNNING, updated_at__lt=now - CLAIM_LEASE
+    ).exclude(kind=Kind.PULL)
+    if stale.exists():
+        stale.update(state=State.PENDING, updated_at=now)
+    expired = SyncOperation.objects.filter(state=State.DONE, done_at__lt=now - DONE_KEPT)
+    if expired.exists():
+        expired.delete()
+
+
+def _operation_ready(*, for_update: bool = False) -> SyncOperation | None:
+    """The first pending operation whose lane is free and whose group can take it."""
+    busy = {
+        _lane(operation)
+        for operation in SyncOperation.objects.filter(state=State.RUNNING)
+        .exclude(kind=Kind.PULL)
+        .only("pk", "kind", "group_id")
+    }
+    candidates = SyncOperation.objects.filter(state=State.PENDING).exclude(kind=Kind.PULL)
+    if for_update:
+        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    for operation in candidates.select_related("group").order_by("pk")[:CLAIM_SCAN]:
+        lane = _lane(operation)
+        if lane in busy:
+            continue
+        waits_for_group = (
+            operation.group_id is not None
+            and operation.kind != Kind.GROUP_CREATE
+            and operation.group.justsend_id is None
+        )
+        if waits_for_group:
+            # Only a create can run in this lane now (a re-create after a retry comes
+            # later than the changes it unblocks), so the lane stays open.
+            continue
+        return operation
+    return None
 
 
 def _operation_claim() -> SyncOperation | None:
+    if _operation_ready() is None:  # a read first: no write lock when there is nothing
+        return None
     with transaction.atomic():
-        busy = {
-            _lane(operation)
-            for operation in SyncOperation.objects.filter(state=State.RUNNING)
-            .exclude(kind=Kind.PULL)
-            .only("pk", "kind", "group_id")
-        }
-        candidates = (
-            SyncOperation.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(state=State.PENDING)
-            .exclude(kind=Kind.PULL)
-            .select_related("group")
-            .order_by("pk")[:CLAIM_SCAN]
-        )
-        for operation in candidates:
-            lane = _lane(operation)
-            if lane in busy:
-                continue
-            waits_for_group = (
-                operation.group_id is not None
-                and operation.kind != Kind.GROUP_CREATE
-                and operation.group.justsend_id is None
-            )
-            if waits_for_group:
-                # Only a create can run in this lane now (a re-create after a retry
-                # comes later than the changes it unblocks), so the lane stays open.
-                continue
-            busy.add(lane)  # whatever comes later in this lane waits for this one
+        if connection.vendor == "postgresql":
+            # Claims take turns (they are short): a row another worker is claiming is
+            # skipped by SKIP LOCKED, and a later row of the same lane must not be
+            # taken in its place. SQLite writers take turns anyway.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLAIM_LOCK_KEY])
+        operation = _operation_ready(for_update=True)
+        if operation is not None:
             operation.state = State.RUNNING
             operation.attempts += 1
             operation.save(update_fields=["state", "attempts", "updated_at"])
-            return operation
-    return None
+    return operation
 
 
 # --- running and recording ---------------------------------------------------------------
@@ -327,8 +351,8 @@ def _member_details_push(client: JustsendClient, group: Group, msisdns: list[str
         )
         for m in with_details.only("msisdn", "name", "surname", "address")
     ]
-    if updates:
-        client.update_group_members(updates=updates)
+    for chunk in _chunks(updates, 0, size=DETAILS_CHUNK):
+        client.update_group_members(updates=chunk)
 
 
 def _members_add(client: JustsendClient, operation: SyncOperation) -> None:
