@@ -127,3 +127,11 @@ def test_a_body_with_a_nul_byte_is_kept_too(client):
     response = client.post(webhook_url(), data=b'{"id": 1\x00}', content_type="application/json")
     assert response.status_code == 400
     assert "\\x00" in Postback.objects.get().body
+
+
+def test_the_connection_page_shows_the_url_to_paste_into_justsend(admin_client_panel):
+    from django.urls import reverse
+
+    response = admin_client_panel.get(reverse("core:connection"))
+    assert response.status_code == 200
+    assert f"http://testserver/webhooks/justsend/{SECRET}/" in response.content.decode()
