@@ -1,15 +1,19 @@
 """Benchmark: prepare and submit a PERSONALIZED campaign to one group minus a 50,000 blacklist.
 
-    .venv/bin/python bench/campaign_send.py                          # 10k, 100k and 1M
+    .venv/bin/python bench/campaign_send.py                          # 10k, 100k and 1M, SQLite
     .venv/bin/python bench/campaign_send.py --sizes 1000000 --blacklist 50000
+    .venv/bin/python bench/campaign_send.py --database postgres://postgres@127.0.0.1:5531/postgres
 
-For each audience size: a fresh SQLite database under /tmp, one group of N members with
-names, a 50,000-entry blacklist (a fifth of it inside the group), and a queued PERSONALIZED
-campaign. A child process then runs the submit task's body (`campaigns.submit`) as a worker
-would: write the Recipient rows with every message rendered, remove the blacklist, stream
-the CSV and upload it to a sandbox (in this process), up to Justsend's answer. Prints the
-seconds from launch to the answer (and the part spent preparing the audience) and the
-child's peak memory (max RSS). The dev database and broker are never touched.
+For each audience size: a fresh database (SQLite under /tmp, or a new PostgreSQL database
+``bench_campaign_send_<size>`` on the server of ``--database``, dropped afterwards), one group
+of N members with names, a 50,000-entry blacklist (a fifth of it inside the group), and a
+queued PERSONALIZED campaign. A child process then runs the submit task's body
+(`campaigns.submit`) as a worker would: write the Recipient rows with every message
+rendered, remove the blacklist, stream the CSV and upload it to a sandbox (in this
+process), up to Justsend's answer. Prints the seconds from launch to the answer (and the
+part spent preparing the audience), the worker's CPU seconds (user + system: the figure
+that does not depend on what else loads the machine), the sandbox's CPU seconds and the
+worker's peak memory (max RSS). The dev database and broker are never touched.
 """
 
 import argparse
@@ -21,10 +25,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 WORK = Path("/tmp/bench-campaign-send")
+MESSAGE = "Cześć {name} {surname}, wiosenna wyprzedaż: -20% na wszystko do niedzieli."
 
 
 def _configure(database_url: str) -> None:
@@ -40,27 +46,40 @@ def _configure(database_url: str) -> None:
 
 
 def _fill(size: int, blacklist: int) -> int:
-    from django.db import connection
+    """Members and blacklist written with plain executemany (the fill is not measured)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
 
     from campaigns.models import Campaign
     from contacts.models import BlacklistEntry, Group, Member
 
     group = Group.objects.create(name=f"Bench {size}", member_count=size)
-    batch = 20000
-    for start in range(0, size, batch):
-        Member.objects.bulk_create(
-            Member(group=group, msisdn=f"48{500000000 + i}", name=f"Anna{i % 97}",
-                   surname=f"Nowak{i % 89}")
-            for i in range(start, min(size, start + batch))
-        )
-    inside = min(blacklist // 5, size // 10)
-    numbers = [f"48{500000000 + i * (size // max(inside, 1))}" for i in range(inside)]
-    numbers += [f"48{700000000 + i}" for i in range(blacklist - inside)]
-    for start in range(0, len(numbers), batch):
-        BlacklistEntry.objects.bulk_create(BlacklistEntry(msisdn=n) for n in numbers[start:start + batch])
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    members = connection.ops.quote_name(Member._meta.db_table)
+    entries = connection.ops.quote_name(BlacklistEntry._meta.db_table)
+    batch = 50000
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, size, batch):
+            cursor.executemany(
+                f"INSERT INTO {members} (group_id, msisdn, name, surname, address, attributes,"
+                " created_at, updated_at) VALUES (%s, %s, %s, %s, '', '{}', %s, %s)",
+                [(group.pk, f"48{500000000 + i}", f"Anna{i % 97}", f"Nowak{i % 89}", now, now)
+                 for i in range(start, min(size, start + batch))],
+            )
+        inside = min(blacklist // 5, size // 10)
+        numbers = [f"48{500000000 + i * (size // max(inside, 1))}" for i in range(inside)]
+        numbers += [f"48{700000000 + i}" for i in range(blacklist - inside)]
+        for start in range(0, len(numbers), batch):
+            cursor.executemany(
+                f"INSERT INTO {entries} (msisdn, country, reason, note, sync_state, sync_error,"
+                " created_at, updated_at) VALUES (%s, 'POLAND', 'manual', '', 'synced', '', %s, %s)",
+                [(n, now, now) for n in numbers[start:start + batch]],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum / a long-lived database would have
     campaign = Campaign.objects.create(
         name=f"Bench {size}", bulk_type="PERSONALIZED", variant="ECO", status="queued",
-        message="Cześć {name} {surname}, wiosenna wyprzedaż: -20% na wszystko do niedzieli.",
+        message=MESSAGE,
     )
     campaign.groups.set([group])
     connection.close()
@@ -82,47 +101,88 @@ def child(campaign_id: int) -> None:
         return result
 
     sending.audience_prepare = timed_prepare
+    cpu_before = os.times()
     started = time.perf_counter()
     sending.campaign_submit(campaign_id=campaign_id)
     elapsed = time.perf_counter() - started
+    cpu_after = os.times()
     campaign = Campaign.objects.get(pk=campaign_id)
     print(json.dumps({
         "seconds": elapsed, "prepare": phases.get("prepare"), "status": campaign.status,
+        "cpu": (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system),
         "failure": campaign.failure_reason, "recipients": campaign.recipients_count,
         "blacklisted": campaign.blacklisted_removed, "mode": campaign.submission_mode,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }))
 
 
+def _postgres_database(base_url: str, name: str) -> str:
+    """A fresh database ``name`` on the server of ``base_url``; returns its URL."""
+    import psycopg
+
+    parts = urlsplit(base_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _postgres_drop(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--blacklist", type=int, default=50000)
+    parser.add_argument("--database", default="sqlite",
+                        help="'sqlite' or a PostgreSQL server URL (a database per size is made)")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="run the worker under cProfile, stats to DIR/worker-<size>.prof")
     parser.add_argument("--child", type=int)
     args = parser.parse_args()
     if args.child:
         _configure(os.environ["DATABASE_URL"])
-        child(args.child)
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            cProfile.runctx("child(campaign_id)", globals(), {"campaign_id": args.child},
+                            os.environ["BENCH_PROFILE"])
+        else:
+            child(args.child)
         return
     WORK.mkdir(parents=True, exist_ok=True)
     from justsend_panel.sandbox.server import run_sandbox
 
+    postgres = args.database != "sqlite"
     print(f"# {platform.node()} {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
+          f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"{'PostgreSQL' if postgres else 'SQLite'}, load average {os.getloadavg()[0]:.1f}")
     print("| recipients in group | blacklist | sent to | mode | launch -> answer (s) "
-          "| of which preparing (s) | peak worker memory (MB) |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+          "| of which preparing (s) | worker CPU (s) | sandbox ingest (s) | sandbox CPU (s) "
+          "| peak worker memory (MB) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in [int(s) for s in args.sizes.split(",")]:
-        database = WORK / f"db-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{database}"
+        if postgres:
+            url = _postgres_database(args.database, f"bench_campaign_send_{size}")
+        else:
+            database = WORK / f"db-{size}.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            url = f"sqlite:///{database}"
         env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(WORK / "media"),
                "CELERY_BROKER_URL": "filesystem://", "CELERY_FS_BROKER_DIR": str(WORK / "broker"),
                "DJANGO_SETTINGS_MODULE": "justsend_panel.settings"}
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
                        check=True)
-        with run_sandbox(tmp_dir=WORK / f"sandbox-{size}", clock="manual") as sandbox:
+        sandbox_dir = WORK / f"sandbox-{size}"
+        for leftover in sandbox_dir.glob("sandbox.sqlite3*"):
+            leftover.unlink()
+        with run_sandbox(tmp_dir=sandbox_dir, clock="manual") as sandbox:
             sandbox.set_balance(balance=10**9)
             fill = subprocess.run(
                 [sys.executable, "-c", "import sys; sys.argv=['x']; "
@@ -134,18 +194,30 @@ def main() -> None:
             env.update({"JUSTSEND_TIMEOUT": os.environ.get("JUSTSEND_TIMEOUT", "600"),
                         "JUSTSEND_APP_KEY": "", "JUSTSEND_API_URL": sandbox.api_url,
                         "JUSTSEND_SANDBOX_APP_KEY": sandbox.app_key})
+            if args.profile:
+                Path(args.profile).mkdir(parents=True, exist_ok=True)
+                env["BENCH_PROFILE"] = str(Path(args.profile).resolve() / f"worker-{size}.prof")
+            sandbox_cpu = os.times()
             run = subprocess.run([sys.executable, "bench/campaign_send.py", "--child",
                                   str(campaign_id)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                  text=True)
+            sandbox_after = os.times()
             if run.returncode:
                 sys.exit(f"the worker process failed with {run.returncode}")
             result = json.loads(run.stdout.strip().splitlines()[-1])
+            uploads = sandbox.requests(path="/api/upload/bulk")
+            ingest = uploads[-1]["multipart"]["file"].get("seconds") if uploads else None
+        if postgres:
+            _postgres_drop(url)
         if result["status"] != "sending":
             print(f"| {size:,} | FAILED: {result['failure']} |")
             continue
+        sandbox_seconds = ((sandbox_after.user - sandbox_cpu.user)
+                           + (sandbox_after.system - sandbox_cpu.system))
         print(f"| {size:,} | {args.blacklist:,} | {result['recipients']:,} | {result['mode']} "
-              f"| {result['seconds']:.1f} | {result['prepare']:.1f} | {result['max_rss_mb']:.0f} |",
-              flush=True)
+              f"| {result['seconds']:.1f} | {result['prepare']:.1f} | {result['cpu']:.1f} "
+              f"| {'—' if ingest is None else f'{ingest:.1f}'} | {sandbox_seconds:.1f} "
+              f"| {result['max_rss_mb']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 from campaigns import segments
 from campaigns.exceptions import AudienceError, RenderingError
 from campaigns.models import Campaign, Recipient
-from campaigns.services.rendering import MissingField, Renderer, renderer_for, sample_text
+from campaigns.services.rendering import (
+    MEMBER_FIELDS,
+    MissingField,
+    Renderer,
+    renderer_for,
+    sample_text,
+)
 from campaigns.services.state import campaign_update_fields
 from contacts.models import BlacklistEntry, Member
 from contacts.phones import msisdn_parse
@@ -165,13 +171,14 @@ def _delimiter_guess(text: io.TextIOWrapper) -> str:
     return max(";,\t", key=first.count) if first else ";"
 
 
-def audience_candidates(campaign: Campaign, renderer: Renderer) -> Iterator[Candidate]:
+def audience_candidates(campaign: Campaign, renderer: Renderer, *,
+                        groups: bool = True) -> Iterator[Candidate]:
     """Every number the campaign names, in order: groups, pasted, file (then the filter)."""
     only = _only_numbers(campaign)
-    sources = [
-        _member_candidates(list(campaign.groups.values_list("pk", flat=True)), renderer),
-        _pasted_candidates(campaign.pasted_numbers),
-    ]
+    sources = [_pasted_candidates(campaign.pasted_numbers)]
+    if groups:
+        sources.insert(0, _member_candidates(
+            list(campaign.groups.values_list("pk", flat=True)), renderer))
     if campaign.audience_file:
         sources.append(_file_candidates(campaign))
     domestic = campaign.variant != Campaign.Variant.INTER
@@ -324,69 +331,196 @@ def audience_prepare(*, campaign: Campaign) -> PreparedAudience:
 
 
 def _recipients_write(campaign: Campaign) -> None:
+    """Write every candidate as a Recipient row, in one transaction, then drop the excluded.
+
+    Group members (the millions) go in one ``INSERT … SELECT`` with the message rendered by
+    the database when the template uses only member columns (:func:`_member_sql`); pasted
+    numbers, the uploaded file and templates with attributes go through Python in batches.
+    Duplicates are dropped by the unique (campaign, msisdn) constraint, the first occurrence
+    (groups by member pk, then pasted, then file) winning. All or nothing: a worker that dies
+    half way, or recipients lacking a field, leave no row behind.
+    """
     renderer = renderer_for(campaign)
-    # A prepare cut short by a dead worker left rows behind: start again from nothing.
-    Recipient.objects.filter(campaign=campaign).delete()
-    valid = invalid = missing_count = 0
-    missing: list[tuple[str, str]] = []
-    batch: list[tuple] = []
+    group_ids = list(campaign.groups.values_list("pk", flat=True))
+    member_sql = (_member_sql(campaign, renderer)
+                  if group_ids and _only_numbers(campaign) is None else None)
+    tally = _Tally()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    for candidate in audience_candidates(campaign, renderer):
-        if candidate.msisdn is None:
-            invalid += 1
-            continue
-        try:
-            content, params = renderer.content(candidate.fields)
-        except MissingField as error:
-            missing_count += 1
-            if len(missing) < MISSING_SHOWN:
-                missing.append((candidate.msisdn, error.field))
-            continue
-        valid += 1
-        batch.append((campaign.pk, candidate.msisdn, content,
-                      json.dumps(params) if params is not None else None, now))
-        if len(batch) >= BATCH_SIZE:
-            _batch_insert(campaign, batch, valid)
-            batch = []
-    if missing_count:
-        raise RenderingError(
-            _("%(count)d recipients lack a field the message needs, e.g. %(examples)s.")
-            % {"count": missing_count,
-               "examples": ", ".join(f"{number} ({name})" for number, name in missing[:5])},
-            extra={"missing": missing, "count": missing_count},
-        )
-    _batch_insert(campaign, batch, valid)
-    written = Recipient.objects.filter(campaign=campaign).count()
-    excluded, _deleted = Recipient.objects.filter(
-        campaign=campaign, msisdn__in=_excluded_numbers_qs(campaign)
-    ).delete()
-    fields = {
-        "invalid_removed": invalid,
-        "duplicates_removed": valid - written,
-        "excluded_removed": excluded,
-        "blacklisted_removed": 0,
-        "prepared_count": valid,
-        "prepared_at": timezone.now(),
-    }
-    campaign_update_fields(campaign_id=campaign.pk, in_states=[campaign.status], **fields)
+    with transaction.atomic():
+        # A prepare cut short elsewhere (an older worker) may have left rows: start afresh.
+        Recipient.objects.filter(campaign=campaign).delete()
+        if member_sql is not None:
+            _members_insert(campaign, member_sql, group_ids, tally, now)
+            candidates = audience_candidates(campaign, renderer, groups=False)
+        else:
+            candidates = audience_candidates(campaign, renderer)
+        _candidates_insert(campaign, renderer, candidates, tally, now)
+        if tally.missing_count:
+            raise RenderingError(
+                _("%(count)d recipients lack a field the message needs, e.g. %(examples)s.")
+                % {"count": tally.missing_count,
+                   "examples": ", ".join(f"{number} ({name})"
+                                         for number, name in tally.missing[:5])},
+                extra={"missing": tally.missing, "count": tally.missing_count},
+            )
+        written = Recipient.objects.filter(campaign=campaign).count()
+        excluded, _deleted = Recipient.objects.filter(
+            campaign=campaign, msisdn__in=_excluded_numbers_qs(campaign)
+        ).delete()
+        fields = {
+            "invalid_removed": tally.invalid,
+            "duplicates_removed": tally.valid - written,
+            "excluded_removed": excluded,
+            "blacklisted_removed": 0,
+            "prepared_count": tally.valid,
+            "prepared_at": timezone.now(),
+        }
+        campaign_update_fields(campaign_id=campaign.pk, in_states=[campaign.status], **fields)
     for name, value in fields.items():
         setattr(campaign, name, value)
 
 
-def _batch_insert(campaign: Campaign, batch: list[tuple], done: int) -> None:
+@dataclass
+class _Tally:
+    valid: int = 0
+    invalid: int = 0
+    missing_count: int = 0
+    missing: list[tuple[str, str]] = field(default_factory=list)
+
+
+_RECIPIENT_COLUMNS = ("(campaign_id, msisdn, content, params, status, status_code, operator,"
+                      " message_id, updated_at)")
+# What str.strip() removes: a field of only these is missing, in SQL as in Python.
+_WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+
+
+@dataclass(frozen=True)
+class _MemberSql:
+    content: str  # SQL expressions over the member row ``m``
+    params: str
+    missing: str  # the first missing field's name, or NULL
+    content_args: tuple
+    missing_args: tuple
+
+
+def _member_sql(campaign: Campaign, renderer: Renderer) -> _MemberSql | None:
+    """The renderer as SQL over ``contacts_member m``, or None when Python must render.
+
+    Only the member columns (name, surname, address) are rendered by the database: an
+    attribute's JSON value would not read back exactly as Python's ``str()`` of it.
+    """
+    trim = {"sqlite": "trim", "postgresql": "btrim"}.get(connection.vendor)
+    if trim is None:
+        return None
+    if renderer.template is not None:
+        names = renderer.template.parts[1::2]
+    else:
+        names = renderer.parameter_fields
+    if any(name not in MEMBER_FIELDS for name in names):
+        return None
+    args: list = []
+    missing_args: list = []
+    content, params = "''", "NULL"
+    if renderer.template is not None:
+        pieces = []
+        for index, part in enumerate(renderer.template.parts):
+            if index % 2:
+                pieces.append(f"m.{part}")
+            elif part:
+                pieces.append("CAST(%s AS TEXT)")
+                args.append(part)
+        content = " || ".join(pieces) or "''"
+    elif renderer.parameter_fields:
+        columns = ", ".join(f"m.{name}" for name in renderer.parameter_fields)
+        params = (f"json_array({columns})" if connection.vendor == "sqlite"
+                  else f"CAST(json_build_array({columns}) AS jsonb)")
+    missing = "NULL"
+    if names:
+        whens = []
+        for name in dict.fromkeys(names):
+            whens.append(f"WHEN {trim}(m.{name}, %s) = '' THEN '{name}'")
+            missing_args.append(_WHITESPACE)
+        missing = f"CASE {' '.join(whens)} END"
+    return _MemberSql(content=content, params=params, missing=missing, content_args=tuple(args),
+                      missing_args=tuple(missing_args))
+
+
+def _members_insert(campaign: Campaign, sql: _MemberSql, group_ids: list[int], tally: _Tally,
+                    now) -> None:
+    """Counts (invalid, missing fields) in one pass, then every member in one statement."""
+    members = connection.ops.quote_name(Member._meta.db_table)
+    recipients = connection.ops.quote_name(Recipient._meta.db_table)
+    in_groups = f"m.group_id IN ({', '.join(['%s'] * len(group_ids))})"
+    domestic = campaign.variant != Campaign.Variant.INTER
+    usable = f"substr(m.msisdn, 1, 2) = '{DOMESTIC_PREFIX}'" if domestic else "1 = 1"
+    missing_args = sql.missing_args
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {usable} THEN 0 ELSE 1 END), 0),"
+            f" COALESCE(SUM(CASE WHEN {usable} AND ({sql.missing}) IS NOT NULL THEN 1 ELSE 0 END), 0)"
+            f" FROM {members} m WHERE {in_groups}",
+            [*missing_args, *group_ids],
+        )
+        total, invalid, missing = cursor.fetchone()
+        tally.invalid += invalid
+        if missing:
+            tally.missing_count += missing
+            cursor.execute(
+                f"SELECT m.msisdn, {sql.missing} FROM {members} m WHERE {in_groups} AND {usable}"
+                f" AND ({sql.missing}) IS NOT NULL ORDER BY m.id LIMIT {MISSING_SHOWN}",
+                [*missing_args, *group_ids, *missing_args],
+            )
+            tally.missing.extend(cursor.fetchall())
+            return  # nothing is written: the campaign fails with the list
+        tally.valid += total - invalid
+        # WHERE before ON CONFLICT: SQLite's parser needs it to tell the upsert apart.
+        cursor.execute(
+            f"INSERT INTO {recipients} {_RECIPIENT_COLUMNS}"
+            f" SELECT %s, m.msisdn, {sql.content}, {sql.params}, 'queued', '', '', '', %s"
+            f" FROM {members} m WHERE {in_groups} AND {usable} ORDER BY m.id"
+            " ON CONFLICT DO NOTHING",
+            [campaign.pk, *sql.content_args, now, *group_ids],
+        )
+
+
+def _candidates_insert(campaign: Campaign, renderer: Renderer, candidates: Iterator[Candidate],
+                       tally: _Tally, now) -> None:
+    batch: list[tuple] = []
+    for candidate in candidates:
+        if candidate.msisdn is None:
+            tally.invalid += 1
+            continue
+        try:
+            content, params = renderer.content(candidate.fields)
+        except MissingField as error:
+            tally.missing_count += 1
+            if len(tally.missing) < MISSING_SHOWN:
+                tally.missing.append((candidate.msisdn, error.field))
+            continue
+        tally.valid += 1
+        if tally.missing_count:
+            continue  # it will fail: render on for the count, write nothing more
+        batch.append((campaign.pk, candidate.msisdn, content,
+                      json.dumps(params) if params is not None else None, now))
+        if len(batch) >= BATCH_SIZE:
+            _batch_insert(batch)
+            batch = []
+    if not tally.missing_count:
+        _batch_insert(batch)
+
+
+def _batch_insert(batch: list[tuple]) -> None:
     # Plain executemany: building a million model instances costs more than the writes.
     # ON CONFLICT DO NOTHING (SQLite and PostgreSQL) drops duplicates on (campaign, msisdn).
+    if not batch:
+        return
     table = connection.ops.quote_name(Recipient._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (campaign_id, msisdn, content, params, status, status_code,"
-            " operator, message_id, updated_at) VALUES (%s, %s, %s, %s, 'queued', '', '', '', %s)"
-            " ON CONFLICT DO NOTHING",
+            f"INSERT INTO {table} {_RECIPIENT_COLUMNS}"
+            " VALUES (%s, %s, %s, %s, 'queued', '', '', '', %s) ON CONFLICT DO NOTHING",
             batch,
         )
-    # The live progress bar of a large submission reads this.
-    campaign_update_fields(campaign_id=campaign.pk, in_states=[campaign.status],
-                           prepared_count=done)
 
 
 def recipients_rows(campaign: Campaign) -> Iterator[tuple[str, str, list | None]]:
