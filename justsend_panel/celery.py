@@ -4,6 +4,9 @@ import os
 
 from celery import Celery
 
+from justsend_panel.core.broker import filesystem_transport_register
+
+filesystem_transport_register()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "justsend_panel.settings")
 
 app = Celery("justsend_panel")
