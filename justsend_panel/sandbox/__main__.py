@@ -19,6 +19,20 @@ from .app import create_app
 from .server import build_server
 
 
+class _SecretMask(logging.Filter):
+    """Masks the postback URL (its path holds the panel's webhook secret) in any record."""
+
+    def __init__(self, postback_url: str) -> None:
+        super().__init__()
+        self.postback_url = postback_url.rstrip("/")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.postback_url in message:
+            record.msg, record.args = message.replace(self.postback_url, "<postback URL>"), None
+        return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m justsend_panel.sandbox", description="Justsend API sandbox")
     parser.add_argument("--host", default="127.0.0.1")
@@ -34,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our own line per request replaces werkzeug's
+    # httpx logs every request URL at INFO, and the postback URL carries the webhook secret.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if args.postback_url:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_SecretMask(args.postback_url))
     app = create_app(state_path=args.state, app_key=app_key, postback_url=args.postback_url, clock=args.clock)
     server = build_server(app, args.host, args.port)
     print(f"Justsend sandbox API: http://{args.host}:{server.server_port}/api (clock: {args.clock}, state: {args.state})", flush=True)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.fixtures.sandbox import PostbackReceiver
+
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "cli-secret-key-123"
 
@@ -17,13 +19,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _run(tmp_path, env_key):
+def _run(tmp_path, env_key, *extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUSTSEND_SANDBOX_")}
     if env_key:
         env["JUSTSEND_SANDBOX_APP_KEY"] = env_key
     port = _free_port()
     command = [sys.executable, "-m", "justsend_panel.sandbox", "--port", str(port), "--state",
-               str(tmp_path / "state.sqlite3"), "--clock", "manual"]
+               str(tmp_path / "state.sqlite3"), "--clock", "manual", *extra]
     return port, subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -55,3 +57,35 @@ def test_serves_the_api_and_logs_requests_without_the_key(tmp_path):
     assert "GET /api/pricing/config 200" in output
     assert "GET /api/pricing/config 401" in output
     assert KEY not in output
+
+
+def _wait_until_serving(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/pricing/config", headers={"App-Key": KEY})
+            return
+        except httpx.ConnectError:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+
+def test_postbacks_are_sent_without_logging_the_secret_in_their_url(tmp_path):
+    with PostbackReceiver() as receiver:
+        port, process = _run(tmp_path, KEY, "--postback-url", receiver.url)
+        try:
+            _wait_until_serving(port)
+            headers = {"App-Key": KEY}
+            sent = httpx.post(
+                f"http://127.0.0.1:{port}/api/sender/singlemessage/send", headers=headers,
+                json={"msisdn": "48500100200", "content": "Hi", "bulkVariant": "ECO"},
+            )
+            assert sent.status_code == 201, sent.text
+            httpx.post(f"http://127.0.0.1:{port}/_sandbox/clock/advance", headers=headers,
+                       json={"seconds": 60})
+            assert receiver.of_kind("send-status") and receiver.of_kind("delivery-status")
+        finally:
+            process.terminate()
+            out, err = process.communicate(timeout=20)
+    assert "s3cret" in receiver.url
+    assert "s3cret" not in out + err
