@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories.users import PASSWORD
 
@@ -12,16 +13,16 @@ def test_login_page_leads_to_dashboard(page, live_server, administrator, screens
     page.get_by_label("Username").fill(administrator.username)
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("alert").or_(page.locator(".alert-danger")).first.is_visible()
+    expect(page.locator(".alert-danger")).to_be_visible()
 
     page.get_by_label("Username").fill(administrator.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     nav = page.locator("nav")
     for item in ("Campaigns", "Contacts", "Blacklist", "Statistics", "Billing", "Admin"):
-        assert nav.get_by_role("link", name=item, exact=True).is_visible()
+        expect(nav.get_by_role("link", name=item, exact=True)).to_be_visible()
     path = screenshot("dashboard")
     assert path.stat().st_size > 10_000
 

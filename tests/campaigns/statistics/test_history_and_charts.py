@@ -113,8 +113,12 @@ def test_campaign_page_loads_the_charts_and_the_partial_has_the_figures(marketin
     assert f"/campaigns/statistics/campaign/{campaign.pk}/delivery/" in detail
     assert "js/statistics_campaign.js" in detail
 
+    partial = f"/campaigns/statistics/campaign/{campaign.pk}/delivery/"
+    # Once to fill the per-process caches (the low-balance banner's status), whatever
+    # earlier tests left in them; then the figure that matters: queries per poll.
+    marketing_client.get(partial)
     with django_assert_max_num_queries(7):
-        response = marketing_client.get(f"/campaigns/statistics/campaign/{campaign.pk}/delivery/")
+        response = marketing_client.get(partial)
     page = response.content.decode()
     assert response.context["stats"].timed == 2
     assert 'data-funnel="delivered">2 ' in page and 'data-funnel="recipients">4 ' in page
