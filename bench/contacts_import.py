@@ -4,9 +4,11 @@
     .venv/bin/python bench/contacts_import.py --database-url postgres://user@host:port/db
     .venv/bin/python bench/contacts_import.py --rows 200000 --batch-rows 20000
 
-Prints rows per second and the peak memory (max RSS) of the worker: a child process that
-runs the import task's body (`contacts.import_run`) exactly as a Celery worker would,
-planning included. The CSV is generated under /tmp (never committed): mixed number
+Prints rows per second, CPU time and the peak memory (max RSS) of the workers: child
+processes that run the import task's body (`contacts.import_run`) exactly as Celery worker
+processes would, planning included: the first plans, the others (``--workers``, default 2
+as `runpanel` starts the worker) join once the batches exist, as the helpers the planning
+run queues do. The CSV is generated under /tmp (never committed): mixed number
 formats (48…, +48 …, 500-…), 1% invalid and 1% repeated numbers, names and a city column
 imported as an extra attribute. The database is the one given, or a new SQLite file under
 /tmp; the dev database and broker are never touched. On PostgreSQL the database given is
@@ -71,23 +73,42 @@ def csv_generate(path: Path, rows: int) -> None:
             )
 
 
-def worker(import_id: int) -> None:
-    """The child: the task body, then its own figures."""
-    from contacts.imports.services import import_run
+def worker(import_id: int, profile: str = "", helper: bool = False) -> None:
+    """The child: the task body, then its own figures (``profile``: cProfile output file).
 
+    A helper is what the planning run queues for another worker process: it starts once
+    the batches exist (polling here stands in for the broker).
+    """
+    from contacts.imports.services import import_run
+    from contacts.models import ImportBatch
+
+    while helper and not ImportBatch.objects.filter(import_job_id=import_id).exists():
+        time.sleep(0.02)
     started = time.perf_counter()
-    import_run(import_id=import_id)
+    if profile:
+        import cProfile
+
+        cProfile.runctx("import_run(import_id=import_id)", globals(), locals(), profile)
+    else:
+        import_run(import_id=import_id)
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"worker: {elapsed:.2f} s, peak RSS {peak_mb:.0f} MB", flush=True)
+    cpu = time.process_time()
+    print(f"worker{' (helper)' if helper else ''}: {elapsed:.2f} s, CPU {cpu:.1f} s,"
+          f" peak RSS {peak_mb:.0f} MB", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--batch-rows", type=int, default=20_000)
+    parser.add_argument("--batch-rows", type=int, default=0,
+                        help="rows per batch (default: the import service's own)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="worker processes running the import (runpanel: --concurrency 2)")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--profile", default="", help="write the worker's cProfile stats here")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--helper", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     sqlite_file = WORK / "bench.sqlite3"
@@ -95,7 +116,7 @@ def main() -> None:
 
     if args.worker:
         _configure(database_url)
-        worker(args.worker)
+        worker(args.worker, args.profile, args.helper)
         return
 
     if not args.database_url:
@@ -127,16 +148,21 @@ def main() -> None:
         job = import_create(
             uploaded=File(handle, name=csv_path.name), file_format=file_format,
             mapping=mapping_guess(file_format), new_group_name="Benchmark",
-            batch_rows=args.batch_rows,
+            batch_rows=args.batch_rows or None,
         )
     job.size = csv_path.stat().st_size
     import_start(job=job, mapping=job.mapping, skip_blacklisted=False)
 
     started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, __file__, "--worker", str(job.pk), "--database-url", database_url],
-        check=True,
-    )
+    children = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--worker", str(job.pk), "--database-url", database_url,
+             "--profile", f"{args.profile}.{index}" if args.profile and index else args.profile,
+             *(["--helper"] if index else [])],
+        )
+        for index in range(args.workers)
+    ]
+    failed = [child.args for child in children if child.wait() != 0]
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_mb = usage.ru_maxrss / 1024
@@ -151,19 +177,20 @@ def main() -> None:
     group = Group.objects.get(pk=job.group_id)
     print(
         f"{connection.vendor} {connection.Database.__name__}: {args.rows:,} rows in"
-        f" {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s (worker process incl. start);"
+        f" {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s ({args.workers} worker"
+        f" process(es) incl. start, batches of {job.batch_rows:,});"
         f" peak worker RSS {peak_mb:.0f} MB; state {job.state}; imported"
         f" {totals['imported']:,}, invalid {totals['invalid']:,}, duplicates"
         f" {totals['duplicates']:,}; group counter {group.member_count:,}, rows in table"
         f" {Member.objects.filter(group=group).count():,}"
     )
     print(
-        f"worker CPU time {cpu:.1f} s = {args.rows / cpu:,.0f} rows per CPU-second (what an idle"
-        f" core gives, minus the database server's share); load average now"
+        f"workers' CPU time {cpu:.1f} s = {args.rows / cpu:,.0f} rows per CPU-second (what an"
+        f" idle core gives, minus the database server's share); load average now"
         f" {os.getloadavg()[0]:.1f}"
     )
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-          f"{'' if child.returncode == 0 else ' (worker failed)'}")
+          f"{f' (worker failed: {failed})' if failed else ''}")
 
 
 if __name__ == "__main__":

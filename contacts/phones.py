@@ -144,41 +144,174 @@ def _mobile_shape(region: str) -> _MobileShape | None:
     )
 
 
-def msisdn_fast(raw: str, *, region: str) -> str | None:
-    """The MSISDN of a plain mobile number of ``region``; None means "ask msisdn_parse".
+# --- Prefix caches ----------------------------------------------------------------------
+# For a number of a given length, the region's patterns look at the first few digits only
+# (`(?:45|5[0137]|…)\d{7}`: two digits decide). `_decisive_digits` reads that from the
+# patterns themselves (expanded into the digit sets each position allows), so the answer
+# for one prefix is computed once with the patterns above and reused for every number
+# that starts with it: a dict look-up instead of two regular expressions. Where a pattern
+# has something the expansion does not know, the numbers of that length keep the patterns.
 
-    Returns a value only where `msisdn_parse` would return a valid, SMS-capable number
-    with exactly that MSISDN; ~2 µs instead of ~15.
+_DIGITS = frozenset("0123456789")
+_EXPANSION_LIMIT = 5000  # sequences per pattern; beyond that, no cache for the pattern
+_CACHED_PREFIX_MAX = 6  # at most 10**6 prefixes
+
+
+class _Unexpandable(Exception):
+    pass
+
+
+def _expand(items) -> list[tuple]:
+    """Every digit-set sequence the parsed pattern matches (one frozenset per position)."""
+    from re import _constants as sre
+
+    sequences: list[tuple] = [()]
+    for op, arg in items:
+        if op is sre.LITERAL:
+            alternatives = [(frozenset(chr(arg)),)]
+        elif op is sre.IN:
+            allowed: set[str] = set()
+            for kind, value in arg:
+                if kind is sre.LITERAL:
+                    allowed.add(chr(value))
+                elif kind is sre.RANGE:
+                    allowed.update(chr(code) for code in range(value[0], value[1] + 1))
+                elif kind is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
+                    allowed.update(_DIGITS)
+                else:
+                    raise _Unexpandable(kind)
+            alternatives = [(frozenset(allowed & _DIGITS),)]
+        elif op is sre.SUBPATTERN:
+            alternatives = _expand(arg[-1])
+        elif op is sre.BRANCH:
+            alternatives = [seq for branch in arg[1] for seq in _expand(branch)]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            low, high, item = arg
+            if high == sre.MAXREPEAT or high > 20:
+                raise _Unexpandable(op)
+            once = _expand(item)
+            alternatives, repeated = [], [()]
+            for count in range(high + 1):
+                if count >= low:
+                    alternatives.extend(repeated)
+                repeated = [a + b for a in repeated for b in once]
+                if len(repeated) > _EXPANSION_LIMIT:
+                    raise _Unexpandable(op)
+        else:
+            raise _Unexpandable(op)
+        sequences = [a + b for a in sequences for b in alternatives]
+        if len(sequences) > _EXPANSION_LIMIT:
+            raise _Unexpandable("too many sequences")
+    return sequences
+
+
+def _decisive_digits(patterns: list[str], length: int) -> int | None:
+    """How many leading digits decide whether a ``length``-digit number matches each of
+    ``patterns``; None when the patterns cannot be read that way."""
+    from re import _parser
+
+    decisive = 0
+    for pattern in patterns:
+        try:
+            sequences = _expand(_parser.parse(pattern))
+        except (_Unexpandable, re.error, RecursionError):
+            return None
+        for sequence in sequences:
+            if len(sequence) != length:
+                continue
+            for position in range(length - 1, -1, -1):
+                if sequence[position] != _DIGITS:
+                    decisive = max(decisive, position + 1)
+                    break
+    return decisive
+
+
+def _mobile_prefixes(region: str) -> dict:
+    """length -> (decisive digits, {prefix: is mobile}) for the lengths a cache can serve."""
+    from phonenumbers import PhoneMetadata
+
+    shape = _mobile_shape(region)
+    metadata = PhoneMetadata.metadata_for_region(region)
+    caches = {}
+    for length in shape.mobile:
+        patterns = [metadata.general_desc.national_number_pattern,
+                    metadata.mobile.national_number_pattern]
+        patterns += [
+            desc.national_number_pattern
+            for desc in (getattr(metadata, name) for name in _TYPES_BEFORE_MOBILE)
+            if desc is not None and desc.national_number_pattern
+        ]
+        decisive = _decisive_digits(patterns, length)
+        if decisive is not None and decisive <= _CACHED_PREFIX_MAX:
+            caches[length] = (decisive, {})
+    return caches
+
+
+@lru_cache(maxsize=32)
+def msisdn_fast_for(region: str):
+    """``msisdn_fast`` for one region, as a one-argument function (imports call it per row).
+
+    Returns None when the region has no fast path at all.
     """
     shape = _mobile_shape(region)
     if shape is None:
         return None
-    text = raw.replace(" ", "").replace("-", "")
-    if text[:1] == "+":
-        digits, international = text[1:], True
-    elif text[:2] == "00":
-        digits, international = text[2:], True
-    else:
-        digits, international = text, False
-    if not (digits.isascii() and digits.isdigit()) or digits[:1] == "0":
-        return None
-    code = shape.country_code
-    if international:
-        if not digits.startswith(code):
+    code, code_length = shape.country_code, len(shape.country_code)
+    general_lengths, general = shape.general_lengths, shape.general.fullmatch
+    prefixes = _mobile_prefixes(region)
+
+    def is_mobile(national: str) -> bool:
+        cached = prefixes.get(len(national))
+        if cached is None:
+            return _is_mobile(shape, national)
+        decisive, known = cached
+        key = national[:decisive]
+        answer = known.get(key)
+        if answer is None:
+            # Any number with this prefix and length gets the same answer: ask the patterns.
+            answer = known[key] = _is_mobile(shape, national)
+        return answer
+
+    def fast(raw: str) -> str | None:
+        text = raw.replace(" ", "").replace("-", "") if " " in raw or "-" in raw else raw
+        if text[:1] == "+":
+            digits, international = text[1:], True
+        elif text[:2] == "00":
+            digits, international = text[2:], True
+        else:
+            digits, international = text, False
+        if not (digits.isascii() and digits.isdigit()) or digits[:1] == "0":
             return None
-        national = digits[len(code):]
-    else:
-        if _is_mobile(shape, digits):
-            return code + digits
-        if len(digits) in shape.general_lengths and shape.general.fullmatch(digits):
-            return None  # a number of the region, but no mobile: the slow path decides
-        if not digits.startswith(code):
+        if international:
+            if not digits.startswith(code):
+                return None
+            national = digits[code_length:]
+        else:
+            if is_mobile(digits):
+                return code + digits
+            if len(digits) in general_lengths and general(digits):
+                return None  # a number of the region, but no mobile: the slow path decides
+            if not digits.startswith(code):
+                return None
+            # Without "+", phonenumbers strips a leading country code only when what is
+            # left fits.
+            national = digits[code_length:]
+        if national[:1] == "0" or not is_mobile(national):
             return None
-        # Without "+", phonenumbers strips a leading country code only when what is left fits.
-        national = digits[len(code):]
-    if national[:1] == "0" or not _is_mobile(shape, national):
-        return None
-    return code + national
+        return code + national
+
+    return fast
+
+
+def msisdn_fast(raw: str, *, region: str) -> str | None:
+    """The MSISDN of a plain mobile number of ``region``; None means "ask msisdn_parse".
+
+    Returns a value only where `msisdn_parse` would return a valid, SMS-capable number
+    with exactly that MSISDN; well under a microsecond for the common shapes, against
+    ~15 µs for `phonenumbers.parse`.
+    """
+    fast = msisdn_fast_for(region)
+    return None if fast is None else fast(raw)
 
 
 def _is_mobile(shape: _MobileShape, national: str) -> bool:

@@ -269,38 +269,170 @@ def _blank(cells: list[str] | None) -> bool:
     return cells is not None and not any(cell.strip() for cell in cells)
 
 
+class _Cutter:
+    """Cuts a stream of records into batches of ``batch_rows`` non-blank rows."""
+
+    def __init__(self, *, batch_rows: int, start: int):
+        self.batch_rows = batch_rows
+        self.number, self.rows, self.first_row, self.last_row = 0, 0, None, 0
+        self.start = start
+
+    def record(self, row_number: int, blank: bool, end: int) -> BatchRange | None:
+        """One record ending at byte ``end``; the batch it completes, if any."""
+        if self.first_row is None:
+            self.first_row = row_number
+        self.last_row = row_number
+        if blank:
+            return None
+        self.rows += 1
+        if self.rows < self.batch_rows:
+            return None
+        return self._cut(end)
+
+    def _cut(self, end: int) -> BatchRange:
+        self.number += 1
+        batch = BatchRange(
+            self.number, self.first_row, self.last_row, self.start, end, self.rows
+        )
+        self.start, self.rows, self.first_row = end, 0, None
+        return batch
+
+    def finish(self, end: int) -> BatchRange | None:
+        return self._cut(end) if self.rows else None
+
+
+PLAN_CHUNK_BYTES = 1 << 20
+
+
+def _plan_lines_fast(handle: BinaryIO, *, delimiter: str, encoding: str, offset: int,
+                     row_number: int, cutter: _Cutter):
+    """The plan over whole chunks of plain lines: bytes counted, nothing decoded.
+
+    Yields the batches completed; returns (offset, row number) where it stopped: the end
+    of the file (offset None) or a chunk that needs `records_iter` (a quote, a lone CR, a
+    NUL, a line too long or unterminated at the end). Every stop is a record boundary,
+    since no record before it spans lines.
+    """
+    sep = delimiter.encode()
+    # Lines without a visible character other than the delimiter: maybe blank.
+    maybe_blank = re.compile(rb"^(?:[^\n!-~]|" + re.escape(sep) + rb")*$", re.MULTILINE)
+    handle.seek(offset)
+    while True:
+        chunk = handle.read(PLAN_CHUNK_BYTES)
+        if not chunk:
+            return None, row_number
+        cut = chunk.rfind(b"\n") + 1
+        chunk = chunk[:cut]
+        if not chunk or b'"' in chunk or b"\x00" in chunk or (
+            b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n")
+        ):
+            return offset, row_number
+        lines = chunk.split(b"\n")
+        lines.pop()  # after the last newline
+        if max(map(len, lines)) > MAX_LINE_BYTES:
+            return offset, row_number
+        blanks = set()
+        for match in maybe_blank.finditer(chunk):
+            if match.start() == len(chunk):
+                continue  # the empty "line" after the last newline
+            line = match.group()
+            try:
+                text = line.decode(encoding)
+            except UnicodeDecodeError:
+                text = line.decode(WINDOWS_1250, errors="replace")
+            if not text.replace(delimiter, "").strip():
+                blanks.add(chunk.count(b"\n", 0, match.start()))
+        if not blanks and cutter.rows + len(lines) < cutter.batch_rows:
+            # No batch ends here: count the lines and move on.
+            if cutter.first_row is None:
+                cutter.first_row = row_number
+            cutter.rows += len(lines)
+            cutter.last_row = row_number + len(lines) - 1
+            row_number += len(lines)
+            offset += len(chunk)
+        else:
+            for index, line in enumerate(lines):
+                offset += len(line) + 1
+                batch = cutter.record(row_number, index in blanks, offset)
+                row_number += 1
+                if batch is not None:
+                    yield batch
+        handle.seek(offset)
+
+
 def batches_plan(
     handle: BinaryIO, *, file_format: FileFormat | None = None, encoding: str = UTF8,
     delimiter: str = ",", has_header: bool = True, batch_rows: int,
 ) -> Iterator[BatchRange]:
-    """Walk the whole file once (streamed) and cut it into batches of ``batch_rows`` rows."""
+    """Walk the whole file once (streamed) and cut it into batches of ``batch_rows`` rows.
+
+    Runs of plain lines (no quotes) are counted in 1 MiB chunks of bytes; from the first
+    chunk that needs the csv module to tell where records end, records are read one by
+    one. Both give the same batches.
+    """
     if file_format is not None:
         encoding, delimiter, has_header = (
             file_format.encoding, file_format.delimiter, file_format.has_header
         )
+    encoding = UTF8 if encoding == UTF8_BOM else encoding
     lines = _Lines(handle, encoding=encoding, start=0, end=None)
     records = records_iter(lines, delimiter=delimiter, first_row=1)
-    start = 0
+    row_number = 1
     if has_header:
-        for _number, cells, _problem in records:
+        for row_number, cells, _problem in records:
             if not _blank(cells):
                 break
+        row_number += 1
         start = lines.offset
-    number, rows, first_row, last_row = 0, 0, None, 0
-    for row_number, cells, _problem in records:
-        if first_row is None:
-            first_row = row_number
-        last_row = row_number
-        if _blank(cells):
-            continue
-        rows += 1
-        if rows == batch_rows:
-            number += 1
-            yield BatchRange(number, first_row, last_row, start, lines.offset, rows)
-            start, rows, first_row = lines.offset, 0, None
-    if rows:
-        number += 1
-        yield BatchRange(number, first_row, last_row, start, lines.offset, rows)
+    else:
+        handle.seek(0)
+        start = len(codecs.BOM_UTF8) if handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+    cutter = _Cutter(batch_rows=batch_rows, start=start)
+    offset, row_number = yield from _plan_lines_fast(
+        handle, delimiter=delimiter, encoding=encoding, offset=start, row_number=row_number,
+        cutter=cutter,
+    )
+    if offset is not None:
+        lines = _Lines(handle, encoding=encoding, start=offset, end=None)
+        for number, cells, _problem in records_iter(
+            lines, delimiter=delimiter, first_row=row_number
+        ):
+            batch = cutter.record(number, _blank(cells), lines.offset)
+            if batch is not None:
+                yield batch
+        offset = lines.offset
+    else:
+        offset = handle.seek(0, io.SEEK_END)
+    last = cutter.finish(offset)
+    if last is not None:
+        yield last
+
+
+# A batch range up to this size is read and decoded in one piece.
+WHOLE_READ_BYTES = 64 * 1024 * 1024
+
+
+def batch_text(handle: BinaryIO, *, encoding: str, start: int, end: int) -> str | None:
+    """The batch's range decoded in one piece, or None where `batch_records` must read it
+    line by line: a line in another encoding (counted there), a line too long to read,
+    a range too large to hold."""
+    if end - start > WHOLE_READ_BYTES:
+        return None
+    handle.seek(start)
+    data = handle.read(end - start)
+    if start == 0 and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if len(data) > MAX_LINE_BYTES and max(map(len, data.split(b"\n"))) > MAX_LINE_BYTES:
+        return None
+    try:
+        return data.decode(UTF8 if encoding == UTF8_BOM else encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def text_reader(text: str, *, delimiter: str):
+    """csv.reader over decoded text, split into lines exactly as `_Lines` does (at \\n)."""
+    return csv.reader(io.StringIO(text, newline="\n"), delimiter=delimiter)
 
 
 def batch_records(

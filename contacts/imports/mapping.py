@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from contacts.imports.csvfile import HEADER_FIELDS, FileFormat, header_key, looks_like_number
 from contacts.imports.upsert import StagedRow
 from contacts.models import Member
-from contacts.phones import default_region, msisdn_fast, msisdn_parse
+from contacts.phones import default_region, msisdn_fast, msisdn_fast_for, msisdn_parse
 from justsend_panel.core.exceptions import ApplicationError
 
 ATTRIBUTE = "attr"
@@ -160,3 +160,67 @@ def row_member(cells: list[str], columns: ColumnMap) -> StagedRow | str:
 
 def raw_number(cells: list[str] | None, columns: ColumnMap) -> str:
     return _cell(cells, columns.msisdn)[:RAW_VALUE_LIMIT] if cells else ""
+
+
+def rows_members(reader, columns: ColumnMap, *, first_row: int) -> dict:
+    """Members of every row ``reader`` gives (a list of cells, or the message of a row that
+    could not be read), numbered from ``first_row``.
+
+    `row_member` for each row, with the common case done inline: a number the fast path
+    recognises and short text fields cost a few attribute look-ups, not function calls.
+    Returns members by number (the first row of a number wins), error rows
+    ``[row, raw number, message]``, the count of non-blank rows and of repeated numbers.
+    """
+    members: dict[str, tuple] = {}
+    errors: list[list] = []
+    rows = duplicates = 0
+    number = first_row - 1
+    msisdn_index = columns.msisdn
+    name_index, surname_index, address_index = columns.name, columns.surname, columns.address
+    attributes = columns.attributes
+    # Rows this wide hold every mapped column: no bounds check per cell.
+    width = 1 + max(
+        index for index in (msisdn_index, name_index, surname_index, address_index,
+                            *(i for _key, i in attributes))
+        if index is not None
+    )
+    limit_name, limit_surname, limit_address = (
+        FIELD_LIMITS["name"], FIELD_LIMITS["surname"], FIELD_LIMITS["address"]
+    )
+    fast = msisdn_fast_for(columns.region) or (lambda raw: None)
+    for cells in reader:
+        number += 1
+        if cells.__class__ is str:
+            member = cells  # unreadable: the message
+            cells = None
+        elif len(cells) < width:
+            if not "".join(cells).strip():
+                continue  # a blank row is no row
+            member = row_member(cells, columns)
+        else:
+            raw = cells[msisdn_index].strip()
+            msisdn = fast(raw) if raw else None
+            if msisdn is None:
+                if not raw and not "".join(cells).strip():
+                    continue
+                member = row_member(cells, columns)
+            else:
+                name = cells[name_index].strip() if name_index is not None else ""
+                surname = cells[surname_index].strip() if surname_index is not None else ""
+                address = cells[address_index].strip() if address_index is not None else ""
+                if (len(name) > limit_name or len(surname) > limit_surname
+                        or len(address) > limit_address):
+                    member = row_member(cells, columns)  # the message
+                else:
+                    member = (
+                        msisdn, name, surname, address,
+                        _attributes_json(cells, attributes) if attributes else "{}",
+                    )
+        rows += 1
+        if isinstance(member, str):
+            errors.append([number, raw_number(cells, columns), member])
+        elif member[0] in members:
+            duplicates += 1
+        else:
+            members[member[0]] = member
+    return {"members": members, "errors": errors, "rows": rows, "duplicates": duplicates}

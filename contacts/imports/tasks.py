@@ -20,6 +20,7 @@ class ImportRunTask(Task):
 
 
 @shared_task(
+    bind=True,
     name="contacts.import_run",
     base=ImportRunTask,
     acks_late=True,
@@ -30,11 +31,13 @@ class ImportRunTask(Task):
     retry_jitter=True,
     max_retries=5,
 )
-def import_run_task(*, import_id: int, stale_after_seconds: int | None = None) -> None:
+def import_run_task(self, *, import_id: int, stale_after_seconds: int | None = None) -> None:
     stale_after = (
         timedelta(seconds=stale_after_seconds) if stale_after_seconds is not None else STALE_AFTER
     )
-    import_run(import_id=import_id, stale_after=stale_after)
+    # Helpers go where this run came from (a worker may listen to its own queue only).
+    queue = (self.request.delivery_info or {}).get("routing_key") or None
+    import_run(import_id=import_id, stale_after=stale_after, queue=queue)
 
 
 @shared_task(name="contacts.imports_resume", acks_late=True, ignore_result=True)

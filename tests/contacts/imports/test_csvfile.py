@@ -1,15 +1,21 @@
 """Format detection from a sample, and rows streamed by byte range."""
 
 import io
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from contacts.imports import csvfile
 from contacts.imports.csvfile import (
     MAX_LINE_BYTES,
     CsvFileError,
+    _Lines,
     batch_records,
     batches_plan,
     format_detect,
+    records_iter,
 )
 from tests.contacts.imports.conftest import csv_bytes
 
@@ -122,3 +128,54 @@ def test_rows_in_another_encoding_are_read_as_windows_1250_and_counted():
     )
     assert [c for _n, c, _p in records] == [["500123123", "Łucja"], ["600100200", "Żaneta"]]
     assert lines.recoded == 1
+
+
+def _plan_reference(content: bytes, *, delimiter: str, has_header: bool, batch_rows: int):
+    """The plan record by record (the csv module says where each ends), to compare with."""
+    lines = _Lines(io.BytesIO(content), encoding="utf-8", start=0, end=None)
+    records = records_iter(lines, delimiter=delimiter, first_row=1)
+    start = 0
+    if has_header:
+        for _n, cells, _p in records:
+            if not (cells is not None and not any(c.strip() for c in cells)):
+                break
+        start = lines.offset
+    ranges, rows, first_row, last_row = [], 0, None, 0
+    for row_number, cells, _p in records:
+        first_row = row_number if first_row is None else first_row
+        last_row = row_number
+        if cells is not None and not any(c.strip() for c in cells):
+            continue
+        rows += 1
+        if rows == batch_rows:
+            ranges.append((first_row, last_row, start, lines.offset, rows))
+            start, rows, first_row = lines.offset, 0, None
+    if rows:
+        ranges.append((first_row, last_row, start, lines.offset, rows))
+    return ranges
+
+
+LINE_PARTS = ["500123123", "Anna", "", " ", "\u00a0", ";", ";;", '"a;\nb"', "x\ry", "Łucja"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.lists(st.sampled_from(LINE_PARTS), max_size=3).map("".join), max_size=40),
+    newline=st.sampled_from(["\n", "\r\n"]), final_newline=st.booleans(),
+    has_header=st.booleans(), batch_rows=st.integers(1, 7),
+    chunk=st.sampled_from([16, 64, 1 << 20]),
+)
+def test_the_byte_counting_plan_cuts_as_the_csv_reader_does(
+    lines, newline, final_newline, has_header, batch_rows, chunk
+):
+    """Chunks of plain lines are counted as bytes; quotes, CRs, blank or odd lines and
+    chunk edges must not move a batch boundary by one byte or one row number."""
+    content = (newline.join(lines) + (newline if final_newline else "")).encode()
+    with mock.patch.object(csvfile, "PLAN_CHUNK_BYTES", chunk):
+        plan = list(batches_plan(io.BytesIO(content), delimiter=";", has_header=has_header,
+                                 batch_rows=batch_rows))
+    expected = _plan_reference(content, delimiter=";", has_header=has_header,
+                               batch_rows=batch_rows)
+    assert [(r.first_row, r.last_row, r.start_offset, r.end_offset, r.rows) for r in plan] == (
+        expected
+    )

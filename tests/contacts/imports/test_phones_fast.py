@@ -1,10 +1,20 @@
 """The bulk fast path of phone parsing must agree with msisdn_parse, number by number."""
 
+import random
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contacts.phones import _mobile_shape, msisdn_fast, msisdn_parse, msisdn_parse_bulk
+from contacts.phones import (
+    _decisive_digits,
+    _is_mobile,
+    _mobile_prefixes,
+    _mobile_shape,
+    msisdn_fast,
+    msisdn_parse,
+    msisdn_parse_bulk,
+)
 
 PREFIXES = ["", "+", "00", "48", "+48", "0048", "+48 ", "420", "+420", "0", "+1"]
 SEPARATORS = ["", " ", "-"]
@@ -56,3 +66,32 @@ def test_regions_with_a_national_prefix_have_no_fast_path():
     assert _mobile_shape("DE") is None  # "0171 …": the national prefix needs the parser
     assert _mobile_shape("US") is None  # +1 is shared by many regions
     assert _mobile_shape("PL") is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "length", "decisive"),
+    [(r"(?:45|5[0137])\d{7}", 9, 2), (r"21(?:1[013-5]|2\d|3[1-9])\d{5}", 9, 4),
+     (r"64\d{4,7}", 9, 2), (r"[1-9]\d{6}(?:\d{2})?", 9, 1), (r"800\d{6,7}", 8, 0)],
+)
+def test_decisive_digits_are_read_from_the_pattern(pattern, length, decisive):
+    assert _decisive_digits([pattern], length) == decisive
+
+
+def test_a_pattern_the_expansion_cannot_read_gets_no_prefix_cache():
+    assert _decisive_digits([r"5\d+"], 9) is None
+    assert _decisive_digits([r"[^0]\d{8}"], 9) is None
+
+
+@pytest.mark.parametrize("region", ["PL", "CZ"])
+def test_every_prefix_decides_like_the_patterns_whatever_digits_follow(region):
+    """The cache answers per prefix; the patterns must give that answer for any tail."""
+    shape = _mobile_shape(region)
+    rng = random.Random(region)
+    for length, (decisive, _known) in _mobile_prefixes(region).items():
+        for prefix in range(10**decisive):
+            head = f"{prefix:0{decisive}d}"
+            answers = {
+                _is_mobile(shape, head + "".join(rng.choices("0123456789", k=length - decisive)))
+                for _ in range(4)
+            }
+            assert len(answers) == 1, head

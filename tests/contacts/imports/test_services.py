@@ -187,3 +187,34 @@ def test_a_missing_file_fails_the_import_with_a_message(group):
     job.refresh_from_db()
     assert job.state == Import.State.FAILED
     assert "no longer on the server" in job.error
+
+
+def test_the_planning_run_queues_helpers_that_share_the_batches(
+    group, django_capture_on_commit_callbacks, monkeypatch
+):
+    job = import_prepare(csv_bytes("telefon", *numbers(30)), group=group, batch_rows=10)
+    from contacts.imports import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.import_run_task, "apply_async",
+                        lambda **kw: queued.append(kw))
+    monkeypatch.setattr(services, "IMPORT_RUNNERS", 3)
+    first_batch_done = []
+    real_write = services._batch_write
+
+    def write_then_help(**kwargs):
+        """After the first batch, a helper (queued at planning) runs in between."""
+        done = real_write(**kwargs)
+        if not first_batch_done:
+            first_batch_done.append(True)
+            import_run(import_id=job.pk)  # a helper: takes the batches still pending
+        return done
+
+    monkeypatch.setattr(services, "_batch_write", write_then_help)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_run(import_id=job.pk, queue="imports")
+    assert queued == [{"kwargs": {"import_id": job.pk}, "queue": "imports"}] * 2
+    job.refresh_from_db()
+    assert job.state == Import.State.FINISHED
+    assert totals(job)["imported"] == 30 == Member.objects.filter(group=group).count()
+    assert ImportBatch.objects.filter(import_job=job, state="done", attempts=1).count() == 3
