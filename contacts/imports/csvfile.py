@@ -412,10 +412,13 @@ def batches_plan(
 WHOLE_READ_BYTES = 64 * 1024 * 1024
 
 
-def batch_text(handle: BinaryIO, *, encoding: str, start: int, end: int) -> str | None:
-    """The batch's range decoded in one piece, or None where `batch_records` must read it
-    line by line: a line in another encoding (counted there), a line too long to read,
-    a range too large to hold."""
+def batch_text(
+    handle: BinaryIO, *, encoding: str, start: int, end: int
+) -> io.TextIOBase | None:
+    """The batch's range read in one piece, as text lines split exactly as `_Lines` splits
+    them (at LF), or None where `batch_records` must read it line by line: a line too long
+    to read, a range too large to hold. Decoding is lazy: a line in another encoding
+    raises UnicodeDecodeError while reading (`batch_records` then counts it)."""
     if end - start > WHOLE_READ_BYTES:
         return None
     handle.seek(start)
@@ -424,15 +427,9 @@ def batch_text(handle: BinaryIO, *, encoding: str, start: int, end: int) -> str 
         data = data[len(codecs.BOM_UTF8):]
     if len(data) > MAX_LINE_BYTES and max(map(len, data.split(b"\n"))) > MAX_LINE_BYTES:
         return None
-    try:
-        return data.decode(UTF8 if encoding == UTF8_BOM else encoding)
-    except UnicodeDecodeError:
-        return None
-
-
-def text_reader(text: str, *, delimiter: str):
-    """csv.reader over decoded text, split into lines exactly as `_Lines` does (at \\n)."""
-    return csv.reader(io.StringIO(text, newline="\n"), delimiter=delimiter)
+    return io.TextIOWrapper(
+        io.BytesIO(data), encoding=UTF8 if encoding == UTF8_BOM else encoding, newline="\n"
+    )
 
 
 def batch_records(

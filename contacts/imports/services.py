@@ -25,7 +25,6 @@ from contacts.imports.csvfile import (
     batch_records,
     batch_text,
     batches_plan,
-    text_reader,
 )
 from contacts.imports.mapping import (
     ColumnMap,
@@ -44,11 +43,11 @@ IMPORT_RUN_TASK = "contacts.import_run"
 # A batch takes seconds; one "running" untouched for this long belongs to a dead worker.
 STALE_AFTER = timedelta(minutes=5)
 MAX_BATCH_ATTEMPTS = 5
-# Rows per batch of a new import (the model's default of 20,000 predates this): a batch of
-# 100,000 sorted numbers fills the member indexes with fewer page writes (SQLite: 10 s of
-# CPU a million rows instead of 17 s; see docs/benchmarks.md), and two batches in memory
-# stay far below the worker's budget.
-BATCH_ROWS = 100_000
+# Rows per batch of a new import (the model's default of 20,000 predates this): fewer
+# statements, commits and claims per million rows, while two batches in memory (one being
+# written, the next being read) keep a worker process near 200 MB; at 100,000 it neared
+# 300 MB for no gain in CPU. See docs/benchmarks.md.
+BATCH_ROWS = 50_000
 # Worker processes one import uses: the first run plans the batches and then queues this
 # many more runs minus one; batches are claimed atomically, so they share the work.
 # `manage.py runpanel` starts the worker with --concurrency 2.
@@ -203,9 +202,9 @@ def _batch_read(*, job: Import, batch: ImportBatch, columns: ColumnMap) -> dict:
     if text is not None:
         try:
             read = rows_members(
-                text_reader(text, delimiter=job.delimiter), columns, first_row=batch.first_row
+                csv.reader(text, delimiter=job.delimiter), columns, first_row=batch.first_row
             )
-        except csv.Error:
+        except (csv.Error, UnicodeDecodeError):
             pass
         else:
             read["recoded"] = 0
