@@ -4,6 +4,10 @@ The webhook answers Justsend as soon as the event is stored, so this path does t
 work that keeps every event: parse to tell a malformed body, one raw autocommit
 ``INSERT … ON CONFLICT DO NOTHING`` (no ORM, no transaction of its own) and, at most once
 per ``POSTBACK_APPLY_DELAY`` per process, a task that applies what was stored.
+
+Concurrent requests of one process share that INSERT (group commit): while one thread's
+INSERT is on its way, the rows of the requests arriving meanwhile queue up, and the next
+INSERT carries them all. Each request still answers only after its own rows are committed.
 """
 
 from __future__ import annotations
@@ -44,10 +48,13 @@ _INSERT = (
 )
 
 
+_COLUMNS = 9
+_VALUES = "(" + ", ".join(["%s"] * _COLUMNS) + ")"
+
+
 @dataclass(frozen=True)
 class Received:
     events: int
-    stored: int
     error: str | None = None  # set for a malformed body (stored all the same)
 
 
@@ -82,14 +89,9 @@ def postbacks_receive(*, body: bytes, kind: PostbackKind | None = None) -> Recei
         rows = _rows(body, kind, now)
     except SmsWebhookError as error:
         return _malformed(body, kind, now, error.message)
-    with connection.cursor() as cursor:
-        if len(rows) == 1:
-            cursor.execute(_INSERT, rows[0])
-        else:
-            cursor.executemany(_INSERT, rows)
-        stored = max(cursor.rowcount, 0)
+    _group.store(rows)
     postbacks_apply_request()
-    return Received(events=len(rows), stored=stored)
+    return Received(events=len(rows))
 
 
 def _rows(body: bytes, kind: PostbackKind | None, now) -> list[tuple]:
@@ -125,7 +127,91 @@ def _malformed(body: bytes, kind: PostbackKind | None, now, error: str) -> Recei
     with connection.cursor() as cursor:
         cursor.execute(_INSERT, _row(stored_kind, _key("malformed", body), _text(body),
                                      Postback.State.MALFORMED, error, now))
-    return Received(events=0, stored=0, error=error)
+    return Received(events=0, error=error)
+
+
+_CHUNK = 500  # rows per statement: 4,500 parameters, within SQLite's and PostgreSQL's limits
+
+
+def _insert(rows: list[tuple]) -> None:
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start:start + _CHUNK]
+            sql = _INSERT if len(chunk) == 1 else _INSERT.replace(
+                f"VALUES {_VALUES}", "VALUES " + ", ".join([_VALUES] * len(chunk)))
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+class _Waiting:
+    __slots__ = ("rows", "done", "lead", "error")
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self.rows = rows
+        self.done = threading.Event()
+        self.lead = False  # woken to insert the next group, not because its rows are in
+        self.error: BaseException | None = None
+
+
+class _GroupInsert:
+    """One INSERT for the rows of every request that waits for it, in this process.
+
+    The first request finding no INSERT under way makes one for whatever is queued; the
+    ones arriving meanwhile queue their rows and wait; when the INSERT returns, its
+    requests are answered and the first queued one inserts the next group on its own
+    thread's connection. A failed INSERT fails every request of its group (none answers
+    200 for rows that are not stored). Inside a transaction (``atomic``) a request
+    inserts alone: others' rows must not depend on its commit.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: list[_Waiting] = []
+        self._busy = False
+
+    def store(self, rows: list[tuple]) -> None:
+        if connection.in_atomic_block:
+            _insert(rows)
+            return
+        me = _Waiting(rows)
+        with self._lock:
+            self._queue.append(me)
+            lead = not self._busy
+            self._busy = True
+        if not lead:
+            me.done.wait()
+        if me.lead or lead:
+            self._insert_group()
+        if me.error is not None:
+            raise me.error
+
+    def _insert_group(self) -> None:
+        with self._lock:
+            group, count = [], 0
+            while self._queue and (not group or count + len(self._queue[0].rows)
+                                   <= _CHUNK):
+                waiting = self._queue.pop(0)
+                group.append(waiting)
+                count += len(waiting.rows)
+        try:
+            _insert([row for waiting in group for row in waiting.rows])
+        except BaseException as error:  # every request of the group answers the failure
+            for waiting in group:
+                waiting.error = error
+        finally:
+            with self._lock:
+                following = self._queue[0] if self._queue else None
+                if following is None:
+                    self._busy = False
+                else:
+                    following.lead = True
+            for waiting in group:
+                waiting.lead = False
+                waiting.done.set()
+            if following is not None:
+                following.done.set()
+
+
+_group = _GroupInsert()
 
 
 _last_request = 0.0

@@ -240,3 +240,34 @@ def test_a_dead_kept_connection_is_replaced_and_the_postback_stored(enqueued):
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
     assert call(webhook_url(), send_status(campaign, "48500000001")).status_code == 200
     assert Postback.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_postbacks_are_each_stored_once_and_each_answered(enqueued):
+    """Threads of one process share INSERTs (group commit): every request is answered
+    200 only with its rows stored, duplicates across requests are stored once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    campaign = sent_campaign(1)
+
+    def post(n: int) -> int:
+        try:  # the same event from two requests: n and n + 100 carry one message id
+            body = send_status(campaign, "48500000000", message_id=n % 100)
+            return call(webhook_url("send-status"), body).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(post, range(200)))
+    assert statuses == [200] * 200
+    assert Postback.objects.count() == 100
+
+
+@pytest.mark.django_db
+def test_an_array_larger_than_one_insert_is_stored_whole():
+    campaign = sent_campaign(1)
+    body = [send_status(campaign, "48500000000", message_id=n) for n in range(1200)]
+    assert call(webhook_url("send-status"), body).status_code == 200
+    assert Postback.objects.count() == 1200
