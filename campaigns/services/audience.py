@@ -20,6 +20,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -42,6 +43,8 @@ from contacts.models import BlacklistEntry, Member
 from contacts.phones import msisdn_parse
 
 BATCH_SIZE = 5000
+SQLITE_CACHE_KIB = 32 * 1024
+ANALYZE_AFTER = 50000
 SAMPLE_SIZE = 5
 MISSING_SHOWN = 20
 DOMESTIC_PREFIX = "48"
@@ -309,17 +312,18 @@ def audience_prepare(*, campaign: Campaign) -> PreparedAudience:
     Raises :class:`RenderingError` when recipients lack a field the message needs and
     :class:`AudienceError` when nobody is left.
     """
-    if campaign.prepared_at is None:
-        _recipients_write(campaign)
-    with transaction.atomic():
-        blacklisted, _deleted = Recipient.objects.filter(
-            campaign=campaign, msisdn__in=BlacklistEntry.objects.values("msisdn")
-        ).delete()
-        count = Recipient.objects.filter(campaign=campaign).count()
-        Campaign.objects.filter(pk=campaign.pk).update(
-            blacklisted_removed=campaign.blacklisted_removed + blacklisted,
-            recipients_count=count,
-        )
+    with sqlite_cache():
+        if campaign.prepared_at is None:
+            _recipients_write(campaign)
+        with transaction.atomic():
+            blacklisted, _deleted = Recipient.objects.filter(
+                campaign=campaign, msisdn__in=BlacklistEntry.objects.values("msisdn")
+            ).delete()
+            count = Recipient.objects.filter(campaign=campaign).count()
+            Campaign.objects.filter(pk=campaign.pk).update(
+                blacklisted_removed=campaign.blacklisted_removed + blacklisted,
+                recipients_count=count,
+            )
     campaign.blacklisted_removed += blacklisted
     campaign.recipients_count = count
     if not count:
@@ -378,6 +382,28 @@ def _recipients_write(campaign: Campaign) -> None:
         campaign_update_fields(campaign_id=campaign.pk, in_states=[campaign.status], **fields)
     for name, value in fields.items():
         setattr(campaign, name, value)
+
+
+@contextmanager
+def sqlite_cache(kib: int = SQLITE_CACHE_KIB) -> Iterator[None]:
+    """A larger SQLite page cache while a million rows are written or read, then the old one.
+
+    With the default 2 MB, each of the recipient table's five indexes is read back from
+    the file again and again during a large insert (four times the wall time here). The
+    cache is a fixed ceiling, not a function of the audience: memory stays flat.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 @dataclass
@@ -481,6 +507,9 @@ def _members_insert(campaign: Campaign, sql: _MemberSql, group_ids: list[int], t
             " ON CONFLICT DO NOTHING",
             [campaign.pk, *sql.content_args, now, *group_ids],
         )
+        if connection.vendor == "postgresql" and cursor.rowcount >= ANALYZE_AFTER:
+            # Fresh statistics, or the blacklist DELETE plans for an empty table (8 s at 1M).
+            cursor.execute(f"ANALYZE {recipients}")
 
 
 def _candidates_insert(campaign: Campaign, renderer: Renderer, candidates: Iterator[Candidate],

@@ -30,7 +30,12 @@ from campaigns.exceptions import (
     RenderingError,
 )
 from campaigns.models import Campaign, Recipient
-from campaigns.services.audience import audience_prepare, audience_summary, recipients_rows
+from campaigns.services.audience import (
+    audience_prepare,
+    audience_summary,
+    recipients_rows,
+    sqlite_cache,
+)
 from campaigns.services.cost import campaign_cost
 from campaigns.services.editing import campaign_validate
 from campaigns.services.state import campaign_transition, campaign_update_fields
@@ -290,7 +295,7 @@ def recipients_csv_write(campaign: Campaign, binary) -> int:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     table = connection.ops.quote_name(Recipient._meta.db_table)
-    with connection.chunked_cursor() as cursor:
+    with sqlite_cache(), connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT msisdn, content, params FROM {table} WHERE campaign_id = %s"
                        " ORDER BY id", [campaign.pk])
         while chunk := cursor.fetchmany(CSV_CHUNK):

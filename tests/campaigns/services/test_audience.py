@@ -137,3 +137,51 @@ def test_no_blacklisted_number_ever_reaches_a_submitted_bulk(
     assert remote["recipientsCount"] == len(allowed)
     assert not set(blacklisted) & set(
         r["msisdn"] for r in (logged[-1].get("json") or {}).get("recipients", []))
+
+
+def _prepared(**fields):
+    """Prepare a campaign; its recipients in order and its counters, or the rendering error."""
+    campaign = campaign_make(status="submitting", **fields)
+    try:
+        audience_prepare(campaign=campaign)
+    except RenderingError as error:
+        return error.message, campaign.recipients.count()
+    campaign.refresh_from_db()
+    rows = list(campaign.recipients.order_by("pk").values_list("msisdn", "content", "params"))
+    counters = (campaign.invalid_removed, campaign.duplicates_removed, campaign.excluded_removed,
+                campaign.blacklisted_removed, campaign.prepared_count, campaign.recipients_count)
+    return rows, counters
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bulk_type,message,parameter_fields,blank_name", [
+    ("STANDARD", "Sale today", [], ""),
+    ("PERSONALIZED", "Cześć {name} {surname}, 100% {address}", [], None),
+    ("PERSONALIZED", "{surname}: {name}", [], "\u00a0 \t"),  # str.strip() calls it empty
+    ("PARAMETRIZED", "Hi $1 $2", ["surname", "name"], None),
+    ("PARAMETRIZED", "Hi $1", ["name"], " "),
+])
+def test_members_rendered_by_the_database_match_the_python_renderer(
+        monkeypatch, bulk_type, message, parameter_fields, blank_name):
+    first = group_with_members("First", 4)
+    # Overlaps First on two numbers with other names: the first group's row (lower pk) wins.
+    second = group_with_members("Second", 3, start=500000002)
+    Member.objects.create(group=second, msisdn="4915123456789", name="Hans", surname="M")
+    excluded = group_with_members("Excluded", 1, start=500000001)
+    blacklist("48500000003")
+    if blank_name is not None:
+        Member.objects.filter(group=second, msisdn="48500000004").update(name=blank_name)
+    fields = {"groups": [first, second], "excluded": [excluded], "bulk_type": bulk_type,
+              "message": message, "parameter_fields": parameter_fields}
+    in_sql = _prepared(**fields)
+    monkeypatch.setattr("campaigns.services.audience._member_sql", lambda *args: None)
+    in_python = _prepared(**fields)
+    assert in_sql == in_python
+    if blank_name is None or bulk_type == "STANDARD":
+        rows, counters = in_sql
+        assert [row[0] for row in rows] == ["48500000000", "48500000002", "48500000004"]
+        assert counters == (1, 2, 1, 1, 7, 3)  # invalid, duplicate, excluded, blacklisted
+        if bulk_type == "PERSONALIZED":
+            assert rows[1][1] == "Cześć Name2 Surname2, 100% Street 2"
+    else:
+        assert in_sql == ("1 recipients lack a field the message needs, e.g. 48500000004 (name).", 0)
