@@ -7,10 +7,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from billing.models import AccountSnapshot
+from billing.selectors import billing_settings_get
+from billing.services import AccountFigures, account_snapshot_take
 from campaigns.exceptions import CampaignError
 from campaigns.models import Campaign
 from campaigns.services.audience import AudienceSummary, audience_summary
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
 
 
@@ -23,6 +26,8 @@ class CostEstimate:
     total_cost: Decimal | None
     balance: Decimal
     promo_points: Decimal
+    # Billing's low-balance threshold: a launch that goes under it is warned about.
+    threshold: Decimal | None = None
 
     @property
     def available(self) -> Decimal:
@@ -35,6 +40,14 @@ class CostEstimate:
     @property
     def sufficient(self) -> bool:
         return self.total_cost is not None and self.total_cost <= self.available
+
+    @property
+    def leaves_under_threshold(self) -> bool:
+        return (
+            self.total_cost is not None
+            and self.threshold is not None
+            and self.available - self.total_cost < self.threshold
+        )
 
     @property
     def shortfall(self) -> Decimal:
@@ -50,23 +63,23 @@ def campaign_cost(*, campaign: Campaign, summary: AudienceSummary | None = None)
     """
     summary = summary or audience_summary(campaign=campaign)
     try:
-        with justsend_client() as client:
-            account = client.get_account_summary()
-    except SmsError as error:
+        # Billing's own fetch: it also records a snapshot, so the balance chart and the
+        # low-balance banner see what the launch saw.
+        snapshot = account_snapshot_take(source=AccountSnapshot.Source.PAGE)
+    except (SmsError, ApplicationError) as error:
         raise CampaignError(
             _("Could not read the prices and the balance from Justsend: %(error)s")
             % {"error": error.message}
         ) from error
-    price = next(
-        (p.price_in_points for p in account.prices if str(p.bulk_variant) == campaign.variant),
-        None,
-    )
+    account = AccountFigures.from_snapshot(snapshot)
+    price = account.prices.get(campaign.variant)
     return CostEstimate(
         recipients=summary.recipients,
         total_segments=summary.total_segments,
         segments_per_message=summary.segments_per_message,
         price_per_message=price,
         total_cost=price * summary.total_segments if price is not None else None,
-        balance=account.account_balance or Decimal(0),
-        promo_points=account.promo_points or Decimal(0),
+        balance=account.account_balance,
+        promo_points=account.promo_points,
+        threshold=billing_settings_get().low_balance_threshold,
     )

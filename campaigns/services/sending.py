@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.services import uploaded_file_link_record
 from campaigns.exceptions import (
     AudienceError,
     CampaignError,
@@ -183,6 +184,10 @@ def bulk_find(client: JustsendClient, campaign: Campaign) -> sms.Bulk | None:
 def _submitted(campaign: Campaign, *, bulk_uuid: str, mode: str, bulk_status: str = "") -> None:
     fields = {"bulk_uuid": bulk_uuid, "submission_mode": mode, "submitted_at": timezone.now(),
               "bulk_status": bulk_status}
+    if mode == Campaign.SubmissionMode.UPLOAD:
+        # Billing's "Uploaded files" page links Justsend's file list back to campaigns.
+        uploaded_file_link_record(file_name=upload_file_name(campaign), campaign_id=campaign.pk,
+                                  campaign_name=campaign.name, bulk_uuid=bulk_uuid)
     try:
         campaign_transition(campaign_id=campaign.pk, to=S.SENDING, from_states=[S.SUBMITTING],
                             **fields)
@@ -282,7 +287,12 @@ def _send(client: JustsendClient, campaign: Campaign) -> tuple[str, sms.SendResu
         recipients_csv_write(campaign, file)
         file.seek(0)
         return mode, client.upload_bulk(request=bulk_request(campaign), file=file,
-                                        filename=f"campaign-{campaign.reference}.csv")
+                                        filename=upload_file_name(campaign))
+
+
+def upload_file_name(campaign: Campaign) -> str:
+    """The name Justsend lists the campaign's recipients file under (uploaded files)."""
+    return f"campaign-{campaign.reference}.csv"
 
 
 def recipients_csv_write(campaign: Campaign, binary) -> int:

@@ -143,7 +143,10 @@ def test_launch_asks_then_launches(marketing_client, marketing_user, panel_sandb
     assert response["Location"] == reverse("campaigns:campaign_detail", args=[campaign.pk])
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.QUEUED and campaign.launched_by == marketing_user
-    assert len(callbacks) == 1  # the submit task, enqueued after commit
+    # The submit task, enqueued after commit (beside billing's banner refresh).
+    assert [c.__qualname__ for c in callbacks] == [
+        "low_balance_status_forget", "campaign_enqueue.<locals>.<lambda>",
+    ]
 
 
 def test_a_scheduled_campaign_is_cancelled_locally(marketing_client, panel_sandbox, customers):

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 import itertools
 
 import pytest
@@ -85,6 +86,12 @@ def test_large_audience_goes_as_a_streamed_file(panel_sandbox, settings):
     with panel_sandbox.client() as api:
         remote = api.get(f"overview/bulks/{campaign.bulk_uuid}").json()
     assert remote["recipientsCount"] == 5
+    # Billing's "Uploaded files" page can link Justsend's file back to this campaign.
+    from billing.models import UploadedFileLink
+
+    link = UploadedFileLink.objects.get()
+    assert (link.campaign_id, link.bulk_uuid) == (campaign.pk, campaign.bulk_uuid)
+    assert link.file_name == logged["multipart"]["file"]["filename"]
 
 
 @pytest.mark.django_db
@@ -194,7 +201,10 @@ def test_launch_later_schedules_without_enqueuing(panel_sandbox, marketing_user,
                              scheduled_at=timezone.now() + timedelta(hours=2))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         launched = campaign_launch(campaign=campaign, user=marketing_user)
-    assert launched.status == S.SCHEDULED and callbacks == []
+    # The only thing left for after the commit is billing's banner refresh (the cost
+    # check records a balance snapshot); no task is enqueued.
+    assert launched.status == S.SCHEDULED
+    assert [callback.__name__ for callback in callbacks] == ["low_balance_status_forget"]
 
 
 @pytest.mark.django_db
@@ -214,3 +224,22 @@ def test_launch_refuses_missing_fields_before_sending(panel_sandbox, marketing_u
     with pytest.raises(RenderingError, match="48600100200 \\(name\\)"):
         campaign_launch(campaign=campaign, user=marketing_user)
     assert _logged(panel_sandbox) == []
+
+
+@pytest.mark.django_db
+def test_cost_check_records_a_balance_snapshot_and_warns_under_the_threshold(
+    panel_sandbox, marketing_user
+):
+    from billing.models import AccountSnapshot
+    from billing.services import low_balance_threshold_set
+    from campaigns.services.cost import campaign_cost
+
+    panel_sandbox.set_balance(balance=100, promo=0)
+    low_balance_threshold_set(threshold=Decimal("90"), user=None)
+    campaign = campaign_make(marketing_user, groups=[group_with_members("Customers", 2)])
+    cost = campaign_cost(campaign=campaign)
+    assert AccountSnapshot.objects.get().account_balance == Decimal("100")
+    assert cost.sufficient and cost.total_cost == Decimal("14")  # 2 × ECO 7 points
+    assert cost.leaves_under_threshold  # 100 − 14 < 90
+    low_balance_threshold_set(threshold=Decimal("50"), user=None)
+    assert not campaign_cost(campaign=campaign).leaves_under_threshold
