@@ -78,7 +78,7 @@ class RecipientTable(tables.Table):
 
     class Meta:
         model = Recipient
-        fields = ("msisdn", "status", "status_code", "operator", "submitted_at", "sent_at", "delivered_at", "content")
+        fields = ("msisdn", "status", "status_code", "operator", "sent_at", "delivered_at", "content")
         orderable = False
         attrs = {"class": "table table-sm align-middle mb-0", "data-testid": "recipient-table"}
         empty_text = _("No recipients to list: they are written when the campaign is submitted.")
