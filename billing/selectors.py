@@ -83,56 +83,6 @@ def low_balance_status_forget() -> None:
     cache.delete(LOW_BALANCE_KEY)
 
 
-@dataclass(frozen=True)
-class BalanceCheck:
-    """The answer to "may a campaign costing ``points_needed`` go out?"."""
-
-    sufficient: bool
-    points_needed: Decimal
-    available_points: Decimal | None
-    threshold: Decimal | None
-    taken_at: datetime | None
-    message: str
-
-    @property
-    def leaves_less_than_threshold(self) -> bool:
-        if self.threshold is None or self.available_points is None:
-            return False
-        return self.available_points - self.points_needed < self.threshold
-
-
-def balance_sufficient(*, points_needed: Decimal) -> BalanceCheck:
-    """Checked before each launch, on the newest snapshot (every fetch writes one).
-
-    Insufficient when the points needed exceed the available points (balance plus promo
-    points) or when no balance is known yet; ``leaves_less_than_threshold`` lets the
-    caller warn that the launch takes the account under the low-balance threshold.
-    """
-    points_needed = Decimal(points_needed)
-    threshold = billing_settings_get().low_balance_threshold
-    snapshot = AccountSnapshot.objects.order_by("-taken_at").first()
-    if snapshot is None:
-        return BalanceCheck(
-            sufficient=False, points_needed=points_needed, available_points=None,
-            threshold=threshold, taken_at=None,
-            message=_("The account balance is not known yet: open the Billing page to fetch it."),
-        )
-    available = snapshot.available_points
-    sufficient = available >= points_needed
-    if sufficient:
-        message = _("%(needed)s points needed, %(available)s available.") % {
-            "needed": points_needed, "available": available,
-        }
-    else:
-        message = _(
-            "Not enough points: %(needed)s needed, %(available)s available. Top up the account."
-        ) % {"needed": points_needed, "available": available}
-    return BalanceCheck(
-        sufficient=sufficient, points_needed=points_needed, available_points=available,
-        threshold=threshold, taken_at=snapshot.taken_at, message=message,
-    )
-
-
 def balance_history_get(*, days: int) -> list[dict]:
     """Points over the last ``days`` days, oldest first, for the chart (ms timestamps)."""
     since = timezone.now() - timedelta(days=days)

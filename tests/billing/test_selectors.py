@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing.models import AccountSnapshot, BillingSettings
-from billing.selectors import balance_sufficient, low_balance_status_get, uploaded_file_links_for
+from billing.models import AccountSnapshot
+from billing.selectors import low_balance_status_get, uploaded_file_links_for
 from billing.services import uploaded_file_link_record
 from justsend_panel.sms.types import FileDescriptor
 
@@ -19,29 +19,6 @@ def _snapshot(balance: str, promo: str = "0", hours_ago: float = 0) -> AccountSn
         promo_points=Decimal(promo),
         source="beat",
     )
-
-
-def test_balance_sufficient_counts_balance_and_promo_points():
-    _snapshot("90", hours_ago=2)
-    _snapshot("100", promo="20")
-    check = balance_sufficient(points_needed=Decimal("120"))
-    assert check.sufficient and check.available_points == Decimal("120")
-    short = balance_sufficient(points_needed=121)
-    assert not short.sufficient
-    assert "121 needed" in short.message and "120" in short.message
-
-
-def test_balance_sufficient_warns_under_the_threshold():
-    BillingSettings.objects.create(pk=1, low_balance_threshold=Decimal("50"))
-    _snapshot("100")
-    assert balance_sufficient(points_needed=60).leaves_less_than_threshold
-    assert not balance_sufficient(points_needed=40).leaves_less_than_threshold
-
-
-def test_balance_unknown_is_not_sufficient():
-    check = balance_sufficient(points_needed=1)
-    assert not check.sufficient and check.available_points is None
-    assert "not known" in check.message
 
 
 def test_low_balance_status_uses_the_newest_snapshot(settings):
