@@ -40,14 +40,14 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(Recipient)
 class RecipientAdmin(admin.ModelAdmin):
-    list_display = ("msisdn", "campaign", "status", "operator", "submitted_at", "delivered_at")
+    list_display = ("msisdn", "campaign", "status", "operator", "sent_at", "delivered_at")
     list_filter = ("status", "operator")
     search_fields = ("=msisdn", "campaign__name", "=message_id")
     list_select_related = ("campaign",)
     raw_id_fields = ("campaign",)
     readonly_fields = (
         "campaign", "msisdn", "content", "params", "status", "status_code", "operator",
-        "message_id", "submitted_at", "sent_at", "delivered_at", "updated_at",
+        "message_id", "sent_at", "delivered_at", "updated_at",
     )
     show_full_result_count = False  # a million recipients: no COUNT(*) per page
 

@@ -499,12 +499,16 @@ def _members_insert(campaign: Campaign, sql: _MemberSql, group_ids: list[int], t
             tally.missing.extend(cursor.fetchall())
             return  # nothing is written: the campaign fails with the list
         tally.valid += total - invalid
+        # One group holds a number once (unique group + msisdn) and the campaign has no row
+        # yet: a plain insert. Several groups may share numbers: the unique (campaign,
+        # msisdn) drops the later ones. The conflict check costs a third of the 1M insert
+        # on PostgreSQL (a speculative insertion per row), so it is only asked for here.
         # WHERE before ON CONFLICT: SQLite's parser needs it to tell the upsert apart.
+        on_conflict = " ON CONFLICT DO NOTHING" if len(group_ids) > 1 else ""
         cursor.execute(
             f"INSERT INTO {recipients} {_RECIPIENT_COLUMNS}"
             f" SELECT %s, m.msisdn, {sql.content}, {sql.params}, 'queued', '', '', '', %s"
-            f" FROM {members} m WHERE {in_groups} AND {usable} ORDER BY m.id"
-            " ON CONFLICT DO NOTHING",
+            f" FROM {members} m WHERE {in_groups} AND {usable} ORDER BY m.id{on_conflict}",
             [campaign.pk, *sql.content_args, now, *group_ids],
         )
         if connection.vendor == "postgresql" and cursor.rowcount >= ANALYZE_AFTER:

@@ -72,7 +72,7 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
         Recipient.objects.filter(msisdn=msisdn)
         .select_related("campaign")
         .only(
-            "status", "content", "sent_at", "delivered_at", "submitted_at", "operator",
+            "status", "content", "sent_at", "delivered_at", "operator",
             "campaign__id", "campaign__name", "campaign__message", "campaign__variant",
             "campaign__submitted_at", "campaign__created_at",
         )
@@ -83,7 +83,7 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
         campaign = row.campaign
         events.append(HistoryEvent(
             kind=Kind.MESSAGE,
-            at=row.delivered_at or row.sent_at or row.submitted_at or campaign.submitted_at
+            at=row.delivered_at or row.sent_at or campaign.submitted_at
             or campaign.created_at,
             text=row.content or campaign.message,
             status=row.get_status_display(),

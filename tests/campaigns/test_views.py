@@ -244,6 +244,19 @@ def test_detail_polls_while_sending_and_stops_when_finished(marketing_client, dj
     assert "hx-get" not in final and 'data-status="finished"' in final
 
 
+def test_progress_names_the_submission_phase_without_a_made_up_count(marketing_client):
+    """Recipients are written in one statement: no running count, the phase instead."""
+    campaign = campaign_make(None, status=Campaign.Status.QUEUED)
+    url = reverse("campaigns:campaign_progress", args=[campaign.pk])
+    assert "Waiting for a worker" in marketing_client.get(url).content.decode()
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SUBMITTING)
+    preparing = marketing_client.get(url).content.decode()
+    assert "Preparing recipients…" in preparing and "so far" not in preparing
+    Campaign.objects.filter(pk=campaign.pk).update(prepared_at=timezone.now(),
+                                                   recipients_count=1234567)
+    assert "Handing 1,234,567 recipients to Justsend" in marketing_client.get(url).content.decode()
+
+
 def test_detail_shows_the_failure_reason(marketing_client):
     campaign = campaign_make(None, status=Campaign.Status.FAILED, failure_reason="Sender must not contain Polish characters")
     html = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk])).content.decode()
