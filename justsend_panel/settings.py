@@ -246,6 +246,9 @@ BILLING_CACHE_SECONDS = env.int("BILLING_CACHE_SECONDS", default=60)
 BILLING_LOW_BALANCE_THRESHOLD = env.float("BILLING_LOW_BALANCE_THRESHOLD", default=1000.0)
 BILLING_SNAPSHOT_RETENTION_DAYS = env.int("BILLING_SNAPSHOT_RETENTION_DAYS", default=400)
 
+# Worker processes one contacts import uses (runpanel's worker runs two).
+CONTACTS_IMPORT_RUNNERS = env.int("CONTACTS_IMPORT_RUNNERS", default=2)
+
 # Region assumed for numbers typed without + or 00 (ISO 3166 code).
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="PL")
 

@@ -43,15 +43,15 @@ IMPORT_RUN_TASK = "contacts.import_run"
 # A batch takes seconds; one "running" untouched for this long belongs to a dead worker.
 STALE_AFTER = timedelta(minutes=5)
 MAX_BATCH_ATTEMPTS = 5
-# Rows per batch of a new import (the model's default of 20,000 predates this): fewer
-# statements, commits and claims per million rows, while two batches in memory (one being
-# written, the next being read) keep a worker process near 200 MB; at 100,000 it neared
-# 300 MB for no gain in CPU. See docs/benchmarks.md.
-BATCH_ROWS = 50_000
-# Worker processes one import uses: the first run plans the batches and then queues this
-# many more runs minus one; batches are claimed atomically, so they share the work.
-# `manage.py runpanel` starts the worker with --concurrency 2.
-IMPORT_RUNNERS = getattr(settings, "CONTACTS_IMPORT_RUNNERS", 2)
+# Rows per batch of a new import, the model's default: fewer statements, commits and
+# claims per million rows, while two batches in memory (one being written, the next being
+# read) keep a worker process near 200 MB; at 100,000 it neared 300 MB for no gain in CPU.
+# See docs/benchmarks.md.
+BATCH_ROWS = Import._meta.get_field("batch_rows").default
+# Worker processes one import uses (the setting CONTACTS_IMPORT_RUNNERS): the first run
+# plans the batches and then queues this many more runs minus one; batches are claimed
+# atomically, so they share the work. `manage.py runpanel` starts the worker with
+# --concurrency 2. Read when used, so that a test's settings override applies.
 
 
 def _enqueue_run(*, import_id: int, stale_after: timedelta | None = None) -> None:
@@ -67,7 +67,7 @@ def _enqueue_helpers(*, import_id: int, queue: str | None = None) -> None:
     """More runners for a planned import, on the queue of the run that planned it."""
     from contacts.imports.tasks import import_run_task
 
-    for _helper in range(IMPORT_RUNNERS - 1):
+    for _helper in range(settings.CONTACTS_IMPORT_RUNNERS - 1):
         transaction.on_commit(
             lambda: import_run_task.apply_async(kwargs={"import_id": import_id}, queue=queue)
         )
@@ -322,7 +322,7 @@ def import_run(
 ) -> None:
     """Plan if not yet planned, run every batch that is not done, then close the import.
 
-    The run that plans queues helpers (``IMPORT_RUNNERS`` in all, on ``queue``) to take
+    The run that plans queues helpers (``settings.CONTACTS_IMPORT_RUNNERS`` in all, on ``queue``) to take
     batches in other worker processes; a helper that comes late finds nothing to do.
     """
     job = Import.objects.select_related("group").filter(pk=import_id).first()

@@ -190,7 +190,7 @@ def test_a_missing_file_fails_the_import_with_a_message(group):
 
 
 def test_the_planning_run_queues_helpers_that_share_the_batches(
-    group, django_capture_on_commit_callbacks, monkeypatch
+    group, django_capture_on_commit_callbacks, monkeypatch, settings
 ):
     job = import_prepare(csv_bytes("telefon", *numbers(30)), group=group, batch_rows=10)
     from contacts.imports import tasks
@@ -198,7 +198,7 @@ def test_the_planning_run_queues_helpers_that_share_the_batches(
     queued = []
     monkeypatch.setattr(tasks.import_run_task, "apply_async",
                         lambda **kw: queued.append(kw))
-    monkeypatch.setattr(services, "IMPORT_RUNNERS", 3)
+    settings.CONTACTS_IMPORT_RUNNERS = 3
     first_batch_done = []
     real_write = services._batch_write
 
