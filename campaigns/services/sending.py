@@ -299,8 +299,29 @@ def recipients_csv_write(campaign: Campaign, binary) -> int:
     """The recipients file of ``/upload/bulk``: ``msisdn[;content | ;$1;$2…]``, no header.
 
     Streamed from the prepared Recipient rows in pk order through a server-side cursor
-    (PostgreSQL) or SQLite's lazy cursor, in chunks: memory stays flat at any size.
+    (PostgreSQL) or SQLite's lazy cursor, in chunks: memory stays flat at any size. Without
+    parameters the database makes each line, quoted as :mod:`csv` quotes it (a field with
+    ``;``, ``"``, ``\\n`` or ``\\r``, in double quotes with ``"`` doubled): the csv writer cost
+    three of the worker's seconds at a million rows. Parameters go through the writer.
     """
+    if campaign.bulk_type == Campaign.BulkTypeChoice.PARAMETRIZED:
+        return _csv_rows_write(campaign, binary)
+    rows = 0
+    table = connection.ops.quote_name(Recipient._meta.db_table)
+    quoted = "'\"' || replace(content, '\"', '\"\"') || '\"'"
+    line = (f"msisdn || CASE WHEN content = '' THEN '' WHEN content LIKE %s OR content LIKE %s"
+            f" OR content LIKE %s OR content LIKE %s THEN ';' || {quoted} ELSE ';' || content END"
+            " || %s")
+    with sqlite_cache(), connection.chunked_cursor() as cursor:
+        cursor.execute(f"SELECT {line} FROM {table} WHERE campaign_id = %s ORDER BY id",
+                       ["%;%", '%"%', "%\n%", "%\r%", "\n", campaign.pk])
+        while chunk := cursor.fetchmany(CSV_CHUNK):
+            binary.write("".join([row[0] for row in chunk]).encode("utf-8"))
+            rows += len(chunk)
+    return rows
+
+
+def _csv_rows_write(campaign: Campaign, binary) -> int:
     rows = 0
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
