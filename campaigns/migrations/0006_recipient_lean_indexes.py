@@ -2,7 +2,9 @@
 
 * ``submitted_at`` goes: never filled (the campaign records when it was submitted).
 * The foreign key's own index on ``campaign_id`` goes: the unique (campaign, msisdn)
-  begins with ``campaign_id`` and serves every lookup by campaign.
+  begins with ``campaign_id`` and serves every lookup by campaign. So does its database
+  constraint: PostgreSQL checked it with a query per row at COMMIT (7.5 s for a million
+  recipients); Django's CASCADE still deletes a campaign's recipients.
 * PostgreSQL only: ``msisdn`` is ``COLLATE "C"``. With a libc collation (``C.UTF-8``,
   ``en_US.UTF-8``…) every comparison in the unique (campaign, msisdn) and the msisdn index
   goes through strcoll; numbers are digits and sort the same bytewise. SQLite compares
@@ -41,7 +43,7 @@ class Migration(migrations.Migration):
             model_name="recipient",
             name="campaign",
             field=models.ForeignKey(
-                db_index=False, on_delete=django.db.models.deletion.CASCADE,
+                db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE,
                 related_name="recipients", to="campaigns.campaign",
             ),
         ),

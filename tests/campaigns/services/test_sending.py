@@ -272,3 +272,17 @@ def test_recipients_file_lines_made_by_the_database_read_back_as_the_csv_writer_
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows == [[f"4850010{i:04d}", t] if t else [f"4850010{i:04d}"]
                     for i, t in enumerate(texts)]
+
+
+@pytest.mark.django_db
+def test_deleting_a_campaign_deletes_its_recipients_without_a_database_constraint():
+    from campaigns.models import Recipient
+
+    kept, gone = campaign_make(name="kept"), campaign_make(name="gone")
+    Recipient.objects.bulk_create(
+        Recipient(campaign=campaign, msisdn=f"4850020{i:04d}")
+        for campaign in (kept, gone) for i in range(3)
+    )
+    gone.delete()
+    assert set(Recipient.objects.values_list("campaign_id", flat=True)) == {kept.pk}
+    assert Recipient.objects.count() == 3
