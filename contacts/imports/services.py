@@ -236,7 +236,13 @@ def _batch_write(*, batch: ImportBatch, attempt: int, read: dict) -> bool:
     """Store a parsed batch in one transaction: members, counts, counter, outbox."""
     job = batch.import_job
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+        # The batch row alone: ImportBatch's default ordering joins the import, and a
+        # plain FOR UPDATE would lock that shared row too, so that one runner's batch
+        # waited for the other's whole transaction (the runners wrote one at a time).
+        locked = (
+            ImportBatch.objects.select_for_update(of=("self",)).filter(pk=batch.pk)
+            .order_by("pk").first()
+        )
         if locked is None or locked.state != ImportBatch.State.RUNNING or (
             locked.attempts != attempt
         ):
@@ -322,8 +328,9 @@ def import_run(
 ) -> None:
     """Plan if not yet planned, run every batch that is not done, then close the import.
 
-    The run that plans queues helpers (``settings.CONTACTS_IMPORT_RUNNERS`` in all, on ``queue``) to take
-    batches in other worker processes; a helper that comes late finds nothing to do.
+    The run that plans queues helpers (``settings.CONTACTS_IMPORT_RUNNERS`` in all, on
+    ``queue``) to take batches in other worker processes; a helper that comes late finds
+    nothing to do.
     """
     job = Import.objects.select_related("group").filter(pk=import_id).first()
     if job is None or job.state not in (Import.State.QUEUED, Import.State.RUNNING):
