@@ -5,7 +5,6 @@ Views validate input and call services (writes) or selectors (reads); a service'
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from contacts import selectors
 from contacts.filters import BlacklistFilter, GroupFilter, MemberFilter
@@ -34,18 +33,6 @@ from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 
 def _can(action: str, model: str) -> tuple[str, str]:
     return (USE_PANEL, f"contacts.{action}_{model}")
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told the count (the group's member counter): no COUNT(*) per page."""
-
-    def __init__(self, object_list, per_page, *, known_count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.known_count = known_count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
 
 
 class PostOnlyView(PanelPermissionMixin, View):
@@ -149,22 +136,50 @@ class GroupDetailView(PanelPermissionMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         return selectors.group_members_qs(group=self.group)
 
-    def get_table_pagination(self, table):
-        pagination = super().get_table_pagination(table) or {}
-        if self.request.GET.get("q", "").strip():
-            # A search has no counter to read: show "next" without counting the matches.
-            return {**pagination, "paginator_class": LazyPaginator}
-        return {**pagination, "paginator_class": KnownCountPaginator,
-                "known_count": self.group.member_count}
+    # Pages are cut by number (keyset), never by OFFSET: page 20,000 of a million members
+    # costs what page 1 does, and nothing is counted (the header shows the counter).
+    table_pagination = False
+    CURSORS = ("after", "before", "last", "page")
+
+    @cached_property
+    def members_page(self) -> selectors.MembersPage:
+        params = self.request.GET
+        return selectors.group_members_page(
+            self.object_list, descending=params.get("sort") == "-msisdn",
+            after=params.get("after", ""), before=params.get("before", ""),
+            last=bool(params.get("last")), size=MemberTable._meta.per_page,
+        )
+
+    def get_table_data(self):
+        return self.members_page.members
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
         table.blacklisted = selectors.blacklisted_among(
-            [row.record.msisdn for row in table.page.object_list]
+            [member.msisdn for member in self.members_page.members]
         )
         return table
 
+    def _paging_links(self) -> dict[str, str | None]:
+        """First / previous / next / last, keeping the search and the sort."""
+
+        def link(**cursor) -> str:
+            query = self.request.GET.copy()
+            for name in self.CURSORS:
+                query.pop(name, None)
+            query.update(cursor)
+            return "?" + query.urlencode()
+
+        page = self.members_page
+        return {
+            "first": link() if page.before else None,
+            "previous": link(before=page.before) if page.before else None,
+            "next": link(after=page.after) if page.after else None,
+            "last": link(last="1") if page.after else None,
+        }
+
     def get_context_data(self, **kwargs):
+        paging = self._paging_links()
         try:
             import_url = reverse("contacts:import_start") + f"?group={self.group.pk}"
         except NoReverseMatch:
@@ -174,6 +189,13 @@ class GroupDetailView(PanelPermissionMixin, SingleTableMixin, FilterView):
             "group": self.group,
             "sync": selectors.group_sync_status(group=self.group),
             "import_url": import_url,
+            "paging": paging,
+            "paging_items": [
+                ("", paging["first"], _("First")),
+                ("prev", paging["previous"], _("Previous")),
+                ("next", paging["next"], _("Next")),
+                ("", paging["last"], _("Last")),
+            ],
         }
 
 

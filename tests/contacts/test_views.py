@@ -1,5 +1,8 @@
 """The contacts pages through the test client: forms, messages, permissions, query counts."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -83,12 +86,58 @@ def test_group_detail_pages_without_counting_and_marks_blacklisted_and_landlines
     assert "COUNT(" not in member_sql[0].upper()  # the member counter pages the table
     assert "48500120001" in page and "blacklisted" in page
     assert "48221234567" in page and "no SMS (landline)" in page
-    assert "48500120030" not in page  # page 1 of 3
-    assert "page=3" in page and "page=4" not in page  # three pages, from the counter
+    assert "48221234567" in page and "48500120023" in page  # the 25 lowest numbers
+    assert "48500120024" not in page
+    assert "after=48500120023" in page and "last=1" in page and "before=" not in page
 
     with django_assert_max_num_queries(8):
         page = _page(marketing_client.get(url, {"q": "Office"}))
     assert "48221234567" in page and "48500120001" not in page
+
+
+def _numbers(response) -> list[str]:
+    return [member.msisdn for member in response.context["table"].data]
+
+
+def _follow(client, url, page: str, rel: str):
+    """The response to the page's own "next"/"prev" link."""
+    href = re.search(rf'href="(\?[^"]*)" rel="{rel}"', page).group(1)
+    return client.get(url + html.unescape(href))
+
+
+@pytest.mark.parametrize("sort", ["msisdn", "-msisdn"])
+def test_group_detail_pages_by_number_forward_and_back_to_the_same_rows(
+    marketing_client, group, sort, django_assert_max_num_queries
+):
+    numbers = [f"4850012{i:04d}" for i in range(0, 140, 2)]  # 70 members: 25 + 25 + 20
+    Member.objects.bulk_create([Member(group=group, msisdn=n) for n in numbers])
+    Member.objects.create(group=Group.objects.create(name="Other"), msisdn="48500120001")
+    Group.objects.filter(pk=group.pk).update(member_count=len(numbers))
+    url = reverse("contacts:group_detail", args=[group.pk])
+    ordered = sorted(numbers, reverse=sort.startswith("-"))
+
+    first = marketing_client.get(url, {"sort": sort})
+    pages = [first]
+    for _ in range(2):
+        with django_assert_max_num_queries(8) as queries:
+            pages.append(_follow(marketing_client, url, _page(pages[-1]), "next"))
+        member_sql = [q["sql"] for q in queries.captured_queries if '"contacts_member"' in q["sql"]]
+        assert len(member_sql) == 1 and "OFFSET" not in member_sql[0].upper()
+    assert [_numbers(p) for p in pages] == [ordered[:25], ordered[25:50], ordered[50:]]
+    assert 'rel="next"' not in _page(pages[-1])  # the end, found without counting
+
+    back = [pages[-1]]
+    for _ in range(2):
+        back.append(_follow(marketing_client, url, _page(back[-1]), "prev"))
+    assert [_numbers(p) for p in back] == [_numbers(p) for p in reversed(pages)]
+    assert 'rel="prev"' not in _page(back[-1])  # back at the first page
+
+    last = marketing_client.get(url, {"sort": sort, "last": "1"})
+    assert _numbers(last) == ordered[-25:]  # the last 25, read backwards from the end
+    assert 'rel="next"' not in _page(last) and 'rel="prev"' in _page(last)
+    # A search pages the same way, and a hand-edited cursor falls back to the first page.
+    searched = marketing_client.get(url, {"q": "+48 500 120 1", "sort": sort, "after": "x"})
+    assert _numbers(searched) == [n for n in ordered if n.startswith("485001201")][:25]
 
 
 def test_add_member_names_a_bad_number_and_warns_about_a_landline(marketing_client, group):
