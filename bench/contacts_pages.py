@@ -118,11 +118,16 @@ def main() -> None:
     client = Client()
     client.force_login(marketing_user_create(username="bench-marketer"))
     detail = f"/contacts/groups/{group.pk}/"
-    deep_page = args.members // 25 // 2
+    # Members are paged by number (keyset): "next" is ?after=<the page's last number>.
+    middle = f"48{500_000_000 + args.members // 2 - 1}"
     pages = [
         (f"group detail, page 1 ({args.members:,} members)", detail),
-        ("group detail, page 2", detail + "?page=2"),
-        (f"group detail, page {deep_page:,} (the middle)", detail + f"?page={deep_page}"),
+        ("group detail, page 2", detail + f"?after=48{500_000_000 + 24}"),
+        (f"group detail, page {args.members // 25 // 2:,} (the middle, next)",
+         detail + f"?after={middle}"),
+        ("group detail, the middle, previous", detail + f"?before={middle}"),
+        ("group detail, last page", detail + "?last=1"),
+        ("group detail, the middle, numbers descending", detail + f"?sort=-msisdn&after={middle}"),
         ("group detail, search a number prefix", detail + "?q=500+123"),
         ("group detail, search a whole number", detail + "?q=%2B48+500+500+500"),
         ("group detail, search a surname", detail + "?q=Wiśniewska"),
