@@ -214,17 +214,22 @@ class RecipientSink:
         A row whose number is not a plain valid one, or that has no content, takes
         :meth:`add` (which rejects it with the reason); the rest is what :meth:`add` does.
         """
-        add, match, blacklist, segments = self.add, rules.match_msisdn, self.blacklist, segments_of
+        # Texts differ per recipient: the segment cache would only miss and evict.
+        add, match, blacklist, segments = self.add, rules.match_msisdn, self.blacklist, count_segments
         domestic_only, voice, bulk_id = self.domestic_only, self.voice, self.bulk_id
         rows = self.rows
         for row in csv_rows(stream):
-            found = match(row[0])
+            msisdn = row[0]
             content = row[1] if len(row) > 1 else None
-            if found is None or not content or (domestic_only and found.group(1) is None):
-                add(row[0], content)
-                rows = self.rows  # add() may have flushed
-                continue
-            msisdn = found.group(1) or found.group(2)
+            # What the number pattern accepts as a Polish number, checked without it.
+            if not (len(msisdn) == 11 and msisdn.startswith("48") and msisdn.isascii()
+                    and msisdn.isdigit() and content):
+                found = match(msisdn)
+                if found is None or not content or (domestic_only and found.group(1) is None):
+                    add(row[0], content)
+                    rows = self.rows  # add() may have flushed
+                    continue
+                msisdn = found.group(1) or found.group(2)
             self.attempted += 1
             if msisdn in blacklist:
                 self._reject(msisdn, "BLACKLISTED")
