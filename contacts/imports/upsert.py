@@ -36,7 +36,7 @@ def _stage(cursor, rows: list[StagedRow]) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     cursor.execute(
         f'CREATE TEMPORARY TABLE {STAGE} (msisdn varchar(20) COLLATE "C", name text,'
-        " surname text, address text, attributes text)"
+        " surname text, address text, attributes jsonb)"
     )
     with cursor.cursor.copy(
         f"COPY {STAGE} (msisdn, name, surname, address, attributes) FROM STDIN"
@@ -131,7 +131,7 @@ def members_upsert(
         cursor.execute(
             f"WITH added AS (INSERT INTO {member} (group_id, msisdn, name, surname, address,"
             f" attributes, created_at, updated_at)"
-            f" SELECT %s, msisdn, name, surname, address, attributes::jsonb, %s, %s"
+            f" SELECT %s, msisdn, name, surname, address, attributes, %s, %s"
             f" FROM {STAGE}"
             f" ON CONFLICT (group_id, msisdn) DO NOTHING RETURNING msisdn)"
             f" SELECT string_agg(msisdn, ',') FROM added",
