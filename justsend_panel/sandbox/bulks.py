@@ -153,7 +153,7 @@ class RecipientSink:
     def _reject(self, raw: object, reason: str) -> None:
         if self.reject_invalid:
             raise bad_request(f"Recipient '{raw}' cannot receive this message: {reason}", code=reason)
-        self.invalid.append((self.bulk_id, str(raw)[:64], reason))
+        self.invalid.append((str(raw)[:64], reason))
 
     def add(self, raw_msisdn: object, content: object = None, params: list[str] | None = None) -> None:
         # The hot path of a million-row upload: one regex, a set lookup, a tuple.
@@ -178,9 +178,9 @@ class RecipientSink:
         if self.domestic_only and match.group(1) is None:
             return self._reject(msisdn, "FOREIGN_NUMBER")
         if text is self.spec.message:
-            self.rows.append((self.bulk_id, msisdn, None, self.message_segments))
+            self.rows.append((msisdn, None, self.message_segments))
         else:
-            self.rows.append((self.bulk_id, msisdn, text, 1 if self.voice else segments_of(text)))
+            self.rows.append((msisdn, text, 1 if self.voice else segments_of(text)))
         if len(self.rows) >= BATCH_SIZE:
             self.flush()
 
@@ -216,7 +216,7 @@ class RecipientSink:
         """
         # Texts differ per recipient: the segment cache would only miss and evict.
         add, match, blacklist, segments = self.add, rules.match_msisdn, self.blacklist, count_segments
-        domestic_only, voice, bulk_id = self.domestic_only, self.voice, self.bulk_id
+        domestic_only, voice = self.domestic_only, self.voice
         rows = self.rows
         for row in csv_rows(stream):
             msisdn = row[0]
@@ -234,7 +234,7 @@ class RecipientSink:
             if msisdn in blacklist:
                 self._reject(msisdn, "BLACKLISTED")
                 continue
-            rows.append((bulk_id, msisdn, content, 1 if voice else segments(content)))
+            rows.append((msisdn, content, 1 if voice else segments(content)))
             if len(rows) >= BATCH_SIZE:
                 self.flush()
                 rows = self.rows
@@ -246,11 +246,11 @@ class RecipientSink:
         if not rows and not invalid:
             return
         if self._writer is None and len(rows) + len(invalid) >= BATCH_SIZE:
-            self._writer = _BatchWriter(self.conn)
+            self._writer = _BatchWriter(self.conn, self.bulk_id)
         if self._writer is not None:
             self._writer.put(rows, invalid)
         else:
-            _batch_write(self.conn, rows, invalid)
+            _batch_write(self.conn, self.bulk_id, rows, invalid)
 
     def finish(self) -> None:
         """Write what is left and wait for the writer: the rows are all in when it returns."""
@@ -268,22 +268,22 @@ class RecipientSink:
 
 _RECIPIENTS_INSERT = (
     "INSERT OR IGNORE INTO recipients (bulk_id, msisdn, content, segments, status)"
-    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, 'PENDING' FROM json_each(?)"
+    " SELECT ?, value ->> 0, value ->> 1, value ->> 2, 'PENDING' FROM json_each(?)"
 )
 _INVALID_INSERT = (
     "INSERT INTO invalid_recipients (bulk_id, msisdn, reason)"
-    " SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)"
+    " SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)"
 )
 
 
-def _batch_write(conn: sqlite3.Connection, rows: list[tuple], invalid: list[tuple]) -> None:
+def _batch_write(conn: sqlite3.Connection, bulk_id: int, rows: list[tuple], invalid: list[tuple]) -> None:
     # One statement per batch over a JSON array, in order (ids follow the file): SQLite
     # does the whole batch inside one step, without the interpreter lock, so a writer
     # thread inserts while the request thread parses the next rows.
     if rows:
-        conn.execute(_RECIPIENTS_INSERT, (json.dumps(rows, ensure_ascii=False),))
+        conn.execute(_RECIPIENTS_INSERT, (bulk_id, json.dumps(rows, ensure_ascii=False)))
     if invalid:
-        conn.execute(_INVALID_INSERT, (json.dumps(invalid, ensure_ascii=False),))
+        conn.execute(_INVALID_INSERT, (bulk_id, json.dumps(invalid, ensure_ascii=False)))
 
 
 class _BatchWriter:
@@ -301,8 +301,9 @@ class _BatchWriter:
     SWITCH_INTERVAL = 0.0002
     _STOP = None
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, bulk_id: int):
         self.conn = conn
+        self.bulk_id = bulk_id
         self.error: BaseException | None = None
         self.discard = False
         self.queue: queue.Queue = queue.Queue(maxsize=self.DEPTH)
@@ -320,7 +321,7 @@ class _BatchWriter:
         while (item := self.queue.get()) is not self._STOP:
             if self.error is None and not self.discard:
                 try:
-                    _batch_write(self.conn, *item)
+                    _batch_write(self.conn, self.bulk_id, *item)
                 except BaseException as error:  # noqa: BLE001 - handed to the request thread
                     self.error = error
 
