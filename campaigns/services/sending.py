@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -312,13 +313,27 @@ def recipients_csv_write(campaign: Campaign, binary) -> int:
     line = (f"msisdn || CASE WHEN content = '' THEN '' WHEN content LIKE %s OR content LIKE %s"
             f" OR content LIKE %s OR content LIKE %s THEN ';' || {quoted} ELSE ';' || content END"
             " || %s")
+    where, where_args = _campaign_rows_in_pk_order(campaign)
     with sqlite_cache(), connection.chunked_cursor() as cursor:
-        cursor.execute(f"SELECT {line} FROM {table} WHERE campaign_id = %s ORDER BY id",
-                       ["%;%", '%"%', "%\n%", "%\r%", "\n", campaign.pk])
+        cursor.execute(f"SELECT {line} FROM {table} WHERE {where} ORDER BY id",
+                       ["%;%", '%"%', "%\n%", "%\r%", "\n", *where_args])
         while chunk := cursor.fetchmany(CSV_CHUNK):
             binary.write("".join([row[0] for row in chunk]).encode("utf-8"))
             rows += len(chunk)
     return rows
+
+
+def _campaign_rows_in_pk_order(campaign: Campaign) -> tuple[str, list]:
+    """A WHERE clause that reads the campaign's rows along the primary key, without a sort.
+
+    The only index starting with ``campaign_id`` is the unique (campaign, msisdn): given
+    ``campaign_id = %s`` the planner takes it and sorts a million rows by id (SQLite's temp
+    B-tree took 74 MB of the worker). The pk range of the campaign, with ``+campaign_id``
+    (no index on that side), streams them in order instead.
+    """
+    first, last = Recipient.objects.filter(campaign=campaign).aggregate(
+        first=Min("pk"), last=Max("pk")).values()
+    return "id BETWEEN %s AND %s AND +campaign_id = %s", [first or 0, last or 0, campaign.pk]
 
 
 def _csv_rows_write(campaign: Campaign, binary) -> int:
@@ -326,9 +341,10 @@ def _csv_rows_write(campaign: Campaign, binary) -> int:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     table = connection.ops.quote_name(Recipient._meta.db_table)
+    where, where_args = _campaign_rows_in_pk_order(campaign)
     with sqlite_cache(), connection.chunked_cursor() as cursor:
-        cursor.execute(f"SELECT msisdn, content, params FROM {table} WHERE campaign_id = %s"
-                       " ORDER BY id", [campaign.pk])
+        cursor.execute(f"SELECT msisdn, content, params FROM {table} WHERE {where} ORDER BY id",
+                       where_args)
         while chunk := cursor.fetchmany(CSV_CHUNK):
             # A chunk is written as one block: a text wrapper per row costs more than the row.
             writer.writerows([_csv_row(row) for row in chunk])
