@@ -9,7 +9,8 @@
   ``en_US.UTF-8``…) every comparison in the unique (campaign, msisdn) and the msisdn index
   goes through strcoll; numbers are digits and sort the same bytewise. SQLite compares
   bytes already (BINARY) and has no collation "C", hence no ``db_collation`` on the field.
-  Comparisons with other columns (members, blacklist: the database default) take "C".
+  Members and the blacklist are "C" too (contacts 0006): the audience joins compare in one
+  collation.
 """
 
 from django.db import migrations, models
