@@ -255,6 +255,7 @@ def _recipients_by_message_id(items, campaigns, recipients) -> dict[str, Recipie
         return {}
     rows = (
         Recipient.objects.select_for_update(of=("self",)).filter(message_id__in=sorted(ids))
+        .exclude(message_id="")  # the partial index's condition: lets the database use it
         .order_by("pk").only("pk", "campaign_id", "msisdn", *RECIPIENT_FIELDS)
     )
     found = {}
