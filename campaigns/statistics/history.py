@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.readings import justsend_session
 from campaigns.models import Campaign, Recipient
 from contacts.models import BlacklistEntry, SyncOperation
 from contacts.phones import ParsedNumber, msisdn_parse
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.core.provider import justsend_app_key, justsend_client
 from justsend_panel.sms.exceptions import SmsError
 
 try:  # Replies arrive with the postbacks part of delivery tracking.
@@ -94,12 +94,10 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
 
 
 def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
-    if not justsend_app_key():
-        raise ApplicationError(_("No Justsend App-Key is configured."))
     # A day ahead: Justsend's clock may run ahead of ours, and a message it has scheduled
     # for this number belongs in the history too.
     end = timezone.now() + timedelta(days=1)
-    with justsend_client() as client:
+    with justsend_session() as client:
         rows = []
         for row in client.iter_user_history(
             msisdn=msisdn, from_date=end - timedelta(days=days + 1), to_date=end,

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.models import AccountSnapshot
+from billing.readings import justsend_session
 from billing.services import account_reading_get
 from campaigns.models import Campaign, Recipient
 from campaigns.selectors import ACTIVE, Progress, campaign_progress_get
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.core.provider import justsend_app_key, justsend_client
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import SendStats
 
@@ -220,10 +220,8 @@ def _day(value) -> date | None:
 
 def justsend_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], Figures]:
     """Per day and variant, and the sum, from Justsend; provider errors reach the caller."""
-    if not justsend_app_key():
-        raise ApplicationError(_("No Justsend App-Key is configured."))
     variant = query.variant or None
-    with justsend_client() as client:
+    with justsend_session() as client:
         pages = client.iter_send_stats(
             from_date=query.start_at, to_date=query.end_at, bulk_variant=variant,
             size=STATS_PAGE_SIZE, sort_field="sendDate", sort_direction="ASC",
