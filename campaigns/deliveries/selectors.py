@@ -1,4 +1,4 @@
-"""Reads of delivery tracking: replies per campaign or number, Justsend's keyword responses."""
+"""Reads of delivery tracking: replies per number, Justsend's keyword responses."""
 
 from __future__ import annotations
 
@@ -7,23 +7,15 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from campaigns.deliveries.models import Postback, Reply
+from campaigns.deliveries.models import Reply
 from campaigns.deliveries.services.replies import msisdn_digits
-from campaigns.models import Campaign
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.types import KeywordResponse, Page, PlatformType, SortDirection
-
-def replies_for_campaign(*, campaign: Campaign) -> QuerySet[Reply]:
-    return Reply.objects.filter(campaign=campaign).select_related("blacklist_entry")
 
 
 def replies_for_number(*, msisdn: str) -> QuerySet[Reply]:
     """Every reply from the number, newest first, with the campaign it answered."""
     return Reply.objects.filter(msisdn=msisdn_digits(msisdn)).select_related("campaign")
-
-
-def postbacks_pending_count() -> int:
-    return Postback.objects.filter(state=Postback.State.PENDING).count()
 
 
 @dataclass(frozen=True)
