@@ -19,16 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.readings import justsend_session
+from campaigns.deliveries.selectors import replies_for_number
 from campaigns.models import Campaign, Recipient
 from contacts.models import BlacklistEntry, SyncOperation
 from contacts.phones import ParsedNumber, msisdn_parse
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
-
-try:  # Replies arrive with the postbacks part of delivery tracking.
-    from campaigns.deliveries.selectors import replies_for_number
-except ImportError:  # pragma: no cover - only until that package exists
-    replies_for_number = None
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +60,6 @@ class NumberHistory:
     days: int
     events: list[HistoryEvent] = field(default_factory=list)
     justsend_error: str | None = None
-    replies_available: bool = True
 
 
 def _recipient_events(msisdn: str) -> list[HistoryEvent]:
@@ -169,11 +164,7 @@ def number_history(*, raw: str, days: int = DEFAULT_DAYS) -> NumberHistory:
     msisdn = history.parsed.msisdn
     if not history.parsed.valid or not msisdn:
         return history
-    events = _recipient_events(msisdn) + _blacklist_events(msisdn)
-    if replies_for_number is None:
-        history.replies_available = False
-    else:
-        events += _reply_events(msisdn)
+    events = _recipient_events(msisdn) + _blacklist_events(msisdn) + _reply_events(msisdn)
     try:
         events += _justsend_events(msisdn, days)
     except (SmsError, ApplicationError) as error:
