@@ -40,16 +40,13 @@ KIND_PATHS = {
     "incoming": PostbackKind.INCOMING,
 }
 
-_TABLE = Postback._meta.db_table
-_INSERT = (
-    f"INSERT INTO {_TABLE} (kind, dedup_key, body, state, error, received_at, bulk_uuid,"
-    " msisdn, message_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_COLUMNS = ("kind", "dedup_key", "body", "state", "error", "received_at", "bulk_uuid",
+            "msisdn", "message_id")
+_VALUES = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+_INSERT = (  # formatted with the VALUES rows of one statement
+    f"INSERT INTO {Postback._meta.db_table} ({', '.join(_COLUMNS)}) VALUES {{}}"
     " ON CONFLICT (dedup_key) DO NOTHING"
 )
-
-
-_COLUMNS = 9
-_VALUES = "(" + ", ".join(["%s"] * _COLUMNS) + ")"
 
 
 @dataclass(frozen=True)
@@ -124,9 +121,8 @@ def _malformed(body: bytes, kind: PostbackKind | None, now, error: str) -> Recei
         except (ValueError, UnicodeDecodeError):
             kind = None
     stored_kind = kind.value if kind else Postback.Kind.UNKNOWN
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT, _row(stored_kind, _key("malformed", body), _text(body),
-                                     Postback.State.MALFORMED, error, now))
+    _insert([_row(stored_kind, _key("malformed", body), _text(body), Postback.State.MALFORMED,
+                  error, now)])
     return Received(events=0, error=error)
 
 
@@ -137,9 +133,8 @@ def _insert(rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start:start + _CHUNK]
-            sql = _INSERT if len(chunk) == 1 else _INSERT.replace(
-                f"VALUES {_VALUES}", "VALUES " + ", ".join([_VALUES] * len(chunk)))
-            cursor.execute(sql, [value for row in chunk for value in row])
+            cursor.execute(_INSERT.format(", ".join([_VALUES] * len(chunk))),
+                           [value for row in chunk for value in row])
 
 
 class _Waiting:
