@@ -14,6 +14,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,29 +89,29 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
     return events
 
 
+def _campaign_reference(bulk_name) -> uuid.UUID | None:
+    """The campaign reference a bulk name ends with (``Campaign.bulk_name``), if any."""
+    found = REFERENCE.search(str(bulk_name or ""))
+    if not found:
+        return None
+    try:
+        return uuid.UUID(found.group(1))
+    except ValueError:
+        return None
+
+
 def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
     # A day ahead: Justsend's clock may run ahead of ours, and a message it has scheduled
     # for this number belongs in the history too.
     end = timezone.now() + timedelta(days=1)
     with justsend_session() as client:
-        rows = []
-        for row in client.iter_user_history(
+        rows = list(islice(client.iter_user_history(
             msisdn=msisdn, from_date=end - timedelta(days=days + 1), to_date=end,
             size=HISTORY_PAGE_SIZE, sort_field="sendDate", sort_direction="DESC",
-        ):
-            rows.append(row)
-            if len(rows) >= EVENTS_PER_KIND:
-                break
-    references = {}
-    for row in rows:
-        found = REFERENCE.search(str(row.raw.get("name") or ""))
-        if found:
-            try:
-                references[row.id or id(row)] = uuid.UUID(found.group(1))
-            except ValueError:
-                pass
+        ), EVENTS_PER_KIND))
+    references = [_campaign_reference(row.raw.get("name")) for row in rows]
     campaigns = Campaign.objects.only("id", "name").in_bulk(
-        set(references.values()), field_name="reference"
+        {reference for reference in references if reference}, field_name="reference"
     )
     return [
         HistoryEvent(
@@ -118,12 +119,12 @@ def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
             at=row.delivery_date or row.send_date,
             text=row.content or "",
             status=row.acknowledge_status or "",
-            campaign=campaigns.get(references.get(row.id or id(row))),
+            campaign=campaigns.get(reference),
             detail=" · ".join(
                 str(part) for part in (row.bulk_variant, row.raw.get("name"), row.sender) if part
             ),
         )
-        for row in rows
+        for row, reference in zip(rows, references)
     ]
 
 
