@@ -99,6 +99,13 @@ class Figures:
             self.cost = (self.cost or Decimal("0")) + other.cost
 
 
+def figures_sum(rows) -> Figures:
+    total = Figures()
+    for row in rows:
+        total.add(row)
+    return total
+
+
 @dataclass
 class DayRow(Figures):
     day: date | None = None
@@ -118,10 +125,7 @@ class Statistics:
 
     @property
     def totals(self) -> Figures:
-        shown = Figures()
-        for row in self.rows:
-            shown.add(row)
-        return shown
+        return figures_sum(self.rows)
 
 
 def _local_query(query: StatsQuery):
@@ -245,11 +249,8 @@ def statistics_get(*, query: StatsQuery, source: str = Source.JUSTSEND) -> Stati
     When Justsend cannot be asked the rows are the local ones and ``justsend_error`` says why.
     """
     local_rows, currency = local_daily_stats(query=query)
-    local_totals = Figures()
-    for row in local_rows:
-        local_totals.add(row)
     result = Statistics(
-        query=query, source=Source.LOCAL, rows=local_rows, local_totals=local_totals,
+        query=query, source=Source.LOCAL, rows=local_rows, local_totals=figures_sum(local_rows),
         currency=currency,
     )
     if source != Source.JUSTSEND:
