@@ -14,6 +14,7 @@ import phonenumbers
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from contacts.imports.reports import cell_neutralise
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation
 from contacts.phones import ParsedNumber, default_region, msisdn_parse
 from justsend_panel.core.provider import justsend_client
@@ -22,8 +23,6 @@ from justsend_panel.sms.types import Group as RemoteGroup
 
 State = SyncOperation.State
 _NUMBER_LIKE = re.compile(r"[\d\s()+\-./]+")
-# Cells a spreadsheet would run as a formula (OWASP's list, with tab and carriage return).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- search ------------------------------------------------------------------------------
@@ -242,12 +241,6 @@ def number_lookup(*, raw: str) -> NumberLookup:
 # --- CSV export --------------------------------------------------------------------------
 
 
-def csv_cell_safe(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character is quoted away."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 class _Line:
     """csv.writer writes into this and gets the line back: the export never holds more."""
 
@@ -256,7 +249,7 @@ class _Line:
 
 
 def group_members_csv(*, group: Group) -> Iterator[str]:
-    members = Member.objects.filter(group=group).order_by("msisdn")
+    members = group_members_qs(group=group)
     keys: set[str] = set()
     for attributes in members.exclude(attributes={}).values_list("attributes", flat=True).iterator(
         chunk_size=5_000
@@ -266,12 +259,12 @@ def group_members_csv(*, group: Group) -> Iterator[str]:
     attribute_keys = sorted(keys)
     writer = csv.writer(_Line(), delimiter=";")
     yield writer.writerow(
-        [csv_cell_safe(c) for c in ["msisdn", "name", "surname", "address", *attribute_keys]]
+        [cell_neutralise(c) for c in ["msisdn", "name", "surname", "address", *attribute_keys]]
     )
     rows = members.values_list("msisdn", "name", "surname", "address", "attributes")
     for msisdn, name, surname, address, attributes in rows.iterator(chunk_size=5_000):
         attributes = attributes if isinstance(attributes, dict) else {}
         yield writer.writerow(
-            [csv_cell_safe(v) for v in (msisdn, name, surname, address)]
-            + [csv_cell_safe(attributes.get(key, "")) for key in attribute_keys]
+            [cell_neutralise(v) for v in (msisdn, name, surname, address)]
+            + [cell_neutralise(attributes.get(key, "")) for key in attribute_keys]
         )

@@ -13,8 +13,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_neutralise(value) -> str:
-    """Prefix a would-be formula with an apostrophe: shown as text, never evaluated."""
-    text = str(value)
+    """Prefix a would-be formula with an apostrophe: shown as text, never evaluated.
+
+    None is an empty cell.
+    """
+    text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

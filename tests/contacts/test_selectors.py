@@ -3,10 +3,10 @@ import io
 
 import pytest
 
+from contacts.imports.reports import cell_neutralise
 from contacts.models import Group, Member
 from contacts.selectors import (
     _prefix_upper_bound,
-    csv_cell_safe,
     group_members_csv,
     group_members_qs,
     member_search_q,
@@ -26,7 +26,7 @@ def test_prefix_upper_bound(digits, upper):
     ("\tcmd", "'\tcmd"), ("Kowalski", "Kowalski"), (None, ""), ("a=b", "a=b"),
 ])
 def test_formula_cells_are_neutralised(value, safe):
-    assert csv_cell_safe(value) == safe
+    assert cell_neutralise(value) == safe
 
 
 @pytest.fixture
