@@ -42,7 +42,8 @@ class ReplyFilter(django_filters.FilterSet):
 class KeywordResponseFilter(django_filters.FilterSet):
     """The filters of ``GET /overview/keyword-response``; Justsend applies them, not the ORM.
 
-    Used for its validated form only (:meth:`query_kwargs`): there is no local queryset.
+    Used for its validated form only (the view builds a ``KeywordQuery`` from it): there is
+    no local queryset.
     """
 
     keyword = django_filters.CharFilter(
