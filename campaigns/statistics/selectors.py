@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.models import AccountSnapshot
-from billing.readings import justsend_session
-from billing.services import account_reading_get
+from billing.readings import Reading, justsend_session
+from billing.services import AccountFigures, account_reading_get
 from campaigns.models import Campaign, Recipient
 from campaigns.selectors import ACTIVE, Progress, campaign_progress_get
 from justsend_panel.core.exceptions import ApplicationError
@@ -376,20 +376,9 @@ DASHBOARD_LIST_SIZE = 8
 DELIVERY_RATE_DAYS = 7
 
 
-@dataclass(frozen=True)
-class Balance:
-    account: Decimal
-    promo: Decimal
-    at: datetime | None
-
-    @property
-    def available(self) -> Decimal:
-        return self.account + self.promo
-
-
 @dataclass
 class Dashboard:
-    balance: Balance | None
+    balance: Reading[AccountFigures] | None
     sending: list[tuple[Campaign, Progress]]
     scheduled: list[Campaign]
     scheduled_more: bool
@@ -421,21 +410,18 @@ def campaigns_sending_now() -> list[tuple[Campaign, Progress]]:
     return [(campaign, campaign_progress_get(campaign=campaign)) for campaign in campaigns]
 
 
-def balance_get() -> Balance | None:
+def balance_get() -> Reading[AccountFigures] | None:
     """The newest snapshot (beat takes one every 15 minutes); only when there is none yet is
     Justsend asked, through billing's cached reading, which records one."""
     snapshot = AccountSnapshot.objects.order_by("-taken_at").first()
     if snapshot is not None:
-        return Balance(account=snapshot.account_balance, promo=snapshot.promo_points, at=snapshot.taken_at)
+        return Reading(value=AccountFigures.from_snapshot(snapshot), fetched_at=snapshot.taken_at)
     try:
         reading = account_reading_get()
     except ApplicationError as error:
         logger.info("dashboard balance: %s", error)
         return None
-    if reading.value is None:
-        return None
-    figures = reading.value
-    return Balance(account=figures.account_balance, promo=figures.promo_points, at=reading.fetched_at)
+    return reading if reading.value is not None else None
 
 
 def dashboard_get() -> Dashboard:
