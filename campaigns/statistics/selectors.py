@@ -329,10 +329,11 @@ class CampaignDeliveryStats:
         ]
 
     def chart(self) -> dict:
+        funnel = self.funnel
         return {
             "funnel": {
-                "labels": [label for _key, label, _count, _pct in self.funnel],
-                "data": [count for _key, _label, count, _pct in self.funnel],
+                "labels": [label for _key, label, _count, _pct in funnel],
+                "data": [count for _key, _label, count, _pct in funnel],
             },
             "delays": {
                 "labels": [label for label, _count in self.delays],
@@ -359,9 +360,8 @@ def campaign_delivery_stats(*, campaign: Campaign) -> CampaignDeliveryStats:
     found = delivered.aggregate(**counts)
     delays = [(str(label), found[f"b{n}"]) for n, (_upper, label) in enumerate(DELAY_BUCKETS)]
     delays.append((_("longer"), found["longer"]))
-    recipients = campaign.remote_recipients_count or campaign.recipients_count
     return CampaignDeliveryStats(
-        recipients=recipients,
+        recipients=campaign_progress_get(campaign=campaign).total,
         sent=campaign.sent_count,
         delivered=campaign.delivered_count,
         undelivered=campaign.undelivered_count,
