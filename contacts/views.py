@@ -7,7 +7,7 @@ Views validate input and call services (writes) or selectors (reads); a service'
 from django.contrib import messages
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -180,15 +180,11 @@ class GroupDetailView(PanelPermissionMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         paging = self._paging_links()
-        try:
-            import_url = reverse("contacts:import_start") + f"?group={self.group.pk}"
-        except NoReverseMatch:
-            import_url = None
         return {
             **super().get_context_data(**kwargs),
             "group": self.group,
             "sync": selectors.group_sync_status(group=self.group),
-            "import_url": import_url,
+            "import_url": reverse("contacts:import_start") + f"?group={self.group.pk}",
             "paging": paging,
             "paging_items": [
                 ("", paging["first"], _("First")),
