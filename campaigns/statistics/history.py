@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from billing.readings import justsend_session
 from campaigns.deliveries.selectors import replies_for_number
 from campaigns.models import Campaign, Recipient
-from contacts.models import BlacklistEntry, SyncOperation
+from contacts.models import SyncOperation
 from contacts.phones import ParsedNumber, msisdn_parse
+from contacts.selectors import blacklist_qs
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
 
@@ -145,7 +146,7 @@ def _blacklist_events(msisdn: str) -> list[HistoryEvent]:
             kind=Kind.BLACKLISTED, at=entry.created_at, status=entry.get_reason_display(),
             detail=" · ".join(str(part) for part in (entry.note, entry.created_by) if part),
         )
-        for entry in BlacklistEntry.objects.filter(msisdn=msisdn).select_related("created_by")
+        for entry in blacklist_qs().filter(msisdn=msisdn)
     ]
     removals = SyncOperation.objects.filter(
         kind=SyncOperation.Kind.BLACKLIST_REMOVE, payload__msisdns__icontains=msisdn
