@@ -175,13 +175,19 @@ def _delimiter_guess(text: io.TextIOWrapper) -> str:
 
 
 def audience_candidates(campaign: Campaign, renderer: Renderer, *,
-                        groups: bool = True) -> Iterator[Candidate]:
-    """Every number the campaign names, in order: groups, pasted, file (then the filter)."""
+                        group_ids: list[int] | None = None) -> Iterator[Candidate]:
+    """Every number the campaign names, in order: groups, pasted, file (then the filter).
+
+    ``group_ids``: the groups whose members to read, the campaign's when not given (``[]``
+    leaves the members out, when the caller has written them already).
+    """
     only = _only_numbers(campaign)
-    sources = [_pasted_candidates(campaign.pasted_numbers)]
-    if groups:
-        sources.insert(0, _member_candidates(
-            list(campaign.groups.values_list("pk", flat=True)), renderer))
+    if group_ids is None:
+        group_ids = list(campaign.groups.values_list("pk", flat=True))
+    sources = [
+        _member_candidates(group_ids, renderer),
+        _pasted_candidates(campaign.pasted_numbers),
+    ]
     if campaign.audience_file:
         sources.append(_file_candidates(campaign))
     domestic = campaign.variant != Campaign.Variant.INTER
@@ -355,9 +361,8 @@ def _recipients_write(campaign: Campaign) -> None:
         Recipient.objects.filter(campaign=campaign).delete()
         if member_sql is not None:
             _members_insert(campaign, member_sql, group_ids, tally, now)
-            candidates = audience_candidates(campaign, renderer, groups=False)
-        else:
-            candidates = audience_candidates(campaign, renderer)
+            group_ids = []  # members written: pasted numbers and the file remain
+        candidates = audience_candidates(campaign, renderer, group_ids=group_ids)
         _candidates_insert(campaign, renderer, candidates, tally, now)
         if tally.missing_count:
             raise RenderingError(
