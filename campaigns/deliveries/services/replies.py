@@ -38,52 +38,64 @@ def msisdn_digits(msisdn: str) -> str:
 
 
 def replies_store(*, items: list[tuple[Postback, InboundMessage]]) -> int:
-    """Keep each incoming message once (per postback) and act on STOP; returns how many."""
+    """Keep each incoming message once (per postback) and act on STOP; returns how many.
+
+    A few queries per batch: the postbacks already kept, the reply campaigns of the numbers
+    and one INSERT; only a STOP reply costs queries of its own.
+    """
+    kept = set(
+        Reply.objects.filter(postback__in=[postback for postback, _message in items])
+        .values_list("postback_id", flat=True)
+    )
+    new = [_reply_build(postback, message) for postback, message in items
+           if postback.pk not in kept]
+    if not new:
+        return 0
+    campaigns = reply_campaigns_find(msisdns={reply.msisdn for reply in new})
     per_campaign: dict[int, Counter] = defaultdict(Counter)
-    stored = 0
-    for postback, message in items:
-        reply, created = _reply_create(postback, message)
-        if not created:
-            continue
-        stored += 1
+    for reply in new:
+        reply.campaign_id = _latest_before(campaigns.get(reply.msisdn, []), reply.received_at)
         if reply.campaign_id:
             per_campaign[reply.campaign_id]["replies"] += 1
+    Reply.objects.bulk_create(new)
+    for reply in new:
         if reply.is_stop:
             reply_stop_apply(reply=reply)
     counters_add(per_campaign)
-    return stored
+    return len(new)
 
 
-def _reply_create(postback: Postback, message: InboundMessage) -> tuple[Reply, bool]:
-    msisdn = msisdn_digits(message.msisdn or "")
-    received_at = message.received_at or postback.received_at
-    return Reply.objects.get_or_create(
+def _reply_build(postback: Postback, message: InboundMessage) -> Reply:
+    return Reply(
         postback=postback,
-        defaults={
-            "message_id": (message.message_id or "")[:64],
-            "msisdn": msisdn[:32],
-            "message": message.message,
-            "sender": (message.sender or "")[:64],
-            "operator": (message.operator or "")[:100],
-            "prefix": (message.prefix or "")[:100],
-            "group_name": (message.group_name or "")[:200],
-            "received_at": received_at,
-            "campaign_id": reply_campaign_find(msisdn=msisdn, received_at=received_at),
-            "is_stop": is_stop_message(message.message),
-        },
+        message_id=(message.message_id or "")[:64],
+        msisdn=msisdn_digits(message.msisdn or "")[:32],
+        message=message.message,
+        sender=(message.sender or "")[:64],
+        operator=(message.operator or "")[:100],
+        prefix=(message.prefix or "")[:100],
+        group_name=(message.group_name or "")[:200],
+        received_at=message.received_at or postback.received_at,
+        is_stop=is_stop_message(message.message),
     )
 
 
-def reply_campaign_find(*, msisdn: str, received_at: datetime) -> int | None:
-    return (
-        Recipient.objects.filter(
-            msisdn=msisdn, campaign__variant__in=REPLY_VARIANTS,
-            campaign__submitted_at__lte=received_at,
-        )
-        .order_by("-campaign__submitted_at")
-        .values_list("campaign_id", flat=True)
-        .first()
-    )
+def reply_campaigns_find(*, msisdns: set[str]) -> dict[str, list[tuple[datetime, int]]]:
+    """number -> ``(submitted_at, campaign id)`` of the reply campaigns sent to it."""
+    found: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    rows = Recipient.objects.filter(
+        msisdn__in=sorted(msisdns), campaign__variant__in=REPLY_VARIANTS,
+        campaign__submitted_at__isnull=False,
+    ).values_list("msisdn", "campaign__submitted_at", "campaign_id")
+    for msisdn, submitted_at, campaign_id in rows:
+        found[msisdn].append((submitted_at, campaign_id))
+    return found
+
+
+def _latest_before(campaigns: list[tuple[datetime, int]], received_at: datetime) -> int | None:
+    """The campaign submitted last before the reply came: the one it answers."""
+    before = [item for item in campaigns if item[0] <= received_at]
+    return max(before)[1] if before else None
 
 
 def reply_stop_apply(*, reply: Reply) -> BlacklistEntry | None:

@@ -1,6 +1,9 @@
 """Replies are kept and linked to their campaign; a STOP reply blacklists the number."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from campaigns.deliveries.models import DeliveryCounts, Postback, Reply
 from campaigns.deliveries.selectors import replies_for_number
@@ -50,6 +53,28 @@ def test_a_reply_is_kept_once_linked_to_the_reply_campaign_and_counted(client):
     assert list(replies_for_number(msisdn="+48 500 000 001")) == [reply]
     assert Postback.objects.get().state == Postback.State.APPLIED
     assert not BlacklistEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_replies_answer_the_campaign_submitted_last_before_them_in_a_few_queries(
+        client, django_assert_max_num_queries):
+    older = sent_campaign(2, variant="ECO_RESP")
+    newer = sent_campaign(2, variant="PRO_RESP")
+    later = sent_campaign(2, variant="ECO_RESP")
+    now = timezone.now()
+    Campaign.objects.filter(pk=older.pk).update(submitted_at=now - timedelta(hours=3))
+    Campaign.objects.filter(pk=newer.pk).update(submitted_at=now - timedelta(hours=2))
+    Campaign.objects.filter(pk=later.pk).update(submitted_at=now + timedelta(hours=1))
+    at_ms = int((now - timedelta(minutes=150)).timestamp() * 1000)
+    post(client, incoming("48500000000", "First", message_id=1, at_ms=at_ms), "incoming")
+    for i in range(2, 22):
+        post(client, incoming("48500000001", f"Reply {i}", message_id=i), "incoming")
+    with django_assert_max_num_queries(20):
+        postbacks_apply()
+    assert Reply.objects.get(msisdn="48500000000").campaign == older
+    assert set(Reply.objects.filter(msisdn="48500000001").values_list("campaign", flat=True)) \
+        == {newer.pk}
+    assert DeliveryCounts.objects.get(campaign=newer).replies == 20
 
 
 @pytest.mark.django_db
