@@ -195,10 +195,10 @@ def _points(stats: SendStats) -> Decimal:
         return Decimal("0")
 
 
-def _figures(stats: SendStats) -> dict:
+def _figures(stats: SendStats) -> Figures:
     """Justsend's statistics object -> our counts. The manual names no fields; these are
     the sandbox's, which follow the names Justsend uses on a bulk's details."""
-    return dict(
+    return Figures(
         batches=_number(stats, "bulkCount"),
         recipients=_number(stats, "recipientsCount"),
         sent=_number(stats, "sentCount"),
@@ -236,11 +236,11 @@ def justsend_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], Figures]:
             if day is None:
                 continue
             key = (day, str(stats.get("bulkVariant") or ""))
-            merged.setdefault(key, DayRow(day=day, variant=key[1])).add(Figures(**_figures(stats)))
+            merged.setdefault(key, DayRow(day=day, variant=key[1])).add(_figures(stats))
         total = client.get_send_stats_sum(
             from_date=query.start_at, to_date=query.end_at, bulk_variant=variant
         )
-    return sorted(merged.values(), key=lambda row: (row.day, row.variant)), Figures(**_figures(total))
+    return sorted(merged.values(), key=lambda row: (row.day, row.variant)), _figures(total)
 
 
 def statistics_get(*, query: StatsQuery, source: str = Source.JUSTSEND) -> Statistics:
