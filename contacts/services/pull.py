@@ -26,7 +26,12 @@ from django.utils import timezone
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
 from contacts.services.outbox import sync_operation_add
-from contacts.services.push import CLAIM_LEASE, RECREATE_OPERATION_SIZE, group_mark_missing
+from contacts.services.push import (
+    BLACKLIST_OPERATION_SIZE,
+    CLAIM_LEASE,
+    group_mark_missing,
+    members_push_again,
+)
 from justsend_panel.celery import app as celery_app
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
@@ -39,8 +44,6 @@ log = logging.getLogger(__name__)
 Kind, State = SyncOperation.Kind, SyncOperation.State
 PULL_TASK = "contacts.justsend_pull"
 PAGE_SIZE = 500
-# Numbers per blacklist operation pushed again: one payload, one IN (...) of that size.
-BLACKLIST_OPERATION_SIZE = 10_000
 
 
 @dataclass
@@ -235,10 +238,7 @@ def _members_reconcile(
     for msisdn in numbers.iterator(chunk_size=5_000):
         if msisdn not in remote_numbers:
             only_here.append(msisdn)
-    for start in range(0, len(only_here), RECREATE_OPERATION_SIZE):
-        batch = only_here[start:start + RECREATE_OPERATION_SIZE]
-        with transaction.atomic():
-            sync_operation_add(kind=Kind.MEMBERS_ADD, group=group, payload={"msisdns": batch})
+    members_push_again(group=group, msisdns=only_here)
     counts.members_pushed_again += len(only_here)
 
 

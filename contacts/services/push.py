@@ -13,7 +13,7 @@ ignore what is already there, a 409 on add or a 404 on remove means "already don
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -48,6 +48,8 @@ DETAILS_CHUNK = 1_000
 # A group re-created in Justsend gets its members back in operations of this size, so
 # no single payload grows with the group.
 RECREATE_OPERATION_SIZE = 50_000
+# Numbers per blacklist operation pushed again: one payload, one IN (...) of that size.
+BLACKLIST_OPERATION_SIZE = 10_000
 CLAIM_SCAN = 200
 CLAIM_LOCK_KEY = 0x6A73_7075  # "jspu": the advisory lock that orders claims on PostgreSQL
 # A running row not touched for this long belongs to a dead worker: it is taken again.
@@ -191,7 +193,7 @@ def _operation_finish(operation: SyncOperation, *, state: str, error: str = "") 
             fields.update(done_at=now, items_done=F("items_total"))
         SyncOperation.objects.filter(pk=operation.pk).update(**fields)
         if operation.kind == Kind.BLACKLIST_ADD and state != State.DONE:
-            for chunk in _chunks(operation.payload.get("msisdns", []), 0, size=10_000):
+            for chunk in _chunks(operation.payload.get("msisdns", []), 0, size=BLACKLIST_OPERATION_SIZE):
                 BlacklistEntry.objects.filter(msisdn__in=chunk).exclude(
                     sync_state=SyncState.SYNCED
                 ).update(
@@ -473,16 +475,30 @@ def group_recreate(*, group: Group) -> None:
         state__in=[State.DONE, State.RUNNING]
     ).delete()
     sync_operation_add(kind=Kind.GROUP_CREATE, group=group, payload={})
+    members_push_again(
+        group=group,
+        msisdns=Member.objects.filter(group=group).order_by("msisdn").values_list(
+            "msisdn", flat=True
+        ).iterator(chunk_size=5_000),
+    )
+
+
+def members_push_again(*, group: Group, msisdns: Iterable[str]) -> None:
+    """Queue batch-adds of these numbers, in operations of RECREATE_OPERATION_SIZE, so
+    that no single payload grows with the group."""
     batch: list[str] = []
-    for msisdn in Member.objects.filter(group=group).order_by("msisdn").values_list(
-        "msisdn", flat=True
-    ).iterator(chunk_size=5_000):
+    for msisdn in msisdns:
         batch.append(msisdn)
         if len(batch) == RECREATE_OPERATION_SIZE:
-            sync_operation_add(kind=Kind.MEMBERS_ADD, group=group, payload={"msisdns": batch})
+            _members_add_queue(group, batch)
             batch = []
     if batch:
-        sync_operation_add(kind=Kind.MEMBERS_ADD, group=group, payload={"msisdns": batch})
+        _members_add_queue(group, batch)
+
+
+def _members_add_queue(group: Group, msisdns: list[str]) -> None:
+    with transaction.atomic():
+        sync_operation_add(kind=Kind.MEMBERS_ADD, group=group, payload={"msisdns": msisdns})
 
 
 @transaction.atomic
@@ -502,7 +518,7 @@ def blacklist_sync_retry() -> int:
         by_country.setdefault(country, []).append(msisdn)
     in_error.update(sync_state=SyncState.PENDING, sync_error="")
     for country, msisdns in by_country.items():
-        for chunk in _chunks(msisdns, 0, size=10_000):
+        for chunk in _chunks(msisdns, 0, size=BLACKLIST_OPERATION_SIZE):
             sync_operation_add(kind=Kind.BLACKLIST_ADD, payload={"country": country, "msisdns": chunk})
     sync_push_request()
     return removals + sum(map(len, by_country.values()))
