@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.deliveries.models import Reply
-from campaigns.deliveries.services.replies import msisdn_digits
+from contacts.selectors import number_search_q
 from justsend_panel.sms.types import PlatformType
 
 
@@ -35,8 +35,11 @@ class ReplyFilter(django_filters.FilterSet):
         fields = ["msisdn", "message", "is_stop", "date_from", "date_to"]
 
     def filter_msisdn(self, queryset, name, value):
-        digits = msisdn_digits(value)
-        return queryset.filter(msisdn__contains=digits) if digits else queryset
+        # The panel's number search (a whole number or its beginning, over the index).
+        condition = number_search_q(value)
+        if condition is None:
+            return queryset.none() if value.strip() else queryset
+        return queryset.filter(condition)
 
 
 class KeywordResponseFilter(django_filters.FilterSet):

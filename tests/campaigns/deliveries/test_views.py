@@ -36,6 +36,8 @@ def test_the_replies_list_filters_and_keeps_its_queries_flat(marketing_client,
     response = marketing_client.get(url, {"msisdn": "+48 500 000 004"})
     rows = response.context["table"].rows
     assert [row.record.msisdn for row in rows] == ["48500000004"]
+    response = marketing_client.get(url, {"msisdn": "+48 500 000 01"})  # a number's beginning
+    assert len(response.context["table"].rows) == 10
 
 
 def test_a_bad_filter_value_is_shown_not_a_500(marketing_client):
