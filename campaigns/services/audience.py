@@ -340,6 +340,16 @@ def audience_prepare(*, campaign: Campaign) -> PreparedAudience:
     return PreparedAudience(recipients=count, blacklisted_now=blacklisted)
 
 
+def missing_fields_error(count: int, missing: list[tuple[str, str]]) -> RenderingError:
+    """The refusal of recipients lacking a field: how many, and the first (number, field)."""
+    return RenderingError(
+        _("%(count)d recipients lack a field the message needs, e.g. %(examples)s.")
+        % {"count": count,
+           "examples": ", ".join(f"{number} ({name})" for number, name in missing[:5])},
+        extra={"missing": missing, "count": count},
+    )
+
+
 def _recipients_write(campaign: Campaign) -> None:
     """Write every candidate as a Recipient row, in one transaction, then drop the excluded.
 
@@ -365,13 +375,7 @@ def _recipients_write(campaign: Campaign) -> None:
         candidates = audience_candidates(campaign, renderer, group_ids=group_ids)
         _candidates_insert(campaign, renderer, candidates, tally, now)
         if tally.missing_count:
-            raise RenderingError(
-                _("%(count)d recipients lack a field the message needs, e.g. %(examples)s.")
-                % {"count": tally.missing_count,
-                   "examples": ", ".join(f"{number} ({name})"
-                                         for number, name in tally.missing[:5])},
-                extra={"missing": tally.missing, "count": tally.missing_count},
-            )
+            raise missing_fields_error(tally.missing_count, tally.missing)
         written = Recipient.objects.filter(campaign=campaign).count()
         excluded, _deleted = Recipient.objects.filter(
             campaign=campaign, msisdn__in=_excluded_numbers_qs(campaign)

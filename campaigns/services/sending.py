@@ -35,6 +35,7 @@ from campaigns.models import Campaign, Recipient
 from campaigns.services.audience import (
     audience_prepare,
     audience_summary,
+    missing_fields_error,
     recipients_rows,
     sqlite_cache,
 )
@@ -79,12 +80,7 @@ def campaign_launch(*, campaign: Campaign, user, now: datetime | None = None) ->
     campaign_validate(campaign)
     summary = audience_summary(campaign=campaign)
     if summary.missing_count:
-        raise RenderingError(
-            _("%(count)d recipients lack a field the message needs, e.g. %(examples)s.")
-            % {"count": summary.missing_count,
-               "examples": ", ".join(f"{n} ({f})" for n, f in summary.missing[:5])},
-            extra={"missing": summary.missing, "count": summary.missing_count},
-        )
+        raise missing_fields_error(summary.missing_count, summary.missing)
     if not summary.recipients:
         raise AudienceError(_("The campaign has no recipient to send to."))
     cost = campaign_cost(campaign=campaign, summary=summary)
