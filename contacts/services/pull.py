@@ -75,14 +75,21 @@ def _pull_running(operation: SyncOperation | None) -> bool:
     )
 
 
+def _pull_to_start(full: bool) -> tuple[SyncOperation, bool]:
+    """The pull left pending (or by a dead worker), else a new one; and whether a worker
+    is running it now. Called inside a transaction."""
+    operation = pull_operation_active()
+    if operation is None:
+        operation = SyncOperation.objects.create(kind=Kind.PULL, payload={"full": full})
+    return operation, _pull_running(operation)
+
+
 def justsend_pull_request(*, full: bool = True) -> SyncOperation:
     """Record a pull and start it once committed; a pull under way is not started twice."""
     with transaction.atomic():
-        operation = pull_operation_active()
-        if _pull_running(operation):
+        operation, running = _pull_to_start(full)
+        if running:
             return operation
-        if operation is None:
-            operation = SyncOperation.objects.create(kind=Kind.PULL, payload={"full": full})
         transaction.on_commit(
             lambda: celery_app.send_task(PULL_TASK, kwargs={"operation_id": operation.pk})
         )
@@ -93,11 +100,9 @@ def _pull_claim(operation_id: int | None, full: bool) -> SyncOperation | None:
     now = timezone.now()
     with transaction.atomic():
         if operation_id is None:  # beat: the pull left pending, or a new one
-            active = pull_operation_active()
-            if _pull_running(active):
+            active, running = _pull_to_start(full)
+            if running:
                 return None
-            if active is None:
-                active = SyncOperation.objects.create(kind=Kind.PULL, payload={"full": full})
             operation_id = active.pk
         operation = (
             SyncOperation.objects.select_for_update()
