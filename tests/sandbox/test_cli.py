@@ -29,6 +29,17 @@ def _run(tmp_path, env_key, *extra):
     return port, subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _wait_until_serving(port: int) -> httpx.Response:
+    """The first answer of the sandbox started on ``port`` (its pricing), once it listens."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/api/pricing/config", headers={"App-Key": KEY})
+        except httpx.ConnectError:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+
 def test_refuses_to_start_without_an_app_key(tmp_path):
     _, process = _run(tmp_path, None)
     assert process.wait(timeout=30) == 2
@@ -40,14 +51,7 @@ def test_serves_the_api_and_logs_requests_without_the_key(tmp_path):
     try:
         banner = process.stdout.readline()
         assert f"http://127.0.0.1:{port}/api" in banner
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/api/pricing/config", headers={"App-Key": KEY})
-                break
-            except httpx.ConnectError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        response = _wait_until_serving(port)
         assert response.status_code == 200 and "ECO" in response.json()
         assert httpx.get(f"http://127.0.0.1:{port}/api/pricing/config").status_code == 401
     finally:
@@ -57,17 +61,6 @@ def test_serves_the_api_and_logs_requests_without_the_key(tmp_path):
     assert "GET /api/pricing/config 200" in output
     assert "GET /api/pricing/config 401" in output
     assert KEY not in output
-
-
-def _wait_until_serving(port: int) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/pricing/config", headers={"App-Key": KEY})
-            return
-        except httpx.ConnectError:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
 
 
 def test_postbacks_are_sent_without_logging_the_secret_in_their_url(tmp_path):
