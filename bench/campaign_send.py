@@ -33,13 +33,16 @@ WORK = Path("/tmp/bench-campaign-send")
 MESSAGE = "Cześć {name} {surname}, wiosenna wyprzedaż: -20% na wszystko do niedzieli."
 
 
+def _environment(database_url: str) -> dict[str, str]:
+    """The panel's settings for the bench's processes (migrate, fill, worker)."""
+    return {"DATABASE_URL": database_url, "MEDIA_ROOT": str(WORK / "media"),
+            "CELERY_BROKER_URL": "filesystem://",
+            "CELERY_FS_BROKER_DIR": str(WORK / "broker"),  # no worker reads it
+            "DJANGO_SETTINGS_MODULE": "justsend_panel.settings"}
+
+
 def _configure(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["MEDIA_ROOT"] = str(WORK / "media")
-    os.environ["CELERY_BROKER_URL"] = "filesystem://"
-    os.environ["CELERY_FS_BROKER_DIR"] = str(WORK / "broker")  # no worker reads it
-    os.environ["DJANGO_SETTINGS_MODULE"] = "justsend_panel.settings"
+    os.environ.update(_environment(database_url))
     import django
 
     django.setup()
@@ -195,9 +198,7 @@ def main() -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{database}{suffix}").unlink(missing_ok=True)
             url = f"sqlite:///{database}"
-        env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(WORK / "media"),
-               "CELERY_BROKER_URL": "filesystem://", "CELERY_FS_BROKER_DIR": str(WORK / "broker"),
-               "DJANGO_SETTINGS_MODULE": "justsend_panel.settings"}
+        env = {**os.environ, **_environment(url)}
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
                        check=True)
         sandbox_dir = WORK / f"sandbox-{size}"
