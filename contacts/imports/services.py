@@ -48,10 +48,6 @@ MAX_BATCH_ATTEMPTS = 5
 # read) keep a worker process near 200 MB; at 100,000 it neared 300 MB for no gain in CPU.
 # See docs/benchmarks.md.
 BATCH_ROWS = Import._meta.get_field("batch_rows").default
-# Worker processes one import uses (the setting CONTACTS_IMPORT_RUNNERS): the first run
-# plans the batches and then queues this many more runs minus one; batches are claimed
-# atomically, so they share the work. `manage.py runpanel` starts the worker with
-# --concurrency 2. Read when used, so that a test's settings override applies.
 
 
 def _enqueue_run(*, import_id: int, stale_after: timedelta | None = None) -> None:
@@ -64,7 +60,13 @@ def _enqueue_run(*, import_id: int, stale_after: timedelta | None = None) -> Non
 
 
 def _enqueue_helpers(*, import_id: int, queue: str | None = None) -> None:
-    """More runners for a planned import, on the queue of the run that planned it."""
+    """More runners for a planned import, on the queue of the run that planned it.
+
+    ``settings.CONTACTS_IMPORT_RUNNERS`` is the number of worker processes one import
+    uses, this run included; batches are claimed atomically, so the runners share the
+    work. `manage.py runpanel` starts the worker with --concurrency 2. The setting is
+    read here, when used, so that a test's settings override applies.
+    """
     from contacts.imports.tasks import import_run_task
 
     for _helper in range(settings.CONTACTS_IMPORT_RUNNERS - 1):
