@@ -199,6 +199,9 @@ class Import(TimeStampedModel):
     error = models.TextField(_("error"), blank=True)
     total_rows = models.PositiveBigIntegerField(_("rows"), null=True, blank=True)
     # Rows per batch: one batch is one transaction and one outbox row of new members.
+    # 50,000: fewer statements, commits and claims per million rows, while two batches in
+    # memory (one being written, the next being read) keep a worker process near 200 MB;
+    # at 100,000 it neared 300 MB for no gain in CPU. See docs/benchmarks.md.
     batch_rows = models.PositiveIntegerField(_("rows per batch"), default=50_000)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     created_by = models.ForeignKey(

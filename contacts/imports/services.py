@@ -43,11 +43,6 @@ IMPORT_RUN_TASK = "contacts.import_run"
 # A batch takes seconds; one "running" untouched for this long belongs to a dead worker.
 STALE_AFTER = timedelta(minutes=5)
 MAX_BATCH_ATTEMPTS = 5
-# Rows per batch of a new import, the model's default: fewer statements, commits and
-# claims per million rows, while two batches in memory (one being written, the next being
-# read) keep a worker process near 200 MB; at 100,000 it neared 300 MB for no gain in CPU.
-# See docs/benchmarks.md.
-BATCH_ROWS = Import._meta.get_field("batch_rows").default
 
 
 def _enqueue_run(*, import_id: int, stale_after: timedelta | None = None) -> None:
@@ -101,7 +96,8 @@ def import_create(
         mapping=mapping,
         created_by=created_by,
     )
-    job.batch_rows = batch_rows or BATCH_ROWS
+    if batch_rows:
+        job.batch_rows = batch_rows
     uploaded.seek(0)
     job.file.save(job.original_name, uploaded, save=False)
     job.save()
