@@ -248,4 +248,6 @@ class Recipient(models.Model):
         return self.msisdn
 
 
+# The delivery-tracking models live in campaigns/deliveries but belong to this app: Django
+# registers an app's models from its ``models`` module, hence this import at the end.
 from campaigns.deliveries.models import *  # noqa: E402,F401,F403
