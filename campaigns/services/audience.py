@@ -245,9 +245,7 @@ def audience_summary(*, campaign: Campaign) -> AudienceSummary:
         try:
             content, params = renderer.content(candidate.fields)
         except MissingField as missing:
-            summary.missing_count += 1
-            if len(summary.missing) < MISSING_SHOWN:
-                summary.missing.append((candidate.msisdn, missing.field))
+            _missing_note(summary, candidate.msisdn, missing.field)
             continue
         summary.recipients += 1
         text = sample_text(renderer, campaign.message, content, params)
@@ -261,6 +259,13 @@ def audience_summary(*, campaign: Campaign) -> AudienceSummary:
                 encoding=counted.encoding if counted else "",
             ))
     return summary
+
+
+def _missing_note(counts: AudienceSummary | _Tally, msisdn: str, name: str) -> None:
+    """Count a recipient lacking a field; the first ``MISSING_SHOWN`` are kept to be shown."""
+    counts.missing_count += 1
+    if len(counts.missing) < MISSING_SHOWN:
+        counts.missing.append((msisdn, name))
 
 
 _COUNTER = {
@@ -535,9 +540,7 @@ def _candidates_insert(campaign: Campaign, renderer: Renderer, candidates: Itera
         try:
             content, params = renderer.content(candidate.fields)
         except MissingField as error:
-            tally.missing_count += 1
-            if len(tally.missing) < MISSING_SHOWN:
-                tally.missing.append((candidate.msisdn, error.field))
+            _missing_note(tally, candidate.msisdn, error.field)
             continue
         tally.valid += 1
         if tally.missing_count:
