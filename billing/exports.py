@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.spreadsheets import SpreadsheetLines
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import Transaction
 
@@ -18,18 +18,6 @@ HEADER = [
     "date", "type", "points", "balance_after", "value", "currency", "provider", "method",
     "status", "error", "id", "internal_id", "external_id", "bulk_id",
 ]
-# A cell starting with one of these is a formula to Excel and LibreOffice.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Text from Justsend is prefixed with ' when a spreadsheet would run it as a formula;
-    numbers stay numbers (a negative amount is not a formula)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def transaction_row(transaction: Transaction) -> list:
     value = transaction.value
     row = [
@@ -48,23 +36,16 @@ def transaction_row(transaction: Transaction) -> list:
         transaction.external_transaction_id,
         transaction.bulk_id,
     ]
-    return ["" if cell is None else spreadsheet_safe(cell) for cell in row]
-
-
-class _Line:
-    """csv.writer wants a file; this one hands back each line it is given."""
-
-    def write(self, line: str) -> str:
-        return line
+    return row
 
 
 def transactions_csv_rows(transactions: Iterable[Transaction]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(HEADER)
+    lines = SpreadsheetLines()
+    yield lines.line(HEADER)
     try:
         for transaction in transactions:
-            yield writer.writerow(transaction_row(transaction))
+            yield lines.line(transaction_row(transaction))
     except (SmsError, ApplicationError) as exc:
         # Headers are sent: say in the file itself that it is incomplete.
         logger.warning("Transactions export stopped: %s", exc)
-        yield writer.writerow([_("Export incomplete: %(error)s") % {"error": exc.message}])
+        yield lines.line([_("Export incomplete: %(error)s") % {"error": exc.message}])

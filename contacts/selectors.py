@@ -5,7 +5,6 @@ LIKE, so it rides the (group, msisdn) and msisdn indexes on SQLite and PostgreSQ
 whatever the collation.
 """
 
-import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,10 +13,10 @@ import phonenumbers
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from contacts.imports.reports import cell_neutralise
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation
 from contacts.phones import ParsedNumber, default_region, msisdn_parse
 from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.spreadsheets import SpreadsheetLines
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import Group as RemoteGroup
 
@@ -241,13 +240,6 @@ def number_lookup(*, raw: str) -> NumberLookup:
 # --- CSV export --------------------------------------------------------------------------
 
 
-class _Line:
-    """csv.writer writes into this and gets the line back: the export never holds more."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def group_members_csv(*, group: Group) -> Iterator[str]:
     members = group_members_qs(group=group)
     keys: set[str] = set()
@@ -257,14 +249,11 @@ def group_members_csv(*, group: Group) -> Iterator[str]:
         if isinstance(attributes, dict):
             keys.update(attributes)
     attribute_keys = sorted(keys)
-    writer = csv.writer(_Line(), delimiter=";")
-    yield writer.writerow(
-        [cell_neutralise(c) for c in ["msisdn", "name", "surname", "address", *attribute_keys]]
-    )
+    lines = SpreadsheetLines(delimiter=";")
+    yield lines.line(["msisdn", "name", "surname", "address", *attribute_keys])
     rows = members.values_list("msisdn", "name", "surname", "address", "attributes")
     for msisdn, name, surname, address, attributes in rows.iterator(chunk_size=5_000):
         attributes = attributes if isinstance(attributes, dict) else {}
-        yield writer.writerow(
-            [cell_neutralise(v) for v in (msisdn, name, surname, address)]
-            + [cell_neutralise(attributes.get(key, "")) for key in attribute_keys]
+        yield lines.line(
+            [msisdn, name, surname, address, *(attributes.get(key, "") for key in attribute_keys)]
         )

@@ -3,7 +3,6 @@ the cost against the balance, and whether the campaign may be launched."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,10 +12,7 @@ from campaigns.models import Campaign
 from campaigns.services.audience import AudienceSummary, Removed, audience_removed_numbers, audience_summary
 from campaigns.services.cost import CostEstimate, campaign_cost
 from justsend_panel.core.exceptions import ApplicationError
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
+from justsend_panel.core.spreadsheets import SpreadsheetLines
 
 @dataclass(frozen=True)
 class Preview:
@@ -70,20 +66,11 @@ def campaign_preview_get(*, campaign: Campaign) -> Preview:
     return Preview(campaign.variant, summary, cost)
 
 
-def spreadsheet_safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def removed_numbers_csv(*, campaign: Campaign, kind: str) -> Iterator[str]:
     """CSV lines of one kind of removed number (invalid, duplicate, excluded, blacklisted),
     streamed, with cells that a spreadsheet would run as a formula defused."""
     Removed(kind)  # an unknown kind is a ValueError before the first line
-    writer = csv.writer(_Echo())
-    yield writer.writerow([_("number"), _("reason")])
+    lines = SpreadsheetLines()
+    yield lines.line([_("number"), _("reason")])
     for raw, reason in audience_removed_numbers(campaign=campaign, kind=kind):
-        yield writer.writerow([spreadsheet_safe(raw), spreadsheet_safe(reason)])
+        yield lines.line([raw, reason])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
-from billing.exports import spreadsheet_safe
 from campaigns.statistics.selectors import Statistics
+from justsend_panel.core.spreadsheets import SpreadsheetLines
 
 HEADER = [
     "day", "variant", "campaigns", "recipients", "sent", "delivered", "undelivered",
@@ -16,16 +14,7 @@ HEADER = [
 
 
 def statistics_csv(*, statistics: Statistics) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(cells: list) -> str:
-        writer.writerow(["" if cell is None else spreadsheet_safe(cell) for cell in cells])
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
+    line = SpreadsheetLines().line
     yield line(HEADER)
     for row in statistics.rows:
         yield line([

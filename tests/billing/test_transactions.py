@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from billing.exports import spreadsheet_safe, transactions_csv_rows
+from billing.exports import transactions_csv_rows
+from justsend_panel.core.spreadsheets import spreadsheet_safe
 from justsend_panel.sms.exceptions import SmsHostError
 from tests.billing.helpers import bulk_send
 

@@ -3,7 +3,6 @@ import io
 
 import pytest
 
-from contacts.imports.reports import cell_neutralise
 from contacts.models import Group, Member
 from contacts.selectors import (
     _prefix_upper_bound,
@@ -11,6 +10,7 @@ from contacts.selectors import (
     group_members_qs,
     member_search_q,
 )
+from justsend_panel.core.spreadsheets import spreadsheet_safe
 
 
 @pytest.mark.parametrize("digits, upper", [
@@ -26,7 +26,7 @@ def test_prefix_upper_bound(digits, upper):
     ("\tcmd", "'\tcmd"), ("Kowalski", "Kowalski"), (None, ""), ("a=b", "a=b"),
 ])
 def test_formula_cells_are_neutralised(value, safe):
-    assert cell_neutralise(value) == safe
+    assert spreadsheet_safe(value) == safe
 
 
 @pytest.fixture
