@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.forms import BootstrapForm
+from justsend_panel.core.forms import BootstrapForm
 from billing.selectors import TransactionQuery, UploadQuery
 from justsend_panel.sms.types import PaymentMethod, PaymentProvider, TransactionStatus
 

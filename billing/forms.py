@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.services import AuthCodeSettings
+from justsend_panel.core.forms import BootstrapForm
 from justsend_panel.sms.types import AuthCode, BulkVariant, Country, VoiceConfig
 
 MAIL2SMS_VARIANTS = [
@@ -15,22 +16,6 @@ INTER_COUNTRY_CHOICES = [("", "—")] + [
     for country in Country
     if country is not Country.POLAND
 ]
-
-
-class BootstrapForm(forms.Form):
-    """Gives each widget Bootstrap 5's class, so templates render fields plainly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class LowBalanceThresholdForm(BootstrapForm):

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from contacts.forms import BootstrapForm
+from justsend_panel.core.forms import BootstrapForm
 from contacts.models import COUNTRY_CHOICES, BlacklistEntry, Group, Member, SyncState
 from contacts.selectors import member_search_q, number_search_q
 

@@ -6,19 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import COUNTRY_CHOICES, Group
 from contacts.phones import default_region, msisdn_parse
 from contacts.services.blacklist import MAX_NUMBERS, numbers_split
-
-
-class BootstrapForm(forms.Form):
-    """Gives each widget Bootstrap's class, so templates render fields plainly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.MultipleHiddenInput)):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
+from justsend_panel.core.forms import BootstrapForm
 
 
 def _number_help() -> str:
