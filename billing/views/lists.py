@@ -25,15 +25,9 @@ from billing.selectors import (
 from billing.tables import RemotePage, TransactionTable, UploadTable
 from billing.views.account import wants_refresh
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.paging import page_number
 from justsend_panel.core.permissions import PanelPermissionMixin
 from justsend_panel.sms.exceptions import SmsError
-
-
-def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
 
 
 class RemoteListView(PanelPermissionMixin, SingleTableMixin, TemplateView):
@@ -56,7 +50,7 @@ class RemoteListView(PanelPermissionMixin, SingleTableMixin, TemplateView):
                 request.GET.get("sort")
             )
             paging = Paging(
-                page=_page_number(request) - 1,
+                page=page_number(request) - 1,
                 size=self.per_page,
                 sort_field=sort_field,
                 sort_direction=direction,

@@ -22,6 +22,7 @@ from campaigns.deliveries.models import Reply
 from campaigns.deliveries.selectors import KeywordQuery, keyword_responses_page_get
 from campaigns.deliveries.tables import KeywordResponseTable, ReplyTable
 from campaigns.deliveries.webhook import webhook_receive
+from justsend_panel.core.paging import page_number
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import PlatformType
@@ -78,7 +79,7 @@ class KeywordResponseListView(PanelPermissionMixin, SingleTableMixin, TemplateVi
             try:
                 page = keyword_responses_page_get(
                     query=_keyword_query(self.filter.form.cleaned_data),
-                    page=_page_number(request) - 1, size=KEYWORD_PAGE_SIZE,
+                    page=page_number(request) - 1, size=KEYWORD_PAGE_SIZE,
                 )
             except SmsError as error:
                 logger.warning("Keyword responses not read: %s", error)
@@ -95,13 +96,6 @@ class KeywordResponseListView(PanelPermissionMixin, SingleTableMixin, TemplateVi
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filter, error=self.error, **kwargs)
-
-
-def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
 
 
 def _keyword_query(cleaned: dict) -> KeywordQuery:
