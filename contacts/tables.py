@@ -86,6 +86,9 @@ class MemberTable(tables.Table):
         # Only the number sorts: the (group, msisdn) index serves it at a million rows.
         fields = ["selected", "msisdn", "name", "surname", "address", "attributes"]
         orderable = False
+        # What the page shows without ?sort= (selectors.group_members_page): the header then
+        # marks it and its first click sorts descending.
+        order_by = "msisdn"
         template_name = "django_tables2/bootstrap5.html"
         attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "member-table"}
         empty_text = _("No members match.")

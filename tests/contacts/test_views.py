@@ -260,3 +260,16 @@ def test_pull_button_records_one_pull_at_a_time(marketing_client):
     assert SyncOperation.objects.filter(kind="pull").count() == 1
     page = _page(marketing_client.get(reverse("contacts:pull_status")))
     assert "Pulling from Justsend" in page and 'hx-trigger="every 1s"' in page
+
+
+def test_group_detail_number_header_shows_the_default_order_and_first_sorts_descending(
+    marketing_client, group
+):
+    Member.objects.bulk_create([Member(group=group, msisdn=f"485001200{i:02d}") for i in range(3)])
+    url = reverse("contacts:group_detail", args=[group.pk])
+    page = _page(marketing_client.get(url))
+    header = re.search(r'<th[^>]*class="[^"]*orderable[^"]*"[^>]*>\s*<a href="([^"]*)"', page)
+    assert header and "sort=-msisdn" in html.unescape(header.group(1))
+    assert _numbers(marketing_client.get(url, {"sort": "-msisdn"})) == [
+        "48500120002", "48500120001", "48500120000"
+    ]
