@@ -1,5 +1,6 @@
 """Benchmark: server time of the group detail page (1,000,000 members) and the blacklist
-page (100,000 entries), first pages, a deep page and searches.
+page (100,000 entries), first pages, a deep page and searches; the number lookup over
+1,001 groups.
 
     .venv/bin/python bench/contacts_pages.py                     # SQLite (a fresh file)
     .venv/bin/python bench/contacts_pages.py --database-url postgres://user@host:port/db
@@ -23,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/bench-contacts-pages")
+OTHER_GROUPS = 1_000
+LOOKUP_NUMBER = "48500500500"  # a member of the big group and of every other one
 
 
 def django_configure(database_url: str, work: Path = WORK) -> None:
@@ -76,6 +79,18 @@ def _fill(members: int, blacklist: int):
             batch_size=5_000,
         )
         print(f"  generated {blacklist:,} blacklist entries in {time.perf_counter() - started:.1f} s")
+    # Other groups, each holding the lookup's number too: the number lookup probes the
+    # unique (group, msisdn) once per group (members have no msisdn index of their own).
+    others = Group.objects.filter(name__startswith="Bench: other ")
+    if others.count() != OTHER_GROUPS:
+        others.delete()
+        Group.objects.bulk_create(
+            [Group(name=f"Bench: other {n:04d}", sync_state=SyncState.SYNCED, member_count=1)
+             for n in range(OTHER_GROUPS)]
+        )
+        Member.objects.bulk_create(
+            [Member(group=other, msisdn=LOOKUP_NUMBER) for other in others], batch_size=5_000
+        )
     return group
 
 
@@ -135,6 +150,8 @@ def main() -> None:
         ("blacklist, page 50", "/contacts/blacklist/?page=50"),
         ("blacklist, search a number prefix", "/contacts/blacklist/?q=500+000+1"),
         ("group list", "/contacts/"),
+        (f"number lookup (in {OTHER_GROUPS + 1:,} groups)", f"/contacts/lookup/?q={LOOKUP_NUMBER}"),
+        ("number lookup (in no group)", "/contacts/lookup/?q=48600600600"),
     ]
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")

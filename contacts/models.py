@@ -60,14 +60,26 @@ class Group(TimeStampedModel, SyncedModel):
 class Member(TimeStampedModel):
     """A contact in a group; the number is stored normalised (digits with country code).
 
-    An import writes a million of these, so the table keeps only the indexes something
-    reads: no index of its own on ``group`` (the unique (group, msisdn) begins with it) nor
-    on ``created_at`` (nothing filters or sorts members by it). On PostgreSQL ``msisdn`` is
-    ``COLLATE "C"`` (migration 0006): numbers are digits, which sort the same bytewise.
+    An import writes a million of these, so each row costs as little to write as it can:
+
+    * one index only besides the primary key, the unique (group, msisdn). It serves every
+      read by group, and the number lookup across groups too (one probe per group: see
+      ``selectors.number_lookup``). No index of its own on ``group``, ``created_at`` or
+      ``msisdn`` (migrations 0006, 0007).
+    * no foreign-key constraint in the database (``db_constraint=False``, migration 0007):
+      PostgreSQL checked it once a row at commit, a third of an import's insert. What it
+      guarded, no member outliving its group, is kept by ``services.groups.group_hold``:
+      whatever adds members holds the group's row (FOR KEY SHARE) and ``group_delete``
+      locks it FOR UPDATE before deleting, so a delete waits for a batch being written
+      and then deletes its members too, and a batch that waited for a delete adds nothing.
+      Django's CASCADE still deletes a group's members.
+    * On PostgreSQL ``msisdn`` is ``COLLATE "C"`` (migration 0006): numbers are digits,
+      which sort the same bytewise.
     """
 
     group = models.ForeignKey(
-        Group, on_delete=models.CASCADE, related_name="members", db_index=False
+        Group, on_delete=models.CASCADE, related_name="members", db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     msisdn = models.CharField(_("number"), max_length=20)
@@ -83,7 +95,6 @@ class Member(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["group", "msisdn"], name="member_unique_per_group"),
         ]
-        indexes = [models.Index(fields=["msisdn"], name="member_msisdn_idx")]
 
     def __str__(self) -> str:
         return self.msisdn

@@ -33,6 +33,7 @@ from contacts.imports.mapping import (
 )
 from contacts.imports.upsert import members_upsert
 from contacts.models import Group, Import, ImportBatch, SyncOperation
+from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.types import Country
@@ -234,6 +235,10 @@ def _batch_write(*, batch: ImportBatch, attempt: int, read: dict) -> bool:
     """Store a parsed batch in one transaction: members, counts, counter, outbox."""
     job = batch.import_job
     with transaction.atomic():
+        # The group first, then the batch: a group delete locks the group, then deletes the
+        # batches (cascade); taken the other way round the two would deadlock.
+        if not group_hold(group_id=job.group_id):
+            return False  # the group was deleted, and its imports with it
         # The batch row alone: ImportBatch's default ordering joins the import, and a
         # plain FOR UPDATE would lock that shared row too, so that one runner's batch
         # waited for the other's whole transaction (the runners wrote one at a time).

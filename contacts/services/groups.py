@@ -1,6 +1,7 @@
 """Groups: create, change and delete locally; each change queues its push to Justsend."""
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
 from contacts.models import Group, SyncOperation
@@ -41,13 +42,39 @@ def group_update(*, group: Group, name: str, group_type: str, country: str) -> G
     return group
 
 
+def group_hold(*, group_id: int) -> bool:
+    """Hold the group's row until this transaction ends; call it before adding members.
+
+    Members have no foreign-key constraint in the database (see ``Member``); this is what
+    keeps a member from outliving its group. ``group_delete`` locks the row FOR UPDATE
+    before it deletes, so a delete waits for every transaction that holds the group and
+    then deletes the members they added, and a hold that waited for a delete finds no
+    group: False, add nothing. FOR KEY SHARE is the lock a foreign-key check takes, once
+    per transaction instead of once per row; it does not conflict with the member
+    counter's UPDATE, so two import runners hold one group at the same time. SQLite runs
+    one writing transaction at a time, so there a check that the group exists is enough.
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("group_hold() holds a lock until the transaction ends.")
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Group._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [group_id])
+            return cursor.fetchone() is not None
+    return Group.objects.filter(pk=group_id).exists()
+
+
 @transaction.atomic
 def group_delete(*, group: Group) -> None:
     """Delete the group, its members and what was still waiting to be pushed for it.
 
     Justsend deletes the members with the group, so pending member pushes are dropped; the
-    delete itself carries the Justsend id, since the local row is gone when it runs.
+    delete itself carries the Justsend id, since the local row is gone when it runs. The
+    group's row is locked first: a transaction adding members (``group_hold``) finishes
+    before the members are deleted, so none of them is left behind.
     """
+    if not Group.objects.select_for_update().filter(pk=group.pk).exists():
+        return  # deleted meanwhile (two admins, or a list action and a page)
     SyncOperation.objects.filter(
         group=group, state__in=[SyncOperation.State.PENDING, SyncOperation.State.FAILED]
     ).delete()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Group, Member, SyncOperation
 from contacts.phones import msisdn_parse
+from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from justsend_panel.core.exceptions import ApplicationError
 
@@ -55,6 +56,8 @@ def member_add(
     attributes: dict | None = None,
 ) -> Member:
     number = msisdn_require(msisdn)
+    if not group_hold(group_id=group.pk):
+        raise ApplicationError(_("This group has been deleted."))
     member = Member(
         group=group, msisdn=number, name=name.strip(), surname=surname.strip(),
         address=address.strip(), attributes=attributes_clean(attributes),

@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
+from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from contacts.services.push import (
     BLACKLIST_OPERATION_SIZE,
@@ -249,6 +250,8 @@ def _members_reconcile(
 
 def _members_merge(group: Group, members: list, counts: PullCounts) -> None:
     with transaction.atomic():
+        if not group_hold(group_id=group.pk):
+            return  # deleted here while the pull ran; Justsend's copy goes with the outbox
         local = {
             m.msisdn: m
             for m in Member.objects.filter(group=group, msisdn__in=[m.msisdn for m in members])
