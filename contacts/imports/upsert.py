@@ -31,6 +31,26 @@ class UpsertResult:
     blacklisted: int  # staged numbers on the blacklist (skipped or imported, as asked)
 
 
+def copy_text(rows: list[StagedRow]) -> str | None:
+    """The rows in COPY's text format, joined in one go; None if a value needs more than
+    its backslashes doubled (a tab, a line break or a NUL inside a value).
+
+    psycopg's ``write_row`` formats row by row in Python, ~5 µs a row: a fifth of what a
+    worker spends on a row. Joining is done in C; the counts prove that no value held a
+    tab or a line break (each row adds exactly ``width - 1`` tabs, the rows ``n - 1``
+    line breaks), and a backslash, the format's escape, is doubled.
+    """
+    if not rows:
+        return ""
+    text = "\n".join(map("\t".join, rows))
+    if (text.count("\t") != (len(rows[0]) - 1) * len(rows) or text.count("\n") != len(rows) - 1
+            or "\r" in text or "\x00" in text):
+        return None
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    return text + "\n"
+
+
 def _stage(cursor, rows: list[StagedRow]) -> None:
     """PostgreSQL: the rows COPYed into a temporary table."""
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -38,11 +58,15 @@ def _stage(cursor, rows: list[StagedRow]) -> None:
         f'CREATE TEMPORARY TABLE {STAGE} (msisdn varchar(20) COLLATE "C", name text,'
         " surname text, address text, attributes jsonb)"
     )
+    text = copy_text(rows)
     with cursor.cursor.copy(
         f"COPY {STAGE} (msisdn, name, surname, address, attributes) FROM STDIN"
     ) as copy:
-        for row in rows:
-            copy.write_row(row)
+        if text is not None:
+            copy.write(text)
+        else:  # a value to escape: psycopg does it, row by row
+            for row in rows:
+                copy.write_row(row)
 
 
 # Tuples become JSON arrays; no indentation, no spaces, no escaping of Polish letters.
