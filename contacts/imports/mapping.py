@@ -128,6 +128,24 @@ def _attributes_json(cells: list[str], attributes: tuple[tuple[str, int], ...]) 
     return "{" + ",".join(pairs) + "}"
 
 
+def _attributes_encoder(attributes: tuple[tuple[str, int], ...]):
+    """``_attributes_json`` as a one-argument function for rows that hold every mapped
+    column; the common single attribute without the list and the join (a third of the
+    time)."""
+    if not attributes:
+        return lambda cells: "{}"
+    if len(attributes) == 1:
+        ((key, index),) = attributes
+        head = "{" + key + ":"
+
+        def one(cells: list[str]) -> str:
+            value = cells[index].strip()
+            return head + encode_basestring(value) + "}" if value else "{}"
+
+        return one
+    return lambda cells: _attributes_json(cells, attributes)
+
+
 def row_member(cells: list[str], columns: ColumnMap) -> StagedRow | str:
     """The member a row describes, or why it cannot be one (a message for the user)."""
     raw = _cell(cells, columns.msisdn)
@@ -188,6 +206,7 @@ def rows_members(reader, columns: ColumnMap, *, first_row: int) -> dict:
         FIELD_LIMITS["name"], FIELD_LIMITS["surname"], FIELD_LIMITS["address"]
     )
     fast = msisdn_fast_for(columns.region) or (lambda raw: None)
+    attributes_json = _attributes_encoder(attributes)
     for cells in reader:
         number += 1
         if cells.__class__ is str:
@@ -212,10 +231,7 @@ def rows_members(reader, columns: ColumnMap, *, first_row: int) -> dict:
                         or len(address) > limit_address):
                     member = row_member(cells, columns)  # the message
                 else:
-                    member = (
-                        msisdn, name, surname, address,
-                        _attributes_json(cells, attributes) if attributes else "{}",
-                    )
+                    member = (msisdn, name, surname, address, attributes_json(cells))
         rows += 1
         if isinstance(member, str):
             errors.append([number, raw_number(cells, columns), member])
