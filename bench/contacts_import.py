@@ -8,7 +8,9 @@ Prints rows per second, CPU time and the peak memory (max RSS) of the workers: c
 processes that run the import task's body (`contacts.import_run`) exactly as Celery worker
 processes would, planning included: the first plans, the others (``--workers``, default 2
 as `runpanel` starts the worker) join once the batches exist, as the helpers the planning
-run queues do. The CSV is generated under /tmp (never committed): mixed number
+run queues do. Like Celery's worker processes, which are started with the panel, the
+children start and load Django first; the clock starts when they are all ready and told
+to go (the process start-up, ~1.5 s of CPU each, is printed apart). The CSV is generated under /tmp (never committed): mixed number
 formats (48…, +48 …, 500-…), 1% invalid and 1% repeated numbers, names and a city column
 imported as an extra attribute. The database is the one given, or a new SQLite file under
 /tmp; the dev database and broker are never touched. On PostgreSQL the database given is
@@ -103,15 +105,30 @@ def _server_cpu(connection) -> float | None:
         return None
 
 
+def _steal_seconds() -> float | None:
+    """CPU time the hypervisor gave to others while this VM wanted it (all CPUs), from
+    /proc/stat: a run that had a lot of it was measured on a busy host."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def worker(import_id: int, profile: str = "", helper: bool = False) -> None:
     """The child: the task body, then its own figures (``profile``: cProfile output file).
 
-    A helper is what the planning run queues for another worker process: it starts once
-    the batches exist (polling here stands in for the broker).
+    It says "ready" once Django is loaded and waits for "go" on its standard input, as a
+    Celery worker process waits for its next task. A helper is what the planning run
+    queues for another worker process: it starts once the batches exist (polling here
+    stands in for the broker).
     """
     from contacts.imports.services import import_run
     from contacts.models import ImportBatch
 
+    startup_cpu = time.process_time()
+    print("ready", flush=True)
+    sys.stdin.readline()
     while helper and not ImportBatch.objects.filter(import_job_id=import_id).exists():
         time.sleep(0.02)
     started = time.perf_counter()
@@ -123,9 +140,10 @@ def worker(import_id: int, profile: str = "", helper: bool = False) -> None:
         import_run(import_id=import_id)
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    cpu = time.process_time()
-    print(f"worker{' (helper)' if helper else ''}: {elapsed:.2f} s, CPU {cpu:.1f} s,"
-          f" peak RSS {peak_mb:.0f} MB", flush=True)
+    cpu = time.process_time() - startup_cpu
+    print(f"worker{' (helper)' if helper else ''}: {elapsed:.2f} s, CPU {cpu:.1f} s"
+          f" (start-up before: {startup_cpu:.1f} s), peak RSS {peak_mb:.0f} MB", flush=True)
+    Path(WORK / f"cpu-{os.getpid()}").write_text(str(cpu))
 
 
 def main() -> None:
@@ -187,22 +205,35 @@ def main() -> None:
     job.size = csv_path.stat().st_size
     import_start(job=job, mapping=job.mapping, skip_blacklisted=False)
 
-    server_before = _server_cpu(connection)
-    started = time.perf_counter()
     children = [
         subprocess.Popen(
             [sys.executable, __file__, "--worker", str(job.pk), "--database-url", database_url,
              "--profile", f"{args.profile}.{index}" if args.profile and index else args.profile,
              *(["--helper"] if index else [])],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         for index in range(args.workers)
     ]
+    for child in children:
+        assert child.stdout.readline().strip() == "ready", "a worker did not start"
+    for stale in WORK.glob("cpu-*"):
+        stale.unlink()
+    server_before = _server_cpu(connection)
+    steal_before = _steal_seconds()
+    started = time.perf_counter()
+    for child in children:
+        child.stdin.write("go\n")
+        child.stdin.flush()
     failed = [child.args for child in children if child.wait() != 0]
     elapsed = time.perf_counter() - started
     server_after = _server_cpu(connection)
+    steal_after = _steal_seconds()
+    for child in children:
+        print(child.stdout.read().strip())
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_mb = usage.ru_maxrss / 1024
-    cpu = usage.ru_utime + usage.ru_stime
+    # The import's own CPU, each worker's start-up taken out (they report it).
+    cpu = sum(float(path.read_text()) for path in WORK.glob("cpu-*"))
     job.refresh_from_db()
     from django.db.models import Sum
 
@@ -214,7 +245,7 @@ def main() -> None:
     print(
         f"{connection.vendor} {connection.Database.__name__}: {args.rows:,} rows in"
         f" {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s ({args.workers} worker"
-        f" process(es) incl. start, batches of {job.batch_rows:,});"
+        f" process(es), started beforehand, batches of {job.batch_rows:,});"
         f" peak worker RSS {peak_mb:.0f} MB; state {job.state}; imported"
         f" {totals['imported']:,}, invalid {totals['invalid']:,}, duplicates"
         f" {totals['duplicates']:,}; group counter {group.member_count:,}, rows in table"
@@ -224,6 +255,8 @@ def main() -> None:
         f"workers' CPU time {cpu:.1f} s = {args.rows / cpu:,.0f} rows per CPU-second (what an"
         f" idle core gives, minus the database server's share); load average now"
         f" {os.getloadavg()[0]:.1f}"
+        + (f"; CPU steal during the run {steal_after - steal_before:.1f} s"
+           if steal_before is not None and steal_after is not None else "")
     )
     if server_before is not None and server_after is not None:
         server = server_after - server_before
