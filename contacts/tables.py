@@ -89,7 +89,7 @@ class MemberTable(tables.Table):
         # What the page shows without ?sort= (selectors.group_members_page): the header then
         # marks it and its first click sorts descending.
         order_by = "msisdn"
-        template_name = "django_tables2/bootstrap5.html"
+        template_name = "contacts/_member_table.html"  # its sort links leave the cursor out
         attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "member-table"}
         empty_text = _("No members match.")
         per_page = 25

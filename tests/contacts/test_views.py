@@ -273,3 +273,18 @@ def test_group_detail_number_header_shows_the_default_order_and_first_sorts_desc
     assert _numbers(marketing_client.get(url, {"sort": "-msisdn"})) == [
         "48500120002", "48500120001", "48500120000"
     ]
+
+
+def test_group_detail_sort_header_starts_the_new_order_on_its_first_page(marketing_client, group):
+    """On a later page (?after=…), the header's link drops the cursor: sorting shows the
+    first page of the new order, not the numbers below the old page's last one."""
+    Member.objects.bulk_create([Member(group=group, msisdn=f"485001200{i:02d}") for i in range(3)])
+    url = reverse("contacts:group_detail", args=[group.pk])
+    page = _page(marketing_client.get(url, {"after": "48500120000", "q": "4850012"}))
+    header = re.search(r'<th[^>]*class="[^"]*orderable[^"]*"[^>]*>\s*<a href="([^"]*)"', page)
+    link = html.unescape(header.group(1))
+    assert "sort=-msisdn" in link and "q=4850012" in link
+    assert "after=" not in link
+    assert _numbers(marketing_client.get(url + link)) == [
+        "48500120002", "48500120001", "48500120000"
+    ]
