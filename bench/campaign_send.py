@@ -20,12 +20,13 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from procstat import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -97,19 +98,6 @@ def _fill(size: int, blacklist: int) -> int:
     return campaign.pk
 
 
-def _peak_rss_mb() -> float:
-    """This process's own peak RSS (VmHWM).
-
-    Not ``ru_maxrss``: on Linux that keeps, across the exec, the resident size of the
-    parent at the fork — here the parent holds the sandbox and its million-row bulks.
-    """
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child(campaign_id: int) -> None:
     """The worker's side: exactly what the campaigns.submit task runs."""
     from campaigns.models import Campaign
@@ -136,7 +124,7 @@ def child(campaign_id: int) -> None:
         "cpu": (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system),
         "failure": campaign.failure_reason, "recipients": campaign.recipients_count,
         "blacklisted": campaign.blacklisted_removed, "mode": campaign.submission_mode,
-        "max_rss_mb": _peak_rss_mb(),
+        "max_rss_mb": peak_rss_mb(),
     }))
 
 

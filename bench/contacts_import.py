@@ -22,11 +22,12 @@ import argparse
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from procstat import peak_rss_mb, steal_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/bench-contacts-import")
@@ -105,16 +106,6 @@ def _server_cpu(connection) -> float | None:
         return None
 
 
-def _steal_seconds() -> float | None:
-    """CPU time the hypervisor gave to others while this VM wanted it (all CPUs), from
-    /proc/stat: a run that had a lot of it was measured on a busy host."""
-    try:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()
-        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def worker(import_id: int, profile: str = "", helper: bool = False) -> None:
     """The child: the task body, then its own figures (``profile``: cProfile output file).
 
@@ -139,11 +130,11 @@ def worker(import_id: int, profile: str = "", helper: bool = False) -> None:
     else:
         import_run(import_id=import_id)
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     cpu = time.process_time() - startup_cpu
     print(f"worker{' (helper)' if helper else ''}: {elapsed:.2f} s, CPU {cpu:.1f} s"
           f" (start-up before: {startup_cpu:.1f} s), peak RSS {peak_mb:.0f} MB", flush=True)
-    Path(WORK / f"cpu-{os.getpid()}").write_text(str(cpu))
+    Path(WORK / f"cpu-{os.getpid()}").write_text(f"{cpu} {peak_mb}")
 
 
 def main() -> None:
@@ -219,7 +210,7 @@ def main() -> None:
     for stale in WORK.glob("cpu-*"):
         stale.unlink()
     server_before = _server_cpu(connection)
-    steal_before = _steal_seconds()
+    steal_before = steal_seconds()
     started = time.perf_counter()
     for child in children:
         child.stdin.write("go\n")
@@ -227,13 +218,14 @@ def main() -> None:
     failed = [child.args for child in children if child.wait() != 0]
     elapsed = time.perf_counter() - started
     server_after = _server_cpu(connection)
-    steal_after = _steal_seconds()
+    steal_after = steal_seconds()
     for child in children:
         print(child.stdout.read().strip())
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak_mb = usage.ru_maxrss / 1024
-    # The import's own CPU, each worker's start-up taken out (they report it).
-    cpu = sum(float(path.read_text()) for path in WORK.glob("cpu-*"))
+    # The import's own CPU, each worker's start-up taken out, and its own peak RSS (VmHWM),
+    # as each worker reports them.
+    reports = [path.read_text().split() for path in WORK.glob("cpu-*")]
+    cpu = sum(float(report[0]) for report in reports)
+    peak_mb = max(float(report[1]) for report in reports)
     job.refresh_from_db()
     from django.db.models import Sum
 
