@@ -205,12 +205,25 @@ def pull_latest() -> SyncOperation | None:
 # --- number lookup -----------------------------------------------------------------------
 
 
+def groups_deleting_justsend_ids() -> set[int]:
+    """Justsend ids of groups deleted in the panel whose delete has not reached Justsend:
+    Justsend still lists them, and they are not to be pulled back."""
+    return set(
+        SyncOperation.objects.filter(kind=SyncOperation.Kind.GROUP_DELETE)
+        .exclude(state=SyncOperation.State.DONE)
+        .exclude(payload__justsend_id=None)
+        .values_list("payload__justsend_id", flat=True)
+    )
+
+
 @dataclass
 class NumberLookup:
     parsed: ParsedNumber
     memberships: list[Member] = field(default_factory=list)
     blacklist_entry: BlacklistEntry | None = None
     remote_groups: list[tuple[RemoteGroup, Group | None]] = field(default_factory=list)
+    # Justsend ids among remote_groups that the panel has deleted, the delete on its way
+    remote_deleting: set[int] = field(default_factory=set)
     remote_error: str | None = None
 
 
@@ -237,6 +250,7 @@ def number_lookup(*, raw: str) -> NumberLookup:
         return result
     local = Group.objects.in_bulk([g.id for g in remote if g.id is not None], field_name="justsend_id")
     result.remote_groups = [(group, local.get(group.id)) for group in remote]
+    result.remote_deleting = groups_deleting_justsend_ids() & {group.id for group in remote}
     return result
 
 

@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
+from contacts.selectors import groups_deleting_justsend_ids
 from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from contacts.services.push import (
@@ -187,6 +188,8 @@ def _groups_reconcile(
 ) -> list[tuple[Group, RemoteGroup]]:
     remote_ids = [remote.id for remote in remote_groups if remote.id is not None]
     linked = {g.justsend_id: g for g in Group.objects.filter(justsend_id__in=remote_ids)}
+    # Deleted here, the delete not yet pushed: Justsend still lists the group.
+    deleting = groups_deleting_justsend_ids()
     # A group of ours whose create has not recorded its id yet: Justsend may list it
     # already; it is not imported a second time (the create adopts or links it).
     waiting_names = set(
@@ -195,7 +198,7 @@ def _groups_reconcile(
     pairs = []
     now = timezone.now()
     for remote in remote_groups:
-        if remote.id is None:
+        if remote.id is None or remote.id in deleting:
             continue
         fields = _remote_fields(remote)
         group = linked.get(remote.id)

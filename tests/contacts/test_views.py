@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
-from contacts.services.groups import group_create
+from contacts.services.groups import group_create, group_delete
 from contacts.services.members import member_add
 from tests.factories.users import UserFactory
 
@@ -252,6 +252,20 @@ def test_lookup_shows_local_and_justsend_groups_and_the_blacklist(marketing_clie
     panel_sandbox.set_faults(rate_500=1.0)
     page = _page(marketing_client.get(reverse("contacts:lookup"), {"q": "500100100"}))
     assert "Justsend could not be asked" in page and "Newsletter" in page
+
+
+def test_lookup_says_a_justsend_group_deleted_here_is_on_its_way_out(
+    marketing_client, panel_sandbox, group
+):
+    with panel_sandbox.client() as remote:
+        remote_id = remote.post("groups", json={"name": "Old list"}).json()["id"]
+        remote.post("group-members/batch-add", params={"groupId": remote_id}, json=["48500100100"])
+    Group.objects.filter(pk=group.pk).update(justsend_id=remote_id)
+    group_delete(group=Group.objects.get(pk=group.pk))  # its push to Justsend not run yet
+
+    page = _page(marketing_client.get(reverse("contacts:lookup"), {"q": "500100100"}))
+    assert 'data-testid="lookup-remote-deleting"' in page and "Old list" in page
+    assert "not in the panel yet" not in page
 
 
 def test_pull_button_records_one_pull_at_a_time(marketing_client):

@@ -3,6 +3,7 @@
 import pytest
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
+from contacts.services.groups import group_delete
 from contacts.services.members import member_add
 from contacts.services.pull import justsend_pull_request, justsend_pull_run
 from contacts.services.push import sync_push_pending
@@ -130,3 +131,30 @@ def test_a_pull_during_an_outage_stays_pending_for_a_retry(panel_sandbox):
 
     panel_sandbox.set_faults(rate_500=0)
     assert justsend_pull_run(operation_id=operation.pk).state == SyncOperation.State.DONE
+
+
+def _remote_group_ids(remote) -> set[int]:
+    page = remote.get("groups/batch", params={"page": 0, "size": 100}).json()
+    return {group["id"] for group in page["content"]}
+
+
+def test_a_group_deleted_here_is_not_pulled_back_before_its_delete_reaches_justsend(
+    pushed_group, remote
+):
+    """Justsend still lists the group until the delete is pushed (a moment, or an outage
+    long); a pull meanwhile must not bring it back with its members."""
+    justsend_id = pushed_group.justsend_id
+    member_add(group=pushed_group, msisdn="48500000031")
+    sync_push_pending()
+    group_delete(group=pushed_group)
+    assert justsend_id in _remote_group_ids(remote)  # the delete is not pushed yet
+
+    operation = _pull()
+
+    assert operation.state == SyncOperation.State.DONE
+    assert not Group.objects.filter(justsend_id=justsend_id).exists()
+    assert not Member.objects.filter(msisdn="48500000031").exists()
+    sync_push_pending()
+    assert justsend_id not in _remote_group_ids(remote)
+    _pull()
+    assert not Group.objects.exists()
