@@ -60,8 +60,8 @@ class LowBalanceStatus:
 def low_balance_status_get() -> LowBalanceStatus | None:
     """What the banner on every page needs; cached so that a page costs no query for it.
 
-    A snapshot or a new threshold clears the cache in this process; other processes (the
-    worker writes the scheduled snapshots) see it within ``BILLING_CACHE_SECONDS``.
+    A snapshot or a new threshold clears it; the cache is shared by the panel's processes
+    (settings.CACHES), so the pages see a snapshot the worker records at once.
     """
     status = cache.get(LOW_BALANCE_KEY, "missing")
     if status != "missing":

@@ -242,6 +242,11 @@ if PRODUCTION:
         raise ImproperlyConfigured(f"Production needs {', '.join(missing)} in the environment.")
 
 # --- Billing ----------------------------------------------------------------------------
+# One cache for every process of the panel (gunicorn's workers and Celery's): the
+# low-balance banner and Justsend's cached lists are shared, so a balance the worker
+# records reaches every page at once, and Justsend is asked once, not once per process.
+# Embedded default: files under var/cache (no server); with Redis, CACHE_URL=redis://host:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 BILLING_CACHE_SECONDS = env.int("BILLING_CACHE_SECONDS", default=60)
 BILLING_LOW_BALANCE_THRESHOLD = env.float("BILLING_LOW_BALANCE_THRESHOLD", default=1000.0)
 BILLING_SNAPSHOT_RETENTION_DAYS = env.int("BILLING_SNAPSHOT_RETENTION_DAYS", default=400)

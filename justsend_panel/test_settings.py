@@ -34,6 +34,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process can see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-db.sqlite3")}
 
+# The run's own cache, shared with the workers it starts (as the panel's processes share
+# theirs), never with a panel running beside it.
+if not env("CACHE_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(TEST_VAR_DIR / "cache")}}
+
 # A real worker started by a test is pointed at the test database by name.
 _worker_db_name = os.environ.get("PANEL_TEST_DATABASE_NAME")
 if _worker_db_name:

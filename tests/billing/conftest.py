@@ -4,7 +4,7 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Billing caches Justsend's answers per process: every test starts without them."""
+    """Billing caches Justsend's answers: every test starts without them."""
     cache.clear()
     yield
     cache.clear()

@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
 
@@ -167,3 +170,39 @@ def test_banner_costs_no_query_once_cached(marketing_client, unreachable_justsen
         low_balance_status_get()
     with django_assert_num_queries(0):
         low_balance_status_get()
+
+
+def test_the_banner_cache_is_shared_by_the_panels_processes(settings):
+    """The worker records the scheduled snapshots and forgets the banner's cached status;
+    the web processes must see that at once, not when their own copy expires (each
+    process had its own in-memory cache). Another process forgets it here."""
+    from billing.selectors import LOW_BALANCE_KEY
+
+    cache.set(LOW_BALANCE_KEY, "cached by this process", 600)
+    forget = (
+        "import django; django.setup();"
+        " from billing.selectors import low_balance_status_forget; low_balance_status_forget()"
+    )
+    subprocess.run(
+        [sys.executable, "-c", forget], check=True, cwd=settings.BASE_DIR, timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "justsend_panel.test_settings"},
+    )
+    assert cache.get(LOW_BALANCE_KEY, "missing") == "missing"
+
+
+def test_the_panel_caches_in_files_by_default_and_in_redis_when_told(settings):
+    show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "justsend_panel.settings"
+
+    def backend(**extra):
+        return subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {show}"], check=True,
+            capture_output=True, text=True, cwd=settings.BASE_DIR, timeout=60,
+            env={**env, **extra},
+        ).stdout.strip()
+
+    assert backend() == "django.core.cache.backends.filebased.FileBasedCache"
+    assert backend(CACHE_URL="redis://127.0.0.1:6379/1") == (
+        "django.core.cache.backends.redis.RedisCache"
+    )
