@@ -225,9 +225,11 @@ class CampaignLaunchView(PanelPermissionMixin, CampaignObjectMixin, TemplateView
 # --- detail, progress, cancel, duplicate, send again ----------------------------------------
 
 
-class CampaignDetailView(PanelPermissionMixin, CampaignProgressMixin, SingleTableMixin, FilterView):
+class CampaignRecipientsMixin(PanelPermissionMixin, CampaignProgressMixin, SingleTableMixin):
+    """The campaign's recipient table, filtered and paged from the query string: the same on
+    the detail page and in the partial it polls while the campaign is on its way."""
+
     permission_required = VIEW
-    template_name = "campaigns/campaign_detail.html"
     table_class = RecipientTable
     filterset_class = RecipientFilter
     # Pages without COUNT(*): a campaign may have a million recipients.
@@ -235,6 +237,17 @@ class CampaignDetailView(PanelPermissionMixin, CampaignProgressMixin, SingleTabl
 
     def get_queryset(self):
         return selectors.recipient_list_qs(campaign=self.campaign)
+
+
+class CampaignDetailView(CampaignRecipientsMixin, FilterView):
+    template_name = "campaigns/campaign_detail.html"
+
+
+class CampaignRecipientsView(CampaignRecipientsMixin, FilterView):
+    """The recipient table alone, polled by the detail page (with its query string) as long
+    as the progress polls; once the campaign is final it renders without the trigger."""
+
+    template_name = "campaigns/_recipients.html"
 
 
 class CampaignProgressView(PanelPermissionMixin, CampaignProgressMixin, TemplateView):

@@ -6,6 +6,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -218,15 +220,20 @@ def test_compose_shows_form_errors_not_a_500(marketing_client):
 # --- detail and progress ---------------------------------------------------------------------
 
 
+def recipients_make(campaign: Campaign, count: int) -> None:
+    """``count`` recipients, every other one delivered, the rest sent and awaiting a report."""
+    Recipient.objects.bulk_create(
+        Recipient(campaign=campaign, msisdn=f"4860000{i:04d}", status=Recipient.Status.DELIVERED if i % 2 else Recipient.Status.SENT)
+        for i in range(count)
+    )
+
+
 def test_detail_polls_while_sending_and_stops_when_finished(marketing_client, django_assert_max_num_queries):
     campaign = campaign_make(
         None, status=Campaign.Status.SENDING, recipients_count=200, sent_count=150,
         delivered_count=100, undelivered_count=20, not_sent_count=10,
     )
-    Recipient.objects.bulk_create(
-        Recipient(campaign=campaign, msisdn=f"4860000{i:04d}", status=Recipient.Status.DELIVERED if i % 2 else Recipient.Status.SENT)
-        for i in range(200)
-    )
+    recipients_make(campaign, 200)
     progress_url = reverse("campaigns:campaign_progress", args=[campaign.pk])
     with django_assert_max_num_queries(12):
         detail = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
@@ -242,6 +249,56 @@ def test_detail_polls_while_sending_and_stops_when_finished(marketing_client, dj
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FINISHED)
     final = marketing_client.get(progress_url).content.decode()
     assert "hx-get" not in final and 'data-status="finished"' in final
+
+
+def test_recipient_table_follows_the_send_with_its_filter_and_page(marketing_client):
+    campaign = campaign_make(None, status=Campaign.Status.SENDING, recipients_count=120)
+    recipients_make(campaign, 120)
+    detail_url = reverse("campaigns:campaign_detail", args=[campaign.pk])
+    url = reverse("campaigns:campaign_recipients", args=[campaign.pk])
+    detail = marketing_client.get(detail_url, {"status": "delivered", "page": "2"}).content.decode()
+    assert f'hx-get="{url}?status=delivered&amp;page=2" hx-trigger="every 2s"' in detail
+
+    partial = marketing_client.get(url, {"status": "delivered", "page": "2"})
+    html = partial.content.decode()
+    assert partial.status_code == 200 and "<html" not in html and 'data-testid="recipient-filter"' not in html
+    assert f'hx-get="{url}?status=delivered&amp;page=2" hx-trigger="every 2s" hx-swap="outerHTML"' in html
+    assert html.count('data-status="delivered"') == 10 and 'data-status="sent"' not in html  # 60 delivered, page 2 of 50
+    assert [row.record.msisdn for row in partial.context["table"].page.object_list][:1] == ["48600000101"]
+    assert 'href="?status=delivered&amp;page=1"' in html  # paging links stay relative: to the detail page
+
+    Recipient.objects.filter(campaign=campaign).update(status=Recipient.Status.DELIVERED)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FINISHED)
+    final = marketing_client.get(url, {"status": "delivered"}).content.decode()
+    assert "hx-get" not in final and "hx-trigger" not in final and final.count('data-status="delivered"') == 50
+    wrapper = marketing_client.get(detail_url).content.decode().split('id="campaign-recipients"')[1].split(">")[0]
+    assert "hx-get" not in wrapper and "hx-trigger" not in wrapper
+
+
+@pytest.mark.parametrize("status", [Campaign.Status.SENDING, Campaign.Status.FINISHED])
+def test_recipient_partial_queries_do_not_grow_with_the_rows(marketing_client, status):
+    def queries_for(count: int) -> int:
+        campaign = campaign_make(None, status=status, recipients_count=count)
+        recipients_make(campaign, count)
+        url = reverse("campaigns:campaign_recipients", args=[campaign.pk])
+        with CaptureQueriesContext(connection) as captured:
+            response = marketing_client.get(url, {"status": "delivered"})
+        assert response.status_code == 200 and response.content.decode().count('data-status="delivered"') == count // 2
+        return len(captured)
+
+    few, many = queries_for(3), queries_for(30)
+    assert few == many <= 6
+
+
+def test_recipient_partial_needs_a_login_and_the_view_permission(client):
+    from tests.factories.users import UserFactory
+
+    campaign = campaign_make(None, status=Campaign.Status.SENDING)
+    url = reverse("campaigns:campaign_recipients", args=[campaign.pk])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(url).status_code == 403
 
 
 def test_progress_names_the_submission_phase_without_a_made_up_count(marketing_client):
