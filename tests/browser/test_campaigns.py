@@ -4,7 +4,7 @@ campaigns/segments.py, see the preview with its cost, launch it, and watch the d
 
 import pytest
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Recipient
 from campaigns.segments import count_segments
 from campaigns.services.polling import campaigns_poll_in_flight
 from tests.campaigns.conftest import blacklist_add, members_group
@@ -78,6 +78,10 @@ def test_compose_preview_launch_and_watch_it_finish(
     sent = panel_sandbox.requests(path="/api/sender/bulk/send")
     assert len(sent) == 1 and "Czesc Ann1, Twoj kod: C1" in str(sent[0])
 
+    # A delivery report moves a recipient's row (a postback the worker applies; written here
+    # directly, this test routes no postbacks): the table follows while the page polls.
+    assert page.locator("#campaign-recipients[hx-get]").count() == 1
+    Recipient.objects.filter(campaign=campaign).update(status=Recipient.Status.DELIVERED)
     panel_sandbox.advance(3600)  # the sandbox's clock: every message sent and reported
     assert campaigns_poll_in_flight() == 1
     page.get_by_test_id("status").filter(has_text="Finished").wait_for(timeout=15_000)
@@ -86,6 +90,9 @@ def test_compose_preview_launch_and_watch_it_finish(
     undelivered = int(page.get_by_test_id("counts").locator('[data-count="undelivered"]').inner_text())
     assert delivered + undelivered == 7
     assert page.locator("#campaign-progress[hx-get]").count() == 0  # polling stopped
+    # The recipient table caught up without a reload, then stopped polling too.
+    page.locator("#campaign-recipients:not([hx-get])").wait_for(timeout=15_000)
+    assert page.locator('#campaign-recipients [data-status="delivered"]').count() == 7
     page.reload()  # the progress survives a reload: it is rendered from the campaign's counters
     assert page.get_by_test_id("status").inner_text() == "Finished"
     screenshot("campaign-detail")
