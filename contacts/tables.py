@@ -42,14 +42,16 @@ class SyncStateColumn(tables.Column):
         super().__init__(verbose_name=_("Sync"), **kwargs)
 
     def render(self, record, value):
+        # ``value`` is the choice's label ("Synced"); the colour goes by the state itself.
+        state = record.sync_state
         badge = format_html(
             '<span class="badge {}" title="{}">{}</span>',
-            SYNC_BADGES.get(value, "text-bg-secondary"), record.sync_error,
+            SYNC_BADGES.get(state, "text-bg-secondary"), record.sync_error,
             record.get_sync_state_display(),
         )
         if not record.sync_error:
             return badge
-        tone = "text-danger" if value == "error" else "text-body-secondary"
+        tone = "text-danger" if state == "error" else "text-body-secondary"
         return format_html(
             '{} <span class="small {} d-block text-truncate sync-error">{}</span>',
             badge, tone, record.sync_error,
