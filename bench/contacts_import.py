@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from procstat import peak_rss_mb, steal_seconds
+from procstat import cpu_seconds, parent_pid, peak_rss_mb, process_tree, steal_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/bench-contacts-import")
@@ -86,22 +86,8 @@ def _server_cpu(connection) -> float | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
-        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        ticks = os.sysconf("SC_CLK_TCK")
-
-        def fields(pid: int) -> list[int]:
-            return [int(f) for f in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1]
-                    .split()[11:15]]
-
-        utime, stime, cutime, cstime = fields(postmaster)
-        total = utime + stime + cutime + cstime
-        for children in Path(f"/proc/{postmaster}/task").glob("*/children"):
-            for child in children.read_text().split():
-                try:
-                    total += sum(fields(int(child))[:2])
-                except FileNotFoundError:
-                    pass  # ended meanwhile; its time went to the postmaster
-        return total / ticks
+        postmaster = parent_pid(backend)
+        return cpu_seconds([postmaster], reaped=True) + cpu_seconds(process_tree(postmaster)[1:])
     except (OSError, ValueError, IndexError):
         return None
 

@@ -36,6 +36,8 @@ import time
 import uuid
 from pathlib import Path
 
+from procstat import cpu_seconds, process_tree
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/bench-postbacks")
 SECRET = "bench-" + uuid.uuid4().hex
@@ -99,30 +101,6 @@ def gunicorn_counting_config() -> Path:
     config = WORK / "gunicorn_conf.py"
     config.write_text(f"ANSWERED = {str(WORK / 'answered')!r}\n" + GUNICORN_CONFIG)
     return config
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (from /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
-
-
-def process_tree(root: int) -> list[int]:
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            children = (task / "children").read_text().split()
-            todo.extend(int(child) for child in children)
-    return pids
 
 
 def postgres_pids() -> list[int]:
