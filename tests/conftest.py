@@ -33,6 +33,15 @@ def cold_cache():
 
 
 @pytest.fixture
+def banner_cached(db):
+    """The low-balance banner's status cached, as it is for every page but the first: a
+    page's query count is then the page's own."""
+    from billing.selectors import low_balance_status_get
+
+    low_balance_status_get()
+
+
+@pytest.fixture
 def marketing_user(db):
     return marketing_user_create(username="marketer")
 

@@ -1,13 +1,4 @@
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Billing caches Justsend's answers: every test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
