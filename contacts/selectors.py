@@ -1,8 +1,8 @@
 """Reads of contacts: member search, the sync status of a group, number lookup, CSV export.
 
 Number search uses ranges on the stored MSISDN (``48500 <= msisdn < 48501``) rather than
-LIKE, so it rides the (group, msisdn) and msisdn indexes on SQLite and PostgreSQL alike,
-whatever the collation.
+LIKE, so it rides the members' (group, msisdn) index and the msisdn indexes of the
+blacklist and the replies on SQLite and PostgreSQL alike, whatever the collation.
 """
 
 import re
@@ -251,7 +251,10 @@ def number_lookup(*, raw: str) -> NumberLookup:
         return result
     local = Group.objects.in_bulk([g.id for g in remote if g.id is not None], field_name="justsend_id")
     result.remote_groups = [(group, local.get(group.id)) for group in remote]
-    result.remote_deleting = groups_deleting_justsend_ids() & {group.id for group in remote}
+    # Only a group Justsend lists and the panel has not can be one deleted here.
+    unlinked = {group.id for group, linked in result.remote_groups if linked is None}
+    if unlinked:
+        result.remote_deleting = groups_deleting_justsend_ids() & unlinked
     return result
 
 
