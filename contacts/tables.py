@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import BlacklistEntry, Group, Member
@@ -35,27 +37,42 @@ def number_html(msisdn: str, *, blacklisted: bool = False):
     )
 
 
-class SyncStateColumn(tables.Column):
-    """The sync badge with the error under it (Python, not a template: it is on every row)."""
+def sync_badge(record):
+    """Where a group or blacklist entry stands with Justsend: a badge (green synced, red
+    error, grey pending), and under it the error, or what a pending retry is waiting on.
+    Python, not a template: the tables draw it on every row; the group page too."""
+    state = record.sync_state
+    if state == "synced":
+        when = record.synced_at
+        title = (
+            _("Synced %(when)s") % {"when": date_format(localtime(when), "SHORT_DATETIME_FORMAT")}
+            if when else ""
+        )
+    else:
+        title = record.sync_error
+    badge = format_html(
+        '<span class="badge {}" title="{}">{}</span>',
+        SYNC_BADGES.get(state, "text-bg-secondary"), title, record.get_sync_state_display(),
+    )
+    if state == "synced" or not record.sync_error:
+        return badge
+    if state == "error":
+        return format_html(
+            '{} <span class="small text-danger d-block text-truncate sync-error">{}</span>',
+            badge, record.sync_error,
+        )
+    return format_html(
+        '{} <span class="small text-body-secondary d-block text-truncate sync-error">{} {}</span>',
+        badge, _("will retry:"), record.sync_error,
+    )
 
+
+class SyncStateColumn(tables.Column):
     def __init__(self, **kwargs):
         super().__init__(verbose_name=_("Sync"), **kwargs)
 
     def render(self, record, value):
-        # ``value`` is the choice's label ("Synced"); the colour goes by the state itself.
-        state = record.sync_state
-        badge = format_html(
-            '<span class="badge {}" title="{}">{}</span>',
-            SYNC_BADGES.get(state, "text-bg-secondary"), record.sync_error,
-            record.get_sync_state_display(),
-        )
-        if not record.sync_error:
-            return badge
-        tone = "text-danger" if state == "error" else "text-body-secondary"
-        return format_html(
-            '{} <span class="small {} d-block text-truncate sync-error">{}</span>',
-            badge, tone, record.sync_error,
-        )
+        return sync_badge(record)
 
 
 class GroupTable(tables.Table):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
 from contacts.services.groups import group_create, group_delete
@@ -306,3 +307,28 @@ def test_group_detail_sort_header_starts_the_new_order_on_its_first_page(marketi
     assert _numbers(marketing_client.get(url + link)) == [
         "48500120002", "48500120001", "48500120000"
     ]
+
+
+def test_sync_badge_is_the_same_on_the_group_page_and_in_the_tables(marketing_client, group):
+    from contacts.tables import sync_badge
+
+    Group.objects.filter(pk=group.pk).update(
+        sync_state=SyncState.PENDING, sync_error="Justsend answered 503"
+    )
+    group.refresh_from_db()
+    badge = str(sync_badge(group))
+    assert 'class="badge text-bg-secondary"' in badge and "will retry: Justsend answered 503" in badge
+    assert badge in _page(marketing_client.get(reverse("contacts:group_sync", args=[group.pk])))
+    assert badge in _page(marketing_client.get(reverse("contacts:group_list")))
+
+    Group.objects.filter(pk=group.pk).update(sync_state=SyncState.ERROR, sync_error="Bad name")
+    group.refresh_from_db()
+    assert 'text-bg-danger' in str(sync_badge(group)) and "small text-danger" in str(sync_badge(group))
+
+    Group.objects.filter(pk=group.pk).update(
+        sync_state=SyncState.SYNCED, sync_error="", synced_at=timezone.now()
+    )
+    group.refresh_from_db()
+    synced = str(sync_badge(group))
+    assert 'class="badge text-bg-success" title="Synced ' in synced and ">Synced<" in synced
+    assert synced in _page(marketing_client.get(reverse("contacts:group_detail", args=[group.pk])))
