@@ -36,6 +36,7 @@ from campaigns.services.sending import campaign_launch
 from campaigns.services.test_send import campaign_test_send, single_message_send
 from campaigns.tables import CampaignTable, RecipientTable, SingleMessageTable
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.paging import page_number
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 
 logger = logging.getLogger(__name__)
@@ -316,7 +317,7 @@ class SingleMessageListView(PanelPermissionMixin, SingleTableMixin, TemplateView
     table_pagination = False
 
     def get(self, request, *args, **kwargs):
-        self.page_number = _int(request.GET.get("page"), default=1)
+        self.page_number = page_number(request)
         self.start = _date(request.GET.get("start"))
         self.end = _date(request.GET.get("end"))
         self.result = selectors.single_message_page(
@@ -365,13 +366,6 @@ class SingleMessageSendView(PanelPermissionMixin, FormView):
         if result.id:
             return redirect("campaigns:single_message_detail", message_id=result.id)
         return redirect("campaigns:single_message_list")
-
-
-def _int(value: str | None, *, default: int) -> int:
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return default
 
 
 def _date(value: str | None):
