@@ -322,10 +322,10 @@ def recipients_csv_write(campaign: Campaign, binary) -> int:
 def _campaign_rows_in_pk_order(campaign: Campaign) -> tuple[str, list]:
     """A WHERE clause that reads the campaign's rows along the primary key, without a sort.
 
-    The only index starting with ``campaign_id`` is the unique (campaign, msisdn): given
-    ``campaign_id = %s`` the planner takes it and sorts a million rows by id (SQLite's temp
-    B-tree took 74 MB of the worker). The pk range of the campaign, with ``+campaign_id``
-    (no index on that side), streams them in order instead.
+    The indexes starting with ``campaign_id`` are the unique (campaign, msisdn) and
+    (campaign, status): given ``campaign_id = %s`` the planner takes one and sorts a million
+    rows by id (SQLite's temp B-tree took 74 MB of the worker). The pk range of the campaign,
+    with ``+campaign_id`` (no index on that side), streams them in order instead.
     """
     first, last = Recipient.objects.filter(campaign=campaign).aggregate(
         first=Min("pk"), last=Max("pk")).values()
