@@ -181,7 +181,15 @@ class Campaign(TimeStampedModel):
 
     @property
     def is_in_flight(self) -> bool:
-        return self.status in (self.Status.SENDING, self.Status.CANCELLING)
+        """On its way: the page's progress, recipient table and charts follow it live."""
+        return self.status in CAMPAIGN_IN_FLIGHT
+
+
+# Queued to sending (or cancelling): every state in which the campaign's figures move.
+CAMPAIGN_IN_FLIGHT = (
+    Campaign.Status.QUEUED, Campaign.Status.SUBMITTING, Campaign.Status.SENDING,
+    Campaign.Status.CANCELLING,
+)
 
 
 class Recipient(models.Model):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, Recipient
+from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import SmsError, SmsNotFound
 from justsend_panel.sms.types import SingleMessage
@@ -91,10 +91,6 @@ def single_message_get(*, message_id: str) -> SingleMessageLookup:
 
 # --- the progress partial ------------------------------------------------------------------
 
-ACTIVE = (
-    Campaign.Status.QUEUED, Campaign.Status.SUBMITTING, Campaign.Status.SENDING,
-    Campaign.Status.CANCELLING,
-)
 CANCELLABLE = (
     Campaign.Status.SCHEDULED, Campaign.Status.QUEUED, Campaign.Status.SUBMITTING,
     Campaign.Status.SENDING,
@@ -146,6 +142,6 @@ def campaign_progress_get(*, campaign: Campaign) -> Progress:
         undelivered=undelivered,
         not_sent=campaign.not_sent_count,
         awaiting_report=max(0, campaign.sent_count - delivered - undelivered),
-        polling=campaign.status in ACTIVE,
+        polling=campaign.is_in_flight,
         cancellable=campaign.status in CANCELLABLE,
     )

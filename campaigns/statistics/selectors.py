@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 from billing.models import AccountSnapshot
 from billing.readings import Reading, justsend_session
 from billing.services import AccountFigures, account_reading_get
-from campaigns.models import Campaign, Recipient
-from campaigns.selectors import ACTIVE, Progress, campaign_progress_get
+from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
+from campaigns.selectors import Progress, campaign_progress_get
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import SendStats
@@ -404,7 +404,7 @@ class Dashboard:
 
 
 def campaigns_sending_now() -> list[tuple[Campaign, Progress]]:
-    campaigns = Campaign.objects.filter(status__in=ACTIVE).only(*PROGRESS_COLUMNS).order_by(
+    campaigns = Campaign.objects.filter(status__in=CAMPAIGN_IN_FLIGHT).only(*PROGRESS_COLUMNS).order_by(
         "submitted_at", "pk"
     )[:DASHBOARD_LIST_SIZE]
     return [(campaign, campaign_progress_get(campaign=campaign)) for campaign in campaigns]

@@ -126,12 +126,17 @@ def test_campaign_page_loads_the_charts_and_the_partial_has_the_figures(marketin
     assert "hx-trigger" not in page  # finished: nothing to refresh
 
 
-def test_campaign_charts_refresh_while_sending(marketing_client):
+@pytest.mark.parametrize("status", ["queued", "submitting", "sending", "cancelling"])
+def test_campaign_charts_refresh_while_sending(marketing_client, status):
+    """In every state in which the progress card polls: a campaign queued when its page
+    opened kept charts of nothing after it finished (found on make run)."""
     campaign = finished_campaign("On its way", day=timezone.localdate())
-    campaign.status = campaign.Status.SENDING
+    campaign.status = status
     campaign.save(update_fields=["status"])
     page = marketing_client.get(f"/campaigns/statistics/campaign/{campaign.pk}/delivery/").content.decode()
     assert 'hx-trigger="every 5s"' in page
+    progress = marketing_client.get(f"/campaigns/{campaign.pk}/progress/").content.decode()
+    assert "hx-trigger" in progress
 
 
 def test_unknown_campaign_charts_are_404(marketing_client):
