@@ -15,8 +15,8 @@ S = Campaign.Status
 @pytest.fixture
 def sent_tasks(monkeypatch):
     sent = []
-    monkeypatch.setattr("campaigns.services.sending.celery_app.send_task",
-                        lambda name, kwargs: sent.append((name, kwargs["campaign_id"])))
+    monkeypatch.setattr("justsend_panel.celery.app.send_task",
+                        lambda name, kwargs, **options: sent.append((name, kwargs["campaign_id"])))
     return sent
 
 
