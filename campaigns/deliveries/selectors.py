@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from campaigns.deliveries.models import Reply
 from campaigns.deliveries.services.replies import msisdn_digits
 from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.types import KeywordResponse, Page, PlatformType, SortDirection
+from justsend_panel.sms.types import KeywordResponse, Page, PlatformType
 
 
 def replies_for_number(*, msisdn: str) -> QuerySet[Reply]:
@@ -29,10 +29,12 @@ class KeywordQuery:
     platform_type: PlatformType = PlatformType.PL
 
 
-def keyword_responses_page_get(*, query: KeywordQuery, page: int, size: int,
-                               sort_direction: SortDirection = SortDirection.DESC,
-                               ) -> Page[KeywordResponse]:
-    """One page of ``GET /overview/keyword-response``, newest first (raises ``SmsError``)."""
+def keyword_responses_page_get(*, query: KeywordQuery, page: int, size: int) -> Page[KeywordResponse]:
+    """One page of ``GET /overview/keyword-response``, in Justsend's order (raises ``SmsError``).
+
+    No ``sortField``: the manual names no date among a keyword response's fields (8.4 lists
+    userId, keyword, msisdn, email, responseMessage), and any other field is refused.
+    """
     with justsend_client() as client:
         return client.list_keyword_responses(
             platform_type=query.platform_type,
@@ -44,6 +46,4 @@ def keyword_responses_page_get(*, query: KeywordQuery, page: int, size: int,
             to_date=query.end,
             page=page,
             size=size,
-            sort_field="createDate",
-            sort_direction=sort_direction,
         )

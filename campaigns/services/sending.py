@@ -258,8 +258,9 @@ def bulk_request(campaign: Campaign, **extra) -> sms.BulkSendRequest:
         bulk_variant=sms.BulkVariant(campaign.variant),
         message=campaign.message,
         sender=campaign.sender or None,
-        # No sendDate: the panel keeps a scheduled campaign until its time (no early charge).
-        send_date=None,
+        # Justsend requires sendDate: the submission time (the panel still keeps a scheduled
+        # campaign until its time, so nothing is charged early).
+        send_date=timezone.localtime(),
         country=sms.Country(campaign.country) if campaign.country else None,
         voice_config=sms.VoiceConfig(**voice) if campaign.variant == Campaign.Variant.VOICE
         else None,

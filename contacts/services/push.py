@@ -264,15 +264,18 @@ def _group_of(operation: SyncOperation) -> Group | None:
     return Group.objects.filter(pk=operation.group_id).first()
 
 
-def _country(value: str) -> Country | None:
-    return Country(value) if value else None
+def _group_country(group: Group) -> Country | None:
+    """The group's country; a LOCAL group is Polish (Justsend refuses a group without one, 4.9)."""
+    if group.country:
+        return Country(group.country)
+    return Country.POLAND if group.group_type == GroupType.LOCAL.value else None
 
 
 def _group_fields_push(client: JustsendClient, group: Group) -> None:
     try:
         client.update_group(
             group_id=group.justsend_id, name=group.name, group_type=GroupType(group.group_type),
-            country=_country(group.country),
+            country=_group_country(group),
         )
     except SmsNotFound as exc:
         raise GroupMissingInJustsend(missing_message(), status=exc.status) from exc
@@ -297,7 +300,7 @@ def _group_create(client: JustsendClient, operation: SyncOperation) -> None:
     remote = _group_adopt(client, group) if operation.attempts > 1 else None
     if remote is None:
         remote = client.create_group(
-            name=group.name, group_type=GroupType(group.group_type), country=_country(group.country)
+            name=group.name, group_type=GroupType(group.group_type), country=_group_country(group)
         )
     try:
         linked = Group.objects.filter(pk=group.pk, justsend_id__isnull=True).update(

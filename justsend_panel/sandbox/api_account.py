@@ -28,9 +28,20 @@ ACCOUNT_ID = 501
 PAYMENT_PROVIDERS = ("PAYU", "DVP", "JUSTSEND", "P24")
 PAYMENT_METHODS = ("TRANSFER", "BLIK", "CARD", "POINTS", "PROFORMA", "PBL", "UNKNOWN")
 TRANSACTION_STATUSES = ("PENDING", "SUCCESS", "ERROR")
-TRANSACTION_SORT = {"transactionDate": "transaction_date", "createDate": "transaction_date", "id": "id",
-                    "amountInPoints": "amount_cp", "transactionType": "transaction_type"}
-BLACKLIST_SORT = {"id": "id", "msisdn": "msisdn", "country": "country", "createDate": "create_date"}
+# The scalar fields of a transaction (6.2); the sandbox has one user and no invoicing, so those
+# fields sort as the id does.
+TRANSACTION_SORT = {
+    "id": "id", "userId": "id", "transactionDate": "transaction_date", "amountInPoints": "amount_cp",
+    "accountBalanceInPoints": "balance_after_cp", "transactionType": "transaction_type",
+    "paymentProvider": "payment_provider", "paymentMethod": "payment_method",
+    "transactionStatus": "transaction_status", "transactionError": "id", "internalTransactionId": "internal_id",
+    "externalTransactionId": "external_id", "bulkId": "bulk_id", "platformType": "id", "version": "id",
+    "createDate": "transaction_date", "modifiedDate": "transaction_date", "invoicingStatus": "id",
+    "processingAttemptNumber": "id",
+}
+# A blacklist entry (10.2): id, msisdn, userId, country. (The manual's own example, sortField=2, is
+# not a field: refused.)
+BLACKLIST_SORT = {"id": "id", "msisdn": "msisdn", "userId": "user_id", "country": "country"}
 
 
 def account_summary(app, request: Request):
@@ -89,7 +100,8 @@ def transaction_body(row) -> dict:
 
 def transactions_list(app, request: Request):
     start, end = date_range(request, "startDate", "endDate", required=True)
-    paging = Paging(request, default_size=25, sort_fields=TRANSACTION_SORT, default_sort="transactionDate")
+    paging = Paging(request, default_size=25, sort_fields=TRANSACTION_SORT, default_order="transaction_date",
+                    record="a transaction")
     filters = Filters()
     filters.between("transaction_date", start, end)
     for arg, column, allowed in (("paymentProvider", "payment_provider", PAYMENT_PROVIDERS),
@@ -121,6 +133,8 @@ def _auth_code_fields(data: dict, current=None) -> tuple[str | None, str, dict]:
     if sender is not None and (not isinstance(sender, str) or len(sender) > 64):
         raise bad_request("Field 'senderOverride' must be a string of at most 64 characters")
     variant = rules.choice(data.get("bulkVariant", current["bulk_variant"] if current else None), rules.VARIANTS, "bulkVariant")
+    if variant == "FULL":
+        rules.check_full_heading(sender or "", "senderOverride")
     raw_properties = data.get("properties", json.loads(current["properties"] or "{}") if current else None)
     return sender, variant, rules.check_variant_properties(variant, raw_properties, "properties")
 
@@ -211,7 +225,8 @@ def blacklist_add(app, request: Request):
 
 
 def blacklist_list(app, request: Request):
-    paging = Paging(request, default_size=25, sort_fields=BLACKLIST_SORT, default_sort="id")
+    paging = Paging(request, default_size=25, sort_fields=BLACKLIST_SORT, default_order="id",
+                    record="a blacklist entry")
     return page_response(app.store, paging, "blacklist", Filters(), lambda r: {
         "id": r["id"], "msisdn": r["msisdn"], "userId": r["user_id"], "country": r["country"]})
 

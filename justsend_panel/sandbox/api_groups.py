@@ -25,9 +25,11 @@ from .web import (ApiError, Filters, Paging, bad_request, json_body, json_respon
 
 GROUP_COLUMNS = "g.*, (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS member_count"
 GROUP_SELECT = f"SELECT {GROUP_COLUMNS} FROM groups g"
-GROUP_SORT = {"id": "g.id", "name": "g.name", "groupType": "g.group_type", "country": "g.country",
-              "createDate": "g.create_date", "memberCount": "member_count"}
-MEMBER_SORT = {"id": "id", "msisdn": "msisdn", "name": "name", "surname": "surname"}
+# A group (4.8, 4.11): id, name, ownerId, groupType, country, memberCount.
+GROUP_SORT = {"id": "g.id", "name": "g.name", "ownerId": "g.owner_id", "groupType": "g.group_type",
+              "country": "g.country", "memberCount": "member_count"}
+# A group member (4.4): msisdn, name, surname, address.
+MEMBER_SORT = {"msisdn": "msisdn", "name": "name", "surname": "surname", "address": "address"}
 EXPORT_CHUNK = 5000
 
 
@@ -73,10 +75,12 @@ def _group_fields(data: dict, *, partial: bool) -> dict:
         if not isinstance(name, str) or not name.strip():
             raise bad_request("Field 'name' is required")
         fields["name"] = name.strip()
+    # Creating needs a group type and a country ("lack of the indicated group type",
+    # "incorrect country format" are the manual's errors, 4.9); an update changes only what it sends.
     if "groupType" in data or not partial:
-        fields["group_type"] = rules.choice(data.get("groupType") or "LOCAL", rules.GROUP_TYPES, "groupType")
+        fields["group_type"] = rules.choice(data.get("groupType"), rules.GROUP_TYPES, "groupType", required=not partial)
     if "country" in data or not partial:
-        fields["country"] = rules.choice(data.get("country") or "POLAND", rules.COUNTRIES, "country")
+        fields["country"] = rules.choice(data.get("country"), rules.COUNTRIES, "country", required=not partial)
     return fields
 
 
@@ -114,7 +118,8 @@ def group_delete(app, request: Request, group_id: str):
 
 
 def _group_page(app, request: Request, where: str, params: tuple) -> Response:
-    paging = Paging(request, default_size=25, sort_fields=GROUP_SORT, default_sort="id", tiebreak="g.id")
+    paging = Paging(request, default_size=25, sort_fields=GROUP_SORT, default_order="g.id", tiebreak="g.id",
+                    record="a group")
     return page_response(app.store, paging, "groups g", Filters(where, params=params), group_body, select=GROUP_COLUMNS)
 
 
@@ -246,7 +251,7 @@ def members_batch_add(app, request: Request):
 
 
 def _member_page(app, request: Request, group_id: int, msisdn_like: str | None) -> Response:
-    paging = Paging(request, default_size=25, sort_fields=MEMBER_SORT, default_sort="id")
+    paging = Paging(request, default_size=25, sort_fields=MEMBER_SORT, default_order="id", record="a group member")
     filters = Filters("group_id = ?", params=[group_id])
     filters.like("msisdn", msisdn_like)
     return page_response(app.store, paging, "group_members", filters, member_body)

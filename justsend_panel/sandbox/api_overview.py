@@ -25,10 +25,41 @@ from .web import ApiError, Filters, Paging, json_response, not_found, page_respo
 BULK_STATUSES = ("TO_PAY", "PAID", "TO_SEND", "IN_PROGRESS", "WAITING_TO_SEND", "FINISHED", "CANCELED",
                  "CANCELLED_TIME_RESTRICTED", "HOLD", "HOLD_SMISHING", "HOLD_QUARANTINE", "HOLD_DICTIONARY",
                  "REJECTED", "DELETED")
-BULK_SORT = {"createDate": "create_date", "sendDate": "due_at", "name": "name", "bulkStatus": "status", "id": "id"}
-STATS_SORT = {"sendDate": "day", "bulkVariant": "variant", "id": "day"}
-HISTORY_SORT = {"sendDate": "COALESCE(r.sent_at, b.due_at)", "id": "r.id", "msisdn": "r.msisdn"}
-KEYWORD_SORT = {"createDate": "received_at", "id": "id", "keyword": "prefix", "msisdn": "msisdn"}
+# sortField of each list: the scalar fields the manual gives for the listed record (web.Paging
+# refuses any other). Fields the one-user sandbox holds no value for sort as the id does.
+_ONE_USER = ("userId", "userEmail", "userAccountType", "userMasterId", "userPlatformType")
+# A bulk (8.2).
+BULK_SORT = {
+    **dict.fromkeys(_ONE_USER, "id"), "id": "id", "name": "name", "uuid": "uuid", "bulkType": "bulk_type",
+    "bulkVariant": "variant", "bulkStatus": "status", "sender": "sender", "message": "message",
+    "chargedPoints": "charged_cp - refunded_cp", "sendDate": "due_at", "sendEndDate": "end_at",
+    "createDate": "create_date", "totalMessageCount": "total_segments", "recipientsCount": "recipients_count",
+    "sentCount": "sent_count", "deliveredCount": "delivered_count",
+    "sentUnconfirmedCount": "sent_count - delivered_count - undelivered_count - expired_count",
+    "undeliveredCount": "undelivered_count", "notSentCount": "recipients_count - sent_count",
+    "predictedFinishDate": "due_at", "pointsPerSms": "price_cp", "reportId": "id", "reportStatus": "status",
+    "cost": "charged_cp - refunded_cp", "currency": "id", "prefix": "id", "country": "properties ->> '$.country'",
+    "bulkCostInPoints": "charged_cp", "bulkInsufficientPoints": "id",
+}
+# A statistics row (8.5): the manual names no field of it but sendDate (its example) and the
+# bulkVariant it is filtered by.
+STATS_SORT = {"sendDate": "day", "bulkVariant": "variant"}
+# A single message (9.1).
+SINGLE_SORT = {"id": "r.id", "msisdn": "r.msisdn", "content": "COALESCE(r.content, b.message)", "sender": "b.sender",
+               "acknowledgeStatus": "r.status", "sendDate": "COALESCE(r.sent_at, b.due_at)", "deliveryDate": "r.final_at",
+               "chargedPoints": "r.segments * b.price_cp", "messageCount": "r.segments"}
+# A record of a user's history (8.8).
+HISTORY_SORT = {"userId": "r.id", "userMasterId": "r.id", "userEmail": "r.id", "bulkVariant": "b.variant",
+                "name": "b.name", "sender": "b.sender", "msisdn": "r.msisdn", "content": "COALESCE(r.content, b.message)",
+                "messageCount": "r.segments", "sendDate": "COALESCE(r.sent_at, b.due_at)", "carrierId": "r.id",
+                "acknowledgeStatus": "r.status", "deliveryDate": "r.final_at", "type": "b.kind"}
+# A keyword response (8.4): the manual describes no response body, only the record's fields it
+# filters on: userId, keyword, msisdn, email, responseMessage. No date among them; without a
+# sortField the sandbox lists the newest first.
+KEYWORD_SORT = {"userId": "id", "keyword": "prefix", "msisdn": "msisdn", "email": "email",
+                "responseMessage": "response_message"}
+# An invalid recipient (8.3): the manual gives neither sorting nor fields; the sandbox's msisdn, reason.
+INVALID_SORT = {"msisdn": "msisdn", "reason": "reason"}
 STATS_COLUMNS = (
     "COUNT(*) AS bulk_count, SUM(recipients_count) AS recipients, SUM(total_segments) AS segments,"
     " SUM(sent_count) AS sent, SUM(delivered_count) AS delivered, SUM(undelivered_count) AS undelivered,"
@@ -49,7 +80,7 @@ def _bulk(app, raw_uuid: str):
 
 
 def bulks_list(app, request: Request):
-    paging = Paging(request, default_size=10, sort_fields=BULK_SORT, default_sort="createDate")
+    paging = Paging(request, default_size=10, sort_fields=BULK_SORT, default_order="create_date", record="a bulk")
     filters = Filters("kind = 'BULK'", "status != 'SUBMITTING'")
     filters.between("create_date", *date_range(request, "fromDate", "toDate", required=False))
     statuses = query_list(request, "bulkStatus")
@@ -71,14 +102,16 @@ def invalid_recipients(app, request: Request, bulk_uuid: str):
     filters = Filters("bulk_id = ?", params=[bulk["id"]])
     paged = "page" in request.args or "size" in request.args
     everything = max(1, app.store.scalar("SELECT COUNT(*) FROM invalid_recipients WHERE bulk_id = ?", (bulk["id"],)))
-    paging = Paging(request, default_size=25 if paged else everything, default_sort="id",
-                    sort_fields={"id": "id", "msisdn": "msisdn", "reason": "reason"}, max_size=10_000 if paged else None)
+    paging = Paging(request, default_size=25 if paged else everything, default_order="id", sort_fields=INVALID_SORT,
+                    record="an invalid recipient", max_size=10_000 if paged else None)
     return page_response(app.store, paging, "invalid_recipients", filters, lambda r: {"msisdn": r["msisdn"], "reason": r["reason"]})
 
 
 def keyword_responses(app, request: Request):
     platform = rules.choice(query_required(request, "platformType"), rules.PLATFORM_TYPES, "platformType")
-    paging = Paging(request, default_size=25, sort_fields=KEYWORD_SORT, default_sort="createDate")
+    paging = Paging(request, default_size=25, sort_fields=KEYWORD_SORT, default_order="received_at",
+                    record="a keyword response",
+                    default_direction="ASC" if request.args.get("sortField") else "DESC")
     filters = Filters()
     filters.equal("UPPER(prefix)", (request.args.get("keyword") or "").upper())
     for arg, column in (("msisdn", "msisdn"), ("email", "email"), ("responseMessage", "response_message")):
@@ -118,7 +151,8 @@ def _stats_body(row) -> dict:
 
 def send_stats(app, request: Request):
     where, params = _stats_filter(request)
-    paging = Paging(request, default_size=14, sort_fields=STATS_SORT, default_sort="sendDate", tiebreak="variant")
+    paging = Paging(request, default_size=14, sort_fields=STATS_SORT, default_order="day", tiebreak="variant",
+                    record="a statistics row")
     grouped = f"SELECT date(due_at, 'unixepoch') AS day, variant, {STATS_COLUMNS} FROM bulks WHERE {where} GROUP BY day, variant"
     total = app.store.scalar(f"SELECT COUNT(*) FROM ({grouped})", params)
     rows = app.store.all(f"SELECT * FROM ({grouped}) {paging.order_by()} {paging.limit()}", params)
@@ -134,7 +168,8 @@ def send_stats_sum(app, request: Request):
 
 
 def single_messages(app, request: Request):
-    paging = Paging(request, default_size=10, sort_fields={"id": "r.id", "sendDate": "b.due_at"}, default_sort="id", tiebreak="r.id")
+    paging = Paging(request, default_size=10, sort_fields=SINGLE_SORT, default_order="r.id", tiebreak="r.id",
+                    record="a single message")
     filters = Filters("b.kind = 'SINGLE'")
     filters.between("b.due_at", *date_range(request, "startDate", "endDate", required=False))
     return page_response(app.store, paging, bulks.MESSAGE_SOURCE, filters, bulks.message_body, select=bulks.MESSAGE_COLUMNS)
@@ -143,7 +178,8 @@ def single_messages(app, request: Request):
 def user_history(app, request: Request):
     msisdn = rules.require_msisdn(query_required(request, "msisdn"))
     start, end = date_range(request, "fromDate", "toDate", required=True)
-    paging = Paging(request, default_size=14, sort_fields=HISTORY_SORT, default_sort="sendDate", tiebreak="r.id")
+    paging = Paging(request, default_size=14, sort_fields=HISTORY_SORT, default_order="COALESCE(r.sent_at, b.due_at)",
+                    tiebreak="r.id", record="a history record")
     bulk_filter, params = "SELECT id FROM bulks WHERE due_at BETWEEN ? AND ?", [start, end]
     variant = rules.choice(request.args.get("bulkVariant"), rules.STATS_VARIANTS, "bulkVariant", required=False)
     if variant:

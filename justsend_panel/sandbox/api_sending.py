@@ -86,11 +86,15 @@ def upload_bulk(app, request: Request):
     return json_response({"id": bulk["uuid"]}, status=201)
 
 
-DESCRIPTOR_SORT = {"createDate": "create_date", "createdAt": "create_date", "fileName": "file_name", "status": "status", "id": "id"}
+# A file descriptor (3.3): id, fileName, status, createdAt; and createDate, which the manual's own
+# example sorts by.
+DESCRIPTOR_SORT = {"id": "id", "fileName": "file_name", "status": "status", "createdAt": "create_date",
+                   "createDate": "create_date"}
 
 
 def upload_descriptors(app, request: Request):
-    paging = Paging(request, default_size=25, sort_fields=DESCRIPTOR_SORT, default_sort="createDate")
+    paging = Paging(request, default_size=25, sort_fields=DESCRIPTOR_SORT, default_order="create_date",
+                    record="a file descriptor")
     filters = Filters()
     days = query_int(request, "days")
     if days is not None:

@@ -7,7 +7,13 @@ Readings of the manual where it is ambiguous:
   Surrounding whitespace is trimmed, since the manual's own samples carry it.
 * Domestic variants (ECO, FULL, PRO, ECO_RESP, PRO_RESP, VOICE) only reach Polish numbers;
   a foreign number in such a bulk becomes an invalid recipient (reason ``FOREIGN_NUMBER``).
-  INTER accepts any valid number: the manual's own INTER example sends to 48… numbers.
+* INTER reaches only numbers of ``bulkProperties.country`` ("the country code of the recipients",
+  3.1.2; "intended for international shipments only and cannot be used for domestic
+  shipments"); any other number, a Polish one included, becomes an invalid recipient (reason
+  ``OUTSIDE_COUNTRY``). The manual's own INTER example sends 48… numbers to SLOVAKIA: the
+  stricter reading wins over the sample.
+* FULL: the sender is one of the ten headings of 3.1 exactly as the manual writes them (upper
+  case); the same for the ``senderOverride`` of a FULL Mail2SMS code (5.2.1 "ECO, FULL, PRO").
 * Czechia: the INTER lists (3.1.2, 5.2.2) spell it "CZECH REPUBLIC", the blacklist removal list
   (10.3) "CZECHIA". A space cannot be in the API's enum constant, so ``CZECHIA`` (what the
   client sends) is accepted everywhere, and the manual's "CZECH REPUBLIC" too.
@@ -21,6 +27,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+
+import phonenumbers
 
 from .web import bad_request
 
@@ -45,6 +53,15 @@ INTER_COUNTRIES = (
 )
 # The blacklist and group sections add Poland.
 COUNTRIES = frozenset(INTER_COUNTRIES) | {"POLAND"}
+# ISO 3166 codes of the manual's countries, for their calling codes.
+_REGIONS = {
+    "AUSTRIA": "AT", "BELGIUM": "BE", "BULGARIA": "BG", "CROATIA": "HR", "CZECH REPUBLIC": "CZ", "CZECHIA": "CZ",
+    "DENMARK": "DK", "ESTONIA": "EE", "FINLAND": "FI", "FRANCE": "FR", "GERMANY": "DE", "GREECE": "GR",
+    "HUNGARY": "HU", "ICELAND": "IS", "IRELAND": "IE", "ITALY": "IT", "LATVIA": "LV", "LITHUANIA": "LT",
+    "LUXEMBOURG": "LU", "MALTA": "MT", "NETHERLANDS": "NL", "PORTUGAL": "PT", "ROMANIA": "RO", "SLOVAKIA": "SK",
+    "SLOVENIA": "SI", "SPAIN": "ES", "SWEDEN": "SE", "UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND": "GB",
+    "CYPRUS": "CY", "POLAND": "PL",
+}
 GROUP_TYPES = ("LOCAL", "INTERNATIONAL")
 PLATFORM_TYPES = ("PL", "FR", "SK", "PL_PGE")
 
@@ -83,6 +100,17 @@ def choice(value: object, allowed: tuple[str, ...] | frozenset[str], field: str,
     return value
 
 
+def calling_code(country: str) -> str:
+    """The country's calling code: the first digits of its MSISDNs (calling codes are prefix-free)."""
+    return str(phonenumbers.country_code_for_region(_REGIONS[country]))
+
+
+def check_full_heading(sender: str, field: str) -> str:
+    if sender not in FULL_HEADINGS:
+        raise bad_request(f"{field} of a FULL message must be one of the headings: {', '.join(FULL_HEADINGS)}")
+    return sender
+
+
 def check_sender(variant: str, sender: object) -> str:
     """The sender shown to the recipient, following the variant's rules (section 3.1)."""
     if sender is not None and not isinstance(sender, str):
@@ -91,9 +119,7 @@ def check_sender(variant: str, sender: object) -> str:
     if variant in ("ECO", "ECO_RESP"):
         return ECO_SENDER
     if variant == "FULL":
-        if sender.upper() not in FULL_HEADINGS:
-            raise bad_request(f"FULL sender must be one of the headings: {', '.join(FULL_HEADINGS)}")
-        return sender.upper()
+        return check_full_heading(sender, "The sender")
     if variant == "VOICE":
         return sender
     if not sender:

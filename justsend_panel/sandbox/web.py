@@ -114,18 +114,28 @@ def query_list(request: Request, name: str) -> list[str]:
 class Paging:
     """``page`` (from 0) / ``size`` / ``sortField`` / ``sortDirection`` of a list request."""
 
-    def __init__(self, request: Request, *, default_size: int, sort_fields: dict[str, str], default_sort: str,
-                 tiebreak: str = "id", max_size: int | None = 10_000):
+    def __init__(self, request: Request, *, default_size: int, sort_fields: dict[str, str], default_order: str,
+                 record: str, tiebreak: str = "id", max_size: int | None = 10_000, default_direction: str = "ASC"):
+        """``sort_fields``: the listed record's fields (as the manual names them) -> SQL to order by.
+
+        The manual: "sortField - the field by which the list of results is sorted. The value should
+        correspond to one of the available fields of the [listed] object" (3.3); any other value
+        is refused with 400, naming the record. ``default_order`` (SQL) applies without a sortField.
+        """
         self.tiebreak = tiebreak
         self.page = query_int(request, "page", 0)
         self.size = query_int(request, "size", default_size, minimum=1)
         if max_size is not None:
             self.size = min(self.size, max_size)
-        sort_field = request.args.get("sortField") or default_sort
-        # An unknown sort field falls back to the default instead of failing, as the real
-        # API's own example passes ``sortField=2``.
-        self.order_column = sort_fields.get(sort_field, sort_fields[default_sort])
-        direction = (request.args.get("sortDirection") or "ASC").upper()
+        sort_field = request.args.get("sortField")
+        if sort_field:
+            if sort_field not in sort_fields:
+                raise bad_request(f"sortField '{sort_field}' is not a field of {record};"
+                                  f" allowed: {', '.join(sorted(sort_fields))}")
+            self.order_column = sort_fields[sort_field]
+        else:
+            self.order_column = default_order
+        direction = (request.args.get("sortDirection") or default_direction).upper()
         if direction not in ("ASC", "DESC"):
             raise bad_request("sortDirection must be ASC or DESC")
         self.direction = direction

@@ -220,7 +220,8 @@ class BulkSendRequest:
 
     ``country`` goes to ``bulkProperties.country`` (required for INTER) and
     ``voice_config`` to ``bulkProperties.voiceConfig`` (VOICE). ``send_date``
-    must be timezone-aware; ``None`` means "send now".
+    must be timezone-aware; Justsend requires it (its client refuses ``None``): pass the
+    submission time to send now.
     """
 
     name: str

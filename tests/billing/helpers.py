@@ -2,6 +2,8 @@
 
 import io
 
+from django.utils import timezone
+
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.types import BulkSendRequest, BulkType, BulkVariant, Recipient
 
@@ -13,6 +15,7 @@ def bulk_send(*, recipients: int = 2, name: str = "Promo") -> str:
         bulk_type=BulkType.STANDARD,
         bulk_variant=BulkVariant.ECO,
         message="Hello",
+        send_date=timezone.now(),
         recipients=[Recipient(msisdn=f"4850010{i:04d}") for i in range(recipients)],
     )
     with justsend_client() as client:
@@ -25,6 +28,7 @@ def file_upload(*, file_name: str, rows: int = 2) -> str:
         bulk_type=BulkType.STANDARD,
         bulk_variant=BulkVariant.ECO,
         message="Hello",
+        send_date=timezone.now(),
     )
     body = "".join(f"4850020{i:04d}\n" for i in range(rows)).encode()
     with justsend_client() as client:

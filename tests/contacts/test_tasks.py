@@ -49,7 +49,7 @@ def test_changes_saved_during_an_outage_arrive_once_when_justsend_is_back(
 
 def test_pull_button_work_is_done_by_the_worker(celery_worker_process, panel_sandbox):
     with panel_sandbox.client() as remote:
-        group_id = remote.post("groups", json={"name": "Made in Justsend"}).json()["id"]
+        group_id = remote.post("groups", json={"name": "Made in Justsend", "groupType": "LOCAL", "country": "POLAND"}).json()["id"]
         remote.post("group-members/batch-add", params={"groupId": group_id}, json=["48500800800"])
 
     operation = justsend_pull_request()

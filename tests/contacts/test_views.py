@@ -242,7 +242,7 @@ def test_sync_partial_polls_only_while_something_waits(marketing_client, group):
 def test_lookup_shows_local_and_justsend_groups_and_the_blacklist(marketing_client, panel_sandbox, group):
     member_add(group=group, msisdn="500100100", name="Jan")
     with panel_sandbox.client() as remote:
-        remote_id = remote.post("groups", json={"name": "Only in Justsend"}).json()["id"]
+        remote_id = remote.post("groups", json={"name": "Only in Justsend", "groupType": "LOCAL", "country": "POLAND"}).json()["id"]
         remote.post("group-members/batch-add", params={"groupId": remote_id}, json=["48500100100"])
     BlacklistEntry.objects.create(msisdn="48500100100")
 
@@ -263,7 +263,7 @@ def test_lookup_says_a_justsend_group_deleted_here_is_on_its_way_out(
     marketing_client, panel_sandbox, group
 ):
     with panel_sandbox.client() as remote:
-        remote_id = remote.post("groups", json={"name": "Old list"}).json()["id"]
+        remote_id = remote.post("groups", json={"name": "Old list", "groupType": "LOCAL", "country": "POLAND"}).json()["id"]
         remote.post("group-members/batch-add", params={"groupId": remote_id}, json=["48500100100"])
     Group.objects.filter(pk=group.pk).update(justsend_id=remote_id)
     group_delete(group=Group.objects.get(pk=group.pk))  # its push to Justsend not run yet

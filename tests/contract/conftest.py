@@ -6,6 +6,7 @@ Each test gets a fresh sandbox (manual clock) and a client pointed at it; nothin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
@@ -24,12 +25,17 @@ def justsend(sandbox) -> Iterator[JustsendClient]:
         yield client
 
 
+# The manual's own sample date (3.1): past, so "send now".
+SEND_DATE = datetime.fromisoformat("2025-10-17T10:00:00+02:00")
+
+
 def bulk_request(**overrides) -> BulkSendRequest:
     fields = {
         "name": "Contract promo",
         "bulk_type": BulkType.STANDARD,
         "bulk_variant": BulkVariant.ECO,
         "message": "Hello from Justsend",
+        "send_date": SEND_DATE,
         "recipients": [Recipient(msisdn) for msisdn in NUMBERS],
     }
     fields.update(overrides)

@@ -19,6 +19,7 @@ from justsend_panel.sms.types import (
     Recipient,
     VoiceConfig,
 )
+from justsend_panel.sandbox.rules import calling_code
 from tests.contract.conftest import LATER_SECONDS, NUMBERS, bulk_request, last_json
 
 VOICE = VoiceConfig(repeat_dtmf=False, min_period=1, max_period=2, max_count=1, pause=1, max_dtmf=0,
@@ -34,30 +35,32 @@ VARIANTS = {
     BulkVariant.VOICE: ({"sender": "JUSTSEND", "voice_config": VOICE}, "JUSTSEND"),
 }
 PRICES = {"ECO": 7, "FULL": 8, "PRO": 9, "ECO_RESP": 9, "PRO_RESP": 9, "INTER": 35, "VOICE": 15}
+SLOVAK_NUMBERS = ("421900100200", "421900100201")
 
 
-def _recipients(bulk_type: BulkType) -> list[Recipient]:
+def _recipients(bulk_type: BulkType, numbers=NUMBERS) -> list[Recipient]:
     if bulk_type is BulkType.PERSONALIZED:
-        return [Recipient(NUMBERS[0], "Hi John"), Recipient(NUMBERS[1], "Hi Anna")]
+        return [Recipient(numbers[0], "Hi John"), Recipient(numbers[1], "Hi Anna")]
     if bulk_type is BulkType.PARAMETRIZED:
-        return [Recipient(msisdn, "Hi $1. Your activation code is $2") for msisdn in NUMBERS]
-    return [Recipient(msisdn) for msisdn in NUMBERS]
+        return [Recipient(msisdn, "Hi $1. Your activation code is $2") for msisdn in numbers]
+    return [Recipient(msisdn) for msisdn in numbers]
 
 
 @pytest.mark.parametrize("bulk_type", list(BulkType))
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_every_bulk_type_and_variant_is_accepted_recorded_and_read_back(sandbox, justsend, variant, bulk_type):
     extra, shown_sender = VARIANTS[variant]
+    numbers = SLOVAK_NUMBERS if variant is BulkVariant.INTER else NUMBERS
     send_date = datetime.fromtimestamp(sandbox.app.clock.now()).astimezone() + timedelta(seconds=LATER_SECONDS)
     request = bulk_request(name=f"{variant}-{bulk_type}", bulk_type=bulk_type, bulk_variant=variant,
-                           recipients=_recipients(bulk_type), send_date=send_date, **extra)
+                           recipients=_recipients(bulk_type, numbers), send_date=send_date, **extra)
 
     result = justsend.send_bulk(request=request)
 
     assert uuid.UUID(result.id)
     sent = last_json(sandbox, "/api/sender/bulk/send")
     assert (sent["bulkType"], sent["bulkVariant"], sent["name"]) == (bulk_type.value, variant.value, request.name)
-    assert [r["msisdn"] for r in sent["recipients"]] == list(NUMBERS)
+    assert [r["msisdn"] for r in sent["recipients"]] == list(numbers)
     assert datetime.fromisoformat(sent["sendDate"]) == send_date.replace(microsecond=0)
     if variant is BulkVariant.INTER:
         assert sent["bulkProperties"] == {"country": "SLOVAKIA"}
@@ -83,7 +86,9 @@ def test_every_bulk_type_and_variant_is_accepted_recorded_and_read_back(sandbox,
 
 def test_inter_accepts_every_foreign_country_the_client_can_send(sandbox, justsend):
     for country in Country:
-        request = bulk_request(bulk_variant=BulkVariant.INTER, sender="ACME", country=country)
+        number = f"{calling_code(country.value)}900100200"
+        request = bulk_request(bulk_variant=BulkVariant.INTER, sender="ACME", country=country,
+                               recipients=[Recipient(number)])
         if country is Country.POLAND:
             with pytest.raises(SmsApiError, match="country"):
                 justsend.send_bulk(request=request)
@@ -93,8 +98,8 @@ def test_inter_accepts_every_foreign_country_the_client_can_send(sandbox, justse
 
 
 def test_a_bulk_to_groups_only_sends_to_their_members(sandbox, justsend):
-    first = justsend.create_group(name="Customers")
-    second = justsend.create_group(name="Prospects")
+    first = justsend.create_group(name="Customers", country=Country.POLAND)
+    second = justsend.create_group(name="Prospects", country=Country.POLAND)
     justsend.batch_add_group_members(group_id=first.id, msisdns=["48500100300", "48500100301"])
     justsend.batch_add_group_members(group_id=second.id, msisdns=["48500100301", "48500100302"])
 

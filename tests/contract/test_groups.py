@@ -11,7 +11,7 @@ from justsend_panel.sms.types import Country, GroupMember, GroupMemberUpdate, Gr
 
 
 def test_groups_create_update_get_list_search_delete(justsend):
-    local = justsend.create_group(name="Premium customers")
+    local = justsend.create_group(name="Premium customers", country=Country.POLAND)
     abroad = justsend.create_group(name="Slovak fans", group_type=GroupType.INTERNATIONAL, country=Country.SLOVAKIA)
 
     assert (local.name, local.group_type, local.country, local.member_count) == (
@@ -48,8 +48,8 @@ def test_groups_create_update_get_list_search_delete(justsend):
 
 
 def test_members_add_update_remove_list_search(justsend):
-    group = justsend.create_group(name="Members")
-    other = justsend.create_group(name="Other")
+    group = justsend.create_group(name="Members", country=Country.POLAND)
+    other = justsend.create_group(name="Other", country=Country.POLAND)
 
     justsend.add_group_member(member=GroupMember(msisdn="48123456789", group_id=group.id, name="John",
                                                  surname="Kowalski", address="Konwaliowa 5"))
@@ -98,7 +98,7 @@ def test_members_add_update_remove_list_search(justsend):
 
 
 def test_export_csv_streams_every_member(justsend):
-    group = justsend.create_group(name="Export")
+    group = justsend.create_group(name="Export", country=Country.POLAND)
     justsend.add_group_member(member=GroupMember(msisdn="48123456789", group_id=group.id, name="Thomas",
                                                  surname="Nowak"))
     numbers = [str(48600000000 + i) for i in range(6000)]

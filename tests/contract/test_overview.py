@@ -74,7 +74,9 @@ def test_keyword_responses_after_incoming_messages(sandbox, justsend):
     page = justsend.list_keyword_responses(platform_type=PlatformType.PL)
 
     assert page.total_elements == 2
-    shop = page.content[0]
+    # No sortField (none of the record's fields is a date): the sandbox lists the newest first.
+    assert [r.keyword for r in page.content] == ["STOP", "SKLEP"]
+    shop = page.content[1]
     assert (shop.keyword, shop.msisdn, shop.email, shop.response_message) == (
         "SKLEP", "48123456789", "shop@example.com", "Thanks!")
     assert shop.date is not None and shop.raw["message"] == "SKLEP yes please"

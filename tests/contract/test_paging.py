@@ -9,7 +9,7 @@ from tests.contract.conftest import bulk_request, last_json
 
 
 def test_every_walker_crosses_several_pages(sandbox, justsend):
-    groups = [justsend.create_group(name=f"group-{i}") for i in range(5)]
+    groups = [justsend.create_group(name=f"group-{i}", country=Country.POLAND) for i in range(5)]
     numbers = [str(48600000000 + i) for i in range(7)]
     justsend.batch_add_group_members(group_id=groups[0].id, msisdns=numbers)
     justsend.add_to_blacklist(country=Country.POLAND, msisdns=[str(48700000000 + i) for i in range(5)])
@@ -29,7 +29,7 @@ def test_every_walker_crosses_several_pages(sandbox, justsend):
     assert [m.content for m in justsend.iter_single_messages(size=2)] == [f"single-{i}" for i in range(5)]
     assert len(list(justsend.iter_user_history(msisdn="48500100200", **window, size=3))) == 10
     assert [r.response_message or r.raw["message"] for r in justsend.iter_keyword_responses(
-        platform_type=PlatformType.PL, size=2)] == [f"reply-{i}" for i in range(5)]
+        platform_type=PlatformType.PL, size=2)] == [f"reply-{i}" for i in reversed(range(5))]  # newest first
     assert len(list(justsend.iter_transactions(start_date=window["from_date"], end_date=window["to_date"], size=3))) == 10
     assert len(list(justsend.iter_send_stats(**window, size=1))) == 1  # one day, one variant (ECO)
     assert last_json(sandbox, "/api/overview/send-stats") is None  # a GET carries no body

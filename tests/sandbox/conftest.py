@@ -9,11 +9,13 @@ from tests.fixtures.sandbox import PostbackReceiver, sandbox_posting_to
 # The ``sandbox`` fixture comes from tests/fixtures/sandbox.py, registered in tests/conftest.py.
 
 RECIPIENTS = [{"msisdn": "48500100200"}, {"msisdn": "48500100201"}]
+# The manual's own sample date (3.1): past, so "send now".
+SEND_DATE = "2025-10-17T10:00:00+02:00"
 
 
 def bulk_body(**overrides) -> dict:
     body = {"name": "Promo", "bulkType": "STANDARD", "bulkVariant": "ECO", "message": "Hello from Justsend",
-            "recipients": RECIPIENTS}
+            "sendDate": SEND_DATE, "recipients": RECIPIENTS}
     body.update(overrides)
     return body
 

@@ -81,7 +81,7 @@ def test_fault_switch_validation(sandbox):
 
 
 def test_reset_clears_state_and_restores_balance(sandbox, api):
-    api.post("groups", json={"name": "G"})
+    api.post("groups", json={"name": "G", "groupType": "LOCAL", "country": "POLAND"})
     sandbox.set_balance(balance=5)
     assert sandbox.state()["counts"]["groups"] == 1
     sandbox.reset()

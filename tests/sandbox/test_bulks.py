@@ -26,7 +26,7 @@ def _balance(api):
         ({"bulkVariant": "ECO_RESP"}, 2),
         ({"bulkVariant": "PRO_RESP", "sender": "ACME"}, 2),
         ({"bulkVariant": "INTER", "sender": "ACME", "bulkProperties": {"country": "SLOVAKIA"},
-          "recipients": [{"msisdn": "421900123456"}, {"msisdn": "48500100200"}]}, 2),
+          "recipients": [{"msisdn": "421900123456"}, {"msisdn": "421900123457"}]}, 2),
         ({"bulkType": "PERSONALIZED", "recipients": [{"msisdn": "48500100200", "content": "Hi John"},
                                                      {"msisdn": "48500100201", "content": "Hi Anna " + "x" * 160}]}, 3),
         ({"bulkType": "PARAMETRIZED", "message": "Hi $1, code $2",
@@ -214,7 +214,7 @@ def test_blacklisted_invalid_and_foreign_numbers_are_skipped_and_reported(sandbo
 
 
 def test_group_recipients_are_taken_from_sandbox_groups(sandbox, api):
-    group_id = api.post("groups", json={"name": "Audience"}).json()["id"]
+    group_id = api.post("groups", json={"name": "Audience", "groupType": "LOCAL", "country": "POLAND"}).json()["id"]
     api.post("group-members/batch-add", params={"groupId": group_id}, json=numbers(5))
     api.post("blacklist/add", params={"country": "POLAND"}, json=[numbers(5)[0]])
     response = api.post("sender/bulk/send", json=bulk_body(recipients=[{"msisdn": numbers(5)[1]}], groupIds=[group_id]))
@@ -254,7 +254,7 @@ def test_recipients_from_the_manual_example_with_spaces_are_accepted(api):
 @pytest.mark.parametrize("country", ["CZECHIA", "CZECH REPUBLIC"])
 def test_inter_takes_both_spellings_of_czechia(api, country):
     response = api.post("sender/bulk/send", json=bulk_body(
-        bulkVariant="INTER", sender="ACME", bulkProperties={"country": country}))
+        bulkVariant="INTER", sender="ACME", bulkProperties={"country": country}, recipients=[{"msisdn": "420601123456"}]))
     assert response.status_code == 201, response.text
     assert _bulk(api, response.json()["id"])["country"] == country
 

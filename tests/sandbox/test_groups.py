@@ -79,7 +79,7 @@ def test_member_add_list_and_errors(api, group):
 
 
 def test_member_update(api, group):
-    other = api.post("groups", json={"name": "Other"}).json()
+    other = api.post("groups", json={"name": "Other", "groupType": "LOCAL", "country": "POLAND"}).json()
     api.post("group-members", json={"msisdn": "48123456789", "groupId": group["id"], "name": "John"})
     api.post("group-members", json={"msisdn": "48123456780", "groupId": group["id"]})
     body = [{"currentMemberData": {"msisdn": "48123456789", "groupId": group["id"]},

@@ -10,7 +10,7 @@ def test_the_wsgi_app_works_in_process_without_a_server(tmp_path):
                           headers={"App-Key": "k"}) as api:
             created = api.post("sender/bulk/send", json={
                 "name": "in-process", "bulkType": "STANDARD", "bulkVariant": "ECO", "message": "Hi",
-                "recipients": [{"msisdn": "48500100200"}]})
+                "sendDate": "2025-10-17T10:00:00+02:00", "recipients": [{"msisdn": "48500100200"}]})
             assert created.status_code == 201
             assert api.get("payment/account/summary").json()["accountBalance"] == 43
             assert api.get("pricing/config", headers={"App-Key": "nope"}).status_code == 401

@@ -5,7 +5,7 @@ from .conftest import bulk_body
 
 def test_state_survives_a_restart_on_the_same_file(tmp_path):
     with run_sandbox(tmp_dir=tmp_path) as first, first.client() as api:
-        group_id = api.post("groups", json={"name": "Kept"}).json()["id"]
+        group_id = api.post("groups", json={"name": "Kept", "groupType": "LOCAL", "country": "POLAND"}).json()["id"]
         api.post("group-members/batch-add", params={"groupId": group_id}, json=["48500100200", "48500100201"])
         api.post("blacklist/add", params={"country": "POLAND"}, json=["48500100299"])
         bulk_id = api.post("sender/bulk/send", json=bulk_body(name="kept-bulk")).json()["id"]

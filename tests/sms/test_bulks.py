@@ -24,6 +24,7 @@ from justsend_panel.sms.types import (
 from .conftest import APP_KEY, page_body, sent_json, sent_params
 
 WARSAW = timezone(timedelta(hours=2))
+SEND_DATE = datetime(2025, 10, 17, 10, 0, tzinfo=WARSAW)
 
 
 def test_send_standard_eco_bulk(api, client):
@@ -62,6 +63,7 @@ def test_send_personalized_full_bulk_with_heading_and_groups(api, client):
         bulk_variant=BulkVariant.FULL,
         sender=FullSender.SPECIAL_OFFER,
         message="Hello",
+        send_date=SEND_DATE,
         recipients=[Recipient("48123123123", "Hi John"), Recipient("48123123124", "Hi Anna")],
         group_ids=[274302, 274304],
     )
@@ -75,7 +77,20 @@ def test_send_personalized_full_bulk_with_heading_and_groups(api, client):
     assert body["sender"] == "SPECIAL OFFER"
     assert body["groupIds"] == [274302, 274304]
     assert body["recipients"][1] == {"msisdn": "48123123124", "content": "Hi Anna"}
-    assert "sendDate" not in body  # send now
+    assert body["sendDate"] == "2025-10-17T10:00:00+02:00"
+
+
+@pytest.mark.parametrize("endpoint", ["send_bulk", "upload_bulk"])
+def test_a_bulk_without_send_date_is_refused_before_any_call(api, client, endpoint):
+    # sendDate is in every example of 3.1 and 3.2 and never called optional: a strict Justsend
+    # answers 400 without it, so the client does not build such a request (respx fails any call).
+    request = BulkSendRequest(name="n", bulk_type=BulkType.STANDARD, bulk_variant=BulkVariant.ECO, message="m",
+                              recipients=[Recipient("48123123123")])
+    extra = {"file": io.BytesIO(b"48123123123\n")} if endpoint == "upload_bulk" else {}
+
+    with pytest.raises(ValueError, match="send_date"):
+        getattr(client, endpoint)(request=request, **extra)
+
 
 
 def test_send_parametrized_inter_bulk_carries_country(api, client):
@@ -87,6 +102,7 @@ def test_send_parametrized_inter_bulk_carries_country(api, client):
         sender="JUSTSEND",
         message="Hi $1. Your activation code is $2",
         country=Country.SLOVAKIA,
+        send_date=SEND_DATE,
         recipients=[Recipient("421900123456", "Hi $1. Your activation code is $2")],
     )
 
@@ -104,7 +120,7 @@ def test_send_voice_bulk_carries_voice_config(api, client):
     )
     request = BulkSendRequest(
         name="Call", bulk_type=BulkType.STANDARD, bulk_variant=BulkVariant.VOICE, message="Read me",
-        voice_config=voice, recipients=[Recipient("48123123123")],
+        voice_config=voice, send_date=SEND_DATE, recipients=[Recipient("48123123123")],
     )
 
     assert client.send_bulk(request=request).message == "PROCESS_STARTED"
@@ -203,7 +219,7 @@ def test_upload_bulk_streams_the_file_in_chunks_with_request_and_file_parts(api,
     route = api.post("/upload/bulk").respond(201, json={"ID": "5C4BD0FF-2EE7-49A6-895A-440F7150A540"})
     request = BulkSendRequest(
         name="From file", bulk_type=BulkType.PARAMETRIZED, bulk_variant=BulkVariant.ECO, message="Hi $1",
-        recipients=[Recipient("48111111111", "ignored")],
+        send_date=SEND_DATE, recipients=[Recipient("48111111111", "ignored")],
     )
 
     result = client.upload_bulk(request=request, file=recorder)
@@ -227,6 +243,7 @@ def test_upload_bulk_streams_the_file_in_chunks_with_request_and_file_parts(api,
         "bulkType": "PARAMETRIZED",
         "bulkVariant": "ECO",
         "message": "Hi $1",
+        "sendDate": "2025-10-17T10:00:00+02:00",
     }
     file_name, file_type, file_content = parts["file"]
     assert (file_name, file_type) == ("audience.csv", "text/csv")
@@ -246,7 +263,8 @@ def test_upload_bulk_opens_and_closes_a_path(api, client, tmp_path, monkeypatch)
 
     monkeypatch.setattr("builtins.open", spying_open)
     route = api.post("/upload/bulk").respond(201, json={"id": "42"})
-    request = BulkSendRequest(name="n", bulk_type=BulkType.STANDARD, bulk_variant=BulkVariant.ECO, message="m")
+    request = BulkSendRequest(name="n", bulk_type=BulkType.STANDARD, bulk_variant=BulkVariant.ECO, message="m",
+                              send_date=SEND_DATE)
 
     assert client.upload_bulk(request=request, file=path).id == "42"
 
@@ -255,7 +273,8 @@ def test_upload_bulk_opens_and_closes_a_path(api, client, tmp_path, monkeypatch)
 
 
 def test_upload_bulk_refuses_a_text_file(client, tmp_path):
-    request = BulkSendRequest(name="n", bulk_type=BulkType.STANDARD, bulk_variant=BulkVariant.ECO, message="m")
+    request = BulkSendRequest(name="n", bulk_type=BulkType.STANDARD, bulk_variant=BulkVariant.ECO, message="m",
+                              send_date=SEND_DATE)
     with pytest.raises(TypeError), io.StringIO("48123123123\n") as text_file:
         client.upload_bulk(request=request, file=text_file)
 

@@ -103,10 +103,14 @@ class GroupEndpoints(JustsendTransport):
         *,
         name: str,
         group_type: GroupType = GroupType.LOCAL,
-        country: Country | None = None,
+        country: Country,
         owner_id: int | None = None,
     ) -> Group:
-        """``POST /groups`` (4.9); answers the created group."""
+        """``POST /groups`` (4.9); answers the created group.
+
+        ``country`` has no default: Justsend refuses a group without one ("incorrect country
+        format", 4.9), and a LOCAL group is ``Country.POLAND``.
+        """
         body = {"name": name, "groupType": group_type, "country": country, "ownerId": owner_id}
         return wire.group(wire.require_object(self.request("POST", "/groups", json_body=_group_body(body)), "a group"))
 

@@ -443,7 +443,11 @@ def bulk_request_body(request: BulkSendRequest, *, with_recipients: bool) -> Jso
 
     ``groupIds`` is left out when empty (the 3.1 sample's ``" "`` is a placeholder);
     ``recipients`` is always an array on the JSON endpoint, even when only groups are targeted.
+    ``sendDate`` is always sent: every example of 3.1 and 3.2 has it and the manual never calls
+    it optional, so a request without ``send_date`` is refused here, before any call.
     """
+    if request.send_date is None:
+        raise ValueError("A Justsend bulk needs a send_date (sendDate, manual 3.1); pass the submission time.")
     body: JsonDict = _without_none(
         {
             "name": request.name,
@@ -451,7 +455,7 @@ def bulk_request_body(request: BulkSendRequest, *, with_recipients: bool) -> Jso
             "bulkVariant": request.bulk_variant.value,
             "sender": request.sender,
             "message": request.message,
-            "sendDate": format_datetime(request.send_date) if request.send_date else None,
+            "sendDate": format_datetime(request.send_date),
             "groupIds": [int(group_id) for group_id in request.group_ids] or None,
             "bulkProperties": variant_properties(request.country, request.voice_config),
         }

@@ -64,6 +64,17 @@ def test_keyword_responses_come_from_justsend_with_their_filters(marketing_clien
     assert logged["query"]["keyword"] == "promo" and logged["query"]["platformType"] == "PL"
 
 
+def test_keyword_responses_page_asks_no_sort_field_the_record_does_not_have(marketing_client, panel_sandbox):
+    # sortField=createDate is not a field of a keyword response (manual 8.4): Justsend (and the
+    # strict sandbox) refuse it with 400, so the page showed only an error.
+    panel_sandbox.incoming(msisdn="48500000001", message="PROMO please", prefix="PROMO")
+    response = marketing_client.get(reverse("deliveries:keyword_responses"))
+    content = response.content.decode()
+    assert 'data-testid="keyword-error"' not in content and "48500000001" in content
+    [logged] = panel_sandbox.requests(path="/api/overview/keyword-response")
+    assert logged["status"] == 200 and "sortField" not in logged["query"]
+
+
 def test_keyword_responses_show_a_message_when_justsend_fails(marketing_client, panel_sandbox):
     panel_sandbox.set_faults(rate_500=1)
     response = marketing_client.get(reverse("deliveries:keyword_responses"))

@@ -4,10 +4,11 @@ from campaigns.models import Campaign
 from contacts.models import BlacklistEntry, Group, Member
 
 
-def group_with_members(name: str, count: int, *, start: int = 500000000, **member_fields) -> Group:
+def group_with_members(name: str, count: int, *, start: int = 500000000, prefix: str = "48",
+                       **member_fields) -> Group:
     group = Group.objects.create(name=name, member_count=count)
     Member.objects.bulk_create(
-        Member(group=group, msisdn=f"48{start + i}", name=f"Name{i}", surname=f"Surname{i}",
+        Member(group=group, msisdn=f"{prefix}{start + i}", name=f"Name{i}", surname=f"Surname{i}",
                address=f"Street {i}", attributes={"code": f"C{i}"}, **member_fields)
         for i in range(count)
     )

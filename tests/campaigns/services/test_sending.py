@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 import itertools
 
@@ -38,10 +38,13 @@ def _logged(sandbox):
 @pytest.mark.parametrize("bulk_type,variant", list(itertools.product(BULK_TYPES, VARIANT_SETTINGS)))
 def test_every_bulk_type_and_variant_reaches_the_sandbox_as_the_manual_says(
         panel_sandbox, bulk_type, variant):
-    group = group_with_members("Customers", 3)
+    # INTER reaches only numbers of its country (GERMANY: 49…); the others, Polish ones.
+    prefix = "49" if variant == "INTER" else "48"
+    group = group_with_members("Customers", 3, prefix=prefix)
     campaign = campaign_make(groups=[group], bulk_type=bulk_type, variant=variant,
                              message=MESSAGES[bulk_type], status=S.QUEUED,
                              parameter_fields=["name", "attr:code"], **VARIANT_SETTINGS[variant])
+    before = timezone.now().replace(microsecond=0)
     campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.status == S.SENDING, campaign.failure_reason
@@ -55,14 +58,16 @@ def test_every_bulk_type_and_variant_reaches_the_sandbox_as_the_manual_says(
     else:
         body = logged["json"]
         recipients = body["recipients"]
-        assert [r["msisdn"] for r in recipients] == ["48500000000", "48500000001", "48500000002"]
+        assert [r["msisdn"] for r in recipients] == [f"{prefix}50000000{i}" for i in range(3)]
         if bulk_type == "PERSONALIZED":
             assert recipients[1]["content"] == "Hi Name1, sale today"
         else:
             assert "content" not in recipients[0]
     assert (body["bulkType"], body["bulkVariant"]) == (bulk_type, variant)
     assert body["name"] == campaign.bulk_name and str(campaign.reference) in body["name"]
-    assert "sendDate" not in body
+    # sendDate: the submission time, ISO 8601 with an offset (manual 3.1)
+    send_date = datetime.fromisoformat(body["sendDate"])
+    assert send_date.utcoffset() is not None and before <= send_date <= timezone.now()
     assert body.get("sender") == VARIANT_SETTINGS[variant].get("sender")
     if variant == "INTER":
         assert body["bulkProperties"]["country"] == "GERMANY"
@@ -98,7 +103,7 @@ def test_large_audience_goes_as_a_streamed_file(panel_sandbox, settings):
 def test_synced_whole_groups_go_by_group_ids_and_a_pending_sync_sends_the_list(panel_sandbox):
     group = group_with_members("Customers", 2)
     with panel_sandbox.client() as api:
-        remote_group = api.post("groups", json={"name": "Customers", "groupType": "LOCAL"}).json()
+        remote_group = api.post("groups", json={"name": "Customers", "groupType": "LOCAL", "country": "POLAND"}).json()
     remote_id = remote_group.get("id") or remote_group.get("groupId")
     group.justsend_id, group.sync_state = remote_id, SyncState.SYNCED
     group.save()

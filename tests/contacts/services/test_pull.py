@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _made_in_justsend(remote, name: str, msisdns: list[str]) -> int:
-    group_id = remote.post("groups", json={"name": name, "groupType": "LOCAL"}).json()["id"]
+    group_id = remote.post("groups", json={"name": name, "groupType": "LOCAL", "country": "POLAND"}).json()["id"]
     remote.post("group-members/batch-add", params={"groupId": group_id}, json=msisdns).raise_for_status()
     return group_id
 

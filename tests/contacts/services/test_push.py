@@ -35,6 +35,23 @@ def test_group_create_records_the_justsend_id_and_members_follow(panel_sandbox, 
     assert (member["name"], member["surname"]) == ("Jan", "Kowalski")
 
 
+def test_a_local_group_with_only_a_name_is_sent_with_country_poland(panel_sandbox, remote):
+    # Justsend refuses POST /groups without a country (manual 4.9); the default form leaves
+    # a LOCAL group's country empty.
+    group = group_create(name="Only a name")
+    assert (group.group_type, group.country) == (Group.Type.LOCAL, "")
+
+    sync_push_pending()
+
+    group.refresh_from_db()
+    assert group.sync_state == SyncState.SYNCED, group.sync_error
+    [logged] = panel_sandbox.requests(path="/api/groups")
+    assert (logged["status"], logged["json"]["groupType"], logged["json"]["country"]) == (201, "LOCAL", "POLAND")
+    group_update(group=group, name="Renamed", group_type=Group.Type.LOCAL, country="")
+    sync_push_pending()
+    assert panel_sandbox.requests(path="/api/groups")[-1]["json"]["country"] == "POLAND"
+
+
 def test_member_operations_wait_until_the_group_has_its_justsend_id(panel_sandbox):
     group = group_create(name="Later")
     member_add(group=group, msisdn="+48 600 100 200")
@@ -159,7 +176,7 @@ def test_outage_keeps_local_edits_and_pushes_them_once_when_justsend_is_back(pan
 def test_a_create_whose_answer_was_lost_is_adopted_not_duplicated(panel_sandbox, remote):
     group = group_create(name="Lost answer")
     # Justsend created the group but the worker died before recording the id.
-    remote.post("groups", json={"name": "Lost answer", "groupType": "LOCAL"}).raise_for_status()
+    remote.post("groups", json={"name": "Lost answer", "groupType": "LOCAL", "country": "POLAND"}).raise_for_status()
     SyncOperation.objects.filter(kind=SyncOperation.Kind.GROUP_CREATE).update(attempts=1)
 
     sync_push_pending()
