@@ -7,7 +7,8 @@ from campaigns.models import Campaign, Recipient
 ENGINE_FIELDS = (
     "reference", "status", "failure_reason", "cancel_error", "bulk_uuid", "bulk_status",
     "submission_mode", "submit_attempts", "recipients_count", "duplicates_removed",
-    "blacklisted_removed", "invalid_removed", "excluded_removed", "prepared_count",
+    "blacklisted_removed", "invalid_removed", "outside_country_removed", "excluded_removed",
+    "prepared_count",
     "prepared_at", "sent_count",
     "delivered_count", "undelivered_count", "not_sent_count", "remote_recipients_count",
     "remote_invalid_count", "remote_invalid_recipients", "charged_points", "cost",

@@ -116,6 +116,11 @@ class Campaign(TimeStampedModel):
     duplicates_removed = models.PositiveIntegerField(_("duplicates removed"), default=0)
     blacklisted_removed = models.PositiveIntegerField(_("blacklisted removed"), default=0)
     invalid_removed = models.PositiveIntegerField(_("invalid removed"), default=0)
+    # Valid numbers the variant cannot reach: abroad for a domestic variant, outside the
+    # chosen country for INTER.
+    outside_country_removed = models.PositiveIntegerField(
+        _("outside the country removed"), default=0
+    )
     excluded_removed = models.PositiveIntegerField(_("excluded removed"), default=0)
     # Numbers the prepared audience held before duplicates, excluded and blacklisted numbers
     # were removed; set with ``prepared_at`` once the Recipient rows are written.

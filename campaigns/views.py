@@ -37,6 +37,7 @@ from campaigns.services.test_send import campaign_test_send, single_message_send
 from campaigns.tables import CampaignTable, RecipientTable, SingleMessageTable
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.paging import page_number
+from justsend_panel.sms.justsend import rules
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 
 logger = logging.getLogger(__name__)
@@ -171,6 +172,9 @@ class CampaignPreviewView(PanelPermissionMixin, CampaignObjectMixin, TemplateVie
         return super().get_context_data(
             preview=campaign_preview_get(campaign=self.campaign),
             removed_kinds=[k.value for k in Removed],
+            outside_country_reason=rules.outside_country_reason(
+                self.campaign.variant, self.campaign.country
+            ),
             **kwargs,
         )
 
