@@ -4,6 +4,7 @@ anything is sent (sections 3.1.1–3.1.3), so that Justsend's 400 is the excepti
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -421,12 +422,20 @@ class MsisdnField(forms.CharField):
         return parsed.msisdn
 
 
+def form_token_field() -> forms.UUIDField:
+    """A token new with each rendered form: the services send once per token, so a double
+    click (or a form posted again) does not send twice."""
+    return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
+
+
 class TestSendForm(forms.Form):
     msisdn = MsisdnField(label=gettext_lazy("Send a test to"))
+    token = form_token_field()
 
 
 class SingleMessageForm(SenderForm):
     msisdn = MsisdnField(label=gettext_lazy("To"))
+    token = form_token_field()
     variant = forms.ChoiceField(
         label=gettext_lazy("Variant"), initial=Campaign.Variant.ECO,
         # Section 9.2 has no bulkProperties: no voice settings (VOICE), no country (INTER).

@@ -261,6 +261,42 @@ class Recipient(models.Model):
         return self.msisdn
 
 
+class SentMessage(TimeStampedModel):
+    """One single message or campaign test send handed to Justsend, keyed by the token of the
+    form it came from: the same form posted twice (a double click) sends once."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        # A timeout or 5xx after the call: Justsend may have taken it; never sent again.
+        IN_DOUBT = "in_doubt", _("Not confirmed")
+
+    token = models.UUIDField(_("form token"), unique=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="test_sends",
+        verbose_name=_("tested campaign"),
+    )
+    msisdn = models.CharField(_("number"), max_length=20)
+    variant = models.CharField(_("variant"), max_length=20, choices=Campaign.Variant.choices)
+    sender = models.CharField(_("sender"), max_length=20, blank=True)
+    content = models.TextField(_("content"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.SENDING)
+    message_id = models.CharField(_("Justsend message id"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        verbose_name = _("sent message")
+        verbose_name_plural = _("sent messages")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.msisdn} ({self.variant})"
+
+
 # The delivery-tracking models live in campaigns/deliveries but belong to this app: Django
 # registers an app's models from its ``models`` module, hence this import at the end.
 from campaigns.deliveries.models import *  # noqa: E402,F401,F403
