@@ -35,18 +35,38 @@ def test_lists_codes_and_whitelist(admin_client_panel, panel_sandbox, django_ass
     assert "shop@example.com" in page
 
 
-@pytest.mark.parametrize("variant", ["ECO", "FULL", "PRO"])
-def test_creates_a_code_with_a_sender_override(admin_client_panel, panel_sandbox, variant):
+@pytest.mark.parametrize("variant,sender", [("ECO", "MYBRAND"), ("FULL", "SPECIAL OFFER"),
+                                            ("PRO", "MYBRAND")])
+def test_creates_a_code_with_a_sender_override(admin_client_panel, panel_sandbox, variant, sender):
     response = admin_client_panel.post(
-        "/billing/mail2sms/codes/new/", {"bulk_variant": variant, "sender_override": "MYBRAND"}, follow=True
+        "/billing/mail2sms/codes/new/", {"bulk_variant": variant, "sender_override": sender}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/billing/mail2sms/"
     assert "saved" in response.content.decode()
     [code] = _codes()
-    assert (str(code.bulk_variant), code.sender_override) == (variant, "MYBRAND")
+    assert (str(code.bulk_variant), code.sender_override) == (variant, sender)
     assert panel_sandbox.requests(path=CODES)[0]["method"] == "POST"
     # The list was fetched again after the change, not served from the cache.
-    assert "MYBRAND" in response.content.decode()
+    assert sender in response.content.decode()
+
+
+def test_a_full_code_takes_only_one_of_the_ten_headings(admin_client_panel, panel_sandbox):
+    """Issue 13 point 9: a free-text FULL sender went to Justsend."""
+    page = admin_client_panel.post(
+        "/billing/mail2sms/codes/new/", {"bulk_variant": "FULL", "sender_override": "MYBRAND"}
+    ).content.decode()
+    assert "FULL needs one of the ten headings" in page
+    assert not panel_sandbox.requests(path=CODES)
+
+
+def test_the_service_refuses_a_free_text_full_sender_too(panel_sandbox):
+    from billing.services import AuthCodeSettings, auth_code_create
+    from justsend_panel.core.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError, match="ten headings"):
+        auth_code_create(code_settings=AuthCodeSettings(bulk_variant=BulkVariant.FULL,
+                                                        sender_override="MYBRAND"))
+    assert not panel_sandbox.requests(path=CODES)
 
 
 def test_creates_inter_with_a_country_and_voice_with_settings(admin_client_panel, panel_sandbox):
