@@ -182,7 +182,8 @@ class CampaignForm(SenderForm):
     pasted_numbers = forms.CharField(
         label=gettext_lazy("Numbers"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(
-            "One a line, or separated by commas. A number without + or 00 is read as Polish."
+            "One a line, or separated by commas, semicolons or tabs. A number without + or 00 "
+            "is read as Polish."
         ),
     )
     audience_file = forms.FileField(

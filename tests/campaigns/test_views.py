@@ -487,3 +487,21 @@ def test_voice_test_send_says_it_went_as_an_eco_sms(marketing_client, panel_sand
     assert len(sent) == 1 and "ECO" in str(sent[0])
     shown = " ".join(str(m) for m in response.context["messages"])
     assert "A single message cannot be a call" in shown and "as an ECO SMS" in shown
+
+
+def test_inter_slovakia_from_pasted_numbers_previews_the_polish_one_as_outside(
+        marketing_client, panel_sandbox):
+    """Issue 13 points 3 and 4, as a user does it: pasted +421… numbers and one Polish."""
+    response = marketing_client.post(reverse("campaigns:campaign_create"), compose_data(
+        variant="INTER", sender="ACME", country="SLOVAKIA",
+        pasted_numbers="+421 905 123 456\n00421 905 123 457\t+48 500 100 200",
+    ))
+    assert response.status_code == 302, response.context["form"].errors
+    page = marketing_client.get(response["Location"])
+    summary = page.context["preview"].summary
+    assert (summary.candidates, summary.invalid, summary.outside_country,
+            summary.recipients) == (3, 0, 1, 2)
+    html = page.content.decode()
+    assert "− not in Slovakia" in html
+    assert 'data-testid="removed-outside_country">1<' in html
+    assert 'data-testid="download-outside_country"' in html
