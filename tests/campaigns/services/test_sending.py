@@ -39,6 +39,12 @@ def _logged(sandbox):
 def test_every_bulk_type_and_variant_reaches_the_sandbox_as_the_manual_says(
         panel_sandbox, bulk_type, variant):
     group = group_with_members("Customers", 3)
+    prefix = "48"
+    if variant == "INTER":  # INTER reaches numbers of its country only (GERMANY: +49)
+        prefix = "49"
+        for member in group.members.all():
+            member.msisdn = prefix + member.msisdn[2:]
+            member.save(update_fields=["msisdn"])
     campaign = campaign_make(groups=[group], bulk_type=bulk_type, variant=variant,
                              message=MESSAGES[bulk_type], status=S.QUEUED,
                              parameter_fields=["name", "attr:code"], **VARIANT_SETTINGS[variant])
@@ -55,7 +61,8 @@ def test_every_bulk_type_and_variant_reaches_the_sandbox_as_the_manual_says(
     else:
         body = logged["json"]
         recipients = body["recipients"]
-        assert [r["msisdn"] for r in recipients] == ["48500000000", "48500000001", "48500000002"]
+        assert [r["msisdn"] for r in recipients] == [
+            f"{prefix}500000000", f"{prefix}500000001", f"{prefix}500000002"]
         if bulk_type == "PERSONALIZED":
             assert recipients[1]["content"] == "Hi Name1, sale today"
         else:
