@@ -96,9 +96,11 @@ def _parse(raw: str, region: str) -> ParsedNumber:
     number_type = phonenumbers.number_type(number)
     return ParsedNumber(
         raw=raw,
-        msisdn=Msisdn(f"{number.country_code}{number.national_number}"
-                      if not number.italian_leading_zero
-                      else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]),
+        msisdn=Msisdn(
+            f"{number.country_code}{number.national_number}"
+            if not number.italian_leading_zero
+            else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+        ),
         region=phonenumbers.region_code_for_number(number),
         sms_capable=number_type in SMS_CAPABLE,
     )

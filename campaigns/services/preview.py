@@ -34,7 +34,8 @@ class Preview:
                 "change the message."
             ) % {"count": summary.missing_count}
         if not summary.recipients:
-            return _("No recipient is left after removing invalid, duplicate, excluded and blacklisted numbers and those outside the variant's country.")
+            return _("No recipient is left after removing invalid, duplicate, excluded and "
+                     "blacklisted numbers and those outside the variant's country.")
         if self.cost_error:
             return self.cost_error
         if not cost.price_known:

@@ -88,7 +88,9 @@ def message_checks(*, msisdn: str, variant: str, sender: str | None, country: st
         )
 
 
-def _claim(*, token, user, campaign, msisdn, variant, sender, content) -> tuple[SentMessage | None, SendOutcome | None]:
+def _claim(
+    *, token, user, campaign, msisdn, variant, sender, content
+) -> tuple[SentMessage | None, SendOutcome | None]:
     """Record the send under the form's token before calling Justsend; a token seen before
     gives the first send's outcome instead (or an error while that one is unconfirmed)."""
     if token is None:
