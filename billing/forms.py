@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.services import AuthCodeSettings
 from justsend_panel.core.forms import BootstrapForm
+from justsend_panel.sms.justsend import rules
 from justsend_panel.sms.types import AuthCode, BulkVariant, Country, VoiceConfig
 
 MAIL2SMS_VARIANTS = [
@@ -113,6 +114,9 @@ class AuthCodeForm(VoiceConfigForm):
         variant = cleaned.get("bulk_variant")
         if variant == BulkVariant.INTER and not cleaned.get("country"):
             self.add_error("country", _("An INTER code needs a country."))
+        if variant and cleaned.get("sender_override"):
+            for error in rules.mail2sms_sender_errors(variant, cleaned["sender_override"]):
+                self.add_error("sender_override", error)
         if variant == BulkVariant.VOICE:
             self.clean_voice()
         return cleaned

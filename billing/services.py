@@ -21,6 +21,7 @@ from billing.selectors import (
     low_balance_status_forget,
 )
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.sms.justsend import rules
 from justsend_panel.sms.justsend.client import JustsendClient
 from justsend_panel.sms.types import AuthCode, BulkVariant, Country, VoiceConfig
 
@@ -145,6 +146,12 @@ class AuthCodeSettings:
     country: Country | None = None
     voice_config: VoiceConfig | None = None
 
+    def check(self) -> None:
+        """The manual's sender rule for the variant (a FULL code only under a heading)."""
+        problems = rules.mail2sms_sender_errors(self.bulk_variant, self.sender_override)
+        if problems:
+            raise ApplicationError(problems[0])
+
     def client_kwargs(self) -> dict:
         return {
             "bulk_variant": self.bulk_variant,
@@ -155,6 +162,7 @@ class AuthCodeSettings:
 
 
 def auth_code_create(*, code_settings: AuthCodeSettings, user=None) -> AuthCode:
+    code_settings.check()
     code = justsend_call(lambda client: client.create_auth_code(**code_settings.client_kwargs()))
     cached_read_forget(cache_key(AUTH_CODES_KEY))
     logger.info("Mail2SMS: %s created auth code %s (%s)", user, code.id, code_settings.bulk_variant)
@@ -164,6 +172,7 @@ def auth_code_create(*, code_settings: AuthCodeSettings, user=None) -> AuthCode:
 def auth_code_update(
     *, auth_code_id: str, code_settings: AuthCodeSettings, user=None
 ) -> AuthCode:
+    code_settings.check()
     code = justsend_call(
         lambda client: client.update_auth_code(
             auth_code_id=auth_code_id, **code_settings.client_kwargs()

@@ -1,13 +1,16 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Recipient
+from justsend_panel.sms.justsend import rules
 
 # Values Justsend owns or the send engine writes: an edit here would only lie.
 ENGINE_FIELDS = (
     "reference", "status", "failure_reason", "cancel_error", "bulk_uuid", "bulk_status",
     "submission_mode", "submit_attempts", "recipients_count", "duplicates_removed",
-    "blacklisted_removed", "invalid_removed", "excluded_removed", "prepared_count",
+    "blacklisted_removed", "invalid_removed", "outside_country_removed", "excluded_removed",
+    "prepared_count",
     "prepared_at", "sent_count",
     "delivered_count", "undelivered_count", "not_sent_count", "remote_recipients_count",
     "remote_invalid_count", "remote_invalid_recipients", "charged_points", "cost",
@@ -16,8 +19,22 @@ ENGINE_FIELDS = (
 )
 
 
+class CampaignAdminForm(forms.ModelForm):
+    """The manual's sender and country rules, as the compose form and the service apply them."""
+
+    def clean(self):
+        data = super().clean()
+        variant = data.get("variant")
+        for error in rules.sender_errors(variant, data.get("sender")):
+            self.add_error("sender", error)
+        for error in rules.country_errors(variant, data.get("country")):
+            self.add_error("country", error)
+        return data
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignAdminForm
     list_display = (
         "name", "status", "bulk_type", "variant", "scheduled_at", "recipients_count",
         "delivered_count", "cost", "created_by", "created_at",

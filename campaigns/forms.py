@@ -4,6 +4,7 @@ anything is sent (sections 3.1.1–3.1.3), so that Justsend's 400 is the excepti
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -14,63 +15,29 @@ from campaigns.models import Campaign
 from contacts.imports.csvfile import CsvFileError, FileFormat, format_detect
 from contacts.imports.mapping import mapping_guess
 from contacts.models import COUNTRY_CHOICES, Group
-from contacts.phones import msisdn_parse
+from contacts.phones import msisdn_parse, numbers_split
+from justsend_panel.sms.justsend import rules
 from justsend_panel.sms.types import Country, FullSender
 
-SENDER_MAX_LENGTH = 11
-POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
-# What a sender ID may be made of (Latin letters, digits and a few signs); anything
-# else, Polish letters included, is refused by Justsend.
-SENDER_CHARACTERS = re.compile(r"[A-Za-z0-9 .,\-_&!'?@#$%()+/:]+")
-PHONE_LIKE = re.compile(r"\+?[\d\s\-]{5,}")
 PARAMETER = re.compile(r"\$(\d+)")
 BRACED = re.compile(r"\{([^{}]*)\}")
 # As campaigns.services.rendering reads them: anything else in braces would go out as it is.
 FIELD_NAME = re.compile(r"[A-Za-z_][\w\-]*")
 MEMBER_FIELDS = ("name", "surname", "address")
-NUMBER_SEPARATORS = re.compile(r"[\n,;]+")
 AUDIENCE_FILE_MAX_BYTES = 200 * 1024 * 1024
 
-# Variants that show the recipient an own sender ID. ECO (and ECO_RESP, VOICE) send from
-# Justsend's number, FULL under one of the ten headings.
-OWN_SENDER_VARIANTS = frozenset(
-    {Campaign.Variant.PRO, Campaign.Variant.PRO_RESP, Campaign.Variant.INTER}
-)
 # INTER is for numbers abroad: the manual's list has no Poland.
 INTER_COUNTRY_CHOICES = [(v, label) for v, label in COUNTRY_CHOICES if v != Country.POLAND.value]
 # The manual documents POLISH only (3.1.3 examples); other values are not promised.
 VOICE_LANGUAGE_CHOICES = [("POLISH", gettext_lazy("Polish"))]
 
 
-def sender_errors(sender: str) -> list[str]:
-    """Why ``sender`` cannot be an own sender ID (PRO, PRO_RESP, INTER)."""
-    errors = []
-    if len(sender) > SENDER_MAX_LENGTH:
-        errors.append(
-            _("A sender may have at most %(max)d characters; this one has %(count)d.")
-            % {"max": SENDER_MAX_LENGTH, "count": len(sender)}
-        )
-    polish = list(dict.fromkeys(ch for ch in sender if ch in POLISH_LETTERS))
-    if polish:
-        errors.append(
-            _("A sender must not contain Polish letters (%(letters)s).")
-            % {"letters": " ".join(polish)}
-        )
-    elif not SENDER_CHARACTERS.fullmatch(sender):
-        errors.append(_("A sender may use Latin letters, digits, spaces and . , - _ & ! ' ? @ # $ % ( ) + / : only."))
-    if PHONE_LIKE.fullmatch(sender):
-        errors.append(_("A sender must not be a phone number."))
-    return errors
-
-
 def numbers_parse(text: str) -> tuple[list[str], list[str]]:
-    """Pasted numbers (one a line, or separated by commas or semicolons) -> the
+    """Pasted numbers (one a line, or separated by commas, semicolons or tabs) -> the
     normalised MSISDNs in order without repeats, and the error for each invalid one."""
     valid: dict[str, None] = {}
     errors = []
-    for raw in NUMBER_SEPARATORS.split(text):
-        if not raw.strip():
-            continue
+    for raw in numbers_split(text):
         parsed = msisdn_parse(raw)
         if parsed.valid:
             valid[parsed.msisdn] = None
@@ -142,27 +109,18 @@ class SenderForm(forms.Form):
     )
 
     def clean_sender_rules(self, variant, data) -> None:
-        if variant == Campaign.Variant.FULL:
-            if not data.get("full_sender"):
-                self.add_error("full_sender", _("FULL needs one of the ten headings."))
+        if not variant:
             return
-        sender = data.get("sender") or ""
-        if variant not in OWN_SENDER_VARIANTS:
-            return
-        if not sender:
-            self.add_error("sender", _("%(variant)s needs your own sender ID.") % {"variant": variant})
-        else:
-            for error in sender_errors(sender):
-                self.add_error("sender", error)
+        field = "full_sender" if variant == Campaign.Variant.FULL else "sender"
+        for error in rules.sender_errors(variant, data.get(field)):
+            self.add_error(field, error)
 
     def sender_value(self) -> str:
         """The sender the variant sends under: a heading, an own sender ID, or none."""
         data = self.cleaned_data
-        if data["variant"] == Campaign.Variant.FULL:
-            return data["full_sender"]
-        if data["variant"] in OWN_SENDER_VARIANTS:
-            return data["sender"]
-        return ""
+        variant = data["variant"]
+        field = "full_sender" if variant == Campaign.Variant.FULL else "sender"
+        return rules.sender_value(variant, data.get(field))
 
 
 class CampaignForm(SenderForm):
@@ -224,7 +182,8 @@ class CampaignForm(SenderForm):
     pasted_numbers = forms.CharField(
         label=gettext_lazy("Numbers"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(
-            "One a line, or separated by commas. A number without + or 00 is read as Polish."
+            "One a line, or separated by commas, semicolons or tabs. A number without + or 00 "
+            "is read as Polish."
         ),
     )
     audience_file = forms.FileField(
@@ -308,7 +267,8 @@ class CampaignForm(SenderForm):
             raise forms.ValidationError(
                 [_("Correct or remove these numbers:")] + errors
             )
-        return "\n".join(numbers)
+        # Stored as "+<digits>": read again with no doubt about the country.
+        return "\n".join(f"+{number}" for number in numbers)
 
     def clean_audience_file(self):
         upload = self.cleaned_data.get("audience_file")
@@ -328,8 +288,8 @@ class CampaignForm(SenderForm):
         data = super().clean()
         variant = data.get("variant")
         self.clean_sender_rules(variant, data)
-        if variant == Campaign.Variant.INTER and not data.get("country"):
-            self.add_error("country", _("INTER needs the country of the recipients."))
+        for error in rules.country_errors(variant, data.get("country")):
+            self.add_error("country", error)
         if variant == Campaign.Variant.VOICE:
             self._clean_voice(data)
         message = data.get("message")
@@ -463,12 +423,20 @@ class MsisdnField(forms.CharField):
         return parsed.msisdn
 
 
+def form_token_field() -> forms.UUIDField:
+    """A token new with each rendered form: the services send once per token, so a double
+    click (or a form posted again) does not send twice."""
+    return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
+
+
 class TestSendForm(forms.Form):
     msisdn = MsisdnField(label=gettext_lazy("Send a test to"))
+    token = form_token_field()
 
 
 class SingleMessageForm(SenderForm):
     msisdn = MsisdnField(label=gettext_lazy("To"))
+    token = form_token_field()
     variant = forms.ChoiceField(
         label=gettext_lazy("Variant"), initial=Campaign.Variant.ECO,
         # Section 9.2 has no bulkProperties: no voice settings (VOICE), no country (INTER).

@@ -117,6 +117,11 @@ class Campaign(TimeStampedModel, LeasedModel):
     duplicates_removed = models.PositiveIntegerField(_("duplicates removed"), default=0)
     blacklisted_removed = models.PositiveIntegerField(_("blacklisted removed"), default=0)
     invalid_removed = models.PositiveIntegerField(_("invalid removed"), default=0)
+    # Valid numbers the variant cannot reach: abroad for a domestic variant, outside the
+    # chosen country for INTER.
+    outside_country_removed = models.PositiveIntegerField(
+        _("outside the country removed"), default=0
+    )
     excluded_removed = models.PositiveIntegerField(_("excluded removed"), default=0)
     # Numbers the prepared audience held before duplicates, excluded and blacklisted numbers
     # were removed; set with ``prepared_at`` once the Recipient rows are written.
@@ -255,6 +260,42 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return self.msisdn
+
+
+class SentMessage(TimeStampedModel):
+    """One single message or campaign test send handed to Justsend, keyed by the token of the
+    form it came from: the same form posted twice (a double click) sends once."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        # A timeout or 5xx after the call: Justsend may have taken it; never sent again.
+        IN_DOUBT = "in_doubt", _("Not confirmed")
+
+    token = models.UUIDField(_("form token"), unique=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="test_sends",
+        verbose_name=_("tested campaign"),
+    )
+    msisdn = models.CharField(_("number"), max_length=20)
+    variant = models.CharField(_("variant"), max_length=20, choices=Campaign.Variant.choices)
+    sender = models.CharField(_("sender"), max_length=20, blank=True)
+    content = models.TextField(_("content"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.SENDING)
+    message_id = models.CharField(_("Justsend message id"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        verbose_name = _("sent message")
+        verbose_name_plural = _("sent messages")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.msisdn} ({self.variant})"
 
 
 # The delivery-tracking models live in campaigns/deliveries but belong to this app: Django

@@ -37,6 +37,7 @@ from campaigns.services.test_send import campaign_test_send, single_message_send
 from campaigns.tables import CampaignTable, RecipientTable, SingleMessageTable
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.paging import page_number
+from justsend_panel.sms.justsend import rules
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 
 logger = logging.getLogger(__name__)
@@ -155,14 +156,25 @@ class CampaignPreviewView(PanelPermissionMixin, CampaignObjectMixin, TemplateVie
             return self.render_to_response(self.get_context_data(test_form=form))
         msisdn = form.cleaned_data["msisdn"]
         try:
-            text, result = campaign_test_send(campaign=self.campaign, msisdn=msisdn)
+            sent = campaign_test_send(campaign=self.campaign, msisdn=msisdn,
+                                      token=form.cleaned_data["token"], user=request.user)
         except ApplicationError as error:
             messages.error(request, error.message)
+            return redirect("campaigns:campaign_preview", pk=self.campaign.pk)
+        values = {"msisdn": msisdn, "id": sent.outcome.result.id or "—", "text": sent.text,
+                  "variant": sent.variant}
+        if sent.outcome.repeated:
+            messages.info(request, _("This test was sent already (Justsend id %(id)s); it was "
+                                     "not sent again.") % values)
+        elif self.campaign.variant == Campaign.Variant.VOICE:
+            messages.success(request, _(
+                "A single message cannot be a call: the test went to %(msisdn)s as an "
+                "%(variant)s SMS with the call's text (Justsend id %(id)s): “%(text)s”") % values)
         else:
             messages.success(
                 request,
-                _("Test message sent to %(msisdn)s (Justsend id %(id)s): “%(text)s”")
-                % {"msisdn": msisdn, "id": result.id or "—", "text": text},
+                _("Test message sent to %(msisdn)s as %(variant)s (Justsend id %(id)s): "
+                  "“%(text)s”") % values,
             )
         return redirect("campaigns:campaign_preview", pk=self.campaign.pk)
 
@@ -171,6 +183,9 @@ class CampaignPreviewView(PanelPermissionMixin, CampaignObjectMixin, TemplateVie
         return super().get_context_data(
             preview=campaign_preview_get(campaign=self.campaign),
             removed_kinds=[k.value for k in Removed],
+            outside_country_reason=rules.outside_country_reason(
+                self.campaign.variant, self.campaign.country
+            ),
             **kwargs,
         )
 
@@ -355,14 +370,19 @@ class SingleMessageSendView(PanelPermissionMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            result = single_message_send(
+            outcome = single_message_send(
                 msisdn=data["msisdn"], content=data["content"], variant=data["variant"],
-                sender=form.sender_value(),
+                sender=form.sender_value(), token=data["token"], user=self.request.user,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(self.request, _("Message sent to %(msisdn)s.") % {"msisdn": data["msisdn"]})
+        result = outcome.result
+        if outcome.repeated:
+            messages.info(self.request, _("This message was sent already to %(msisdn)s; it was "
+                                          "not sent again.") % {"msisdn": data["msisdn"]})
+        else:
+            messages.success(self.request, _("Message sent to %(msisdn)s.") % {"msisdn": data["msisdn"]})
         if result.id:
             return redirect("campaigns:single_message_detail", message_id=result.id)
         return redirect("campaigns:single_message_list")

@@ -23,6 +23,26 @@ SMS_CAPABLE = {
 }
 
 
+class Msisdn(str):
+    """A number already normalised by :func:`msisdn_parse` (country code and digits).
+
+    Forms parse what staff type once and hand this on; services take it as it is instead
+    of parsing the digits again, which would read ``421905123456`` in the default region.
+    """
+
+    __slots__ = ()
+
+
+# Pasted numbers are separated by lines, commas, semicolons or tabs; spaces and dashes
+# stay inside a number ("+48 500-123-123"). Every textarea that takes numbers splits so.
+NUMBER_SEPARATORS = re.compile(r"[\r\n,;\t]+")
+
+
+def numbers_split(text: str) -> list[str]:
+    """The numbers of a pasted text, stripped, blanks left out."""
+    return [part.strip() for part in NUMBER_SEPARATORS.split(text or "") if part.strip()]
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedNumber:
     raw: str
@@ -41,7 +61,13 @@ def default_region() -> str:
 
 
 def msisdn_parse(raw: str, *, region: str | None = None) -> ParsedNumber:
-    """Parse one number; an invalid one comes back with a message naming it."""
+    """Parse one number; an invalid one comes back with a message naming it.
+
+    An :class:`Msisdn` is normalised already: it is read as international, never in the
+    default region.
+    """
+    if isinstance(raw, Msisdn):
+        raw = "+" + raw
     parsed = _parse(raw.strip(), region or default_region())
     if parsed.error is None:
         return parsed
@@ -70,9 +96,11 @@ def _parse(raw: str, region: str) -> ParsedNumber:
     number_type = phonenumbers.number_type(number)
     return ParsedNumber(
         raw=raw,
-        msisdn=f"{number.country_code}{number.national_number}"
-        if not number.italian_leading_zero
-        else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:],
+        msisdn=Msisdn(
+            f"{number.country_code}{number.national_number}"
+            if not number.italian_leading_zero
+            else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+        ),
         region=phonenumbers.region_code_for_number(number),
         sms_capable=number_type in SMS_CAPABLE,
     )
@@ -326,6 +354,8 @@ def _is_mobile(shape: _MobileShape, national: str) -> bool:
 
 def msisdn_parse_bulk(raw: str, *, region: str | None = None) -> ParsedNumber:
     """Exactly `msisdn_parse`, many times faster for plain mobiles of the region."""
+    if isinstance(raw, Msisdn):
+        return msisdn_parse(raw)
     stripped = raw.strip()
     region = region or default_region()
     msisdn = msisdn_fast(stripped, region=region) if stripped else None

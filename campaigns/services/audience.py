@@ -1,7 +1,9 @@
 """Who a campaign goes to: groups, pasted numbers and an uploaded CSV, minus what must not.
 
-Numbers pass these steps in order, each counted: invalid (not a phone number, or foreign
-for a domestic variant) -> duplicate -> in an excluded group -> blacklisted. Exclusion
+Numbers pass these steps in order, each counted: invalid (not a phone number) -> outside
+the variant's country (abroad for a domestic variant, not in the chosen country for INTER:
+Justsend would leave it out and it would never get a status) -> duplicate -> in an
+excluded group -> blacklisted. Exclusion
 applies to every source: a person in an excluded group never gets the message.
 
 Two consumers, one candidate stream (:func:`audience_candidates`):
@@ -18,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,19 +41,19 @@ from campaigns.services.rendering import (
 )
 from campaigns.services.state import campaign_update_fields
 from contacts.models import BlacklistEntry, Member
-from contacts.phones import msisdn_parse
+from contacts.phones import msisdn_parse, numbers_split
+from justsend_panel.sms.justsend import rules
 
 BATCH_SIZE = 5000
 SQLITE_CACHE_KIB = 32 * 1024
 ANALYZE_AFTER = 50000
 SAMPLE_SIZE = 5
 MISSING_SHOWN = 20
-DOMESTIC_PREFIX = "48"
-_PASTED_SEPARATORS = re.compile(r"[\n\r,;\t]+")
 
 
 class Removed(StrEnum):
     INVALID = "invalid"
+    OUTSIDE_COUNTRY = "outside_country"
     DUPLICATE = "duplicate"
     EXCLUDED = "excluded"
     BLACKLISTED = "blacklisted"
@@ -64,6 +65,8 @@ class Candidate:
     msisdn: str | None
     fields: dict
     error: str | None = None
+    # A valid number the variant cannot reach (see rules.audience_calling_code).
+    outside: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ class AudienceSummary:
 
     candidates: int = 0
     invalid: int = 0
+    outside_country: int = 0
     duplicates: int = 0
     excluded: int = 0
     blacklisted: int = 0
@@ -128,9 +132,8 @@ def _parsed(raw: str, fields: dict) -> Candidate:
 
 
 def _pasted_candidates(text: str) -> Iterator[Candidate]:
-    for raw in _PASTED_SEPARATORS.split(text or ""):
-        if raw.strip():
-            yield _parsed(raw.strip(), {})
+    for raw in numbers_split(text):
+        yield _parsed(raw, {})
 
 
 def _file_candidates(campaign: Campaign) -> Iterator[Candidate]:
@@ -190,24 +193,21 @@ def audience_candidates(campaign: Campaign, renderer: Renderer, *,
     ]
     if campaign.audience_file:
         sources.append(_file_candidates(campaign))
-    domestic = campaign.variant != Campaign.Variant.INTER
+    code = rules.audience_calling_code(campaign.variant, campaign.country)
     for source in sources:
         for candidate in source:
             if only is not None and candidate.msisdn not in only:
                 continue
-            if candidate.msisdn and domestic and not candidate.msisdn.startswith(DOMESTIC_PREFIX):
-                candidate = Candidate(
-                    raw=candidate.raw, msisdn=None, fields=candidate.fields,
-                    error=_("%(number)s is not a Polish number: only INTER sends abroad.")
-                    % {"number": candidate.raw},
-                )
+            if candidate.msisdn and (code is None or not candidate.msisdn.startswith(code)):
+                candidate = Candidate(raw=candidate.raw, msisdn=candidate.msisdn,
+                                      fields=candidate.fields, outside=True)
             yield candidate
 
 
 def _only_numbers(campaign: Campaign) -> set[str] | None:
     if not campaign.only_numbers:
         return None
-    return {raw.strip() for raw in _PASTED_SEPARATORS.split(campaign.only_numbers) if raw.strip()}
+    return set(numbers_split(campaign.only_numbers))
 
 
 def _excluded_numbers_qs(campaign: Campaign):
@@ -270,6 +270,7 @@ def _missing_note(counts: AudienceSummary | _Tally, msisdn: str, name: str) -> N
 
 _COUNTER = {
     Removed.INVALID: "invalid",
+    Removed.OUTSIDE_COUNTRY: "outside_country",
     Removed.DUPLICATE: "duplicates",
     Removed.EXCLUDED: "excluded",
     Removed.BLACKLISTED: "blacklisted",
@@ -280,6 +281,8 @@ def _filtered(campaign, renderer, seen, excluded, blacklist):
     for candidate in audience_candidates(campaign, renderer):
         if candidate.msisdn is None:
             yield candidate, Removed.INVALID
+        elif candidate.outside:
+            yield candidate, Removed.OUTSIDE_COUNTRY
         elif candidate.msisdn in seen:
             yield candidate, Removed.DUPLICATE
         else:
@@ -299,6 +302,7 @@ def audience_removed_numbers(*, campaign: Campaign, kind: str) -> Iterator[tuple
     excluded = set(_excluded_numbers_qs(campaign).values_list("msisdn", flat=True))
     blacklist = set(BlacklistEntry.objects.values_list("msisdn", flat=True))
     reasons = {
+        Removed.OUTSIDE_COUNTRY: rules.outside_country_reason(campaign.variant, campaign.country),
         Removed.DUPLICATE: _("already in the audience"),
         Removed.EXCLUDED: _("in an excluded group"),
         Removed.BLACKLISTED: _("on the blacklist"),
@@ -340,7 +344,7 @@ def audience_prepare(*, campaign: Campaign) -> PreparedAudience:
     if not count:
         raise AudienceError(
             _("No recipient is left once invalid, duplicate, excluded and blacklisted "
-              "numbers are removed.")
+              "numbers and those outside the variant's country are removed.")
         )
     return PreparedAudience(recipients=count, blacklisted_now=blacklisted)
 
@@ -387,6 +391,7 @@ def _recipients_write(campaign: Campaign) -> None:
         ).delete()
         fields = {
             "invalid_removed": tally.invalid,
+            "outside_country_removed": tally.outside,
             "duplicates_removed": tally.valid - written,
             "excluded_removed": excluded,
             "blacklisted_removed": 0,
@@ -424,6 +429,7 @@ def sqlite_cache(kib: int = SQLITE_CACHE_KIB) -> Iterator[None]:
 class _Tally:
     valid: int = 0
     invalid: int = 0
+    outside: int = 0
     missing_count: int = 0
     missing: list[tuple[str, str]] = field(default_factory=list)
 
@@ -491,8 +497,11 @@ def _members_insert(campaign: Campaign, sql: _MemberSql, group_ids: list[int], t
     members = connection.ops.quote_name(Member._meta.db_table)
     recipients = connection.ops.quote_name(Recipient._meta.db_table)
     in_groups = f"m.group_id IN ({', '.join(['%s'] * len(group_ids))})"
-    domestic = campaign.variant != Campaign.Variant.INTER
-    usable = f"substr(m.msisdn, 1, 2) = '{DOMESTIC_PREFIX}'" if domestic else "1 = 1"
+    # Outside the variant's country: told by the calling code, the MSISDN's prefix (digits
+    # from rules.CALLING_CODES, never user input, hence inlined).
+    code = rules.audience_calling_code(campaign.variant, campaign.country)
+    usable = (f"substr(m.msisdn, 1, {len(code)}) = '{int(code)}'" if code is not None
+              else "1 = 0")
     missing_args = sql.missing_args
     with connection.cursor() as cursor:
         cursor.execute(
@@ -501,8 +510,8 @@ def _members_insert(campaign: Campaign, sql: _MemberSql, group_ids: list[int], t
             f" FROM {members} m WHERE {in_groups}",
             [*missing_args, *group_ids],
         )
-        total, invalid, missing = cursor.fetchone()
-        tally.invalid += invalid
+        total, outside, missing = cursor.fetchone()
+        tally.outside += outside
         if missing:
             tally.missing_count += missing
             cursor.execute(
@@ -512,7 +521,7 @@ def _members_insert(campaign: Campaign, sql: _MemberSql, group_ids: list[int], t
             )
             tally.missing.extend(cursor.fetchall())
             return  # nothing is written: the campaign fails with the list
-        tally.valid += total - invalid
+        tally.valid += total - outside
         # One group holds a number once (unique group + msisdn) and the campaign has no row
         # yet: a plain insert. Several groups may share numbers: the unique (campaign,
         # msisdn) drops the later ones. The conflict check costs a third of the 1M insert
@@ -536,6 +545,9 @@ def _candidates_insert(campaign: Campaign, renderer: Renderer, candidates: Itera
     for candidate in candidates:
         if candidate.msisdn is None:
             tally.invalid += 1
+            continue
+        if candidate.outside:
+            tally.outside += 1
             continue
         try:
             content, params = renderer.content(candidate.fields)

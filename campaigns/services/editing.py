@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from campaigns.exceptions import CampaignError
 from campaigns.models import Campaign, Recipient
 from campaigns.services.rendering import renderer_for
-from justsend_panel.sms.types import Country, FullSender
+from justsend_panel.sms.justsend import rules
 
 MANY_TO_MANY = ("groups", "excluded_groups")
 EDITABLE = (
@@ -20,12 +19,6 @@ EDITABLE = (
     "audience_encoding", "audience_delimiter", "audience_has_header", "audience_mapping",
     "only_numbers", "scheduled_at",
 )
-OWN_SENDER_VARIANTS = {Campaign.Variant.PRO, Campaign.Variant.PRO_RESP}
-OWN_SENDER_MAX = 11
-POLISH_LETTERS = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
-_PHONE_LIKE = re.compile(r"^\+?[\d\s\-]{5,}$")
-# The manual's INTER list: every EU/EEA country it names except Poland itself.
-INTER_COUNTRIES = {c.value for c in Country} - {Country.POLAND.value}
 VOICE_KEYS = {"repeat_dtmf", "min_period", "max_period", "max_count", "pause", "voice_language",
               "max_dtmf", "voice_repeating"}
 VOICE_MAX_COUNT = 4
@@ -39,29 +32,13 @@ def campaign_validate(campaign: Campaign) -> None:
     if not campaign.message.strip():
         raise CampaignError(_("The campaign needs a message."))
     variant = campaign.variant
-    sender = campaign.sender.strip()
-    if variant == Campaign.Variant.FULL and sender not in {h.value for h in FullSender}:
-        raise CampaignError(_("A FULL campaign needs one of the ten ready-made headings."))
-    if variant in OWN_SENDER_VARIANTS:
-        _own_sender_check(sender)
-    if variant == Campaign.Variant.INTER and campaign.country not in INTER_COUNTRIES:
-        raise CampaignError(_("An INTER campaign needs a country from the manual's list."))
+    problems = [*rules.sender_errors(variant, campaign.sender),
+                *rules.country_errors(variant, campaign.country)]
+    if problems:
+        raise CampaignError(problems[0])
     if variant == Campaign.Variant.VOICE:
         _voice_check(campaign.voice_config or {})
     renderer_for(campaign)  # PARAMETRIZED: every $n has a field
-
-
-def _own_sender_check(sender: str) -> None:
-    if not sender:
-        raise CampaignError(_("A PRO campaign needs its own sender name."))
-    if len(sender) > OWN_SENDER_MAX:
-        raise CampaignError(
-            _("The sender name may have at most %(max)d characters.") % {"max": OWN_SENDER_MAX}
-        )
-    if POLISH_LETTERS & set(sender):
-        raise CampaignError(_("The sender name may not contain Polish letters."))
-    if _PHONE_LIKE.match(sender):
-        raise CampaignError(_("The sender name may not be a phone number."))
 
 
 def _voice_check(config: dict[str, Any]) -> None:
@@ -95,10 +72,8 @@ def _apply(campaign: Campaign, data: dict[str, Any]) -> dict[str, Any]:
         if name in data:
             setattr(campaign, name, data[name] if data[name] is not None else
                     Campaign._meta.get_field(name).get_default())
-    campaign.sender = (campaign.sender or "").strip()
-    if campaign.variant in (Campaign.Variant.ECO, Campaign.Variant.ECO_RESP,
-                            Campaign.Variant.VOICE):
-        campaign.sender = ""  # these variants send from Justsend's own number
+    # ECO, ECO_RESP and VOICE send from Justsend's own number: no sender is kept.
+    campaign.sender = rules.sender_value(campaign.variant, campaign.sender)
     campaign_validate(campaign)
     return {name: data[name] for name in MANY_TO_MANY if name in data}
 

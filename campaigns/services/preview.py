@@ -34,7 +34,8 @@ class Preview:
                 "change the message."
             ) % {"count": summary.missing_count}
         if not summary.recipients:
-            return _("No recipient is left after removing invalid, duplicate, excluded and blacklisted numbers.")
+            return _("No recipient is left after removing invalid, duplicate, excluded and "
+                     "blacklisted numbers and those outside the variant's country.")
         if self.cost_error:
             return self.cost_error
         if not cost.price_known:
@@ -67,7 +68,8 @@ def campaign_preview_get(*, campaign: Campaign) -> Preview:
 
 
 def removed_numbers_csv(*, campaign: Campaign, kind: str) -> Iterator[str]:
-    """CSV lines of one kind of removed number (invalid, duplicate, excluded, blacklisted),
+    """CSV lines of one kind of removed number (invalid, outside the country, duplicate,
+    excluded, blacklisted),
     streamed, with cells that a spreadsheet would run as a formula defused."""
     Removed(kind)  # an unknown kind is a ValueError before the first line
     lines = SpreadsheetLines()

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from contacts.imports.csvfile import HEADER_FIELDS, FileFormat, header_key, looks_like_number
 from contacts.imports.upsert import StagedRow
-from contacts.models import Member
+from contacts.models import Group, Member
 from contacts.phones import default_region, msisdn_fast, msisdn_fast_for, msisdn_parse
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.sms.justsend import rules
 
 ATTRIBUTE = "attr"
 ATTRIBUTE_PREFIX = "attr:"
@@ -45,6 +46,8 @@ class ColumnMap:
     # (JSON-encoded key, column index) of each extra attribute
     attributes: tuple[tuple[str, int], ...] = ()
     region: str = "PL"
+    # The calling code every number must start with (a LOCAL group: Poland's), or None.
+    calling_code: str | None = None
 
 
 def attribute_key_suggest(header: str) -> str:
@@ -76,8 +79,11 @@ def mapping_guess(file_format: FileFormat) -> dict[str, str]:
     return mapping
 
 
-def column_map_build(mapping: dict[str, str]) -> ColumnMap:
-    """Check a mapping and turn it into column indexes; ApplicationError says what is wrong."""
+def column_map_build(mapping: dict[str, str], *, group: Group | None = None) -> ColumnMap:
+    """Check a mapping and turn it into column indexes; ApplicationError says what is wrong.
+
+    With ``group``, a LOCAL group's rows with a foreign number are flagged as invalid.
+    """
     fields: dict[str, int] = {}
     attributes: dict[str, int] = {}
     for column, target in sorted(mapping.items(), key=lambda item: int(item[0])):
@@ -111,7 +117,14 @@ def column_map_build(mapping: dict[str, str]) -> ColumnMap:
         **fields,
         attributes=tuple((encode_basestring(key), index) for key, index in attributes.items()),
         region=default_region(),
+        calling_code=rules.CALLING_CODES[rules.HOME_COUNTRY]
+        if group is not None and group.group_type == Group.Type.LOCAL else None,
     )
+
+
+def _foreign_in_local_group(raw: str) -> str:
+    return _("“%(number)s” is not a Polish number; a local group takes Polish numbers only "
+             "(import it into an international group).") % {"number": raw}
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -161,6 +174,8 @@ def row_member(cells: list[str], columns: ColumnMap) -> StagedRow | str:
                 "number": raw
             }
         msisdn = parsed.msisdn
+    if columns.calling_code is not None and not msisdn.startswith(columns.calling_code):
+        return _foreign_in_local_group(raw)
     name, surname, address = (
         _cell(cells, columns.name), _cell(cells, columns.surname), _cell(cells, columns.address)
     )
@@ -206,6 +221,11 @@ def rows_members(reader, columns: ColumnMap, *, first_row: int) -> dict:
         FIELD_LIMITS["name"], FIELD_LIMITS["surname"], FIELD_LIMITS["address"]
     )
     fast = msisdn_fast_for(columns.region) or (lambda raw: None)
+    if columns.calling_code is not None and columns.calling_code != rules.CALLING_CODES.get(
+            rules.country_for_region(columns.region)):
+        # The fast path gives numbers of the default region only: where that is not the
+        # group's country, every row takes the checked way through row_member.
+        fast = lambda raw: None  # noqa: E731
     attributes_json = _attributes_encoder(attributes)
     for cells in reader:
         number += 1

@@ -64,11 +64,11 @@ class PreviewRow:
 
 
 def import_preview_get(
-    *, file_format: FileFormat, mapping: dict[str, str]
+    *, file_format: FileFormat, mapping: dict[str, str], group=None
 ) -> tuple[list[PreviewRow], str | None]:
     """The first rows read through the mapping, or the reason the mapping is unusable."""
     try:
-        columns: ColumnMap = column_map_build(mapping)
+        columns: ColumnMap = column_map_build(mapping, group=group)
     except ApplicationError as exc:
         rows = [PreviewRow(cells=row, msisdn=None, problem=None) for row in file_format.data_rows]
         return rows, exc.message

@@ -298,7 +298,7 @@ def _batches_run(*, batch_ids, stale_before) -> int:
             if claim is None:
                 return None
             batch = claim[0]
-            columns = column_map_build(batch.import_job.mapping)
+            columns = column_map_build(batch.import_job.mapping, group=batch.import_job.group)
             return claim, pool.submit(_batch_read, job=batch.import_job, batch=batch,
                                       columns=columns)
 

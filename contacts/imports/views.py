@@ -124,7 +124,8 @@ class ImportMappingView(PanelPermissionMixin, View):
         valid = form.is_valid()
         mapping = form.mapping()
         if request.htmx:  # a select changed: only the preview is redrawn
-            rows, problem = import_preview_get(file_format=file_format, mapping=mapping)
+            rows, problem = import_preview_get(
+                file_format=file_format, mapping=mapping, group=job.group)
             return render(request, self.preview_template_name, {
                 "file_format": file_format, "preview": rows, "mapping_problem": problem,
             })
@@ -154,7 +155,8 @@ class ImportMappingView(PanelPermissionMixin, View):
         return redirect("contacts:import_mapping", pk=job.pk)
 
     def _render(self, job, file_format, mapping_form, mapping):
-        rows, problem = import_preview_get(file_format=file_format, mapping=mapping)
+        rows, problem = import_preview_get(
+            file_format=file_format, mapping=mapping, group=job.group)
         format_form = ImportFormatForm(initial={
             "encoding": file_format.encoding, "delimiter": file_format.delimiter,
             "has_header": file_format.has_header,

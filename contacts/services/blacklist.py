@@ -4,43 +4,20 @@ Justsend keeps its blacklist per country (``add``/``remove`` take ``country=``);
 country comes from the number's region, Poland where the manual's list has no match.
 """
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from contacts.models import BlacklistEntry, SyncOperation
-from contacts.phones import ParsedNumber, msisdn_parse
+from contacts.phones import ParsedNumber, msisdn_parse, numbers_split
 from contacts.services.outbox import sync_operation_add
+from justsend_panel.sms.justsend.rules import country_for_region
 from justsend_panel.sms.types import Country
 
 Kind = SyncOperation.Kind
 
-# ISO 3166 region (as phonenumbers gives it) -> the manual's country list.
-REGION_COUNTRIES = {
-    "AT": Country.AUSTRIA, "BE": Country.BELGIUM, "BG": Country.BULGARIA, "HR": Country.CROATIA,
-    "CY": Country.CYPRUS, "CZ": Country.CZECHIA, "DK": Country.DENMARK, "EE": Country.ESTONIA,
-    "FI": Country.FINLAND, "AX": Country.FINLAND, "FR": Country.FRANCE, "DE": Country.GERMANY,
-    "GR": Country.GREECE, "HU": Country.HUNGARY, "IS": Country.ICELAND, "IE": Country.IRELAND,
-    "IT": Country.ITALY, "LV": Country.LATVIA, "LT": Country.LITHUANIA,
-    "LU": Country.LUXEMBOURG, "MT": Country.MALTA, "NL": Country.NETHERLANDS,
-    "PL": Country.POLAND, "PT": Country.PORTUGAL, "RO": Country.ROMANIA,
-    "SK": Country.SLOVAKIA, "SI": Country.SLOVENIA, "ES": Country.SPAIN, "SE": Country.SWEDEN,
-    "GB": Country.UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND,
-}
-# Numbers in the textarea are separated by lines, commas, semicolons or tabs; spaces and
-# dashes stay inside a number ("+48 500-123-123").
-_SEPARATORS = re.compile(r"[\r\n,;\t]+")
 MAX_NUMBERS = 10_000
-
-
-def country_for_region(region: str | None) -> Country:
-    return REGION_COUNTRIES.get(region or "", Country.POLAND)
-
-
-def numbers_split(text: str) -> list[str]:
-    return [part.strip() for part in _SEPARATORS.split(text or "") if part.strip()]
 
 
 @dataclass

@@ -50,6 +50,25 @@ def test_creates_a_code_with_a_sender_override(admin_client_panel, panel_sandbox
     assert sender in response.content.decode()
 
 
+def test_a_full_code_takes_only_one_of_the_ten_headings(admin_client_panel, panel_sandbox):
+    """Issue 13 point 9: a free-text FULL sender went to Justsend."""
+    page = admin_client_panel.post(
+        "/billing/mail2sms/codes/new/", {"bulk_variant": "FULL", "sender_override": "MYBRAND"}
+    ).content.decode()
+    assert "FULL needs one of the ten headings" in page
+    assert not panel_sandbox.requests(path=CODES)
+
+
+def test_the_service_refuses_a_free_text_full_sender_too(panel_sandbox):
+    from billing.services import AuthCodeSettings, auth_code_create
+    from justsend_panel.core.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError, match="ten headings"):
+        auth_code_create(code_settings=AuthCodeSettings(bulk_variant=BulkVariant.FULL,
+                                                        sender_override="MYBRAND"))
+    assert not panel_sandbox.requests(path=CODES)
+
+
 def test_creates_inter_with_a_country_and_voice_with_settings(admin_client_panel, panel_sandbox):
     admin_client_panel.post(
         "/billing/mail2sms/codes/new/",

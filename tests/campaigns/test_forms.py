@@ -12,8 +12,8 @@ from campaigns.forms import (
     SingleMessageForm,
     numbers_parse,
     parameter_fields_parse,
-    sender_errors,
 )
+from justsend_panel.sms.justsend.rules import own_sender_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_minimal_eco_campaign_gives_the_services_model_fields():
     assert form.is_valid(), form.errors
     data = form.campaign_data()
     assert data["sender"] == ""  # ECO sends from 4777
-    assert data["pasted_numbers"] == "48500100200"
+    assert data["pasted_numbers"] == "+48500100200"  # "+": read again as international
     assert data["scheduled_at"] is None
     assert data["voice_config"] == {} and data["parameter_fields"] == [] and data["country"] == ""
 
@@ -77,8 +77,8 @@ def test_valid_own_sender_is_kept():
 
 
 def test_sender_errors_lists_every_problem():
-    assert sender_errors("ACME") == []
-    assert len(sender_errors("Żółw sklepowy")) == 2  # too long and Polish letters
+    assert own_sender_errors("ACME") == []
+    assert len(own_sender_errors("Żółw sklepowy")) == 2  # too long and Polish letters
 
 
 def test_inter_needs_a_country_and_poland_is_not_one():
@@ -135,6 +135,20 @@ def test_invalid_pasted_numbers_are_listed_back():
 def test_pasted_numbers_are_normalised_and_deduplicated():
     numbers, problems = numbers_parse("500 100 200; +48 500-100-200\n0048501200300")
     assert numbers == ["48500100200", "48501200300"] and problems == []
+
+
+def test_pasted_numbers_split_on_tabs_as_every_numbers_textarea_does():
+    # A column pasted from a spreadsheet row: tab-separated.
+    numbers, problems = numbers_parse("500 100 200\t501 200 300")
+    assert numbers == ["48500100200", "48501200300"] and problems == []
+
+
+def test_foreign_pasted_numbers_stay_foreign_once_normalised():
+    """Issue 13 point 3: the normalised value was parsed again in region PL."""
+    form = compose(variant="INTER", sender="ACME", country="SLOVAKIA",
+                   pasted_numbers="+421 905 123 456\n00420 601 123 456")
+    assert form.is_valid(), form.errors
+    assert form.campaign_data()["pasted_numbers"] == "+421905123456\n+420601123456"
 
 
 def test_an_audience_is_required(customers):

@@ -415,3 +415,93 @@ def test_compose_with_an_uploaded_csv_renders_its_columns(marketing_client, pane
     summary = preview.context["preview"].summary
     assert (summary.recipients, summary.invalid) == (2, 1)
     assert [s.text for s in summary.samples] == ["Hi Ann from Kraków", "Hi Bob from Gdańsk"]
+
+
+# --- the panel's rules before a single message or a test send (issue 13 points 7, 8) -----
+
+
+SINGLE_SENT = "/api/sender/singlemessage/send"
+
+
+def test_single_message_to_a_number_that_just_replied_stop_is_refused(marketing_client, panel_sandbox):
+    from contacts.models import BlacklistEntry, SyncState
+
+    # The push to Justsend is still pending: Justsend would send; the panel must not.
+    BlacklistEntry.objects.create(msisdn="48500100200", reason=BlacklistEntry.Reason.STOP_REPLY,
+                                  sync_state=SyncState.PENDING)
+    page = marketing_client.post(reverse("campaigns:single_message_send"),
+                                 {"msisdn": "500100200", "variant": "ECO", "content": "Hi"})
+    assert "48500100200 is on the blacklist: nothing was sent." in page.content.decode()
+    assert panel_sandbox.requests(path=SINGLE_SENT) == []
+
+
+def test_single_message_of_a_domestic_variant_to_a_foreign_number_is_refused(
+        marketing_client, panel_sandbox):
+    page = marketing_client.post(reverse("campaigns:single_message_send"),
+                                 {"msisdn": "+421 905 123 456", "variant": "ECO", "content": "Hi"})
+    assert "421905123456 is not a Polish number: only INTER sends abroad." in page.content.decode()
+    assert panel_sandbox.requests(path=SINGLE_SENT) == []
+
+
+def test_single_message_form_posted_twice_sends_once(marketing_client, panel_sandbox):
+    form = {"msisdn": "500100200", "variant": "ECO", "content": "Hi",
+            "token": "9b2f7a8e-3c51-4a2b-9a7e-0c1d2e3f4a5b"}
+    first = marketing_client.post(reverse("campaigns:single_message_send"), form)
+    second = marketing_client.post(reverse("campaigns:single_message_send"), form, follow=True)
+    assert first.status_code == 302
+    assert len(panel_sandbox.requests(path=SINGLE_SENT)) == 1
+    assert any("sent already" in str(m) for m in second.context["messages"])
+    page = marketing_client.get(reverse("campaigns:single_message_send")).content.decode()
+    assert 'name="token"' in page  # every rendered form carries a fresh token
+
+
+def test_test_send_refuses_the_blacklist_and_sends_once_per_form(
+        marketing_client, panel_sandbox, customers):
+    campaign = campaign_make(None, groups=[customers])
+    blacklist_add("48500100201")
+    url = reverse("campaigns:campaign_preview", args=[campaign.pk])
+    refused = marketing_client.post(url, {"msisdn": "500100201"}, follow=True)
+    assert any("is on the blacklist" in str(m) for m in refused.context["messages"])
+    assert panel_sandbox.requests(path=SINGLE_SENT) == []
+    form = {"msisdn": "500100200", "token": "1b2f7a8e-3c51-4a2b-9a7e-0c1d2e3f4a5b"}
+    marketing_client.post(url, form)
+    again = marketing_client.post(url, form, follow=True)
+    assert len(panel_sandbox.requests(path=SINGLE_SENT)) == 1
+    assert any("was not sent again" in str(m) for m in again.context["messages"])
+
+
+def test_test_send_checks_the_campaigns_sender_rules(marketing_client, panel_sandbox, customers):
+    campaign = campaign_make(None, groups=[customers], variant="PRO", sender="")  # saved around the form
+    response = marketing_client.post(reverse("campaigns:campaign_preview", args=[campaign.pk]),
+                                     {"msisdn": "500100200"}, follow=True)
+    assert any("PRO needs your own sender ID." in str(m) for m in response.context["messages"])
+    assert panel_sandbox.requests(path=SINGLE_SENT) == []
+
+
+def test_voice_test_send_says_it_went_as_an_eco_sms(marketing_client, panel_sandbox, customers):
+    campaign = campaign_make(None, groups=[customers], variant="VOICE",
+                             voice_config={"max_count": 1, "pause": 1})
+    response = marketing_client.post(reverse("campaigns:campaign_preview", args=[campaign.pk]),
+                                     {"msisdn": "500100200"}, follow=True)
+    sent = panel_sandbox.requests(path=SINGLE_SENT)
+    assert len(sent) == 1 and "ECO" in str(sent[0])
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "A single message cannot be a call" in shown and "as an ECO SMS" in shown
+
+
+def test_inter_slovakia_from_pasted_numbers_previews_the_polish_one_as_outside(
+        marketing_client, panel_sandbox):
+    """Issue 13 points 3 and 4, as a user does it: pasted +421… numbers and one Polish."""
+    response = marketing_client.post(reverse("campaigns:campaign_create"), compose_data(
+        variant="INTER", sender="ACME", country="SLOVAKIA",
+        pasted_numbers="+421 905 123 456\n00421 905 123 457\t+48 500 100 200",
+    ))
+    assert response.status_code == 302, response.context["form"].errors
+    page = marketing_client.get(response["Location"])
+    summary = page.context["preview"].summary
+    assert (summary.candidates, summary.invalid, summary.outside_country,
+            summary.recipients) == (3, 0, 1, 2)
+    html = page.content.decode()
+    assert "− not in Slovakia" in html
+    assert 'data-testid="removed-outside_country">1<' in html
+    assert 'data-testid="download-outside_country"' in html

@@ -70,3 +70,22 @@ def test_postbacks_from_the_sandbox_reach_every_recipient_through_a_real_worker(
     entry = BlacklistEntry.objects.get(msisdn="48500000004")
     assert entry.reason == BlacklistEntry.Reason.STOP_REPLY and stop.blacklist_entry == entry
     assert not Reply.objects.get(msisdn="48500000003").is_stop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_inter_campaign_finishes_with_every_recipient_final(
+        posting_sandbox, celery_worker_process):
+    """Issue 13 point 4: numbers outside the chosen country used to reach Justsend, be left
+    out there and stay "queued" in a finished campaign. They are left out before."""
+    campaign = campaign_make(variant="INTER", country="SLOVAKIA", sender="ACME",
+                             pasted_numbers="+421905123456\n+421905123457\n+48500100200",
+                             status=Campaign.Status.QUEUED)
+    campaign_submit(campaign_id=campaign.pk)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENDING, campaign.failure_reason
+    assert (campaign.outside_country_removed, campaign.recipients_count) == (1, 2)
+    posting_sandbox.advance(5)
+    posting_sandbox.advance(5)
+    rows = campaign.recipients.all()
+    wait_until(lambda: rows.filter(status__in=FINAL).count() == 2, timeout=60)
+    assert set(rows.values_list("msisdn", flat=True)) == {"421905123456", "421905123457"}

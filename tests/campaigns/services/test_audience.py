@@ -52,11 +52,53 @@ def test_personalized_summary_renders_samples_and_reports_missing_fields():
 
 
 @pytest.mark.django_db
-def test_domestic_variant_counts_foreign_numbers_as_invalid_but_inter_takes_them():
+def test_domestic_variant_leaves_foreign_numbers_out_with_their_own_reason():
     campaign = campaign_make(pasted_numbers="+49 1512 3456789\n+48 600 100 200")
-    assert audience_summary(campaign=campaign).invalid == 1
-    campaign.variant, campaign.country = "INTER", "GERMANY"
-    assert audience_summary(campaign=campaign).recipients == 2
+    summary = audience_summary(campaign=campaign)
+    assert (summary.invalid, summary.outside_country, summary.recipients) == (0, 1, 1)
+    assert list(audience_removed_numbers(campaign=campaign, kind="outside_country")) == [
+        ("+49 1512 3456789", "not in Poland")]
+
+
+def _slovak_campaign(**fields):
+    """Issue 13 point 4: Slovak, Czech and Polish numbers in an INTER/Slovakia campaign."""
+    members = Group.objects.create(name="Mixed", group_type="INTERNATIONAL", country="SLOVAKIA")
+    Member.objects.bulk_create(Member(group=members, msisdn=msisdn, name="N") for msisdn in (
+        "421905000001", "420601000001", "48500000001"))
+    return campaign_make(groups=[members], variant="INTER", country="SLOVAKIA", sender="ACME",
+                         pasted_numbers="+421905000002\n+421905000003\n+420601000002",
+                         **fields)
+
+
+@pytest.mark.django_db
+def test_inter_preview_leaves_out_numbers_outside_the_chosen_country():
+    campaign = _slovak_campaign()
+    summary = audience_summary(campaign=campaign)
+    assert (summary.candidates, summary.outside_country, summary.invalid,
+            summary.recipients) == (6, 3, 0, 3)
+    assert {s.msisdn for s in summary.samples} == {"421905000001", "421905000002", "421905000003"}
+    removed = dict(audience_removed_numbers(campaign=campaign, kind=Removed.OUTSIDE_COUNTRY))
+    assert removed == {"420601000001": "not in Slovakia", "48500000001": "not in Slovakia",
+                       "+420601000002": "not in Slovakia"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("message", ["Hello", "Hello {name}", "Hello {code}"],
+                         ids=["sql-standard", "sql-rendered", "python-rendered"])
+def test_inter_prepare_writes_only_the_chosen_countrys_numbers(message):
+    personal = "{" in message
+    campaign = _slovak_campaign(status="submitting", message=message,
+                                bulk_type="PERSONALIZED" if personal else "STANDARD")
+    if personal:  # pasted numbers have no fields: members only
+        campaign.pasted_numbers = ""
+        campaign.save()
+        Member.objects.update(attributes={"code": "C"})
+    audience_prepare(campaign=campaign)
+    campaign.refresh_from_db()
+    expected = {"421905000001"} | (set() if personal else {"421905000002", "421905000003"})
+    assert set(campaign.recipients.values_list("msisdn", flat=True)) == expected
+    assert (campaign.outside_country_removed, campaign.invalid_removed,
+            campaign.recipients_count) == (2 if personal else 3, 0, len(expected))
 
 
 @pytest.mark.django_db
@@ -148,7 +190,8 @@ def _prepared(**fields):
         return error.message, campaign.recipients.count()
     campaign.refresh_from_db()
     rows = list(campaign.recipients.order_by("pk").values_list("msisdn", "content", "params"))
-    counters = (campaign.invalid_removed, campaign.duplicates_removed, campaign.excluded_removed,
+    counters = (campaign.invalid_removed, campaign.outside_country_removed,
+                campaign.duplicates_removed, campaign.excluded_removed,
                 campaign.blacklisted_removed, campaign.prepared_count, campaign.recipients_count)
     return rows, counters
 
@@ -180,7 +223,8 @@ def test_members_rendered_by_the_database_match_the_python_renderer(
     if blank_name is None or bulk_type == "STANDARD":
         rows, counters = in_sql
         assert [row[0] for row in rows] == ["48500000000", "48500000002", "48500000004"]
-        assert counters == (1, 2, 1, 1, 7, 3)  # invalid, duplicate, excluded, blacklisted
+        # invalid, outside the country (Hans, +49), duplicate, excluded, blacklisted
+        assert counters == (0, 1, 2, 1, 1, 7, 3)
         if bulk_type == "PERSONALIZED":
             assert rows[1][1] == "Cześć Name2 Surname2, 100% Street 2"
     else:

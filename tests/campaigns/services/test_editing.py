@@ -16,7 +16,9 @@ BASE = {"name": "Sale", "message": "Hi", "bulk_type": "STANDARD", "variant": "EC
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("data,error", [
-    ({"variant": "FULL", "sender": "MY SHOP"}, "ready-made headings"),
+    ({"variant": "FULL", "sender": "MY SHOP"}, "ten headings"),
+        # Issue 13 point 10: the form required an INTER sender, the service did not.
+        ({"variant": "INTER", "sender": "", "country": "SLOVAKIA"}, "own sender ID"),
     ({"variant": "PRO", "sender": "TWELVECHARSX"}, "at most 11"),
     ({"variant": "PRO", "sender": "Łódź"}, "Polish letters"),
     ({"variant": "PRO_RESP", "sender": "500 100 200"}, "phone number"),

@@ -219,3 +219,25 @@ def test_the_planning_run_queues_helpers_that_share_the_batches(
     assert job.state == Import.State.FINISHED
     assert totals(job)["imported"] == 30 == Member.objects.filter(group=group).count()
     assert ImportBatch.objects.filter(import_job=job, state="done", attempts=1).count() == 3
+
+
+def test_a_foreign_number_imported_into_a_local_group_is_flagged_with_its_reason(group):
+    """Issue 13 point 4: a LOCAL group is sent to Justsend as Poland's; a foreign number in
+    it would be left out of every campaign."""
+    job = import_file(csv_bytes("telefon;imie", "500123123;Jan", "+421 905 123 456;Eva",
+                                "0049 1512 3456789;Hans"), group=group)
+    assert totals(job)["invalid"] == 2 and totals(job)["imported"] == 1
+    report = list(csv.reader(io.StringIO("".join(import_errors_csv(job=job)).lstrip("\ufeff"))))
+    assert [row[2] for row in report[1:]] == [
+        "“+421 905 123 456” is not a Polish number; a local group takes Polish numbers only "
+        "(import it into an international group).",
+        "“0049 1512 3456789” is not a Polish number; a local group takes Polish numbers only "
+        "(import it into an international group).",
+    ]
+    assert list(Member.objects.values_list("msisdn", flat=True)) == ["48500123123"]
+
+
+def test_an_international_group_imports_foreign_numbers(db):
+    group = Group.objects.create(name="SK", group_type=Group.Type.INTERNATIONAL, country="SLOVAKIA")
+    job = import_file(csv_bytes("telefon", "+421 905 123 456", "00421905123457"), group=group)
+    assert totals(job)["invalid"] == 0 and totals(job)["imported"] == 2

@@ -88,3 +88,17 @@ def test_international_group_needs_a_country_and_delete_keeps_the_justsend_id():
     # The pending member push is dropped (Justsend drops members with the group).
     delete = SyncOperation.objects.get()
     assert (delete.kind, delete.payload["justsend_id"]) == (Kind.GROUP_DELETE, 77)
+
+
+@pytest.mark.parametrize("typed", ["+421 905 123 456", "00421905123456"])
+def test_a_foreign_number_typed_in_the_member_form_is_added_as_it_is(typed):
+    """Issue 13 point 3: the form's normalised ``421905123456`` was parsed again in region PL
+    by the service and refused as "not a valid phone number"."""
+    from contacts.forms import MemberForm
+
+    group = group_create(name="SK", group_type=Group.Type.INTERNATIONAL, country="SLOVAKIA")
+    form = MemberForm(data={"msisdn": typed})
+    assert form.is_valid(), form.errors
+    member = member_add(group=group, **form.cleaned_data)
+    assert member.msisdn == "421905123456"
+    assert member_update(member=member, **form.cleaned_data).msisdn == "421905123456"
