@@ -130,6 +130,18 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
     return campaign
 
 
+def campaign_draft_delete(*, campaign: Campaign) -> None:
+    """Delete a draft; a launched campaign is history (and maybe work in flight): kept."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+        if locked.status != Campaign.Status.DRAFT:
+            raise CampaignError(
+                _("Only a draft can be deleted; this campaign is %(status)s.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        locked.delete()
+
+
 def _copy(campaign: Campaign, *, user, name: str, only_numbers: str) -> Campaign:
     copy = Campaign(created_by=user, source=campaign, name=name[:200])
     for field_name in EDITABLE:
