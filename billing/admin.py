@@ -1,3 +1,6 @@
+"""Billing admin: Justsend's figures and the upload record are history (read-only, kept);
+the settings row is changed through ``low_balance_threshold_set``."""
+
 from django.contrib import admin
 
 from billing.models import AccountSnapshot, BillingSettings, UploadedFileLink
@@ -23,6 +26,9 @@ class AccountSnapshotAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the balance chart is drawn from these
+
 
 @admin.register(BillingSettings)
 class BillingSettingsAdmin(admin.ModelAdmin):
@@ -34,6 +40,9 @@ class BillingSettingsAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return not BillingSettings.objects.filter(pk=BILLING_SETTINGS_PK).exists()
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the one row: changed, never removed
+
     def save_model(self, request, obj, form, change):
         low_balance_threshold_set(threshold=obj.low_balance_threshold, user=request.user)
 
@@ -44,3 +53,15 @@ class UploadedFileLinkAdmin(admin.ModelAdmin):
     list_filter = ("created_at",)
     search_fields = ("file_name", "campaign_name", "bulk_uuid")
     date_hierarchy = "created_at"
+    readonly_fields = ("file_name", "bulk_uuid", "campaign_id", "campaign_name", "created_at",
+                       "updated_at")
+
+    # Written by a campaign's launch; the Uploaded files page matches Justsend's files by it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
