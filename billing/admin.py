@@ -6,11 +6,12 @@ from django.contrib import admin
 from billing.models import AccountSnapshot, BillingSettings, UploadedFileLink
 from billing.selectors import BILLING_SETTINGS_PK
 from billing.services import low_balance_threshold_set
+from justsend_panel.core.admin import HistoryAdmin
 
 
 @admin.register(AccountSnapshot)
-class AccountSnapshotAdmin(admin.ModelAdmin):
-    """Justsend owns these figures: read-only here."""
+class AccountSnapshotAdmin(HistoryAdmin):
+    """Justsend owns these figures, and the balance chart is drawn from them: read-only."""
 
     list_display = ("taken_at", "account_balance", "promo_points", "source")
     list_filter = ("source",)
@@ -19,15 +20,6 @@ class AccountSnapshotAdmin(admin.ModelAdmin):
     readonly_fields = (
         "taken_at", "account_balance", "promo_points", "prices", "variants", "source",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the balance chart is drawn from these
 
 
 @admin.register(BillingSettings)
@@ -48,20 +40,12 @@ class BillingSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(UploadedFileLink)
-class UploadedFileLinkAdmin(admin.ModelAdmin):
+class UploadedFileLinkAdmin(HistoryAdmin):
+    """Written by a campaign's launch; the Uploaded files page matches Justsend's files by it."""
+
     list_display = ("file_name", "campaign_id", "campaign_name", "bulk_uuid", "created_at")
     list_filter = ("created_at",)
     search_fields = ("file_name", "campaign_name", "bulk_uuid")
     date_hierarchy = "created_at"
     readonly_fields = ("file_name", "bulk_uuid", "campaign_id", "campaign_name", "created_at",
                        "updated_at")
-
-    # Written by a campaign's launch; the Uploaded files page matches Justsend's files by it.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -22,6 +22,7 @@ from campaigns.services.editing import (
     campaign_update,
     campaign_validate,
 )
+from justsend_panel.core.admin import HistoryAdmin
 
 # Values Justsend owns or the send engine writes: an edit here would only lie.
 ENGINE_FIELDS = (
@@ -127,7 +128,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
+class RecipientAdmin(HistoryAdmin):
     """History of what was sent: read-only, and never deleted here."""
 
     list_display = ("msisdn", "campaign", "status", "operator", "sent_at", "delivered_at")
@@ -140,15 +141,6 @@ class RecipientAdmin(admin.ModelAdmin):
         "message_id", "sent_at", "delivered_at", "updated_at",
     )
     show_full_result_count = False  # a million recipients: no COUNT(*) per page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 from campaigns.deliveries import admin as deliveries_admin  # noqa: E402,F401

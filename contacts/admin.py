@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 import contacts.imports.admin  # noqa: F401  (imports register their own admin pages)
 from contacts.models import BlacklistEntry, BlacklistEvent, Group, Member, SyncOperation
 from contacts.services.blacklist import blacklist_entries_remove, blacklist_numbers_add
-from contacts.services.members import members_delete
 from contacts.services.groups import group_create, group_delete, group_update
+from contacts.services.members import members_delete
 from contacts.services.outbox import sync_push_request
 from contacts.services.push import group_sync_retry
+from justsend_panel.core.admin import HistoryAdmin
 
 SYNC_FIELDS = ("sync_state", "sync_error", "synced_at")
 
@@ -145,7 +146,7 @@ class BlacklistEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(BlacklistEvent)
-class BlacklistEventAdmin(admin.ModelAdmin):
+class BlacklistEventAdmin(HistoryAdmin):
     """The record of additions and removals: append-only, written by the services."""
 
     list_display = ("created_at", "msisdn", "action", "source", "user", "reason")
@@ -153,15 +154,6 @@ class BlacklistEventAdmin(admin.ModelAdmin):
     search_fields = ("=msisdn", "reason", "user__username")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SyncOperation)

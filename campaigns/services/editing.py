@@ -115,15 +115,18 @@ def campaign_create(*, user, data: dict[str, Any]) -> Campaign:
     return campaign
 
 
+def _draft_lock(campaign: Campaign, refusal: str) -> Campaign:
+    """The campaign's row locked (inside a transaction), or ``refusal`` if not a draft."""
+    locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    if locked.status != Campaign.Status.DRAFT:
+        raise CampaignError(refusal % {"status": locked.get_status_display().lower()})
+    return locked
+
+
 def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
     """Change a draft; a launched campaign is no longer editable."""
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
-        if locked.status != Campaign.Status.DRAFT:
-            raise CampaignError(
-                _("Only a draft can be changed; this campaign is %(status)s.")
-                % {"status": locked.get_status_display().lower()}
-            )
+        _draft_lock(campaign, _("Only a draft can be changed; this campaign is %(status)s."))
         relations = _apply(campaign, data)
         campaign.save()
         for name, values in relations.items():
@@ -134,13 +137,9 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
 def campaign_draft_delete(*, campaign: Campaign) -> None:
     """Delete a draft; a launched campaign is history (and maybe work in flight): kept."""
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
-        if locked.status != Campaign.Status.DRAFT:
-            raise CampaignError(
-                _("Only a draft can be deleted; this campaign is %(status)s.")
-                % {"status": locked.get_status_display().lower()}
-            )
-        locked.delete()
+        _draft_lock(
+            campaign, _("Only a draft can be deleted; this campaign is %(status)s.")
+        ).delete()
 
 
 def _copy(campaign: Campaign, *, user, name: str, only_numbers: str, **origin) -> Campaign:

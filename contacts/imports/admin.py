@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.imports.services import import_delete, import_retry
 from contacts.models import Import, ImportBatch
+from justsend_panel.core.admin import HistoryAdmin
 from justsend_panel.core.exceptions import ApplicationError
 
 RUNNING = (Import.State.QUEUED, Import.State.RUNNING)
@@ -88,7 +89,7 @@ class ImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(HistoryAdmin):
     list_display = (
         "import_job", "number", "state", "rows", "valid", "invalid", "duplicates", "imported",
         "attempts", "updated_at",
@@ -97,12 +98,3 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ("import_job__original_name", "import_job__group__name")
     list_select_related = ("import_job",)
     readonly_fields = ("import_job", *BATCH_FIELDS, "errors")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

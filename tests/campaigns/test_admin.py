@@ -11,14 +11,6 @@ S = Campaign.Status
 CHANGELIST = "/admin/campaigns/campaign/"
 
 
-@pytest.fixture
-def sent_tasks(monkeypatch):
-    sent = []
-    monkeypatch.setattr("campaigns.services.sending.celery_app.send_task",
-                        lambda name, kwargs: sent.append((name, kwargs["campaign_id"])))
-    return sent
-
-
 def _change_data(campaign, **changes):
     data = {"name": campaign.name, "bulk_type": campaign.bulk_type, "variant": campaign.variant,
             "sender": campaign.sender, "country": campaign.country, "message": campaign.message,

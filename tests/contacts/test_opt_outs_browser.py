@@ -7,17 +7,9 @@ from playwright.sync_api import expect
 
 from contacts.models import BlacklistEntry, BlacklistEvent
 from contacts.services.blacklist import blacklist_numbers_add
-from tests.factories.users import PASSWORD
+from tests.fixtures.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _tick_and_remove(page, live_server):
@@ -33,14 +25,14 @@ def test_marketing_is_refused_and_an_administrator_confirms_with_a_reason(
     blacklist_numbers_add(text="500100200", reason=BlacklistEntry.Reason.STOP_REPLY,
                           note="STOP reply “stop”")
 
-    _log_in(page, live_server, marketing_user)
+    log_in(page, live_server, marketing_user)
     _tick_and_remove(page, live_server)
     expect(page.get_by_text("only an administrator may remove")).to_be_visible()
     screenshot("contacts-blacklist-opt-out-refused")
     assert BlacklistEntry.objects.filter(msisdn="48500100200").exists()
 
     page.context.clear_cookies()
-    _log_in(page, live_server, administrator)
+    log_in(page, live_server, administrator)
     _tick_and_remove(page, live_server)
     expect(page.get_by_test_id("opt-out-warning")).to_contain_text("opted out")
     screenshot("contacts-blacklist-opt-out-confirm")
