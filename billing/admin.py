@@ -1,13 +1,17 @@
+"""Billing admin: Justsend's figures and the upload record are history (read-only, kept);
+the settings row is changed through ``low_balance_threshold_set``."""
+
 from django.contrib import admin
 
 from billing.models import AccountSnapshot, BillingSettings, UploadedFileLink
 from billing.selectors import BILLING_SETTINGS_PK
 from billing.services import low_balance_threshold_set
+from justsend_panel.core.admin import HistoryAdmin
 
 
 @admin.register(AccountSnapshot)
-class AccountSnapshotAdmin(admin.ModelAdmin):
-    """Justsend owns these figures: read-only here."""
+class AccountSnapshotAdmin(HistoryAdmin):
+    """Justsend owns these figures, and the balance chart is drawn from them: read-only."""
 
     list_display = ("taken_at", "account_balance", "promo_points", "source")
     list_filter = ("source",)
@@ -16,12 +20,6 @@ class AccountSnapshotAdmin(admin.ModelAdmin):
     readonly_fields = (
         "taken_at", "account_balance", "promo_points", "prices", "variants", "source",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BillingSettings)
@@ -34,13 +32,20 @@ class BillingSettingsAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return not BillingSettings.objects.filter(pk=BILLING_SETTINGS_PK).exists()
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the one row: changed, never removed
+
     def save_model(self, request, obj, form, change):
         low_balance_threshold_set(threshold=obj.low_balance_threshold, user=request.user)
 
 
 @admin.register(UploadedFileLink)
-class UploadedFileLinkAdmin(admin.ModelAdmin):
+class UploadedFileLinkAdmin(HistoryAdmin):
+    """Written by a campaign's launch; the Uploaded files page matches Justsend's files by it."""
+
     list_display = ("file_name", "campaign_id", "campaign_name", "bulk_uuid", "created_at")
     list_filter = ("created_at",)
     search_fields = ("file_name", "campaign_name", "bulk_uuid")
     date_hierarchy = "created_at"
+    readonly_fields = ("file_name", "bulk_uuid", "campaign_id", "campaign_name", "created_at",
+                       "updated_at")

@@ -1,9 +1,28 @@
-from django import forms
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+"""Admin of campaigns and their recipients, going through the same services as the pages.
 
+A draft is edited and deleted through ``campaigns.services.editing``, which checks it as
+the compose page does; a launched campaign is read-only here (its message and audience
+were sent, or are being sent) and is cancelled with the "Cancel" action, which calls
+``campaign_cancel``. Recipients are history: never added, changed or deleted here.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from campaigns.exceptions import CampaignError
 from campaigns.models import Campaign, Recipient
-from justsend_panel.sms.justsend import rules
+from campaigns.services.cancelling import campaign_cancel
+from campaigns.services.editing import (
+    EDITABLE,
+    MANY_TO_MANY,
+    campaign_create,
+    campaign_draft_delete,
+    campaign_update,
+    campaign_validate,
+)
+from justsend_panel.core.admin import HistoryAdmin
 
 # Values Justsend owns or the send engine writes: an edit here would only lie.
 ENGINE_FIELDS = (
@@ -19,17 +38,21 @@ ENGINE_FIELDS = (
 )
 
 
-class CampaignAdminForm(forms.ModelForm):
-    """The manual's sender and country rules, as the compose form and the service apply them."""
+def _is_draft(campaign) -> bool:
+    return campaign is None or campaign.status == Campaign.Status.DRAFT
 
-    def clean(self):
-        data = super().clean()
-        variant = data.get("variant")
-        for error in rules.sender_errors(variant, data.get("sender")):
-            self.add_error("sender", error)
-        for error in rules.country_errors(variant, data.get("country")):
-            self.add_error("country", error)
-        return data
+
+class CampaignAdminForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = "__all__"
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            campaign_validate(self.instance)
+        except CampaignError as error:
+            self.add_error(None, error.message)
 
 
 @admin.register(Campaign)
@@ -53,10 +76,62 @@ class CampaignAdmin(admin.ModelAdmin):
                                     "audience_mapping", "only_numbers")}),
         (_("Sending (written by the send engine and Justsend)"), {"fields": ENGINE_FIELDS}),
     )
+    actions = ["cancel"]
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in (*EDITABLE, *MANY_TO_MANY)
+                if name in form.cleaned_data}
+        try:
+            if change:
+                campaign_update(campaign=obj, data=data)
+            else:
+                obj.pk = campaign_create(user=request.user, data=data).pk
+        except CampaignError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the groups were set by the service, with the campaign
+
+    def delete_model(self, request, obj):
+        self._delete(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self._delete(request, queryset)
+
+    def _delete(self, request, campaigns):
+        for campaign in campaigns:
+            try:
+                campaign_draft_delete(campaign=campaign)
+            except CampaignError as error:
+                self.message_user(request, f"{campaign}: {error.message}", messages.ERROR)
+
+    @admin.action(description=_("Cancel the selected campaigns"))
+    def cancel(self, request, queryset):
+        asked = 0
+        for campaign in queryset:
+            try:
+                campaign_cancel(campaign=campaign, user=request.user)
+            except CampaignError as error:
+                self.message_user(request, f"{campaign}: {error.message}", messages.ERROR)
+            else:
+                asked += 1
+        if asked:
+            self.message_user(request, ngettext(
+                "%(count)d campaign is cancelled or being cancelled.",
+                "%(count)d campaigns are cancelled or being cancelled.", asked,
+            ) % {"count": asked}, messages.SUCCESS)
 
 
 @admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
+class RecipientAdmin(HistoryAdmin):
+    """History of what was sent: read-only, and never deleted here."""
+
     list_display = ("msisdn", "campaign", "status", "operator", "sent_at", "delivered_at")
     list_filter = ("status", "operator")
     search_fields = ("=msisdn", "campaign__name", "=message_id")
@@ -67,9 +142,6 @@ class RecipientAdmin(admin.ModelAdmin):
         "message_id", "sent_at", "delivered_at", "updated_at",
     )
     show_full_result_count = False  # a million recipients: no COUNT(*) per page
-
-    def has_add_permission(self, request):
-        return False
 
 
 from campaigns.deliveries import admin as deliveries_admin  # noqa: E402,F401

@@ -207,6 +207,8 @@ class CampaignForm(SenderForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
+    AUDIENCE_FIELDS = ("groups", "excluded_groups", "pasted_numbers", "audience_file")
+
     def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
         self.campaign = campaign
         if campaign is not None:
@@ -227,6 +229,12 @@ class CampaignForm(SenderForm):
                 widget.attrs.setdefault("class", "form-control")
         for name in ("groups", "excluded_groups"):
             self.fields[name].label_from_instance = _group_label
+        # A "send again to the undelivered" draft: its audience is those numbers, not the
+        # source's groups (kept only for the members' fields), so it is not offered here.
+        self.fixed_audience = campaign is not None and campaign.resend_count is not None
+        if self.fixed_audience:
+            for name in self.AUDIENCE_FIELDS:
+                del self.fields[name]
         self.invalid_numbers: list[str] = []
 
     @staticmethod
@@ -295,7 +303,8 @@ class CampaignForm(SenderForm):
         message = data.get("message")
         if message is not None:
             self._clean_personalisation(data.get("bulk_type"), message, data)
-        self._clean_audience(data)
+        if not self.fixed_audience:
+            self._clean_audience(data)
         self._clean_schedule(data)
         return data
 
@@ -385,11 +394,15 @@ class CampaignForm(SenderForm):
             "parameter_fields": parameter_fields_parse(data["parameter_fields"])
             if data["bulk_type"] == Campaign.BulkTypeChoice.PARAMETRIZED
             else [],
-            "groups": list(data["groups"]),
-            "excluded_groups": list(data["excluded_groups"]),
-            "pasted_numbers": data["pasted_numbers"],
             "scheduled_at": data["scheduled_at"],
         }
+        if self.fixed_audience:
+            return result
+        result.update(
+            groups=list(data["groups"]),
+            excluded_groups=list(data["excluded_groups"]),
+            pasted_numbers=data["pasted_numbers"],
+        )
         upload = data.get("audience_file")
         if upload:
             result.update(

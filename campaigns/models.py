@@ -165,6 +165,15 @@ class Campaign(TimeStampedModel, LeasedModel):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derived",
         verbose_name=_("made from"),
     )
+    # A "send again to the undelivered" draft (and its duplicates): the campaign whose
+    # undelivered numbers it sends to and how many there were. Its form and preview say
+    # "the N undelivered of campaign X" rather than show X's groups, which only supply the
+    # members' fields.
+    resend_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("the undelivered of"),
+    )
+    resend_count = models.PositiveIntegerField(_("undelivered numbers"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("campaign")

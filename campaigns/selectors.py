@@ -89,6 +89,21 @@ def single_message_get(*, message_id: str) -> SingleMessageLookup:
         return SingleMessageLookup(message=None, error=_provider_error(error))
 
 
+# --- the undelivered ------------------------------------------------------------------------
+
+# "Undelivered", in one place: every final state but delivered, as the campaign's
+# ``undelivered_count`` counts it (campaigns.deliveries.services.applying). The "send
+# again" button counts these rows and the draft it makes sends to exactly them.
+UNDELIVERED_STATUSES = (
+    Recipient.Status.UNDELIVERED, Recipient.Status.EXPIRED, Recipient.Status.REJECTED,
+)
+
+
+def campaign_undelivered_qs(*, campaign: Campaign) -> QuerySet[Recipient]:
+    """Served by the (campaign, status) index."""
+    return Recipient.objects.filter(campaign=campaign, status__in=UNDELIVERED_STATUSES)
+
+
 # --- the progress partial ------------------------------------------------------------------
 
 CANCELLABLE = (
@@ -108,6 +123,8 @@ class Progress:
     awaiting_report: int  # sent, no delivery report yet
     polling: bool
     cancellable: bool
+    # Undelivered recipients a "send again" draft would get; counted once sending is over.
+    resendable: int = 0
 
     def _percent(self, value: int) -> float:
         return round(100 * value / self.total, 1) if self.total else 0.0
@@ -136,6 +153,9 @@ class Progress:
 def campaign_progress_get(*, campaign: Campaign) -> Progress:
     total = campaign.remote_recipients_count or campaign.recipients_count
     delivered, undelivered = campaign.delivered_count, campaign.undelivered_count
+    resendable = 0
+    if undelivered and not campaign.is_in_flight:
+        resendable = campaign_undelivered_qs(campaign=campaign).count()
     return Progress(
         total=total,
         delivered=delivered,
@@ -144,4 +164,5 @@ def campaign_progress_get(*, campaign: Campaign) -> Progress:
         awaiting_report=max(0, campaign.sent_count - delivered - undelivered),
         polling=campaign.is_in_flight,
         cancellable=campaign.status in CANCELLABLE,
+        resendable=resendable,
     )

@@ -112,3 +112,14 @@ class SelectionForm(forms.Form):
         # Any integer id may be posted; the service limits it to what the user may touch.
         self.fields["selected"].valid_value = lambda value: str(value).isdigit()
         self.fields["selected"].error_messages["required"] = _("Tick at least one row first.")
+
+
+class BlacklistRemoveForm(SelectionForm):
+    """The ticked entries, and for a STOP reply's entry the administrator's confirmation."""
+
+    opt_out_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why may these people be messaged again?"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Kept with the number's history."),
+    )

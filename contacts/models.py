@@ -130,6 +130,51 @@ class BlacklistEntry(TimeStampedModel, SyncedModel):
         return self.msisdn
 
 
+class BlacklistEvent(models.Model):
+    """One addition to or removal from the blacklist: who, when, why. Append-only.
+
+    Written by the blacklist services in the transaction of the change itself, and kept
+    after the entry is gone, so a number's history shows every opt-out and its undoing.
+    ``source`` is where the entry came from (a removal keeps the source of the entry it
+    removed, so "a STOP reply's entry was removed" reads from one row); ``user`` is the
+    person who did it, empty when a STOP reply, a pull or an import did.
+    """
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("Added")
+        REMOVED = "removed", _("Removed")
+
+    msisdn = models.CharField(_("number"), max_length=20, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    source = models.CharField(
+        _("source"), max_length=20, choices=BlacklistEntry.Reason.choices,
+        default=BlacklistEntry.Reason.MANUAL,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("by"),
+    )
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blacklist event")
+        verbose_name_plural = _("blacklist events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.msisdn}"
+
+    @property
+    def actor(self) -> str:
+        """The user, or what acted without one (a STOP reply, a pull, an import)."""
+        if self.user_id:
+            return str(self.user)
+        if self.source == BlacklistEntry.Reason.MANUAL:
+            return str(_("unknown user"))
+        return str(self.get_source_display())
+
+
 class SyncOperation(TimeStampedModel, LeasedModel):
     """The outbox: one change to push to Justsend, written with the change itself.
 

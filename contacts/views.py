@@ -6,7 +6,7 @@ Views validate input and call services (writes) or selectors (reads); a service'
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
@@ -19,9 +19,21 @@ from django_tables2 import SingleTableMixin
 
 from contacts import selectors
 from contacts.filters import BlacklistFilter, GroupFilter, MemberFilter
-from contacts.forms import BlacklistAddForm, GroupForm, LookupForm, MemberForm, SelectionForm
+from contacts.forms import (
+    BlacklistAddForm,
+    BlacklistRemoveForm,
+    GroupForm,
+    LookupForm,
+    MemberForm,
+    SelectionForm,
+)
 from contacts.models import Group, Member
-from contacts.services.blacklist import blacklist_entries_remove, blacklist_numbers_add
+from contacts.services.blacklist import (
+    blacklist_entries_remove,
+    blacklist_numbers_add,
+    blacklist_opted_out,
+    user_is_administrator,
+)
 from contacts.services.groups import group_create, group_delete, group_update
 from contacts.services.members import member_add, member_update, members_delete
 from contacts.services.pull import justsend_pull_request
@@ -364,19 +376,45 @@ class BlacklistAddView(PanelPermissionMixin, FormView):
 
 
 class BlacklistRemoveView(PostOnlyView):
+    """Remove ticked entries; a STOP reply's entry is an opt-out and goes through more.
+
+    Marketing staff are refused it outright; an administrator first gets a page that says
+    the person opted out and asks why they may be messaged again.
+    """
+
     permission_required = _can("delete", "blacklistentry")
+    template_name = "contacts/blacklist_remove_opt_out.html"
 
     def post(self, request):
-        form = SelectionForm(request.POST)
+        form = BlacklistRemoveForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(form.errors.get("selected", [])))
-        else:
-            removed = blacklist_entries_remove(entry_ids=form.cleaned_data["selected"])
-            messages.success(request, ngettext(
-                "Removed %(count)d number from the blacklist.",
-                "Removed %(count)d numbers from the blacklist.", removed,
-            ) % {"count": removed})
+            messages.error(request, " ".join(
+                error for errors in form.errors.values() for error in errors))
+            return redirect("contacts:blacklist")
+        selected = form.cleaned_data["selected"]
+        opted_out = blacklist_opted_out(entry_ids=selected)
+        confirmed = form.cleaned_data["opt_out_confirmed"]
+        if opted_out and user_is_administrator(request.user) and not confirmed:
+            return self._confirm(form, opted_out, selected)
+        try:
+            removed = blacklist_entries_remove(
+                entry_ids=selected, user=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            if opted_out and user_is_administrator(request.user):
+                form.add_error("reason", error.message)
+                return self._confirm(form, opted_out, selected)
+            messages.error(request, error.message)
+            return redirect("contacts:blacklist")
+        messages.success(request, ngettext(
+            "Removed %(count)d number from the blacklist.",
+            "Removed %(count)d numbers from the blacklist.", removed,
+        ) % {"count": removed})
         return redirect("contacts:blacklist")
+
+    def _confirm(self, form, opted_out, selected):
+        return render(self.request, self.template_name, {
+            "form": form, "opted_out": opted_out, "selected": selected,
+        })
 
 
 class BlacklistRetryView(PostOnlyView):

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.exceptions import CampaignError
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign
+from campaigns.selectors import campaign_undelivered_qs
 from campaigns.services.rendering import renderer_for
 from justsend_panel.sms.justsend import rules
 
@@ -89,15 +90,18 @@ def campaign_create(*, user, data: dict[str, Any]) -> Campaign:
     return campaign
 
 
+def _draft_lock(campaign: Campaign, refusal: str) -> Campaign:
+    """The campaign's row locked (inside a transaction), or ``refusal`` if not a draft."""
+    locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    if locked.status != Campaign.Status.DRAFT:
+        raise CampaignError(refusal % {"status": locked.get_status_display().lower()})
+    return locked
+
+
 def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
     """Change a draft; a launched campaign is no longer editable."""
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
-        if locked.status != Campaign.Status.DRAFT:
-            raise CampaignError(
-                _("Only a draft can be changed; this campaign is %(status)s.")
-                % {"status": locked.get_status_display().lower()}
-            )
+        _draft_lock(campaign, _("Only a draft can be changed; this campaign is %(status)s."))
         relations = _apply(campaign, data)
         campaign.save()
         for name, values in relations.items():
@@ -105,12 +109,23 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
     return campaign
 
 
-def _copy(campaign: Campaign, *, user, name: str, only_numbers: str) -> Campaign:
+def campaign_draft_delete(*, campaign: Campaign) -> None:
+    """Delete a draft; a launched campaign is history (and maybe work in flight): kept."""
+    with transaction.atomic():
+        _draft_lock(
+            campaign, _("Only a draft can be deleted; this campaign is %(status)s.")
+        ).delete()
+
+
+def _copy(campaign: Campaign, *, user, name: str, only_numbers: str, **origin) -> Campaign:
     copy = Campaign(created_by=user, source=campaign, name=name[:200])
     for field_name in EDITABLE:
         if field_name != "name":
             setattr(copy, field_name, getattr(campaign, field_name))
     copy.only_numbers = only_numbers
+    # A copy of a resend draft still sends to the same undelivered numbers.
+    copy.resend_of_id = origin.get("resend_of_id", campaign.resend_of_id)
+    copy.resend_count = origin.get("resend_count", campaign.resend_count)
     copy.scheduled_at = None
     with transaction.atomic():
         copy.save()
@@ -125,20 +140,17 @@ def campaign_duplicate(*, campaign: Campaign, user) -> Campaign:
                  only_numbers=campaign.only_numbers)
 
 
-UNDELIVERED = (Recipient.Status.UNDELIVERED, Recipient.Status.EXPIRED)
-
-
 def campaign_resend_undelivered(*, campaign: Campaign, user) -> Campaign:
-    """A new draft for the recipients whose message was not delivered (or expired).
+    """A new draft for the recipients whose message was not delivered (``UNDELIVERED_STATUSES``).
 
     It keeps the original audience, so personal fields still come from the members,
-    narrowed to those numbers; the blacklist is applied again when it is sent.
+    narrowed to those numbers; the blacklist is applied again when it is sent. The draft
+    records where it came from and how many numbers: its pages say so.
     """
-    numbers = list(
-        campaign.recipients.filter(status__in=UNDELIVERED).values_list("msisdn", flat=True)
-    )
+    numbers = list(campaign_undelivered_qs(campaign=campaign).values_list("msisdn", flat=True))
     if not numbers:
         raise CampaignError(_("No recipient of this campaign is undelivered."))
     return _copy(campaign, user=user,
                  name=_("%(name)s (undelivered again)") % {"name": campaign.name},
-                 only_numbers="\n".join(numbers))
+                 only_numbers="\n".join(numbers), resend_of_id=campaign.pk,
+                 resend_count=len(numbers))

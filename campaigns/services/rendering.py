@@ -111,9 +111,12 @@ def renderer_for(campaign: Campaign) -> Renderer:
     return Renderer(bulk_type, None, ())
 
 
-def sample_text(renderer: Renderer, message: str, content: str, params: list[str] | None) -> str:
-    """The text a recipient will read, for the preview's samples."""
-    if renderer.template is not None:
+def message_as_sent(*, message: str, content: str = "", params: list[str] | None = None) -> str:
+    """The text a recipient read: their own content, or the template with ``$n`` filled in.
+
+    PARAMETRIZED: Justsend puts the recipient's n-th parameter where the message says ``$n``.
+    """
+    if content:
         return content
     if params:
         return _PARAMETER.sub(
@@ -122,3 +125,10 @@ def sample_text(renderer: Renderer, message: str, content: str, params: list[str
             message,
         )
     return message
+
+
+def sample_text(renderer: Renderer, message: str, content: str, params: list[str] | None) -> str:
+    """The text a recipient will read, for the preview's samples."""
+    if renderer.template is not None:
+        return content
+    return message_as_sent(message=message, params=params)

@@ -3,8 +3,8 @@
 Messages come from two places: the panel's recipient rows (with their campaign and
 status) and Justsend's ``GET /overview/user-history`` (which also knows messages sent
 outside the panel). A Justsend row whose bulk name carries a campaign's reference links
-to that campaign. Blacklist removals are known from the contacts outbox, which keeps a
-finished removal for a week (``contacts.services.push.DONE_KEPT``).
+to that campaign. Blacklist additions and removals come from the blacklist's own record
+(``contacts.models.BlacklistEvent``): who, when and why.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from billing.readings import justsend_session
 from campaigns.deliveries.selectors import replies_for_number
 from campaigns.models import Campaign, Recipient
-from contacts.models import SyncOperation
+from campaigns.services.rendering import message_as_sent
+from contacts.models import BlacklistEntry, BlacklistEvent
 from contacts.phones import ParsedNumber, msisdn_parse
-from contacts.selectors import blacklist_qs
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
 
@@ -69,7 +69,7 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
         Recipient.objects.filter(msisdn=msisdn)
         .select_related("campaign")
         .only(
-            "status", "content", "sent_at", "delivered_at", "operator",
+            "status", "content", "params", "sent_at", "delivered_at", "operator",
             "campaign__id", "campaign__name", "campaign__message", "campaign__variant",
             "campaign__submitted_at", "campaign__created_at",
         )
@@ -82,7 +82,8 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
             kind=Kind.MESSAGE,
             at=row.delivered_at or row.sent_at or campaign.submitted_at
             or campaign.created_at,
-            text=row.content or campaign.message,
+            text=message_as_sent(message=campaign.message, content=row.content,
+                                 params=row.params),
             status=row.get_status_display(),
             campaign=campaign,
             detail=row.operator,
@@ -141,21 +142,28 @@ def _reply_events(msisdn: str) -> list[HistoryEvent]:
 
 
 def _blacklist_events(msisdn: str) -> list[HistoryEvent]:
+    kinds = {BlacklistEvent.Action.ADDED: Kind.BLACKLISTED,
+             BlacklistEvent.Action.REMOVED: Kind.UNBLACKLISTED}
+    recorded = list(
+        BlacklistEvent.objects.filter(msisdn=msisdn).select_related("user")
+        .order_by("-created_at", "-pk")[:EVENTS_PER_KIND]
+    )
     events = [
         HistoryEvent(
-            kind=Kind.BLACKLISTED, at=entry.created_at, status=entry.get_reason_display(),
-            detail=" · ".join(str(part) for part in (entry.note, entry.created_by) if part),
+            kind=kinds[event.action], at=event.created_at, status=event.get_source_display(),
+            detail=" · ".join(part for part in (event.actor, event.reason) if part),
         )
-        for entry in blacklist_qs().filter(msisdn=msisdn)
+        for event in recorded
     ]
-    removals = SyncOperation.objects.filter(
-        kind=SyncOperation.Kind.BLACKLIST_REMOVE, payload__msisdns__icontains=msisdn
-    ).order_by("-pk")[:EVENTS_PER_KIND]
-    events.extend(
-        HistoryEvent(kind=Kind.UNBLACKLISTED, at=removal.created_at, status=removal.get_state_display())
-        for removal in removals
-        if msisdn in (removal.payload.get("msisdns") or [])  # the lookup matched text
-    )
+    if not any(event.action == BlacklistEvent.Action.ADDED for event in recorded):
+        # An entry older than the record of events: what the entry itself knows.
+        events.extend(
+            HistoryEvent(
+                kind=Kind.BLACKLISTED, at=entry.created_at, status=entry.get_reason_display(),
+                detail=" · ".join(str(part) for part in (entry.created_by, entry.note) if part),
+            )
+            for entry in BlacklistEntry.objects.filter(msisdn=msisdn).select_related("created_by")
+        )
     return events
 
 

@@ -1,3 +1,6 @@
+import json
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +69,30 @@ class ImportFormatForm(forms.Form):
     has_header = forms.BooleanField(label=_("The first row is a header"), required=False)
 
 
+# The page's script sends every column's choice in this one field (JSON: {"col_0": …,
+# "key_0": …}) instead of two fields per column: a file of 499 columns or more would pass
+# Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) and its mapping could never be submitted.
+# The per-column fields still work without the script.
+PACKED_FIELD = "columns"
+_PER_COLUMN = re.compile(r"^(col|key)_\d+$")
+
+
+def columns_unpack(data):
+    """The form's data with the packed columns spread back into per-column fields."""
+    if data is None or not data.get(PACKED_FIELD):
+        return data
+    try:
+        packed = json.loads(data[PACKED_FIELD])
+    except ValueError:
+        return data  # left as sent: the form finds no number column and says so
+    unpacked = data.copy()
+    if isinstance(packed, dict):
+        for name, value in packed.items():
+            if isinstance(name, str) and _PER_COLUMN.match(name) and isinstance(value, str):
+                unpacked[name] = value
+    return unpacked
+
+
 class ImportMappingForm(forms.Form):
     """One target per column (and a key for extra attributes); the blacklist choice."""
 
@@ -75,8 +102,9 @@ class ImportMappingForm(forms.Form):
         help_text=_("Otherwise they are imported, counted and marked as blacklisted."),
     )
 
-    def __init__(self, *args, file_format: FileFormat, mapping: dict[str, str], **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, file_format: FileFormat, mapping: dict[str, str],
+                 **kwargs):
+        super().__init__(columns_unpack(data), *args, **kwargs)
         self.file_format = file_format
         header = file_format.header
         self.column_names = []

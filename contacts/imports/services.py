@@ -411,3 +411,15 @@ def imports_resume(*, stale_after: timedelta = STALE_AFTER) -> list[int]:
             _enqueue_run(import_id=import_id, stale_after=stale_after)
     return stalled
 
+
+
+@transaction.atomic
+def import_delete(*, job: Import) -> None:
+    """Delete an import that is not running; its members stay in the group."""
+    job = Import.objects.select_for_update().get(pk=job.pk)
+    if job.state in (Import.State.QUEUED, Import.State.RUNNING):
+        raise ApplicationError(
+            _("The import “%(name)s” is %(state)s: it cannot be deleted until it stops.")
+            % {"name": job.original_name, "state": job.get_state_display().lower()}
+        )
+    job.delete()

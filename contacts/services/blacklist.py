@@ -8,10 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from contacts.models import BlacklistEntry, SyncOperation
+from contacts.models import BlacklistEntry, BlacklistEvent, SyncOperation
 from contacts.phones import ParsedNumber, msisdn_parse, numbers_split
 from contacts.services.outbox import sync_operation_add
+from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.justsend.rules import country_for_region
 from justsend_panel.sms.types import Country
 
@@ -59,6 +61,16 @@ def blacklist_numbers_add(
             msisdn=msisdn, country=country.value, reason=reason, note=note, created_by=user,
         ))
     BlacklistEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=500)
+    blacklist_events_record(msisdns=result.added, action=BlacklistEvent.Action.ADDED,
+                            source=reason, user=user, reason=note)
+    if reason == BlacklistEntry.Reason.STOP_REPLY and result.already:
+        # Blacklisted by hand before, and now the person opted out too: the entry is an
+        # opt-out from here on, removable only as one.
+        upgraded = list(BlacklistEntry.objects.filter(msisdn__in=result.already).exclude(
+            reason=reason).values_list("msisdn", flat=True))
+        BlacklistEntry.objects.filter(msisdn__in=upgraded).update(reason=reason, note=note)
+        blacklist_events_record(msisdns=upgraded, action=BlacklistEvent.Action.ADDED,
+                                source=reason, user=user, reason=note)
     for country, msisdns in by_country.items():
         sync_operation_add(
             kind=Kind.BLACKLIST_ADD, payload={"country": country.value, "msisdns": msisdns}
@@ -66,15 +78,64 @@ def blacklist_numbers_add(
     return result
 
 
+class BlacklistRemovalRefused(ApplicationError):
+    """A removal the user may not make (a STOP reply's entry) or has not justified."""
+
+
+def user_is_administrator(user) -> bool:
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
+def blacklist_events_record(
+    *, msisdns: list[str], action: str, source: str, user=None, reason: str = ""
+) -> None:
+    """Append who, when and why for each number; called inside the change's transaction."""
+    BlacklistEvent.objects.bulk_create(
+        [BlacklistEvent(msisdn=msisdn, action=action, source=source, user=user,
+                        reason=reason[:500]) for msisdn in msisdns],
+        batch_size=1_000,
+    )
+
+
 @transaction.atomic
-def blacklist_entries_remove(*, entry_ids: list[int]) -> int:
-    entries = BlacklistEntry.objects.filter(pk__in=entry_ids)
+def blacklist_entries_remove(*, entry_ids: list[int], user=None, reason: str = "") -> int:
+    """Remove entries, recording who and why; a STOP reply's entry needs more.
+
+    A person who replied STOP opted out: only an administrator may take the number off the
+    blacklist, and only with a stated reason, or the next campaign would message them.
+    """
+    entries = BlacklistEntry.objects.select_for_update().filter(pk__in=entry_ids)
+    rows = list(entries.values_list("msisdn", "country", "reason"))
+    opted_out = [msisdn for msisdn, _country, source in rows
+                 if source == BlacklistEntry.Reason.STOP_REPLY]
+    reason = (reason or "").strip()
+    if opted_out and not user_is_administrator(user):
+        raise BlacklistRemovalRefused(_(
+            "%(numbers)s opted out by replying STOP: only an administrator may remove them "
+            "from the blacklist."
+        ) % {"numbers": ", ".join(opted_out[:20])})
+    if opted_out and not reason:
+        raise BlacklistRemovalRefused(_(
+            "%(numbers)s opted out by replying STOP: state why they may be messaged again."
+        ) % {"numbers": ", ".join(opted_out[:20])})
     by_country: dict[str, list[str]] = defaultdict(list)
-    for msisdn, country in entries.values_list("msisdn", "country"):
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for msisdn, country, source in rows:
         by_country[country].append(msisdn)
-    deleted, _by_model = entries.delete()
+        by_source[source].append(msisdn)
+    deleted, _by_model = BlacklistEntry.objects.filter(pk__in=entry_ids).delete()
+    for source, msisdns in by_source.items():
+        blacklist_events_record(msisdns=msisdns, action=BlacklistEvent.Action.REMOVED,
+                                source=source, user=user, reason=reason)
     for country, msisdns in by_country.items():
         sync_operation_add(
             kind=Kind.BLACKLIST_REMOVE, payload={"country": country, "msisdns": msisdns}
         )
     return deleted
+
+
+def blacklist_opted_out(*, entry_ids: list[int]) -> list[BlacklistEntry]:
+    """The entries among these that a STOP reply added: their removal needs confirming."""
+    return list(BlacklistEntry.objects.filter(
+        pk__in=entry_ids, reason=BlacklistEntry.Reason.STOP_REPLY
+    ).order_by("msisdn"))

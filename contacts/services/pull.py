@@ -24,8 +24,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
+from contacts.models import BlacklistEntry, BlacklistEvent, Group, Member, SyncOperation, SyncState
 from contacts.selectors import groups_deleting_justsend_ids
+from contacts.services.blacklist import blacklist_events_record
 from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from contacts.services.push import (
@@ -305,6 +306,10 @@ def _blacklist_reconcile(client: JustsendClient, started: datetime, counts: Pull
                 if msisdn not in present
             ]
             BlacklistEntry.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+            blacklist_events_record(
+                msisdns=[entry.msisdn for entry in new], action=BlacklistEvent.Action.ADDED,
+                source=BlacklistEntry.Reason.PULLED,
+            )
         counts.blacklist_new += len(new)
         if page.is_last:
             break

@@ -35,3 +35,16 @@ def test_admin_searches_file_links(admin_client_panel):
     UploadedFileLink.objects.create(file_name="autumn.csv", campaign_id=5)
     page = admin_client_panel.get("/admin/billing/uploadedfilelink/?q=spring").content.decode()
     assert "spring.csv" in page and "autumn.csv" not in page
+
+
+def test_billing_history_cannot_be_deleted_or_edited_in_admin(admin_client_panel):
+    snapshot = AccountSnapshot.objects.create(taken_at=timezone.now(), account_balance=Decimal("1"))
+    link = UploadedFileLink.objects.create(file_name="spring.csv", campaign_id=4)
+    settings_row = BillingSettings.objects.create(low_balance_threshold=Decimal("10"))
+    for path in (f"accountsnapshot/{snapshot.pk}", f"uploadedfilelink/{link.pk}",
+                 f"billingsettings/{settings_row.pk}"):
+        assert admin_client_panel.post(f"/admin/billing/{path}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client_panel.post(f"/admin/billing/uploadedfilelink/{link.pk}/change/",
+                                   {"file_name": "x.csv"}).status_code == 403
+    assert admin_client_panel.get("/admin/billing/uploadedfilelink/add/").status_code == 403
+    assert AccountSnapshot.objects.count() == UploadedFileLink.objects.count() == 1

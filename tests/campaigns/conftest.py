@@ -23,3 +23,12 @@ def blacklist_add(*numbers: str) -> None:
 @pytest.fixture
 def customers(db):
     return members_group("Customers", 6)
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """The campaign tasks enqueued (name, campaign id), instead of sent to the broker."""
+    sent = []
+    monkeypatch.setattr("justsend_panel.celery.app.send_task",
+                        lambda name, kwargs, **options: sent.append((name, kwargs["campaign_id"])))
+    return sent

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Recipient
+from campaigns.models import Campaign, Recipient
 from campaigns.statistics.history import Kind, number_history
-from contacts.models import BlacklistEntry, SyncOperation
+from contacts.models import BlacklistEntry, BlacklistEvent
+from contacts.services.blacklist import blacklist_entries_remove, blacklist_numbers_add
 from justsend_panel.sms.types import Recipient as BulkRecipient
 from tests.campaigns.statistics.conftest import delivered_recipient, finished_campaign
 from tests.contract.conftest import bulk_request
@@ -32,13 +33,12 @@ def test_history_lists_every_source_newest_first(marketing_client, panel_sandbox
                              sent_at=now - timedelta(days=1), content="Hi Ann")
     Recipient.objects.create(campaign=newer, msisdn="48500100201", status=Recipient.Status.SENT,
                              sent_at=now - timedelta(hours=1))  # another number: not listed
-    entry = BlacklistEntry.objects.create(msisdn=NUMBER, reason=BlacklistEntry.Reason.MANUAL, created_by=marketing_user)
-    BlacklistEntry.objects.filter(pk=entry.pk).update(created_at=now - timedelta(days=3))
-    SyncOperation.objects.create(kind=SyncOperation.Kind.BLACKLIST_REMOVE,
-                                 payload={"country": "POLAND", "msisdns": [NUMBER]})
-    # A removal of a number that merely contains ours is not ours.
-    SyncOperation.objects.create(kind=SyncOperation.Kind.BLACKLIST_REMOVE,
-                                 payload={"country": "POLAND", "msisdns": [NUMBER + "9"]})
+    blacklist_numbers_add(text=NUMBER, user=marketing_user)
+    BlacklistEvent.objects.filter(msisdn=NUMBER).update(created_at=now - timedelta(days=3))
+    blacklist_entries_remove(entry_ids=[BlacklistEntry.objects.get(msisdn=NUMBER).pk],
+                             user=marketing_user)
+    # Another number's events are not ours.
+    blacklist_numbers_add(text=NUMBER + "9", user=marketing_user)
 
     response = marketing_client.get(f"/campaigns/statistics/history/{NUMBER}/")
 
@@ -56,6 +56,39 @@ def test_history_lists_every_source_newest_first(marketing_client, panel_sandbox
     assert [e.campaign.name for e in history.events if e.kind == Kind.MESSAGE] == ["Summer", "Spring"]
     page = response.content.decode()
     assert "Hi Ann" in page and "48500100201" not in page
+
+
+def test_history_says_who_removed_an_opt_out_when_and_why(administrator, settings):
+    settings.JUSTSEND_API_URL = "http://127.0.0.1:1/api"  # away: the panel's part stays
+    settings.JUSTSEND_SANDBOX_APP_KEY = "unreachable"
+    blacklist_numbers_add(text=NUMBER, reason=BlacklistEntry.Reason.STOP_REPLY, note="STOP")
+    blacklist_entries_remove(entry_ids=[BlacklistEntry.objects.get(msisdn=NUMBER).pk],
+                             user=administrator, reason="new consent signed")
+
+    history = number_history(raw=NUMBER)
+
+    events = [(e.kind, e.status, e.detail) for e in history.events
+              if e.kind in (Kind.BLACKLISTED, Kind.UNBLACKLISTED)]
+    assert events == [
+        (Kind.UNBLACKLISTED, "STOP reply", "boss · new consent signed"),
+        (Kind.BLACKLISTED, "STOP reply", "STOP reply · STOP"),
+    ]
+    assert all(e.at for e in history.events)
+
+
+def test_history_shows_a_parametrized_message_as_sent(settings):
+    settings.JUSTSEND_API_URL = "http://127.0.0.1:1/api"
+    settings.JUSTSEND_SANDBOX_APP_KEY = "unreachable"
+    campaign = finished_campaign("Codes", day=timezone.localdate(),
+                                 bulk_type=Campaign.BulkTypeChoice.PARAMETRIZED,
+                                 parameter_fields=["name", "attr:code"])
+    Campaign.objects.filter(pk=campaign.pk).update(message="Witaj $1, kod $2")
+    Recipient.objects.create(campaign=campaign, msisdn=NUMBER, status=Recipient.Status.DELIVERED,
+                             params=["Anna", "4711"], sent_at=timezone.now())
+
+    history = number_history(raw=NUMBER)
+
+    assert [e.text for e in history.events if e.kind == Kind.MESSAGE] == ["Witaj Anna, kod 4711"]
 
 
 def test_a_justsend_row_of_a_panel_campaign_links_to_it(panel_sandbox, sandbox_client):
