@@ -260,6 +260,12 @@ if PRODUCTION:
 # records reaches every page at once, and Justsend is asked once, not once per process.
 # Embedded default: files under var/cache (no server); with Redis, CACHE_URL=redis://host:6379/1.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A cache that is down costs a page at most a second: it is then read as a miss
+    # (justsend_panel.core.caching), never waited for.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+    )
 BILLING_CACHE_SECONDS = env.int("BILLING_CACHE_SECONDS", default=60)
 BILLING_LOW_BALANCE_THRESHOLD = env.float("BILLING_LOW_BALANCE_THRESHOLD", default=1000.0)
 BILLING_SNAPSHOT_RETENTION_DAYS = env.int("BILLING_SNAPSHOT_RETENTION_DAYS", default=400)
