@@ -18,4 +18,5 @@ USER panel
 
 EXPOSE 8000
 CMD ["gunicorn", "justsend_panel.wsgi:application", "--bind", "0.0.0.0:8000", \
+     "--config", "gunicorn.conf.py", \
      "--worker-class", "gthread", "--workers", "2", "--threads", "8"]

@@ -63,6 +63,7 @@ def panel_processes(*, host: str, port: int, python: str = sys.executable):
     yield (
         "web",
         f"{python} -m gunicorn justsend_panel.wsgi:application --bind {host}:{port}"
+        f" --config {settings.BASE_DIR / 'gunicorn.conf.py'}"
         " --worker-class gthread --workers 2 --threads 4 --timeout 120",
         {},
     )
