@@ -13,7 +13,7 @@ COPY . .
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     JUSTSEND_APP_KEY=build JUSTSEND_WEBHOOK_SECRET=build \
     python manage.py collectstatic --noinput \
- && mkdir -p /app/var && chown -R panel /app/var
+ && mkdir -p /app/var/media && chown -R panel /app/var
 USER panel
 
 EXPOSE 8000
