@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOTE = "will follow as soon as the task queue is reachable again"
 
 
-def _celery_app(broker_url: str, **transport_options) -> Celery:
+def _celery_app(monkeypatch, broker_url: str, **transport_options) -> Celery:
     """The panel's Celery configuration with another broker."""
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     app = Celery("broker-outage")
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = broker_url
@@ -31,7 +33,7 @@ def _celery_app(broker_url: str, **transport_options) -> Celery:
 def dead_redis(monkeypatch):
     """Redis on a port where nothing listens, with the panel's connect timeout and retries."""
     app = _celery_app(
-        "redis://127.0.0.1:1/0",
+        monkeypatch, "redis://127.0.0.1:1/0",
         socket_connect_timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT,
     )
     monkeypatch.setattr("justsend_panel.celery.app", app)
@@ -46,7 +48,7 @@ def unwritable_filesystem_broker(monkeypatch, tmp_path):
     blocked = tmp_path / "queue"
     blocked.write_text("not a folder")
     app = _celery_app(
-        "filesystem://",
+        monkeypatch, "filesystem://",
         data_folder_in=str(blocked), data_folder_out=str(blocked),
         processed_folder=str(tmp_path), control_folder=str(tmp_path),
     )
