@@ -50,7 +50,8 @@ def _compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())  # merge keys resolved
 
 
-def _image_command() -> list[str]:
+def image_command() -> list[str]:
+    """The Dockerfile's CMD: what a service without a command of its own runs."""
     dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
     return json.loads(re.search(r"^CMD (\[.*\])\s*$", dockerfile, re.MULTILINE).group(1))
 
@@ -58,7 +59,7 @@ def _image_command() -> list[str]:
 def _command(service: dict) -> list[str]:
     command = service.get("command")
     if command is None:
-        return _image_command() if "build" in service else []
+        return image_command() if "build" in service else []
     return shlex.split(command) if isinstance(command, str) else [str(part) for part in command]
 
 

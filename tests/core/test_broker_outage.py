@@ -95,7 +95,8 @@ def test_a_campaign_launch_is_saved_as_queued_with_the_note(
     campaign = Campaign.objects.create(created_by=marketing_user, name="Spring sale",
                                        message="Hello", variant="ECO", bulk_type="STANDARD")
     campaign.groups.set([customers])
-    _redirect_with_note(marketing_client, reverse("campaigns:campaign_launch", args=[campaign.pk]), {})
+    launch = reverse("campaigns:campaign_launch", args=[campaign.pk])
+    _redirect_with_note(marketing_client, launch, {})
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.QUEUED
 

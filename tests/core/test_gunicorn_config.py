@@ -1,8 +1,6 @@
 """gunicorn's control socket lives in the checkout's var/, not in the account's home, for
 `make run` and for the image alike (issue 13, point 15)."""
 
-import json
-import re
 import shlex
 from pathlib import Path
 
@@ -10,6 +8,7 @@ from django.conf import settings
 from gunicorn.app.wsgiapp import WSGIApplication
 
 from justsend_panel.core.management.commands.runpanel import panel_processes
+from tests.test_docker_compose import image_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +21,8 @@ def _gunicorn_config(monkeypatch, argv: list[str]):
 
 
 def test_runpanel_web_process_puts_the_control_socket_under_var(monkeypatch, tmp_path):
-    command = dict((name, line) for name, line, _env in panel_processes(host="127.0.0.1", port=8000))
+    processes = panel_processes(host="127.0.0.1", port=8000)
+    command = {name: line for name, line, _env in processes}
     arguments = shlex.split(command["web"])
     assert arguments[1:3] == ["-m", "gunicorn"]
     monkeypatch.chdir(tmp_path)  # the config is found by its path, wherever the run starts
@@ -32,11 +32,8 @@ def test_runpanel_web_process_puts_the_control_socket_under_var(monkeypatch, tmp
 
 
 def test_the_image_command_reads_the_same_config(monkeypatch):
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    cmd = re.search(r"^CMD (\[.*?\])\s*$", dockerfile.replace("\\\n", " "), re.MULTILINE | re.DOTALL)
-    arguments = json.loads(cmd.group(1))
+    arguments = image_command()
     assert arguments[0] == "gunicorn"
     monkeypatch.chdir(ROOT)  # the image's WORKDIR holds the checkout
     config = _gunicorn_config(monkeypatch, arguments[1:])
     assert config.control_socket == str(ROOT / "var" / "gunicorn.ctl")
-

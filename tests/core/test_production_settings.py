@@ -32,11 +32,15 @@ SHOW = (
 )
 
 
-def _python(code: str, **variables: str) -> subprocess.CompletedProcess:
+def _run(command: list[str], **variables: str) -> subprocess.CompletedProcess:
     env = {name: value for name, value in os.environ.items() if name not in CONTROLLED}
     env.update(variables, DJANGO_SETTINGS_MODULE="justsend_panel.settings")
-    return subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _python(code: str, **variables: str) -> subprocess.CompletedProcess:
+    return _run([sys.executable, "-c", f"import django; django.setup(); {code}"], **variables)
 
 
 def _refused(result: subprocess.CompletedProcess) -> str:
@@ -93,12 +97,7 @@ def test_development_keeps_plain_http():
 
 
 def test_check_deploy_passes_hsts_and_ssl_redirect_in_production():
-    env = {name: value for name, value in os.environ.items() if name not in CONTROLLED}
-    env.update(PRODUCTION, DJANGO_SETTINGS_MODULE="justsend_panel.settings")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )
+    result = _run([sys.executable, "manage.py", "check", "--deploy"], **PRODUCTION)
     assert result.returncode == 0, result.stderr
     report = result.stdout + result.stderr
     for warning in ("security.W004", "security.W008", "security.W005", "security.W009",

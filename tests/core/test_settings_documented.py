@@ -12,7 +12,8 @@ NOT_CONFIGURATION = {"justsend_panel/test_settings.py"}
 STANDARD = {"DJANGO_SETTINGS_MODULE"}
 
 READS = re.compile(
-    r"""(?:\benv(?:\.\w+)?\(|os\.environ(?:\.get|\.setdefault)?\(|os\.environ\[|os\.getenv\(|_env_float\()"""
+    r"""(?:\benv(?:\.\w+)?\(|os\.environ(?:\.get|\.setdefault)?\(|os\.environ\["""
+    r"""|os\.getenv\(|_env_float\()"""
     r"""\s*["']([A-Z][A-Z0-9_]*)["']"""
 )
 DOCUMENTED = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
