@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from justsend_panel.core.caching import cache_delete, cache_get, cache_set
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.provider import justsend_app_key, justsend_client
 from justsend_panel.sms.exceptions import SmsError
@@ -76,7 +76,7 @@ def cached_read(
     """The value under ``key``: cached if fresh, else fetched, else the last one with the error."""
     now = timezone.now()
     fresh_for = timedelta(seconds=settings.BILLING_CACHE_SECONDS)
-    entry: Reading[T] | None = cache.get(key)
+    entry: Reading[T] | None = cache_get(key)
     if entry is not None and not force:
         last_attempt = entry.error_at if entry.error else entry.fetched_at
         if last_attempt is not None and now - last_attempt < fresh_for:
@@ -88,13 +88,13 @@ def cached_read(
         failed = replace(entry, error=exc.message, error_at=now) if entry else Reading(
             value=None, fetched_at=None, error=exc.message, error_at=now
         )
-        cache.set(key, failed, STALE_SECONDS)
+        cache_set(key, failed, STALE_SECONDS)
         return failed
     reading = Reading(value=value, fetched_at=now)
-    cache.set(key, reading, STALE_SECONDS)
+    cache_set(key, reading, STALE_SECONDS)
     return reading
 
 
 def cached_read_forget(key: str) -> None:
     """After a change made through the panel: the next read fetches again."""
-    cache.delete(key)
+    cache_delete(key)

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import AccountSnapshot, BillingSettings, UploadedFileLink
 from billing.readings import Reading, cache_key, cached_read, justsend_call, justsend_session
+from justsend_panel.core.caching import cache_delete, cache_get, cache_set
 from justsend_panel.sms.types import (
     AuthCode,
     FileDescriptor,
@@ -61,9 +61,10 @@ def low_balance_status_get() -> LowBalanceStatus | None:
     """What the banner on every page needs; cached so that a page costs no query for it.
 
     A snapshot or a new threshold clears it; the cache is shared by the panel's processes
-    (settings.CACHES), so the pages see a snapshot the worker records at once.
+    (settings.CACHES), so the pages see a snapshot the worker records at once. With the
+    cache down there is no banner (and no query on every page): pages still render.
     """
-    status = cache.get(LOW_BALANCE_KEY, "missing")
+    status = cache_get(LOW_BALANCE_KEY, "missing", unavailable=None)
     if status != "missing":
         return status
     status = None
@@ -75,12 +76,12 @@ def low_balance_status_get() -> LowBalanceStatus | None:
             available_points=snapshot.available_points,
             taken_at=snapshot.taken_at,
         )
-    cache.set(LOW_BALANCE_KEY, status, settings.BILLING_CACHE_SECONDS)
+    cache_set(LOW_BALANCE_KEY, status, settings.BILLING_CACHE_SECONDS)
     return status
 
 
 def low_balance_status_forget() -> None:
-    cache.delete(LOW_BALANCE_KEY)
+    cache_delete(LOW_BALANCE_KEY)
 
 
 def balance_history_get(*, days: int) -> list[dict]:

@@ -10,6 +10,11 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
@@ -23,15 +28,39 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 # "development" (the default: embedded services, the run command) or "production".
+# Anything else is refused: a misspelt "prod" must not run as development on the sandbox.
+PANEL_ENVIRONMENTS = ("development", "production")
 PANEL_ENV = env("PANEL_ENV", default="development")
+if PANEL_ENV not in PANEL_ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"PANEL_ENV={PANEL_ENV!r} is not one of {', '.join(PANEL_ENVIRONMENTS)}."
+    )
 PRODUCTION = PANEL_ENV == "production"
 
 DEBUG = env.bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG=true is refused in production: debug pages show settings and source code."
+    )
 
 SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if PRODUCTION:
+if PRODUCTION:
+    # The rules of Django's own deploy check (security.W009), enforced instead of warned.
+    if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+    if (
+        len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak for production: it needs at least {SECRET_KEY_MIN_LENGTH}"
+            f" characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, and must not"
+            f" start with {SECRET_KEY_INSECURE_PREFIX!r}. Generate one with: python -c"
+            ' "from django.core.management.utils import get_random_secret_key;'
+            ' print(get_random_secret_key())"'
+        )
+elif not SECRET_KEY:
     # Development without a .env (a bare test run): a throwaway key; sessions end on restart.
     SECRET_KEY = get_random_secret_key()
 
@@ -70,6 +99,8 @@ MIDDLEWARE = [
     # Every page needs login; the few exceptions say so with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: a broker outage during the view becomes a note on the page.
+    "justsend_panel.core.middleware.EnqueueFailedNoteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -155,10 +186,19 @@ MEDIA_URL = "media/"
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Production speaks HTTPS only: cookies marked Secure, plain HTTP redirected (but the
+# health check, which load balancers and compose call over plain HTTP), and HSTS.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a proxy that terminates TLS: the header it sets to "https" (and overwrites when a
+# client sends it), e.g. HTTP_X_FORWARDED_PROTO. Unset: requests are trusted as they come.
+_proxy_ssl_header = env("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -203,6 +243,14 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(BROKER_FS_DIR)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that is down costs a page about a second, not kombu's retries (a saved change
+# then says its background work will follow; the sweeps pick the work up later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = CELERY_BROKER_CONNECTION_TIMEOUT
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -250,6 +298,12 @@ if PRODUCTION:
 # records reaches every page at once, and Justsend is asked once, not once per process.
 # Embedded default: files under var/cache (no server); with Redis, CACHE_URL=redis://host:6379/1.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A cache that is down costs a page at most a second: it is then read as a miss
+    # (justsend_panel.core.caching), never waited for.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+    )
 BILLING_CACHE_SECONDS = env.int("BILLING_CACHE_SECONDS", default=60)
 BILLING_LOW_BALANCE_THRESHOLD = env.float("BILLING_LOW_BALANCE_THRESHOLD", default=1000.0)
 BILLING_SNAPSHOT_RETENTION_DAYS = env.int("BILLING_SNAPSHOT_RETENTION_DAYS", default=400)
