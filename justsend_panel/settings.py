@@ -235,6 +235,9 @@ JUSTSEND_API_URL = env(
     ),
 )
 JUSTSEND_TIMEOUT = env.float("JUSTSEND_TIMEOUT", default=30.0)
+# A read a page waits on (prices and balance for a preview or a launch) retries a 429
+# (after its Retry-After), a 5xx or a timeout for at most this many seconds in all.
+JUSTSEND_READ_RETRY_SECONDS = env.float("JUSTSEND_READ_RETRY_SECONDS", default=8.0)
 if PRODUCTION:
     missing = [
         name
