@@ -293,9 +293,6 @@ LOGGING = {
 # --- Campaigns --------------------------------------------------------------------------
 # Audiences larger than this go to Justsend as a streamed CSV file, smaller ones as JSON.
 CAMPAIGN_UPLOAD_THRESHOLD = env.int("CAMPAIGN_UPLOAD_THRESHOLD", default=10000)
-# Test-only: the submit service ends its process right after Justsend's answer, before
-# the commit, to prove that the retry finds the bulk instead of sending it twice.
-CAMPAIGN_TEST_CRASH_AFTER_SUBMIT = env.bool("CAMPAIGN_TEST_CRASH_AFTER_SUBMIT", default=False)
 
 # --- Delivery tracking ------------------------------------------------------------------
 # A reply that is exactly one of these (case, Polish diacritics and trailing punctuation
