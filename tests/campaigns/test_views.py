@@ -147,7 +147,7 @@ def test_launch_asks_then_launches(marketing_client, marketing_user, panel_sandb
     assert campaign.status == Campaign.Status.QUEUED and campaign.launched_by == marketing_user
     # The submit task, enqueued after commit (beside billing's banner refresh).
     assert [c.__qualname__ for c in callbacks] == [
-        "low_balance_status_forget", "campaign_enqueue.<locals>.<lambda>",
+        "low_balance_status_forget", "task_enqueue.<locals>.<lambda>",
     ]
 
 
