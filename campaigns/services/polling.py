@@ -17,7 +17,7 @@ from campaigns.services.sending import CANCEL_TASK, campaign_enqueue
 from campaigns.services.state import (
     campaign_transition,
     campaign_update_fields,
-    lease_lapsed_q,
+    lapsed_hand_on,
     recipients_close,
 )
 from justsend_panel.core.provider import justsend_client
@@ -135,10 +135,8 @@ def campaign_settle(*, campaign_id: int) -> None:
 
 def campaigns_cancel_lapsed() -> list[int]:
     """Enqueue again the cancels whose task was lost or whose worker died (lease lapsed)."""
-    lapsed = list(
-        Campaign.objects.filter(lease_lapsed_q(timezone.now()), status=S.CANCELLING)
-        .exclude(bulk_uuid="").order_by("pk").values_list("pk", flat=True)
-    )
+    lapsed = lapsed_hand_on(
+        Campaign.objects.filter(status=S.CANCELLING).exclude(bulk_uuid=""), timezone.now())
     for campaign_id in lapsed:
         campaign_enqueue(CANCEL_TASK, campaign_id)
     return lapsed

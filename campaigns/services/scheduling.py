@@ -15,7 +15,7 @@ from campaigns.exceptions import InvalidTransition
 from campaigns.models import Campaign
 from campaigns.services.polling import campaigns_cancel_lapsed
 from campaigns.services.sending import SUBMIT_TASK, campaign_enqueue
-from campaigns.services.state import campaign_transition, lease_lapsed_q
+from campaigns.services.state import campaign_transition, lapsed_hand_on
 
 S = Campaign.Status
 
@@ -42,10 +42,11 @@ def campaigns_submit_due(*, now: datetime | None = None) -> list[int]:
         queued.append(campaign_id)
     # Leases are measured on the real clock: ``now`` only says which schedules are due.
     # A submission cancelled before Justsend's answer was recorded is the submit task's too.
-    lapsed = Campaign.objects.filter(
-        lease_lapsed_q(timezone.now()),
-        status__in=[S.QUEUED, S.SUBMITTING, S.CANCELLING], bulk_uuid="",
-    ).values_list("pk", flat=True)
+    lapsed = lapsed_hand_on(
+        Campaign.objects.filter(status__in=[S.QUEUED, S.SUBMITTING, S.CANCELLING],
+                                bulk_uuid=""),
+        timezone.now(),
+    )
     for campaign_id in lapsed:
         campaign_enqueue(SUBMIT_TASK, campaign_id)
     campaigns_cancel_lapsed()

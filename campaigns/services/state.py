@@ -54,6 +54,22 @@ def lease_lapsed_q(now: datetime) -> Q:
                                     updated_at__lt=now - UNCLAIMED_GRACE)
 
 
+def lapsed_hand_on(queryset, now: datetime) -> list[int]:
+    """Ids of the rows in ``queryset`` whose lease lapsed, handed on to a new task.
+
+    Each is reset to "unclaimed since now" in the same UPDATE (token cleared: a holder
+    that was only stalled finds its lease gone at its next renewal), so the sweep enqueues
+    it once, then again only if no task claimed it within the grace: a backed-up queue is
+    not filled with copies every 30 seconds.
+    """
+    ids = list(queryset.filter(lease_lapsed_q(now)).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return []
+    handed = queryset.filter(lease_lapsed_q(now), pk__in=ids)
+    handed.update(lease_token="", lease_expires_at=None, updated_at=now)
+    return ids
+
+
 R = Recipient.Status
 # What a recipient that never left becomes when its campaign ends without sending it.
 RECIPIENT_CLOSED = {S.CANCELLED: R.CANCELLED, S.FAILED: R.FAILED}

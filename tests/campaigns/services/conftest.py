@@ -30,3 +30,12 @@ def blacklist(*numbers: str) -> None:
 @pytest.fixture
 def group(db):
     return group_with_members("Customers", 5)
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """The tasks handed to the broker, as (name, campaign id), instead of sending them."""
+    sent = []
+    monkeypatch.setattr("justsend_panel.celery.app.send_task",
+                        lambda name, kwargs, **options: sent.append((name, kwargs["campaign_id"])))
+    return sent

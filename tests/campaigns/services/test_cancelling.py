@@ -17,14 +17,6 @@ from tests.campaigns.services.conftest import campaign_make, group_with_members
 S = Campaign.Status
 
 
-@pytest.fixture
-def sent_tasks(monkeypatch):
-    sent = []
-    monkeypatch.setattr("justsend_panel.celery.app.send_task",
-                        lambda name, kwargs, **options: sent.append((name, kwargs["campaign_id"])))
-    return sent
-
-
 def _submitted(panel_sandbox):
     campaign = campaign_make(groups=[group_with_members("Customers", 3)], status=S.QUEUED)
     campaign_submit(campaign_id=campaign.pk)

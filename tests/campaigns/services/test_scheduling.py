@@ -12,14 +12,6 @@ from tests.campaigns.services.conftest import campaign_make, group_with_members
 S = Campaign.Status
 
 
-@pytest.fixture
-def sent_tasks(monkeypatch):
-    sent = []
-    monkeypatch.setattr("justsend_panel.celery.app.send_task",
-                        lambda name, kwargs, **options: sent.append((name, kwargs["campaign_id"])))
-    return sent
-
-
 @pytest.mark.django_db
 def test_a_scheduled_campaign_waits_for_its_time_then_goes_with_todays_blacklist(
         panel_sandbox, sent_tasks, django_capture_on_commit_callbacks):

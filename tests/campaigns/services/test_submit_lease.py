@@ -25,14 +25,6 @@ S = Campaign.Status
 SEND = "/api/sender/bulk/send"
 
 
-@pytest.fixture
-def sent_tasks(monkeypatch):
-    sent = []
-    monkeypatch.setattr("justsend_panel.celery.app.send_task",
-                        lambda name, kwargs, **options: sent.append((name, kwargs["campaign_id"])))
-    return sent
-
-
 def _leased(campaign, *, seconds: float, token: str = "other-worker:1:ab"):
     Campaign.objects.filter(pk=campaign.pk).update(
         lease_token=token, lease_expires_at=timezone.now() + timedelta(seconds=seconds))
@@ -133,6 +125,13 @@ def test_the_sweep_hands_on_only_work_whose_lease_lapsed(
         campaigns_submit_due()
     assert sorted(sent_tasks) == sorted([(SUBMIT_TASK, expired.pk), (SUBMIT_TASK, lost_queued.pk),
                                          (CANCEL_TASK, dead_cancel.pk)])
+    # Handed on once: the next sweep (30 s later) does not enqueue copies while the task
+    # waits in the queue; the dead holder's token is gone.
+    assert Campaign.objects.get(pk=expired.pk).lease_token == ""
+    sent_tasks.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        campaigns_submit_due()
+    assert sent_tasks == []
 
 
 @pytest.mark.django_db
