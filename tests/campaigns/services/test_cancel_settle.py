@@ -24,7 +24,7 @@ def _bulk(sandbox, uuid):
 
 
 def _postbacks_applied(expected: int) -> None:
-    wait_until(lambda: Postback.objects.count() >= expected, timeout=30)
+    wait_until(lambda: Postback.objects.count() >= expected, timeout=90)
     postbacks_apply(budget_seconds=30)
 
 
