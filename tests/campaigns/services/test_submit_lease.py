@@ -197,3 +197,27 @@ def test_two_recoveries_at_once_send_at_most_once(panel_sandbox):
         bulks = api.get("overview/bulks", params={"size": 100}).json()["content"]
     assert [b["uuid"] for b in bulks if b["name"] == campaign.bulk_name] == [campaign.bulk_uuid]
     assert len(panel_sandbox.requests(path=SEND)) == 1
+
+
+def test_crash_hooks_load_only_under_the_test_settings():
+    """Issue 13, point 16: the panel's own settings carry no crash switch and never install
+    the test hooks, whatever the environment says."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    probe = ("import django, os; django.setup(); from django.conf import settings as s; "
+             "print('tests.hooks' in ' '.join(s.INSTALLED_APPS), "
+             "hasattr(s, 'CAMPAIGN_TEST_CRASH_AFTER_SUBMIT'))")
+    env = {**os.environ, "PANEL_TEST_HOOKS": "stall_after_submit",
+           "CAMPAIGN_TEST_CRASH_AFTER_SUBMIT": "1"}
+    answers = {}
+    for module in ("justsend_panel.settings", "justsend_panel.test_settings"):
+        answers[module] = subprocess.run(
+            [sys.executable, "-c", probe], env={**env, "DJANGO_SETTINGS_MODULE": module},
+            cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        ).stdout.split()
+    assert answers == {"justsend_panel.settings": ["False", "False"],
+                       "justsend_panel.test_settings": ["True", "False"]}
