@@ -143,6 +143,11 @@ class Campaign(TimeStampedModel, LeasedModel):
     charged_points = models.DecimalField(
         _("charged points"), max_digits=14, decimal_places=4, null=True, blank=True
     )
+    # What Justsend gave back for the part of a cancelled bulk it did not send (its first
+    # charge, bulkCostInPoints, less what it now charges, chargedPoints).
+    refunded_points = models.DecimalField(
+        _("refunded points"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=4, null=True, blank=True)
     cost_currency = models.CharField(_("currency"), max_length=8, blank=True)
 
@@ -218,6 +223,10 @@ class Recipient(models.Model):
         UNDELIVERED = "undelivered", _("Undelivered")
         EXPIRED = "expired", _("Expired")
         REJECTED = "rejected", _("Rejected")
+        # Never sent: the campaign was cancelled, or failed, before this number left.
+        # Final as far as the panel decides; only Justsend's own "sent" moves it on.
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Not sent (failed)")
 
     # No index of its own: the unique (campaign, msisdn) begins with it and serves every
     # lookup by campaign (one B-tree less to maintain per row of a million-row insert).

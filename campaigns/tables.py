@@ -24,6 +24,8 @@ RECIPIENT_BADGES = {
     Recipient.Status.REJECTED: "danger",
     Recipient.Status.SENT: "primary",
     Recipient.Status.SUBMITTED: "info",
+    Recipient.Status.CANCELLED: "dark",
+    Recipient.Status.FAILED: "dark",
 }
 
 

@@ -283,6 +283,9 @@ JUSTSEND_API_URL = env(
     ),
 )
 JUSTSEND_TIMEOUT = env.float("JUSTSEND_TIMEOUT", default=30.0)
+# A read a page waits on (prices and balance for a preview or a launch) retries a 429
+# (after its Retry-After), a 5xx or a timeout for at most this many seconds in all.
+JUSTSEND_READ_RETRY_SECONDS = env.float("JUSTSEND_READ_RETRY_SECONDS", default=8.0)
 if PRODUCTION:
     missing = [
         name
@@ -344,9 +347,6 @@ LOGGING = {
 # --- Campaigns --------------------------------------------------------------------------
 # Audiences larger than this go to Justsend as a streamed CSV file, smaller ones as JSON.
 CAMPAIGN_UPLOAD_THRESHOLD = env.int("CAMPAIGN_UPLOAD_THRESHOLD", default=10000)
-# Test-only: the submit service ends its process right after Justsend's answer, before
-# the commit, to prove that the retry finds the bulk instead of sending it twice.
-CAMPAIGN_TEST_CRASH_AFTER_SUBMIT = env.bool("CAMPAIGN_TEST_CRASH_AFTER_SUBMIT", default=False)
 
 # --- Delivery tracking ------------------------------------------------------------------
 # A reply that is exactly one of these (case, Polish diacritics and trailing punctuation

@@ -50,3 +50,9 @@ if CELERY_BROKER_URL.startswith("filesystem") and not env("CELERY_FS_BROKER_DIR"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(
         TEST_VAR_DIR / "broker", polling_interval=0.2
     )
+
+# Test-only hooks a worker started by an integration test may ask for (tests/hooks): e.g.
+# PANEL_TEST_HOOKS=stall_after_submit. The app is installed only here, only when asked.
+PANEL_TEST_HOOKS = [name for name in os.environ.get("PANEL_TEST_HOOKS", "").split(",") if name]
+if PANEL_TEST_HOOKS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "tests.hooks.apps.TestHooksConfig"]  # noqa: F405

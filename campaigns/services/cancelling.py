@@ -1,6 +1,7 @@
 """Cancelling: locally while nothing has left, through ``DELETE /sender/bulk/{uuid}`` after.
 
-Every path ends in one state however the calls interleave: cancelling twice is a no-op,
+Every path ends in one state however the calls interleave: cancelling twice is a no-op
+(the remote half runs under the campaign's lease),
 and a cancel that arrives while the submit task runs is finished by whichever of the two
 holds the bulk id (see ``sending._submitted``).
 """
@@ -11,10 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.exceptions import CampaignError
+from campaigns.exceptions import CampaignError, InvalidTransition
 from campaigns.models import Campaign
 from campaigns.services.sending import CANCEL_TASK, campaign_enqueue
-from campaigns.services.state import campaign_qs_select_for_update, campaign_transition
+from campaigns.services.polling import campaign_settle
+from campaigns.services.state import (
+    LEASE_RELEASED,
+    campaign_qs_select_for_update,
+    campaign_transition,
+    recipients_close,
+)
+from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import (
     TRANSIENT_ERRORS,
@@ -44,8 +52,10 @@ def campaign_cancel(*, campaign: Campaign, user) -> Campaign:
         if status == S.DRAFT:
             raise CampaignError(_("A draft is not launched: there is nothing to cancel."))
         if status in LOCAL_CANCEL:
-            return campaign_transition(campaign_id=locked.pk, to=S.CANCELLED,
-                                       finished_at=timezone.now(), cancel_error="")
+            cancelled = campaign_transition(campaign_id=locked.pk, to=S.CANCELLED,
+                                            finished_at=timezone.now(), cancel_error="")
+            recipients_close(campaign_id=locked.pk)
+            return cancelled
         cancelling = campaign_transition(campaign_id=locked.pk, to=S.CANCELLING, cancel_error="")
         if cancelling.bulk_uuid:
             campaign_enqueue(CANCEL_TASK, locked.pk)
@@ -54,10 +64,29 @@ def campaign_cancel(*, campaign: Campaign, user) -> Campaign:
 
 
 def campaign_cancel_remote(*, campaign_id: int) -> None:
-    """The task's half: cancel the bulk at Justsend and record how that went."""
+    """The task's half: cancel the bulk at Justsend and record how that went.
+
+    Done under the campaign's lease (renewed while Justsend is called): a second cancel
+    task, or the sweep's, finds it held and returns; a dead worker's lease expires and the
+    sweep hands the cancel on. A cancelled bulk is then read once more (``campaign_settle``):
+    the refunded points, the counts, and every recipient that never left closed.
+    """
     campaign = Campaign.objects.get(pk=campaign_id)
     if campaign.status != S.CANCELLING or not campaign.bulk_uuid:
         return
+    token = lease_claim(Campaign.objects.filter(status=S.CANCELLING).exclude(bulk_uuid=""),
+                        pk=campaign_id)
+    if token is None:
+        return  # another task is cancelling it, or it moved on
+    try:
+        with lease_kept(Campaign, pk=campaign_id, token=token) as keeper:
+            _cancel_leased(campaign, token=token, keeper=keeper)
+    finally:
+        lease_release(Campaign, pk=campaign_id, token=token)
+
+
+def _cancel_leased(campaign: Campaign, *, token: str, keeper) -> None:
+    campaign_id = campaign.pk
     try:
         with justsend_client() as client:
             client.cancel_bulk(uuid=campaign.bulk_uuid)
@@ -66,32 +95,51 @@ def campaign_cancel_remote(*, campaign_id: int) -> None:
     except SmsConflict:
         _cancel_refused(campaign_id, S.FINISHED,
                         _("Justsend says the campaign has already finished: it cannot be "
-                          "cancelled."))
+                          "cancelled."), token=token)
         return
     except SmsNotFound:
         _cancel_refused(campaign_id, S.FAILED,
                         _("Justsend does not know this campaign's bulk (%(uuid)s): it cannot "
                           "be cancelled or followed.") % {"uuid": campaign.bulk_uuid},
-                        failure=True)
+                        token=token, failure=True)
         return
     except SmsApiError as error:
         _cancel_refused(campaign_id, S.SENDING,
                         _("Justsend refused to cancel the campaign: %(error)s")
-                        % {"error": error.message})
+                        % {"error": error.message}, token=token)
         return
     except SmsError as error:
         _cancel_refused(campaign_id, S.SENDING,
                         _("The campaign could not be cancelled: %(error)s")
-                        % {"error": error.message})
+                        % {"error": error.message}, token=token)
         return
-    campaign_transition(campaign_id=campaign_id, to=S.CANCELLED, from_states=[S.CANCELLING],
-                        finished_at=timezone.now())
+    if keeper.lost.is_set():
+        return  # taken over: the holder records the outcome
+    if _cancel_record(campaign_id, S.CANCELLED, token=token):
+        campaign_settle(campaign_id=campaign_id)
 
 
-def _cancel_refused(campaign_id: int, to: str, message: str, *, failure: bool = False) -> None:
+def _cancel_record(campaign_id: int, to: str, *, token: str, **fields) -> bool:
+    """The outcome, written only while the lease is ours and the campaign still cancelling
+    (a poll may have seen Justsend's final state first: that stands)."""
+    with transaction.atomic():
+        if not campaign_qs_select_for_update().filter(pk=campaign_id,
+                                                      lease_token=token).exists():
+            return False
+        try:
+            campaign_transition(campaign_id=campaign_id, to=to, from_states=[S.CANCELLING],
+                                **fields, **LEASE_RELEASED,
+                                **({"finished_at": timezone.now()}
+                                   if to in (S.FINISHED, S.FAILED, S.CANCELLED) else {}))
+        except InvalidTransition:
+            return False
+    return True
+
+
+def _cancel_refused(campaign_id: int, to: str, message: str, *, token: str,
+                    failure: bool = False) -> None:
     fields = {"cancel_error": message}
     if failure:
         fields["failure_reason"] = message
-    if to in (S.FINISHED, S.FAILED):
-        fields["finished_at"] = timezone.now()
-    campaign_transition(campaign_id=campaign_id, to=to, from_states=[S.CANCELLING], **fields)
+    if _cancel_record(campaign_id, to, token=token, **fields) and to == S.FAILED:
+        recipients_close(campaign_id=campaign_id)

@@ -15,6 +15,7 @@ from campaigns.models import Campaign
 from campaigns.services.audience import AudienceSummary, audience_summary
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.retrying import call_retrying
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,17 @@ class CostEstimate:
 def campaign_cost(*, campaign: Campaign, summary: AudienceSummary | None = None) -> CostEstimate:
     """Price × billed parts from the account's pricing, and the current balance.
 
-    Raises :class:`CampaignError` when Justsend cannot be asked.
+    Raises :class:`CampaignError` when Justsend cannot be asked (transient errors retried
+    within ``JUSTSEND_READ_RETRY_SECONDS``).
     """
     summary = summary or audience_summary(campaign=campaign)
     try:
         # Billing's own fetch: it also records a snapshot, so the balance chart and the
         # low-balance banner see what the launch saw.
-        snapshot = account_snapshot_take(source=AccountSnapshot.Source.PAGE)
+        # A transient error (a 429, a 5xx) is retried for a few seconds before the user
+        # is told: one of them must not refuse a launch.
+        snapshot = call_retrying(
+            lambda: account_snapshot_take(source=AccountSnapshot.Source.PAGE))
     except (SmsError, ApplicationError) as error:
         raise CampaignError(
             _("Could not read the prices and the balance from Justsend: %(error)s")

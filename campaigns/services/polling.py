@@ -1,9 +1,10 @@
-"""Following submitted campaigns: Justsend's bulk status and counts, every minute (beat)."""
+"""Following submitted campaigns: Justsend's bulk status and counts, every minute (beat);
+settling a cancelled one; handing on cancels whose worker died."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -13,10 +14,16 @@ from django.utils.translation import gettext as _
 from campaigns.exceptions import InvalidTransition
 from campaigns.models import Campaign
 from campaigns.services.sending import CANCEL_TASK, campaign_enqueue
-from campaigns.services.state import campaign_transition, campaign_update_fields
+from campaigns.services.state import (
+    campaign_transition,
+    campaign_update_fields,
+    lapsed_hand_on,
+    recipients_close,
+)
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError, SmsNotFound
 from justsend_panel.sms.justsend.client import JustsendClient
+from justsend_panel.sms.retrying import call_retrying
 from justsend_panel.sms.types import BulkDetails, BulkStatus
 
 logger = logging.getLogger(__name__)
@@ -24,7 +31,6 @@ logger = logging.getLogger(__name__)
 S = Campaign.Status
 IN_FLIGHT = (S.SENDING, S.CANCELLING)
 INVALID_KEPT = 1000  # listed on the page; the count is exact
-CANCEL_STALE = timedelta(minutes=5)  # a cancel task that never ran is sent again
 
 FINAL_BULK_STATUSES = {
     BulkStatus.FINISHED: S.FINISHED,
@@ -64,20 +70,7 @@ def campaign_poll(*, campaign_id: int, client: JustsendClient) -> Campaign:
             "uuid": campaign.bulk_uuid}
         return _move(campaign, S.FAILED, failure_reason=reason, finished_at=timezone.now())
     invalid = _invalid_recipients(client, campaign, details)
-    counts = details.counts
-    fields = {
-        "bulk_status": str(details.bulk.bulk_status or ""),
-        "remote_recipients_count": counts.recipients or 0,
-        # Postbacks move these too (campaigns.deliveries): a poll never lowers them.
-        "sent_count": Greatest(F("sent_count"), Value(counts.sent or 0)),
-        "delivered_count": Greatest(F("delivered_count"), Value(counts.delivered or 0)),
-        "undelivered_count": Greatest(F("undelivered_count"), Value(counts.undelivered or 0)),
-        "not_sent_count": counts.not_sent or 0,
-        "charged_points": details.bulk.charged_points,
-        "cost": details.cost.amount if details.cost else None,
-        "cost_currency": (details.cost.currency or "") if details.cost else "",
-        "last_polled_at": timezone.now(),
-    }
+    fields = _bulk_fields(details)
     if invalid is not None:
         fields["remote_invalid_count"] = len(invalid)
         fields["remote_invalid_recipients"] = invalid[:INVALID_KEPT]
@@ -88,10 +81,65 @@ def campaign_poll(*, campaign_id: int, client: JustsendClient) -> Campaign:
         if final == S.FAILED:
             extra["failure_reason"] = _("Justsend rejected the campaign (status %(status)s).") % {
                 "status": details.bulk.bulk_status}
-        return _move(campaign, final, **extra)
-    if campaign.status == S.CANCELLING and timezone.now() - campaign.updated_at > CANCEL_STALE:
-        campaign_enqueue(CANCEL_TASK, campaign_id)
+        moved = _move(campaign, final, **extra)
+        recipients_close(campaign_id=campaign_id)
+        return moved
     return campaign
+
+
+def _bulk_fields(details: BulkDetails) -> dict:
+    """The campaign's figures from Justsend's bulk details (manual 8.2)."""
+    counts = details.counts
+    charged = details.bulk.charged_points
+    first_charge = details.bulk_cost_in_points
+    return {
+        "bulk_status": str(details.bulk.bulk_status or ""),
+        "remote_recipients_count": counts.recipients or 0,
+        # Postbacks move these too (campaigns.deliveries): a poll never lowers them.
+        "sent_count": Greatest(F("sent_count"), Value(counts.sent or 0)),
+        "delivered_count": Greatest(F("delivered_count"), Value(counts.delivered or 0)),
+        "undelivered_count": Greatest(F("undelivered_count"), Value(counts.undelivered or 0)),
+        "not_sent_count": counts.not_sent or 0,
+        "charged_points": charged,
+        # chargedPoints is what the bulk costs now; bulkCostInPoints what it was charged
+        # first: a cancel's refund is the difference.
+        "refunded_points": (max(first_charge - charged, Decimal(0))
+                            if charged is not None and first_charge is not None else None),
+        "cost": details.cost.amount if details.cost else None,
+        "cost_currency": (details.cost.currency or "") if details.cost else "",
+        "last_polled_at": timezone.now(),
+    }
+
+
+def campaign_settle(*, campaign_id: int) -> None:
+    """Read a cancelled bulk once more and close the campaign's books.
+
+    Justsend refunds the unsent part of a cancelled bulk: the figures (not sent, charged,
+    refunded) are read once more and stored; every recipient that never left becomes
+    ``cancelled``. A read that fails after a few seconds of retries leaves the figures of
+    the last poll (logged); the recipients are closed either way.
+    """
+    campaign = Campaign.objects.get(pk=campaign_id)
+    if campaign.bulk_uuid:
+        try:
+            with justsend_client() as client:
+                details = call_retrying(lambda: client.get_bulk(uuid=campaign.bulk_uuid))
+        except SmsError as error:
+            logger.warning("Campaign %s: the cancelled bulk could not be read: %s",
+                           campaign_id, error)
+        else:
+            campaign_update_fields(campaign_id=campaign_id, in_states=[S.CANCELLED],
+                                   **_bulk_fields(details))
+    recipients_close(campaign_id=campaign_id)
+
+
+def campaigns_cancel_lapsed() -> list[int]:
+    """Enqueue again the cancels whose task was lost or whose worker died (lease lapsed)."""
+    lapsed = lapsed_hand_on(
+        Campaign.objects.filter(status=S.CANCELLING).exclude(bulk_uuid=""), timezone.now())
+    for campaign_id in lapsed:
+        campaign_enqueue(CANCEL_TASK, campaign_id)
+    return lapsed
 
 
 def _move(campaign: Campaign, to: str, **fields) -> Campaign:

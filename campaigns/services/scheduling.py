@@ -1,4 +1,4 @@
-"""The minute beat: hand due scheduled campaigns to the submit task, and pick up stuck ones.
+"""The 30-second beat: hand due scheduled campaigns to the submit task, pick up lost ones.
 
 A scheduled campaign stays in the panel until its time, so the blacklist and STOP replies
 added in the meantime apply, and no points are charged early.
@@ -6,24 +6,26 @@ added in the meantime apply, and no points are charged early.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.exceptions import InvalidTransition
 from campaigns.models import Campaign
+from campaigns.services.polling import campaigns_cancel_lapsed
 from campaigns.services.sending import SUBMIT_TASK, campaign_enqueue
-from campaigns.services.state import campaign_transition
+from campaigns.services.state import campaign_transition, lapsed_hand_on
 
 S = Campaign.Status
-# A submission untouched this long lost its worker: the submit task runs again, and its
-# recovery path asks Justsend before sending anything.
-SUBMIT_STALE = timedelta(minutes=10)
 
 
 def campaigns_submit_due(*, now: datetime | None = None) -> list[int]:
-    """Queue every scheduled campaign whose time has come; returns their ids."""
+    """Queue every scheduled campaign whose time has come; returns their ids.
+
+    Also hands on submissions and cancels whose lease lapsed (a dead worker) or that no
+    task ever claimed (a lost message); a task that finds the lease held does nothing.
+    """
     now = now or timezone.now()
     due = list(
         Campaign.objects.filter(status=S.SCHEDULED, scheduled_at__lte=now)
@@ -38,11 +40,14 @@ def campaigns_submit_due(*, now: datetime | None = None) -> list[int]:
                 continue  # cancelled or edited while we looked
             campaign_enqueue(SUBMIT_TASK, campaign_id)
         queued.append(campaign_id)
-    # Staleness is measured on the real clock: ``now`` only says which schedules are due.
-    stale = Campaign.objects.filter(
-        status__in=[S.QUEUED, S.SUBMITTING], updated_at__lt=timezone.now() - SUBMIT_STALE,
-        bulk_uuid="",
-    ).values_list("pk", flat=True)
-    for campaign_id in stale:
+    # Leases are measured on the real clock: ``now`` only says which schedules are due.
+    # A submission cancelled before Justsend's answer was recorded is the submit task's too.
+    lapsed = lapsed_hand_on(
+        Campaign.objects.filter(status__in=[S.QUEUED, S.SUBMITTING, S.CANCELLING],
+                                bulk_uuid=""),
+        timezone.now(),
+    )
+    for campaign_id in lapsed:
         campaign_enqueue(SUBMIT_TASK, campaign_id)
+    campaigns_cancel_lapsed()
     return queued

@@ -1,10 +1,12 @@
 """Launching a campaign and submitting it to Justsend exactly once.
 
-Submission: claim ``queued -> submitting`` and commit; prepare the audience (the blacklist
-applied now, not at preview); call Justsend; record ``submitting -> sending`` with the bulk
-uuid. Justsend's bulk API has no idempotency key, so a campaign found in ``submitting``
-(a worker died between the call and the commit, or a timeout hid Justsend's answer) is
-first looked up by its unique bulk name, and only sent when Justsend does not have it.
+Submission: claim ``queued -> submitting`` together with the campaign's lease and commit;
+prepare the audience (the blacklist applied now, not at preview) and call Justsend while a
+thread renews the lease; record ``submitting -> sending`` with the bulk uuid, releasing the
+lease, only if it is still ours. Justsend's bulk API has no idempotency key, so a campaign
+found in ``submitting`` (a worker died between the call and the commit, or a timeout hid
+Justsend's answer) is first looked up by its unique bulk name, and only sent when Justsend
+does not have it; only the lease holder may do that, so two recoveries never both send.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ import csv
 import io
 import json
 import logging
-import os
 import tempfile
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,8 +42,16 @@ from campaigns.services.audience import (
 )
 from campaigns.services.cost import campaign_cost
 from campaigns.services.editing import campaign_validate
-from campaigns.services.state import campaign_transition, campaign_update_fields
+from campaigns.services.state import (
+    LEASE_RELEASED,
+    campaign_qs_select_for_update,
+    campaign_transition,
+    campaign_update_fields,
+    recipients_close,
+)
+from campaigns.signals import submission_answered
 from contacts.models import BlacklistEntry, SyncOperation, SyncState
+from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
@@ -110,60 +119,78 @@ def campaign_launch(*, campaign: Campaign, user, now: datetime | None = None) ->
 def campaign_submit(*, campaign_id: int) -> None:
     """Submit the campaign if, and only if, it is not at Justsend yet.
 
-    Transient provider errors propagate (the task retries and lands in the recovery path);
-    anything Justsend refuses fails the campaign with Justsend's message.
+    The work is claimed by the campaign's lease: with the ``queued -> submitting`` move,
+    or, for a campaign left in ``submitting`` without a bulk id (a dead worker, a lost
+    answer), only when its lease is free or expired. The holder alone looks the bulk up
+    by name and sends; a task that finds the lease held returns (the sweep comes back if
+    the holder dies). Transient provider errors propagate (the task retries and lands in
+    the recovery path); anything Justsend refuses fails the campaign with its message.
     """
     campaign = Campaign.objects.get(pk=campaign_id)
     if campaign.status == S.QUEUED:
-        try:
-            campaign = campaign_transition(
-                campaign_id=campaign_id, to=S.SUBMITTING, from_states=[S.QUEUED],
-                submit_attempts=campaign.submit_attempts + 1,
-            )
-        except InvalidTransition:
-            return  # another task claimed it, or it was cancelled meanwhile
+        token = lease_claim(Campaign.objects.filter(status=S.QUEUED), pk=campaign_id,
+                            status=S.SUBMITTING, submit_attempts=F("submit_attempts") + 1,
+                            updated_at=timezone.now())
+        recovery = False
     elif campaign.status in (S.SUBMITTING, S.CANCELLING) and not campaign.bulk_uuid:
-        if _recovered(campaign):
-            return
-        if campaign.status == S.CANCELLING:
-            _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING])
-            return
+        token = lease_claim(
+            Campaign.objects.filter(status__in=[S.SUBMITTING, S.CANCELLING], bulk_uuid=""),
+            pk=campaign_id)
+        recovery = True
     else:
         return  # past queued: submitted, cancelled or failed already
+    if token is None:
+        return  # another task holds the work, or it moved on meanwhile
+    campaign.refresh_from_db()
+    try:
+        with lease_kept(Campaign, pk=campaign_id, token=token) as keeper:
+            _submit_leased(campaign, token=token, recovery=recovery, keeper=keeper)
+    finally:
+        # A no-op when the result was recorded (that released it). After a transient error
+        # or a crash of this code, the task's retry or the sweep claims the work again
+        # and, finding no bulk id, looks the bulk up by name first.
+        lease_release(Campaign, pk=campaign_id, token=token)
 
+
+def _submit_leased(campaign: Campaign, *, token: str, recovery: bool, keeper) -> None:
+    campaign_id = campaign.pk
+    if recovery:
+        with justsend_client() as client:
+            bulk = bulk_find(client, campaign)
+        if bulk is not None:
+            logger.warning("Campaign %s: bulk %s already at Justsend, not sent again",
+                           campaign_id, bulk.uuid)
+            _submitted(campaign, token=token, bulk_uuid=bulk.uuid or "",
+                       mode=campaign.submission_mode or "",
+                       bulk_status=str(bulk.bulk_status or ""))
+            return
+        if campaign.status == S.CANCELLING:
+            _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING],
+                                token=token)
+            return
     try:
         audience_prepare(campaign=campaign)
         if Campaign.objects.filter(pk=campaign_id, status=S.CANCELLING).exists():
             # Cancelled while the audience was prepared: nothing has left yet.
-            _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING])
+            _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING],
+                                token=token)
             return
+        if keeper.lost.is_set():
+            return  # taken over while preparing: the new holder sends
         with justsend_client() as client:
             mode, result = _send(client, campaign)
     except (RenderingError, AudienceError) as error:
-        _submission_failed(campaign_id, error.message)
+        _submission_failed(campaign_id, error.message, token=token)
         return
     except TRANSIENT_ERRORS:
         raise
     except SmsError as error:
         _submission_failed(campaign_id, _("Justsend refused the campaign: %(error)s")
-                           % {"error": error.message})
+                           % {"error": error.message}, token=token)
         return
-    if settings.CAMPAIGN_TEST_CRASH_AFTER_SUBMIT:
-        os._exit(17)  # test-only: die between Justsend's answer and our commit
-    _submitted(campaign, bulk_uuid=result.id or "", mode=mode)
-
-
-def _recovered(campaign: Campaign) -> bool:
-    """Find a bulk an earlier attempt created; record it and return True if there is one."""
-    with justsend_client() as client:
-        bulk = bulk_find(client, campaign)
-    if bulk is None:
-        return False
-    logger.warning("Campaign %s: bulk %s already at Justsend, not sent again",
-                   campaign.pk, bulk.uuid)
-    _submitted(campaign, bulk_uuid=bulk.uuid or "", mode=campaign.submission_mode or "",
-               bulk_status=str(bulk.bulk_status or ""))
-    return True
+    submission_answered.send(sender=Campaign, campaign_id=campaign_id,
+                             bulk_uuid=result.id or "")
+    _submitted(campaign, token=token, bulk_uuid=result.id or "", mode=mode)
 
 
 def bulk_find(client: JustsendClient, campaign: Campaign) -> sms.Bulk | None:
@@ -176,38 +203,66 @@ def bulk_find(client: JustsendClient, campaign: Campaign) -> sms.Bulk | None:
     return None
 
 
-def _submitted(campaign: Campaign, *, bulk_uuid: str, mode: str, bulk_status: str = "") -> None:
+def _lease_held(campaign_id: int, token: str) -> bool:
+    """Under the row lock (inside a transaction): whether ``token`` still holds the lease."""
+    return campaign_qs_select_for_update().filter(pk=campaign_id, lease_token=token).exists()
+
+
+def _submitted(campaign: Campaign, *, token: str, bulk_uuid: str, mode: str,
+               bulk_status: str = "") -> None:
+    """Record the bulk and release the lease with ``submitting -> sending``.
+
+    Written only while the lease is ours: a holder that was taken over leaves the result
+    to the new holder, which finds the bulk by its name.
+    """
     fields = {"bulk_uuid": bulk_uuid, "submission_mode": mode, "submitted_at": timezone.now(),
-              "bulk_status": bulk_status}
-    if mode == Campaign.SubmissionMode.UPLOAD:
-        # Billing's "Uploaded files" page links Justsend's file list back to campaigns.
-        uploaded_file_link_record(file_name=upload_file_name(campaign), campaign_id=campaign.pk,
-                                  campaign_name=campaign.name, bulk_uuid=bulk_uuid)
-    try:
-        campaign_transition(campaign_id=campaign.pk, to=S.SENDING, from_states=[S.SUBMITTING],
-                            **fields)
-    except InvalidTransition:
-        # Cancelled while we were submitting: keep the bulk id and let the cancel task
-        # take the bulk back from Justsend.
-        with transaction.atomic():
+              "bulk_status": bulk_status, **LEASE_RELEASED}
+    with transaction.atomic():
+        if not _lease_held(campaign.pk, token):
+            logger.warning("Campaign %s: lease lost before bulk %s was recorded; the holder "
+                           "that took over finds it by name", campaign.pk, bulk_uuid)
+            return
+        if mode == Campaign.SubmissionMode.UPLOAD:
+            # Billing's "Uploaded files" page links Justsend's file list back to campaigns.
+            uploaded_file_link_record(file_name=upload_file_name(campaign),
+                                      campaign_id=campaign.pk, campaign_name=campaign.name,
+                                      bulk_uuid=bulk_uuid)
+        try:
+            campaign_transition(campaign_id=campaign.pk, to=S.SENDING,
+                                from_states=[S.SUBMITTING], **fields)
+        except InvalidTransition:
+            # Cancelled while we were submitting: keep the bulk id and let the cancel task
+            # take the bulk back from Justsend.
             if campaign_update_fields(campaign_id=campaign.pk, in_states=[S.CANCELLING],
                                       **fields):
                 campaign_enqueue(CANCEL_TASK, campaign.pk)
 
 
-def _submission_failed(campaign_id: int, reason: str) -> None:
+def _submission_failed(campaign_id: int, reason: str, *, token: str) -> None:
     """A refused submission fails the campaign; if it was being cancelled, it is cancelled."""
-    try:
-        campaign_transition(campaign_id=campaign_id, to=S.FAILED, from_states=[S.SUBMITTING],
-                            failure_reason=reason, finished_at=timezone.now())
-    except InvalidTransition:
-        _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING])
+    with transaction.atomic():
+        if not _lease_held(campaign_id, token):
+            return
+        try:
+            campaign_transition(campaign_id=campaign_id, to=S.FAILED,
+                                from_states=[S.SUBMITTING], failure_reason=reason,
+                                finished_at=timezone.now(), **LEASE_RELEASED)
+        except InvalidTransition:
+            _transition_quietly(campaign_id, S.CANCELLED, from_states=[S.CANCELLING],
+                                token=token)
+            return
+        recipients_close(campaign_id=campaign_id)
 
 
-def _transition_quietly(campaign_id: int, to: str, *, from_states: list[str]) -> None:
+def _transition_quietly(campaign_id: int, to: str, *, from_states: list[str],
+                        token: str | None = None) -> None:
     try:
-        campaign_transition(campaign_id=campaign_id, to=to, from_states=from_states,
-                            finished_at=timezone.now())
+        with transaction.atomic():
+            if token is not None and not _lease_held(campaign_id, token):
+                return
+            campaign_transition(campaign_id=campaign_id, to=to, from_states=from_states,
+                                finished_at=timezone.now(), **LEASE_RELEASED)
+            recipients_close(campaign_id=campaign_id)
     except InvalidTransition:
         pass  # somebody else moved it first: their state stands
 

@@ -5,13 +5,16 @@ inside ``transaction.atomic``. Callers make HTTP calls only after the move is co
 """
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.exceptions import InvalidTransition
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Recipient
+from justsend_panel.core.leases import lease_expired_q
 
 S = Campaign.Status
 
@@ -31,6 +34,45 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 FINAL_STATES = frozenset(state for state, targets in TRANSITIONS.items() if not targets)
+
+# Set with the move that ends the work a lease claimed (see justsend_panel.core.leases).
+LEASE_RELEASED = {"lease_token": "", "lease_expires_at": None}
+
+# A queued campaign nobody claimed this long after it was queued lost its task message
+# (a broker outage at enqueue, a message lost on Redis): it is enqueued again.
+UNCLAIMED_GRACE = timedelta(minutes=1)
+
+
+def lease_lapsed_q(now: datetime) -> Q:
+    """Work whose holder died (its lease expired), or that nobody claimed within the grace.
+
+    A worker renews its lease every ``LEASE_SECONDS / 3``; once it stops, the next sweep
+    after the expiry (beat runs every 30 s) hands the work on: taken over within
+    ``LEASE_SECONDS`` + 30 s of the death, and a duplicate task finds the lease held.
+    """
+    return lease_expired_q(now) | Q(lease_expires_at__isnull=True,
+                                    updated_at__lt=now - UNCLAIMED_GRACE)
+
+
+def lapsed_hand_on(queryset, now: datetime) -> list[int]:
+    """Ids of the rows in ``queryset`` whose lease lapsed, handed on to a new task.
+
+    Each is reset to "unclaimed since now" in the same UPDATE (token cleared: a holder
+    that was only stalled finds its lease gone at its next renewal), so the sweep enqueues
+    it once, then again only if no task claimed it within the grace: a backed-up queue is
+    not filled with copies every 30 seconds.
+    """
+    ids = list(queryset.filter(lease_lapsed_q(now)).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return []
+    handed = queryset.filter(lease_lapsed_q(now), pk__in=ids)
+    handed.update(lease_token="", lease_expires_at=None, updated_at=now)
+    return ids
+
+
+R = Recipient.Status
+# What a recipient that never left becomes when its campaign ends without sending it.
+RECIPIENT_CLOSED = {S.CANCELLED: R.CANCELLED, S.FAILED: R.FAILED}
 
 
 def campaign_qs_select_for_update():
@@ -83,3 +125,27 @@ def campaign_update_fields(*, campaign_id: int, in_states: Iterable[str], **fiel
             **fields, updated_at=timezone.now()
         )
     )
+
+
+def recipients_close(*, campaign_id: int) -> int:
+    """Give the recipients that never left a cancelled or failed campaign their final state.
+
+    Recipients still ``queued`` or ``submitted`` become ``cancelled`` (campaign cancelled)
+    or ``failed`` (campaign failed; "Not sent (failed)" on the page): they are counted as
+    not sent instead of showing "Queued" forever. Those ranks sit below ``sent``: a send-status postback
+    that arrives later proves Justsend sent the message, and moves the row forward.
+    Returns how many rows were closed.
+    """
+    status = Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).first()
+    closed = RECIPIENT_CLOSED.get(status)
+    if closed is None:
+        return 0
+    closed_count = Recipient.objects.filter(
+        campaign_id=campaign_id, status__in=[R.QUEUED, R.SUBMITTED]
+    ).update(status=closed, updated_at=timezone.now())
+    # Nothing reached Justsend: every recipient is "not sent" (with a bulk, Justsend's own
+    # notSentCount, read by the poll or the settling read, is the figure).
+    Campaign.objects.filter(pk=campaign_id, bulk_uuid="").update(
+        not_sent_count=Recipient.objects.filter(
+            campaign_id=campaign_id, status__in=list(RECIPIENT_CLOSED.values())).count())
+    return closed_count

@@ -1,5 +1,7 @@
 import pytest
 
+from justsend_panel.sandbox.server import run_sandbox
+
 from contacts.models import BlacklistEntry, Group, Member
 
 
@@ -32,3 +34,21 @@ def sent_tasks(monkeypatch):
     monkeypatch.setattr("justsend_panel.celery.app.send_task",
                         lambda name, kwargs, **options: sent.append((name, kwargs["campaign_id"])))
     return sent
+
+
+@pytest.fixture
+def posting_sandbox(live_server, settings, tmp_path):
+    """A sandbox whose postbacks go to the live panel's webhook; the panel talks to it."""
+    from tests.campaigns.deliveries.conftest import SECRET
+    from tests.fixtures.sandbox import POSTBACK_DELIVERY_MIX
+
+    settings.JUSTSEND_WEBHOOK_SECRET = SECRET
+    url = f"{live_server.url}/webhooks/justsend/{SECRET}/"
+    with run_sandbox(tmp_dir=tmp_path, postback_url=url, clock="manual",
+                     delivery_mix=POSTBACK_DELIVERY_MIX) as sandbox:
+        settings.JUSTSEND_APP_KEY = ""
+        settings.JUSTSEND_SANDBOX = True
+        settings.JUSTSEND_SANDBOX_APP_KEY = sandbox.app_key
+        settings.JUSTSEND_API_URL = sandbox.api_url
+        settings.POSTBACK_APPLY_DELAY = 0.2
+        yield sandbox

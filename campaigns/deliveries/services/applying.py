@@ -45,8 +45,11 @@ logger = logging.getLogger(__name__)
 R = Recipient.Status
 P = Postback.State
 SENT_RANK, FINAL_RANK = 2, 3
-RANK = {R.QUEUED: 0, R.SUBMITTED: 1, R.SENT: SENT_RANK, R.DELIVERED: FINAL_RANK,
-        R.UNDELIVERED: FINAL_RANK, R.EXPIRED: FINAL_RANK, R.REJECTED: FINAL_RANK}
+# Cancelled/failed (never sent, campaign ended) sit below sent: a later send or delivery
+# report from Justsend proves the message left, and wins.
+RANK = {R.QUEUED: 0, R.SUBMITTED: 1, R.CANCELLED: 1.5, R.FAILED: 1.5, R.SENT: SENT_RANK,
+        R.DELIVERED: FINAL_RANK, R.UNDELIVERED: FINAL_RANK, R.EXPIRED: FINAL_RANK,
+        R.REJECTED: FINAL_RANK}
 FINAL_STATUS = {
     DeliveryStatus.MESSAGE_DELIVERED: R.DELIVERED,
     DeliveryStatus.MESSAGE_UNDELIVERED: R.UNDELIVERED,

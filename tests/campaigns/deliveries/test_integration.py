@@ -9,28 +9,11 @@ from campaigns.models import Campaign, Recipient
 from campaigns.services import campaign_submit
 from contacts.models import BlacklistEntry
 from justsend_panel.core.provider import justsend_client
-from justsend_panel.sandbox.server import run_sandbox
-from tests.campaigns.deliveries.conftest import SECRET
 from tests.campaigns.services.conftest import campaign_make, group_with_members
-from tests.fixtures.sandbox import POSTBACK_DELIVERY_MIX
 from tests.fixtures.worker import wait_until
 
 R = Recipient.Status
 FINAL = (R.DELIVERED, R.UNDELIVERED, R.EXPIRED, R.REJECTED)
-
-
-@pytest.fixture
-def posting_sandbox(live_server, settings, tmp_path):
-    """A sandbox whose postbacks go to the live panel's webhook; the panel talks to it."""
-    url = f"{live_server.url}/webhooks/justsend/{SECRET}/"
-    with run_sandbox(tmp_dir=tmp_path, postback_url=url, clock="manual",
-                     delivery_mix=POSTBACK_DELIVERY_MIX) as sandbox:
-        settings.JUSTSEND_APP_KEY = ""
-        settings.JUSTSEND_SANDBOX = True
-        settings.JUSTSEND_SANDBOX_APP_KEY = sandbox.app_key
-        settings.JUSTSEND_API_URL = sandbox.api_url
-        settings.POSTBACK_APPLY_DELAY = 0.2
-        yield sandbox
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,15 +1,19 @@
-"""The send task in real worker processes: launched once, run twice, killed mid-way —
-the sandbox always ends with exactly one bulk for the campaign."""
+"""The send task in real worker processes: launched once, run twice, killed mid-way and
+taken over — the sandbox always ends with exactly one bulk for the campaign."""
 
 import os
+import signal
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.services import campaign_launch, campaigns_poll_in_flight
+from campaigns.services.scheduling import campaigns_submit_due
 from justsend_panel.celery import app as celery_app
 from tests.campaigns.services.conftest import campaign_make, group_with_members
 from tests.fixtures.worker import _wait_for_line, wait_until
@@ -17,7 +21,8 @@ from tests.fixtures.worker import _wait_for_line, wait_until
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 S = Campaign.Status
-CRASH_QUEUE = "campaigns-crash-test"
+STALL_QUEUE = "campaigns-stall-test"
+STALL_LEASE_SECONDS = 3
 
 
 def _bulks_named(sandbox, name):
@@ -51,39 +56,50 @@ def test_launch_runs_in_the_worker_and_a_second_run_sends_nothing(
     assert campaign.status == S.FINISHED and campaign.sent_count == 3
 
 
-def test_a_worker_killed_between_the_call_and_the_commit_does_not_send_twice(
+def test_a_worker_killed_between_the_call_and_the_commit_is_taken_over_and_sends_once(
         celery_worker_process, panel_sandbox, tmp_path, marketing_user):
+    """SIGKILL while Justsend has the bulk and the panel has not recorded it: once the dead
+    worker's lease runs out (LEASE_SECONDS=3 here), the sweep hands the submission to the
+    other worker, which finds the bulk by its name instead of sending it again."""
     campaign = campaign_make(marketing_user, groups=[group_with_members("Customers", 3)],
                              status=S.QUEUED)
-    log_path = tmp_path / "crashing-worker.log"
+    log_path = tmp_path / "stalling-worker.log"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "justsend_panel.test_settings",
            "PANEL_TEST_DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
            "JUSTSEND_APP_KEY": "", "JUSTSEND_API_URL": panel_sandbox.api_url,
            "JUSTSEND_SANDBOX_APP_KEY": panel_sandbox.app_key,
-           "CAMPAIGN_TEST_CRASH_AFTER_SUBMIT": "1"}
+           # tests/hooks: hang right after Justsend's answer, the lease still renewed.
+           "PANEL_TEST_HOOKS": "stall_after_submit", "LEASE_SECONDS": str(STALL_LEASE_SECONDS)}
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "justsend_panel", "worker", "--pool", "solo",
-             "-Q", CRASH_QUEUE, "--loglevel", "INFO", "--without-mingle", "--without-gossip",
-             "--hostname", "crashworker@%h"],
+             "-Q", STALL_QUEUE, "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+             "--hostname", "stallworker@%h"],
             cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for_line(log_path, "ready.", worker, 60)
         celery_app.send_task("campaigns.submit", kwargs={"campaign_id": campaign.pk},
-                             queue=CRASH_QUEUE)
-        assert worker.wait(timeout=60) == 17, log_path.read_text()
+                             queue=STALL_QUEUE)
+        wait_until(lambda: _bulks_named(panel_sandbox, campaign.bulk_name), timeout=60)
+        held = Campaign.objects.get(pk=campaign.pk)
+        assert (held.status, held.bulk_uuid) == (S.SUBMITTING, ""), log_path.read_text()
+        assert held.lease_token and held.lease_expires_at
     finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
-    campaign.refresh_from_db()
-    # Justsend has the bulk; the panel never recorded it.
-    assert (campaign.status, campaign.bulk_uuid) == (S.SUBMITTING, "")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    killed_at = timezone.now()
     [remote] = _bulks_named(panel_sandbox, campaign.bulk_name)
 
-    celery_app.send_task("campaigns.submit", kwargs={"campaign_id": campaign.pk})
-    wait_until(lambda: Campaign.objects.get(pk=campaign.pk).status == S.SENDING, timeout=60)
+    def taken_over():
+        campaigns_submit_due()  # what beat runs every 30 s; here every second
+        return Campaign.objects.get(pk=campaign.pk).status == S.SENDING
+
+    # A generous deadline: fails only if the takeover never happens.
+    wait_until(taken_over, timeout=120, interval=1)
+    print(f"taken over {(timezone.now() - killed_at).total_seconds():.1f} s after the kill")
     campaign.refresh_from_db()
+    # The dead worker's last renewal bounded its lease to LEASE_SECONDS after its death.
+    assert held.lease_expires_at <= killed_at + timedelta(seconds=STALL_LEASE_SECONDS)
     assert campaign.bulk_uuid == remote["uuid"]
     assert len(_bulks_named(panel_sandbox, campaign.bulk_name)) == 1
     assert len(panel_sandbox.requests(path="/api/sender/bulk/send")) == 1
