@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,12 @@ Postback = DeliveryEvent | InboundMessage
 
 # Milliseconds for 2286-11-20; anything larger is not a plausible deliveryTime.
 _MAX_EPOCH_MS = 10**13
+# A postback is a flat object (an array of them at most): deeper JSON is not one.
+MAX_NESTING = 32
+# What no database text column takes: NUL (PostgreSQL) and lone UTF-16 surrogates (no
+# encoder writes them; JSON's "\ud800" escape makes one, e.g. an emoji split across two
+# UCS-2 segments).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def secret_matches(given: str, expected: str) -> bool:
@@ -39,7 +46,14 @@ def secret_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def _load(payload: Payload | list[Any]) -> Any:
+def storable_text(text: str) -> str:
+    """``text`` with NUL and lone surrogates replaced by U+FFFD, which every database takes."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def json_load(payload: Payload | list[Any]) -> Any:
+    """The body's JSON as sent; :class:`SmsWebhookError` for anything that is not JSON,
+    nesting that would exhaust the parser's stack included."""
     if isinstance(payload, bytes | bytearray):
         try:
             payload = payload.decode("utf-8")
@@ -50,7 +64,38 @@ def _load(payload: Payload | list[Any]) -> Any:
             return json.loads(payload)
         except ValueError as exc:
             raise SmsWebhookError(f"The postback body is not valid JSON: {exc.msg}.") from exc
+        except RecursionError as exc:
+            raise SmsWebhookError("The postback body nests too deeply.") from exc
     return payload
+
+
+def json_storable(data: Any) -> tuple[Any, bool]:
+    """``data`` with every text (keys too) made storable; whether anything was replaced.
+
+    More than :data:`MAX_NESTING` levels is refused: no postback nests, and the check keeps
+    the walk (and whoever dumps the data later) within Python's stack.
+    """
+    replaced = False
+
+    def clean(value: Any, depth: int) -> Any:
+        nonlocal replaced
+        if depth > MAX_NESTING:
+            raise SmsWebhookError("The postback body nests too deeply.")
+        if isinstance(value, str):
+            text = storable_text(value)
+            replaced = replaced or text != value
+            return text
+        if isinstance(value, list):
+            return [clean(item, depth + 1) for item in value]
+        if isinstance(value, Mapping):
+            return {clean(key, depth + 1): clean(item, depth + 1) for key, item in value.items()}
+        return value
+
+    return clean(data, 0), replaced
+
+
+def _load(payload: Payload | list[Any]) -> Any:
+    return json_storable(json_load(payload))[0]
 
 
 def _object(payload: Payload) -> JsonDict:
