@@ -31,7 +31,7 @@ from campaigns.deliveries.models import Postback
 from justsend_panel.core.queueing import task_send_now
 from justsend_panel.sms.exceptions import SmsWebhookError
 from justsend_panel.sms.justsend.webhooks import (
-    detect_kind, json_load, json_storable, parse_postback, storable_text,
+    detect_kind, json_load, json_storable, parse_postback, storable_text, unstorable_possible,
 )
 from justsend_panel.sms.types import PostbackKind
 
@@ -105,11 +105,12 @@ def _rows(body: bytes, kind: PostbackKind | None, now) -> list[tuple]:
     items = [data] if single else data
     if not items:
         raise SmsWebhookError(_("The body holds no postback."))
+    texts = unstorable_possible(body)
     rows = []
     for item in items:
         if not isinstance(item, dict):
             raise SmsWebhookError(_("Each postback must be a JSON object."))
-        storable, replaced = json_storable(item)
+        storable, replaced = json_storable(item, texts=texts)
         event = parse_postback(storable, kind)
         item_kind = event.kind.value
         # The key of the event as sent: two events that differ only in what was replaced

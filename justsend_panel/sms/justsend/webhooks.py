@@ -51,6 +51,21 @@ def storable_text(text: str) -> str:
     return _UNSTORABLE.sub("\ufffd", text)
 
 
+# In JSON as sent, what can make such text: the escape of a surrogate or of NUL (a raw NUL
+# or surrogate is invalid JSON or invalid UTF-8). Most postbacks have none: their texts are
+# then not searched one by one.
+_UNSTORABLE_ESCAPE = {
+    bytes: re.compile(rb"\\u(?:[dD][89a-fA-F]|0000)|\x00"),
+    str: re.compile("\\\\u(?:[dD][89a-fA-F]|0000)|[\x00\ud800-\udfff]"),
+}
+
+
+def unstorable_possible(payload: bytes | bytearray | str) -> bool:
+    """Whether the JSON text may hold a text that :func:`storable_text` would change."""
+    pattern = _UNSTORABLE_ESCAPE[str if isinstance(payload, str) else bytes]
+    return pattern.search(payload) is not None
+
+
 def json_load(payload: Payload | list[Any]) -> Any:
     """The body's JSON as sent; :class:`SmsWebhookError` for anything that is not JSON,
     nesting that would exhaust the parser's stack included."""
@@ -69,33 +84,39 @@ def json_load(payload: Payload | list[Any]) -> Any:
     return payload
 
 
-def json_storable(data: Any) -> tuple[Any, bool]:
+def json_storable(data: Any, *, texts: bool = True) -> tuple[Any, bool]:
     """``data`` with every text (keys too) made storable; whether anything was replaced.
 
     More than :data:`MAX_NESTING` levels is refused: no postback nests, and the check keeps
-    the walk (and whoever dumps the data later) within Python's stack.
+    the walk (and whoever dumps the data later) within Python's stack. ``texts=False``
+    checks the nesting only (see :func:`unstorable_possible`).
     """
     replaced = False
 
     def clean(value: Any, depth: int) -> Any:
         nonlocal replaced
-        if depth > MAX_NESTING:
-            raise SmsWebhookError("The postback body nests too deeply.")
         if isinstance(value, str):
-            text = storable_text(value)
-            replaced = replaced or text != value
-            return text
+            if texts and _UNSTORABLE.search(value):
+                replaced = True
+                return storable_text(value)
+            return value
+        if not isinstance(value, list | Mapping):
+            return value
+        if depth >= MAX_NESTING:
+            raise SmsWebhookError("The postback body nests too deeply.")
         if isinstance(value, list):
             return [clean(item, depth + 1) for item in value]
-        if isinstance(value, Mapping):
-            return {clean(key, depth + 1): clean(item, depth + 1) for key, item in value.items()}
-        return value
+        return {clean(key, depth + 1): clean(item, depth + 1) for key, item in value.items()}
 
     return clean(data, 0), replaced
 
 
 def _load(payload: Payload | list[Any]) -> Any:
-    return json_storable(json_load(payload))[0]
+    """JSON text parsed and made storable; data already parsed is taken as it is (the
+    webhook made it storable before storing it)."""
+    if not isinstance(payload, bytes | bytearray | str):
+        return payload
+    return json_storable(json_load(payload), texts=unstorable_possible(payload))[0]
 
 
 def _object(payload: Payload) -> JsonDict:
