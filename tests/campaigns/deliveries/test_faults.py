@@ -18,7 +18,9 @@ from contacts.models import BlacklistEntry
 from tests.campaigns.deliveries.conftest import (
     incoming, post, send_status, sent_campaign, webhook_url,
 )
-from tests.campaigns.deliveries.test_wsgi import call, enqueued  # noqa: F401 - a fixture
+from tests.campaigns.deliveries.test_wsgi import (  # noqa: F401 - fixtures among them
+    call, enqueued, keep_the_test_transaction,
+)
 
 P = Postback.State
 
@@ -86,18 +88,6 @@ def test_deeply_nested_json_is_a_400_and_kept_as_malformed(client, body, path,
     assert response.status_code == 400
     assert "nests too deeply" in response.json()["error"]
     assert Postback.objects.get().state == P.MALFORMED
-
-
-@pytest.fixture
-def keep_the_test_transaction():
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db(transaction=True)
