@@ -2,7 +2,9 @@
 
 A postback is stored by the webhook with one INSERT and nothing else; a worker applies
 stored postbacks to the recipient rows in batches. Rows are never deleted by the panel:
-a postback that cannot be applied (yet) stays, with its state saying why.
+a postback that cannot be applied (yet) stays, with its state saying why. One whose apply
+raised is quarantined (failed, with the error) so that it never holds the others back; an
+administrator applies it again from Django admin.
 """
 
 from django.db import models
@@ -29,17 +31,24 @@ class Postback(models.Model):
         # No recipient row matches (a single message, a bulk sent outside the panel).
         UNMATCHED = "unmatched", _("No matching recipient")
         MALFORMED = "malformed", _("Malformed")
+        # Applying it raised (the error says what); the others went on without it.
+        FAILED = "failed", _("Quarantined: applying it failed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # sha256 of the kind and the body's canonical JSON: the same event twice is stored once.
     dedup_key = models.CharField(_("deduplication key"), max_length=64, unique=True)
     body = models.TextField(_("body as received"))
+    # The bytes as received, kept only when ``body`` had to differ from them: text no
+    # database stores (NUL, a lone UTF-16 surrogate) is replaced there by U+FFFD.
+    raw_body = models.BinaryField(_("raw body"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.PENDING
     )
     error = models.TextField(_("error"), blank=True)
     received_at = models.DateTimeField(_("received at"))
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # Applies that failed with this postback alone in the batch.
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
     # Read from the body when it is stored, for matching and searching.
     bulk_uuid = models.CharField(_("bulk uuid"), max_length=64, blank=True)
     msisdn = models.CharField(_("number"), max_length=32, blank=True)

@@ -1,4 +1,5 @@
-"""Reads of delivery tracking: replies per number, Justsend's keyword responses."""
+"""Reads of delivery tracking: replies per number, quarantined postbacks, Justsend's
+keyword responses."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from campaigns.deliveries.models import Reply
+from campaigns.deliveries.models import Postback, Reply
 from campaigns.deliveries.services.replies import msisdn_digits
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.types import KeywordResponse, Page, PlatformType
@@ -16,6 +17,11 @@ from justsend_panel.sms.types import KeywordResponse, Page, PlatformType
 def replies_for_number(*, msisdn: str) -> QuerySet[Reply]:
     """Every reply from the number, newest first, with the campaign it answered."""
     return Reply.objects.filter(msisdn=msisdn_digits(msisdn)).select_related("campaign")
+
+
+def postbacks_quarantined_count() -> int:
+    """Postbacks whose apply failed, waiting for an administrator (the state's index)."""
+    return Postback.objects.filter(state=Postback.State.FAILED).count()
 
 
 @dataclass(frozen=True)

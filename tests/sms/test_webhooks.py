@@ -7,12 +7,14 @@ import pytest
 
 from justsend_panel.sms.exceptions import SmsWebhookError
 from justsend_panel.sms.justsend.webhooks import (
+    json_storable,
     parse_delivery_status,
     parse_incoming,
     parse_postback,
     parse_postbacks,
     parse_send_status,
     secret_matches,
+    unstorable_possible,
 )
 from justsend_panel.sms.types import DeliveryEvent, DeliveryStatus, InboundMessage, PostbackKind
 
@@ -192,3 +194,33 @@ def test_secret_matches_uses_constant_time_comparison(monkeypatch):
     monkeypatch.setattr(hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
     assert secret_matches("abc", "abc")
     assert calls == [(b"abc", b"abc")]
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 100_000])
+def test_json_nesting_beyond_the_parsers_stack_is_a_webhook_error(body):
+    with pytest.raises(SmsWebhookError, match="nests too deeply"):
+        parse_postback(body)
+
+
+def test_nesting_beyond_any_postback_is_a_webhook_error():
+    body = json.dumps({"id": 1, "uuid": "u", "x": json.loads("[" * 40 + "]" * 40)})
+    with pytest.raises(SmsWebhookError, match="nests too deeply"):
+        parse_postback(body)
+
+
+@pytest.mark.parametrize("sent,parsed", [
+    ("x\ud800", "x\ufffd"), ("a\u0000b", "a\ufffdb"), ("\udc00", "\ufffd"),
+    ("ok 😀 \u00e9", "ok 😀 \u00e9"),
+])
+def test_texts_no_database_stores_are_replaced_when_parsed(sent, parsed):
+    body = json.dumps({"id": 1, "uuid": "u", "msisdn": "48500000000", "message": sent})
+    assert parse_postback(body.encode()).message == parsed
+    assert parse_postback(body).message == parsed
+
+
+def test_json_storable_says_whether_it_replaced_anything():
+    assert json_storable({"a": ["x\ud800"], "b\u0000": 1}) == ({"a": ["x\ufffd"], "b\ufffd": 1},
+                                                                 True)
+    assert json_storable({"a": ["é"]}) == ({"a": ["é"]}, False)
+    assert unstorable_possible(b'{"a": "\\uD83D"}') and unstorable_possible('{"a": "\\u0000"}')
+    assert not unstorable_possible(b'{"a": "\\u00e9 \\\\"}')

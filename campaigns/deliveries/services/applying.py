@@ -16,6 +16,11 @@ then ``sent - delivered - undelivered`` on both paths.
 A delivery postback whose bulk is not known yet (it arrived before the submission
 recorded the bulk's uuid) waits and is applied once the campaign knows its bulk; after
 ``POSTBACK_WAIT_DAYS`` it is marked unmatched, still kept.
+
+A batch whose apply raises is rolled back to its savepoint and applied again in halves,
+down to single postbacks; one that fails alone is quarantined (state failed, the error,
+the attempt counted) and the rest of the run goes on. :func:`postbacks_reapply` (Django
+admin's action) queues quarantined postbacks again.
 """
 
 from __future__ import annotations
@@ -28,16 +33,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.deliveries.models import Postback
 from campaigns.deliveries.services.counters import counters_add
+from campaigns.deliveries.services.receiving import postbacks_apply_request
 from campaigns.deliveries.services.replies import msisdn_digits, replies_store
 from campaigns.models import Campaign, Recipient
 from justsend_panel.sms.exceptions import SmsWebhookError
-from justsend_panel.sms.justsend.webhooks import parse_postback
+from justsend_panel.sms.justsend.webhooks import parse_postback, storable_text
 from justsend_panel.sms.types import DeliveryEvent, DeliveryStatus, PostbackKind
 
 logger = logging.getLogger(__name__)
@@ -67,12 +73,14 @@ class ApplyResult:
     waiting: int = 0
     unmatched: int = 0
     malformed: int = 0
+    failed: int = 0  # quarantined
     replies: int = 0
     read: int = 0  # postbacks taken from the queue
     more: bool = False  # stopped by the time budget with postbacks left
 
     def add(self, other: ApplyResult) -> None:
-        for name in ("applied", "waiting", "unmatched", "malformed", "replies", "read"):
+        for name in ("applied", "waiting", "unmatched", "malformed", "failed", "replies",
+                     "read"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -125,8 +133,10 @@ def postbacks_waiting_release(*, now=None) -> int:
 def postbacks_apply_batch(*, limit: int) -> ApplyResult:
     """Apply up to ``limit`` pending postbacks in one transaction (oldest first).
 
-    On PostgreSQL, concurrent workers take disjoint batches (``SKIP LOCKED``); SQLite
-    serialises writers anyway.
+    The batch's rows stay locked until it commits: on PostgreSQL concurrent workers take
+    disjoint batches (``SKIP LOCKED``); SQLite (``BEGIN IMMEDIATE``) serialises them. So
+    no postback is applied by two runs. A postback that makes the apply raise is
+    quarantined and the others are applied without it.
     """
     batch = list(
         Postback.objects.select_for_update(skip_locked=True)
@@ -134,8 +144,39 @@ def postbacks_apply_batch(*, limit: int) -> ApplyResult:
         .only("pk", "kind", "body", "received_at")[:limit]
     )
     result = ApplyResult(read=len(batch))
-    if not batch:
-        return result
+    if batch:
+        _apply_or_split(batch, result)
+    return result
+
+
+def _apply_or_split(batch: list[Postback], result: ApplyResult) -> None:
+    """Apply ``batch`` in a savepoint; if it raises, each half the same way, down to one."""
+    try:
+        with transaction.atomic():
+            applied = _postbacks_apply(batch)
+    except Exception as error:  # noqa: BLE001 - whatever it is, it must not stop the rest
+        if len(batch) > 1:
+            half = len(batch) // 2
+            _apply_or_split(batch[:half], result)
+            _apply_or_split(batch[half:], result)
+            return
+        _quarantine(batch[0], error)
+        result.failed += 1
+        return
+    result.add(applied)
+
+
+def _quarantine(postback: Postback, error: Exception) -> None:
+    logger.warning("Postback #%s quarantined: applying it failed: %s: %s", postback.pk,
+                   type(error).__name__, error)
+    Postback.objects.filter(pk=postback.pk).update(
+        state=P.FAILED, error=storable_text(f"{type(error).__name__}: {error}")[:2000],
+        attempts=F("attempts") + 1, applied_at=None,
+    )
+
+
+def _postbacks_apply(batch: list[Postback]) -> ApplyResult:
+    result = ApplyResult()
     deliveries: list[tuple[Postback, DeliveryEvent]] = []
     incoming = []
     outcome: dict[str, list[int]] = defaultdict(list)
@@ -159,12 +200,24 @@ def postbacks_apply_batch(*, limit: int) -> ApplyResult:
     now = timezone.now()
     for state, ids in outcome.items():
         Postback.objects.filter(pk__in=ids).update(
-            state=state, applied_at=now if state == P.APPLIED else None
+            state=state, applied_at=now if state == P.APPLIED else None, error=""
         )
     result.applied = len(outcome[P.APPLIED])
     result.waiting = len(outcome[P.WAITING])
     result.unmatched = len(outcome[P.UNMATCHED])
     return result
+
+
+def postbacks_reapply(*, ids: list[int]) -> int:
+    """Queue quarantined postbacks again and ask for an apply; returns how many.
+
+    Their error stays until an apply succeeds (or fails again with a new one).
+    """
+    count = Postback.objects.filter(pk__in=ids, state=P.FAILED).update(state=P.PENDING)
+    if count:
+        logger.info("%d quarantined postbacks queued again", count)
+        postbacks_apply_request(force=True)
+    return count
 
 
 def _deliveries_apply(items: list[tuple[Postback, DeliveryEvent]],

@@ -8,13 +8,16 @@ per ``POSTBACK_APPLY_DELAY`` per process, a task that applies what was stored.
 Concurrent requests of one process share that INSERT (group commit): while one thread's
 INSERT is on its way, the rows of the requests arriving meanwhile queue up, and the next
 INSERT carries them all. Each request still answers only after its own rows are committed.
+A request's rows join a group only once they are known to be storable (parsed, nesting
+bounded, NUL and lone surrogates replaced, the bytes as received kept beside them), and a
+group whose INSERT fails anyway is inserted again request by request: one request's rows
+never fail another's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -25,12 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.deliveries.models import Postback
-from justsend_panel.celery import app as celery_app
+from justsend_panel.core.queueing import task_send_now
 from justsend_panel.sms.exceptions import SmsWebhookError
-from justsend_panel.sms.justsend.webhooks import detect_kind, parse_postback
+from justsend_panel.sms.justsend.webhooks import (
+    detect_kind, json_load, json_storable, parse_postback, storable_text, unstorable_possible,
+)
 from justsend_panel.sms.types import PostbackKind
-
-logger = logging.getLogger(__name__)
 
 APPLY_TASK = "deliveries.apply_postbacks"
 # The URL's last part -> the kind it carries (the sandbox and Justsend post to these).
@@ -40,8 +43,8 @@ KIND_PATHS = {
     "incoming": PostbackKind.INCOMING,
 }
 
-_COLUMNS = ("kind", "dedup_key", "body", "state", "error", "received_at", "bulk_uuid",
-            "msisdn", "message_id")
+_COLUMNS = ("kind", "dedup_key", "body", "raw_body", "state", "error", "received_at",
+            "bulk_uuid", "msisdn", "message_id", "attempts")
 _VALUES = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
 _INSERT = (  # formatted with the VALUES rows of one statement
     f"INSERT INTO {Postback._meta.db_table} ({', '.join(_COLUMNS)}) VALUES {{}}"
@@ -64,16 +67,17 @@ def _key(*parts: str | bytes) -> str:
 
 
 def _text(body: bytes) -> str:
-    # PostgreSQL text cannot hold NUL; anything else is kept as received.
-    return body.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+    # Undecodable bytes as \x.. escapes, NUL as U+FFFD: what any text column takes.
+    return storable_text(body.decode("utf-8", "backslashreplace"))
 
 
-def _row(kind: str, key: str, body: str, state: str, error: str, now, event=None) -> tuple:
+def _row(kind: str, key: str, body: str, raw: bytes | None, state: str, error: str, now,
+         event=None) -> tuple:
     def field(name: str, limit: int) -> str:
-        return (getattr(event, name, None) or "")[:limit]
+        return storable_text(getattr(event, name, None) or "")[:limit]
 
-    return (kind, key, body, state, error, now, field("uuid", 64), field("msisdn", 32),
-            field("message_id", 64))
+    return (kind, key, storable_text(body), raw, state, storable_text(error), now,
+            field("uuid", 64), field("msisdn", 32), field("message_id", 64), 0)
 
 
 def postbacks_receive(*, body: bytes, kind: PostbackKind | None = None) -> Received:
@@ -93,35 +97,47 @@ def postbacks_receive(*, body: bytes, kind: PostbackKind | None = None) -> Recei
 
 def _rows(body: bytes, kind: PostbackKind | None, now) -> list[tuple]:
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SmsWebhookError(_("The body is not JSON: %(error)s") % {"error": exc}) from exc
+        data = json_load(body)
+    except SmsWebhookError as error:
+        raise SmsWebhookError(_("The body is not JSON: %(error)s") % {"error": error.message}
+                              ) from error
     single = not isinstance(data, list)
     items = [data] if single else data
     if not items:
         raise SmsWebhookError(_("The body holds no postback."))
+    texts = unstorable_possible(body)
     rows = []
     for item in items:
         if not isinstance(item, dict):
             raise SmsWebhookError(_("Each postback must be a JSON object."))
-        event = parse_postback(item, kind)
+        storable, replaced = json_storable(item, texts=texts)
+        event = parse_postback(storable, kind)
         item_kind = event.kind.value
+        # The key of the event as sent: two events that differ only in what was replaced
+        # are two events.
         canonical = json.dumps(item, sort_keys=True, separators=(",", ":"))
-        text = _text(body) if single else json.dumps(item, separators=(",", ":"))
-        rows.append(_row(item_kind, _key(item_kind, canonical), text, Postback.State.PENDING,
-                         "", now, event))
+        if replaced:
+            text = json.dumps(storable, ensure_ascii=False, separators=(",", ":"))
+            raw = body if single else json.dumps(item, separators=(",", ":")).encode()
+        else:
+            text = _text(body) if single else json.dumps(item, separators=(",", ":"))
+            raw = None
+        rows.append(_row(item_kind, _key(item_kind, canonical), text, raw,
+                         Postback.State.PENDING, "", now, event))
     return rows
 
 
 def _malformed(body: bytes, kind: PostbackKind | None, now, error: str) -> Received:
     if kind is None:
         try:
-            data = json.loads(body)
+            data = json_load(body)
             kind = detect_kind(data) if isinstance(data, dict) else None
-        except (ValueError, UnicodeDecodeError):
+        except SmsWebhookError:
             kind = None
     stored_kind = kind.value if kind else Postback.Kind.UNKNOWN
-    _insert([_row(stored_kind, _key("malformed", body), _text(body), Postback.State.MALFORMED,
+    text = _text(body)
+    raw = None if text.encode() == body else body
+    _insert([_row(stored_kind, _key("malformed", body), text, raw, Postback.State.MALFORMED,
                   error, now)])
     return Received(events=0, error=error)
 
@@ -153,9 +169,10 @@ class _GroupInsert:
     The first request finding no INSERT under way makes one for whatever is queued; the
     ones arriving meanwhile queue their rows and wait; when the INSERT returns, its
     requests are answered and the first queued one inserts the next group on its own
-    thread's connection. A failed INSERT fails every request of its group (none answers
-    200 for rows that are not stored). Inside a transaction (``atomic``) a request
-    inserts alone: others' rows must not depend on its commit.
+    thread's connection. A failed INSERT is made again for each request of its group on its
+    own, so that only a request whose own rows cannot be stored fails (none answers 200
+    for rows that are not stored). Inside a transaction (``atomic``) a request inserts
+    alone: others' rows must not depend on its commit.
     """
 
     def __init__(self) -> None:
@@ -188,10 +205,20 @@ class _GroupInsert:
                 group.append(waiting)
                 count += len(waiting.rows)
         try:
-            _insert([row for waiting in group for row in waiting.rows])
-        except BaseException as error:  # every request of the group answers the failure
+            try:
+                _insert([row for waiting in group for row in waiting.rows])
+            except Exception:
+                if len(group) == 1:
+                    raise
+                # Autocommit: the failed statement stored nothing; find whose rows fail.
+                for waiting in group:
+                    try:
+                        _insert(waiting.rows)
+                    except Exception as error:  # noqa: BLE001 - answered to its request
+                        waiting.error = error
+        except BaseException as error:
             for waiting in group:
-                waiting.error = error
+                waiting.error = waiting.error or error
         finally:
             with self._lock:
                 following = self._queue[0] if self._queue else None
@@ -209,7 +236,9 @@ class _GroupInsert:
 _group = _GroupInsert()
 
 
-_last_request = 0.0
+# None until this process first asks: the first postback always asks, however long ago
+# the machine booted (``time.monotonic()`` counts from the boot).
+_last_request: float | None = None
 _request_lock = threading.Lock()
 
 
@@ -224,15 +253,7 @@ def postbacks_apply_request(*, force: bool = False) -> None:
     delay = 0 if force else settings.POSTBACK_APPLY_DELAY
     with _request_lock:
         now = time.monotonic()
-        if not force and now - _last_request < delay:
+        if not force and _last_request is not None and now - _last_request < delay:
             return
         _last_request = now
-
-    def send() -> None:
-        try:
-            celery_app.send_task(APPLY_TASK, countdown=delay)
-        except Exception:  # noqa: BLE001 - the event is stored; beat applies it
-            logger.warning("Could not enqueue %s; beat will apply the postbacks", APPLY_TASK,
-                           exc_info=True)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: task_send_now(APPLY_TASK, countdown=delay))
