@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0009_campaign_outside_country_removed'),
+        ("campaigns", "0009_campaign_outside_country_removed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0010_sentmessage_form_token'),
+        ("campaigns", "0010_sentmessage_form_token"),
     ]
 
     operations = [

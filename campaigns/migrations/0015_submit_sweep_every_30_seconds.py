@@ -31,7 +31,7 @@ def every_minute(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0010_campaign_refunded_points"),
+        ("campaigns", "0014_campaign_refunded_points"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

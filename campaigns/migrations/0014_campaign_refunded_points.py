@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0009_recipient_cancelled_failed'),
+        ("campaigns", "0013_recipient_cancelled_failed"),
     ]
 
     operations = [

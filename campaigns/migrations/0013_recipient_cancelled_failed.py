@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0008_leases'),
+        ("campaigns", "0012_postback_quarantine_and_raw_body"),
     ]
 
     operations = [
