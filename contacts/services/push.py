@@ -25,7 +25,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,12 +136,8 @@ def _lane(operation: SyncOperation) -> tuple:
 def _housekeeping() -> None:
     now = timezone.now()
     # Claimed by a worker that stopped renewing the lease (it died): pending again.
-    orphaned = SyncOperation.objects.filter(lease_free_q(now), state=State.RUNNING).exclude(
-        kind=Kind.PULL
-    )
-    if orphaned.exists():
-        orphaned.update(state=State.PENDING, lease_token="", lease_expires_at=None,
-                        updated_at=now)
+    if _retryable(failed=False).exists():
+        sync_operations_retry(failed=False)
     expired = SyncOperation.objects.filter(state=State.DONE, done_at__lt=now - DONE_KEPT)
     if expired.exists():
         expired.delete()
@@ -506,12 +502,54 @@ EXECUTORS: dict[str, Callable[[JustsendClient, SyncOperation], None]] = {
 # --- retry -------------------------------------------------------------------------------
 
 
+def _retryable(*, failed: bool) -> QuerySet:
+    """The rules of a retry, the same for the pages, the admin and beat's sweep.
+
+    Pushes only (a pull has its own sweep); never a done row (history); a running row only
+    when its lease has expired (its worker died; a live holder is left alone); a failed
+    row (Justsend refused it) only when a person asks (``failed=True``).
+    """
+    states = Q(lease_free_q(), state=State.RUNNING)
+    if failed:
+        states |= Q(state=State.FAILED)
+    return SyncOperation.objects.exclude(kind=Kind.PULL).filter(states)
+
+
+@transaction.atomic
+def sync_operations_retry(
+    *, ids: Iterable[int] | None = None, group: Group | None = None,
+    kinds: Iterable[str] | None = None, failed: bool = True,
+) -> int:
+    """Put outbox rows back to pending (all, or those of ``ids`` / ``group`` / ``kinds``)
+    and ask for a push; returns how many. The one retry of the outbox.
+
+    The error and the lease are cleared; ``attempts`` is kept, because a group create
+    tried before may have created the group in Justsend, and the next attempt adopts it.
+    """
+    rows = _retryable(failed=failed).select_for_update(of=("self",))
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    if group is not None:
+        rows = rows.filter(group=group)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    picked = list(rows.order_by("pk").values_list("pk", "group_id"))
+    if not picked:
+        return 0
+    SyncOperation.objects.filter(pk__in=[pk for pk, _group in picked]).update(
+        state=State.PENDING, last_error="", lease_token="", lease_expires_at=None,
+        updated_at=timezone.now(),
+    )
+    for group_id in sorted({group_id for _pk, group_id in picked if group_id is not None}):
+        group_sync_state_refresh(group_id=group_id)
+    sync_push_request()
+    return len(picked)
+
+
 @transaction.atomic
 def group_sync_retry(*, group: Group) -> int:
     """Queue the group's failed pushes again; a group missing in Justsend is re-created."""
-    retried = SyncOperation.objects.filter(group=group, state=State.FAILED).update(
-        state=State.PENDING, last_error=""
-    )
+    retried = sync_operations_retry(group=group)
     create_waiting = SyncOperation.objects.filter(
         group=group, kind=Kind.GROUP_CREATE
     ).exclude(state=State.DONE).exists()
@@ -559,9 +597,7 @@ def _members_add_queue(group: Group, msisdns: list[str]) -> None:
 @transaction.atomic
 def blacklist_sync_retry() -> int:
     """Push again every blacklist entry in error, and the removals that failed."""
-    removals = SyncOperation.objects.filter(kind=Kind.BLACKLIST_REMOVE, state=State.FAILED).update(
-        state=State.PENDING, last_error=""
-    )
+    removals = sync_operations_retry(kinds=[Kind.BLACKLIST_REMOVE])
     # The failed additions are replaced by new ones built from the entries in error, which
     # also covers numbers Justsend skipped inside an addition that otherwise succeeded.
     SyncOperation.objects.filter(kind=Kind.BLACKLIST_ADD, state=State.FAILED).update(
