@@ -13,7 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -220,8 +220,11 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # an import or a contacts push: `runpanel` and docker-compose run one worker for
 # sending+postbacks+default and another for imports+sync. Declared here so that a worker
 # started without -Q consumes all of them (the integration tests' worker does).
+# Each queue has its own exchange and routing key: a bare Queue(name) would be bound with
+# the default key, and every queue would then get a copy of every task.
 CELERY_TASK_QUEUES = [
-    Queue(name) for name in ("sending", "postbacks", "imports", "sync", "default")
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in ("sending", "postbacks", "imports", "sync", "default")
 ]
 CELERY_TASK_ROUTES = {
     "campaigns.*": {"queue": "sending"},

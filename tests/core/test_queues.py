@@ -26,6 +26,14 @@ def test_each_task_is_routed_to_its_queue(name, queue):
     app.loader.import_default_modules()
     route = app.amqp.router.route({}, name)
     assert route["queue"].name == queue
+    # Its message reaches that queue only: its own exchange and routing key.
+    assert (route["queue"].exchange.name, route["queue"].routing_key) == (queue, queue)
+
+
+def test_no_two_queues_share_a_binding():
+    """Queues bound with one key would each get a copy of every task sent to it."""
+    bindings = [(q.exchange.name, q.routing_key) for q in app.amqp.queues.values()]
+    assert len(set(bindings)) == len(bindings)
 
 
 def test_every_registered_task_has_a_route_checked_here():
