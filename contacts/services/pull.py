@@ -26,7 +26,7 @@ a list, that comparison is left to the next pull (the counts then differ, so it 
 import logging
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -56,6 +56,10 @@ log = logging.getLogger(__name__)
 Kind, State = SyncOperation.Kind, SyncOperation.State
 PULL_TASK = "contacts.justsend_pull"
 PAGE_SIZE = 500
+# After a transient error the pull is held this long (doubling per attempt, up to the
+# maximum; a 429's Retry-After when longer), so that the sweep does not start it again
+# before the task's own retry; then whichever comes first continues it.
+PULL_BACKOFF_MAX = 300
 
 
 @dataclass
@@ -169,7 +173,7 @@ def justsend_pull_run(
     cursor = PullCursor(**saved) if saved else PullCursor(started=timezone.now().isoformat())
     counts = PullCounts(**operation.payload.get("counts", {}))
     deadline = time.monotonic() + (slice_seconds() if budget is None else budget)
-    state, error, more = State.FAILED, "", False
+    state, error, more, hold = State.FAILED, "", False, 0.0
     try:
         with lease_kept(SyncOperation, pk=operation.pk, token=token), justsend_client() as client:
             _pull(client, operation, counts, cursor, deadline=deadline,
@@ -179,6 +183,8 @@ def justsend_pull_run(
         state, more = State.PENDING, True
     except TRANSIENT_ERRORS as exc:
         state, error = State.PENDING, exc.message
+        hold = max(min(PULL_BACKOFF_MAX, 2 ** min(operation.attempts, 9)),
+                   getattr(exc, "retry_after", None) or 0)
         raise
     except SmsError as exc:
         error = exc.message
@@ -194,6 +200,10 @@ def justsend_pull_run(
             payload={**operation.payload, "counts": asdict(counts),
                      "cursor": None if done else asdict(cursor)},
         )
+        if hold:
+            SyncOperation.objects.filter(pk=operation.pk, lease_token="").update(
+                lease_expires_at=timezone.now() + timedelta(seconds=hold)
+            )
     operation.refresh_from_db()
     operation.more = more
     return operation

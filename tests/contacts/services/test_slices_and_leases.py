@@ -137,6 +137,9 @@ def test_a_pull_killed_after_page_k_resumes_at_page_k_and_finishes_under_faults(
         try:
             result = justsend_pull_run(operation_id=operation.pk)
         except TRANSIENT_ERRORS:
+            SyncOperation.objects.filter(pk=operation.pk).update(
+                lease_expires_at=timezone.now() - timedelta(seconds=1)  # its backoff passes
+            )
             continue
         if result.state != State.PENDING:
             break
