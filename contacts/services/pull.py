@@ -56,9 +56,11 @@ log = logging.getLogger(__name__)
 Kind, State = SyncOperation.Kind, SyncOperation.State
 PULL_TASK = "contacts.justsend_pull"
 PAGE_SIZE = 500
-# After a transient error the pull is held this long (doubling per attempt, up to the
-# maximum; a 429's Retry-After when longer), so that the sweep does not start it again
-# before the task's own retry; then whichever comes first continues it.
+# After a transient error the pull is held for 2^n seconds, n the errors in a row without a
+# page read in between (up to the maximum; a 429's Retry-After when longer), so that the
+# sweep does not start it again before the task's own retry; whichever comes first then
+# continues it. A slice that read pages starts the count again, so a flaky Justsend slows
+# a long pull down by seconds, not minutes.
 PULL_BACKOFF_MAX = 300
 
 
@@ -174,6 +176,7 @@ def justsend_pull_run(
     counts = PullCounts(**operation.payload.get("counts", {}))
     deadline = time.monotonic() + (slice_seconds() if budget is None else budget)
     state, error, more, hold = State.FAILED, "", False, 0.0
+    failures, cursor_at_start = int(operation.payload.get("failures", 0)), asdict(cursor)
     try:
         with lease_kept(SyncOperation, pk=operation.pk, token=token), justsend_client() as client:
             _pull(client, operation, counts, cursor, deadline=deadline,
@@ -183,7 +186,8 @@ def justsend_pull_run(
         state, more = State.PENDING, True
     except TRANSIENT_ERRORS as exc:
         state, error = State.PENDING, exc.message
-        hold = max(min(PULL_BACKOFF_MAX, 2 ** min(operation.attempts, 9)),
+        failures = 1 if asdict(cursor) != cursor_at_start else failures + 1
+        hold = max(min(PULL_BACKOFF_MAX, 2 ** min(failures, 9)),
                    getattr(exc, "retry_after", None) or 0)
         raise
     except SmsError as exc:
@@ -198,7 +202,8 @@ def justsend_pull_run(
             state=state, last_error=error, updated_at=timezone.now(),
             done_at=timezone.now() if done else None,
             payload={**operation.payload, "counts": asdict(counts),
-                     "cursor": None if done else asdict(cursor)},
+                     "cursor": None if done else asdict(cursor),
+                     "failures": failures if hold else 0},
         )
         if hold:
             SyncOperation.objects.filter(pk=operation.pk, lease_token="").update(

@@ -132,7 +132,8 @@ def test_a_pull_during_an_outage_stays_pending_for_a_retry(panel_sandbox):
     operation.refresh_from_db()
     assert operation.state == SyncOperation.State.PENDING and operation.last_error
     # Held for its backoff: neither the sweep nor a second delivery starts it meanwhile.
-    assert operation.lease_expires_at > timezone.now()
+    assert timezone.now() < operation.lease_expires_at <= timezone.now() + timedelta(seconds=2)
+    assert operation.payload["failures"] == 1
     assert pulls_resume() == []
     assert justsend_pull_run(operation_id=operation.pk) is None
 
