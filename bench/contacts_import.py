@@ -112,7 +112,8 @@ def worker(import_id: int, profile: str = "", helper: bool = False) -> None:
     if profile:
         import cProfile
 
-        cProfile.runctx("import_run(import_id=import_id, budget=float('inf'))", globals(), locals(), profile)
+        cProfile.runctx("import_run(import_id=import_id, budget=float('inf'))",
+                        globals(), locals(), profile)
     else:
         # One slice for the whole import: the bench measures a runner, not the queue.
         import_run(import_id=import_id, budget=float("inf"))

@@ -241,7 +241,9 @@ def _pull(client: JustsendClient, operation: SyncOperation, counts: PullCounts,
         .exclude(group=None)
         .values_list("group_id", flat=True)
     )
-    pairs = _groups_reconcile(remote_groups, busy, started, counts) if cursor.phase == "members" else []
+    pairs = []
+    if cursor.phase == "members":
+        pairs = _groups_reconcile(remote_groups, busy, started, counts)
     by_remote = {remote.id: group for group, remote in pairs}
     while cursor.phase == "members" and cursor.group < len(remote_groups):
         remote = remote_groups[cursor.group]
