@@ -15,8 +15,7 @@ from contacts.models import BlacklistEntry, BlacklistEvent, Group, Member, SyncO
 from contacts.services.blacklist import blacklist_entries_remove, blacklist_numbers_add
 from contacts.services.groups import group_create, group_delete, group_update
 from contacts.services.members import members_delete
-from contacts.services.outbox import sync_push_request
-from contacts.services.push import group_sync_retry
+from contacts.services.push import group_sync_retry, sync_operations_retry
 from justsend_panel.core.admin import HistoryAdmin
 
 SYNC_FIELDS = ("sync_state", "sync_error", "synced_at")
@@ -172,12 +171,15 @@ class SyncOperationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A pending or running row is a change not yet in Justsend (deleting it would leave
+        # the group "pending" forever), a done one is history, a failed one waits for
+        # "retry": none is deleted here (done rows are cleared after a week).
+        return False
+
     @admin.action(description=_("Push the selected failed operations again"))
     def retry(self, request, queryset):
-        count = queryset.filter(state=SyncOperation.State.FAILED).exclude(
-            kind=SyncOperation.Kind.PULL
-        ).update(state=SyncOperation.State.PENDING, last_error="")
-        sync_push_request()
+        count = sync_operations_retry(ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             ngettext("%(count)d operation queued again.", "%(count)d operations queued again.", count)

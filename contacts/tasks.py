@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
-from contacts.services.pull import justsend_pull_run
+from contacts.services.pull import PULL_TASK, justsend_pull_run, pulls_resume
+from contacts.services.outbox import sync_push_request
 from contacts.services.push import sync_push_pending
+from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsRateLimited
 
 RETRY_OPTIONS = {
@@ -13,7 +15,8 @@ RETRY_OPTIONS = {
     "retry_backoff": True,
     "retry_backoff_max": 300,
     "retry_jitter": True,
-    # Beat pushes and pulls again on its own schedule once the retries are spent.
+    # Once the retries are spent, beat's sweeps (every 30 s) push, and resume the pull,
+    # from where they stopped.
     "max_retries": 8,
 }
 
@@ -28,14 +31,24 @@ def _retry_after(task, exc: SmsRateLimited):
 @shared_task(bind=True, name="contacts.sync_push", **RETRY_OPTIONS)
 def sync_push_task(self) -> None:
     try:
-        sync_push_pending()
+        summary = sync_push_pending()
     except SmsRateLimited as exc:
         raise _retry_after(self, exc) from None
+    if summary.more:
+        sync_push_request()  # the next slice, behind whatever else waits on the queue
 
 
 @shared_task(bind=True, name="contacts.justsend_pull", **RETRY_OPTIONS)
 def justsend_pull_task(self, operation_id: int | None = None, full: bool = False) -> None:
     try:
-        justsend_pull_run(operation_id=operation_id, full=full)
+        operation = justsend_pull_run(operation_id=operation_id, full=full)
     except SmsRateLimited as exc:
         raise _retry_after(self, exc) from None
+    if operation is not None and getattr(operation, "more", False):
+        # The next slice continues from the saved cursor.
+        task_enqueue(PULL_TASK, kwargs={"operation_id": operation.pk})
+
+
+@shared_task(name="contacts.pull_resume", acks_late=True, ignore_result=True)
+def pulls_resume_task() -> None:
+    pulls_resume()

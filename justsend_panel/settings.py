@@ -18,6 +18,7 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -242,7 +243,14 @@ def filesystem_broker_options(folder: Path, polling_interval: float = 0.5) -> di
 if CELERY_BROKER_URL.startswith("filesystem"):
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(BROKER_FS_DIR)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message taken by a worker that died comes back after this. Work is done in slices
+    # of seconds and each slice holds a lease, so a redelivered message finds the work
+    # either done or leased by its new holder and does nothing; the sweeps (every 30 s)
+    # take expired leases over much sooner. This only bounds how long a lost message of
+    # a task without a sweep waits: minutes, not the hour it used to be.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+    }
 # A broker that is down costs a page about a second, not kombu's retries (a saved change
 # then says its background work will follow; the sweeps pick the work up later).
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
@@ -256,6 +264,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Named queues, so that a campaign submit, a cancel and a postback apply never wait behind
+# an import or a contacts push: `runpanel` and docker-compose run one worker for
+# sending+postbacks+default and another for imports+sync. Declared here so that a worker
+# started without -Q consumes all of them (the integration tests' worker does).
+# Each queue has its own exchange and routing key: a bare Queue(name) would be bound with
+# the default key, and every queue would then get a copy of every task.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in ("sending", "postbacks", "imports", "sync", "default")
+]
+CELERY_TASK_ROUTES = {
+    "campaigns.*": {"queue": "sending"},
+    "deliveries.*": {"queue": "postbacks"},
+    "contacts.import_run": {"queue": "imports"},
+    "contacts.imports_resume": {"queue": "imports"},
+    "contacts.*": {"queue": "sync"},
+    # Everything else (core.heartbeat_record, billing.account_snapshot_record): "default".
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -264,6 +290,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A worker holding work (a submit, an import batch, a push) renews its lease every third of
 # this; a killed worker's work is taken over by its sweep once the lease has run out.
 LEASE_SECONDS = env.float("LEASE_SECONDS", default=60.0)
+# Long contacts work (a push, a pull, an import) runs this many seconds per task, then
+# queues the rest as a new task that resumes from the progress it saved.
+SYNC_SLICE_SECONDS = env.float("SYNC_SLICE_SECONDS", default=5.0)
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ["contacts.imports.tasks", "campaigns.deliveries.tasks"]
 

@@ -39,7 +39,16 @@ def test_compose_config_accepts_the_file():
     )
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    assert {"postgres", "redis", "web", "worker-sending", "worker-bulk", "beat"} <= set(services)
+    # Sending and postbacks have workers of their own, never busy with imports or sync.
+    queues = {
+        name: services[name]["command"][services[name]["command"].index("-Q") + 1].split(",")
+        for name in ("worker-sending", "worker-bulk")
+    }
+    assert queues == {
+        "worker-sending": ["sending", "postbacks", "default"],
+        "worker-bulk": ["imports", "sync"],
+    }
     assert services["web"]["environment"]["PANEL_ENV"] == "production"
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
 

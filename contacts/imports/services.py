@@ -5,18 +5,25 @@ conditional UPDATE, parsed outside any transaction, then written in ONE transact
 its counts, the group's member counter and the outbox row of the numbers it added. A
 worker killed anywhere leaves either a whole batch or none of it; running the import again
 takes the unfinished batches, and the upsert on (group, msisdn) makes a replay harmless.
+
+A claimed batch holds a lease (``core.leases``), renewed while it is read and written; a
+batch whose worker died is claimed again once its lease has expired, and the beat sweep
+(every 30 s) queues the import again for that. One task runs batches for at most
+``SYNC_SLICE_SECONDS`` and then queues the rest, so an import never holds a worker for
+minutes and a retry continues with the batches left.
 """
 
 import csv
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from contextlib import ExitStack
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,22 +43,22 @@ from contacts.models import Group, Import, ImportBatch, SyncOperation
 from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.leases import lease_claim, lease_free_q, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.types import Country
 
 logger = logging.getLogger(__name__)
 
 IMPORT_RUN_TASK = "contacts.import_run"
-# A batch takes seconds; one "running" untouched for this long belongs to a dead worker.
-STALE_AFTER = timedelta(minutes=5)
 MAX_BATCH_ATTEMPTS = 5
 
 
-def _enqueue_run(*, import_id: int, stale_after: timedelta | None = None) -> None:
-    kwargs = {"import_id": import_id}
-    if stale_after is not None:
-        kwargs["stale_after_seconds"] = int(stale_after.total_seconds())
-    task_enqueue(IMPORT_RUN_TASK, kwargs=kwargs)
+def _enqueue_run(*, import_id: int, queue: str | None = None) -> None:
+    task_enqueue(IMPORT_RUN_TASK, kwargs={"import_id": import_id}, queue=queue)
+
+
+def _slice_seconds() -> float:
+    return float(getattr(settings, "SYNC_SLICE_SECONDS", 5.0))
 
 
 def _enqueue_helpers(*, import_id: int, queue: str | None = None) -> None:
@@ -167,19 +174,17 @@ def import_plan(*, job: Import) -> int:
     return total
 
 
-def _batch_claim(*, batch_id: int, stale_before) -> int | None:
-    """Take a batch for this worker; returns the attempt number that marks the claim."""
-    claimable = Q(state=ImportBatch.State.PENDING) | Q(
-        state=ImportBatch.State.RUNNING, updated_at__lt=stale_before
+def _batch_claim(*, batch_id: int) -> str | None:
+    """Take a batch for this worker (pending, or whose holder's lease ran out); returns
+    the lease token that marks the claim."""
+    return lease_claim(
+        ImportBatch.objects.filter(
+            state__in=[ImportBatch.State.PENDING, ImportBatch.State.RUNNING],
+            attempts__lt=MAX_BATCH_ATTEMPTS,
+        ),
+        pk=batch_id, state=ImportBatch.State.RUNNING, attempts=F("attempts") + 1,
+        updated_at=timezone.now(),
     )
-    claimed = (
-        ImportBatch.objects.filter(claimable, pk=batch_id, attempts__lt=MAX_BATCH_ATTEMPTS)
-        .update(state=ImportBatch.State.RUNNING, attempts=F("attempts") + 1,
-                updated_at=timezone.now())
-    )
-    if not claimed:
-        return None
-    return ImportBatch.objects.values_list("attempts", flat=True).get(pk=batch_id)
 
 
 def _batch_read(*, job: Import, batch: ImportBatch, columns: ColumnMap) -> dict:
@@ -220,13 +225,14 @@ def _batch_read_lines(*, job: Import, batch: ImportBatch, columns: ColumnMap) ->
     return read
 
 
-def _batch_failed(*, batch: ImportBatch, attempt: int, exc: Exception) -> None:
-    ImportBatch.objects.filter(pk=batch.pk, attempts=attempt).update(
+def _batch_failed(*, batch: ImportBatch, token: str, exc: Exception) -> None:
+    lease_release(
+        ImportBatch, pk=batch.pk, token=token,
         state=ImportBatch.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
     )
 
 
-def _batch_write(*, batch: ImportBatch, attempt: int, read: dict) -> bool:
+def _batch_write(*, batch: ImportBatch, token: str, read: dict) -> bool:
     """Store a parsed batch in one transaction: members, counts, counter, outbox."""
     job = batch.import_job
     with transaction.atomic():
@@ -242,7 +248,7 @@ def _batch_write(*, batch: ImportBatch, attempt: int, read: dict) -> bool:
             .order_by("pk").first()
         )
         if locked is None or locked.state != ImportBatch.State.RUNNING or (
-            locked.attempts != attempt
+            locked.lease_token != token
         ):
             return False  # another worker took the batch over meanwhile; its result stands
         result = members_upsert(
@@ -273,80 +279,122 @@ def _batch_write(*, batch: ImportBatch, attempt: int, read: dict) -> bool:
             errors=read["errors"],
             error="",
             updated_at=timezone.now(),
+            lease_token="",
+            lease_expires_at=None,
         )
     return True
 
 
-def _batches_claimed(*, batch_ids, stale_before):
-    """(batch, attempt) for each batch this worker manages to claim, claimed lazily."""
+def _batches_claimed(*, batch_ids, deadline: float | None):
+    """(batch, token) for each batch this worker manages to claim, claimed lazily, until
+    the slice's ``deadline`` (time.monotonic) has passed."""
+    claimed = False
     for batch_id in batch_ids:
-        attempt = _batch_claim(batch_id=batch_id, stale_before=stale_before)
-        if attempt is not None:
+        if claimed and deadline is not None and time.monotonic() >= deadline:
+            return  # at least one batch per slice, so that every slice moves on
+        token = _batch_claim(batch_id=batch_id)
+        if token is not None:
+            claimed = True
             batch = ImportBatch.objects.select_related("import_job__group").get(pk=batch_id)
-            yield batch, attempt
+            yield batch, token
 
 
-def _batches_run(*, batch_ids, stale_before) -> int:
+def _batches_run(*, batch_ids, deadline: float | None = None) -> int:
     """Parse batch n+1 in a thread while batch n is written: the database driver releases
-    the GIL, so parsing (pure Python) and writing overlap on two cores."""
+    the GIL, so parsing (pure Python) and writing overlap on two cores. Each claimed
+    batch's lease is renewed from its claim to its write."""
     done = 0
-    claims = _batches_claimed(batch_ids=batch_ids, stale_before=stale_before)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
+    claims = _batches_claimed(batch_ids=batch_ids, deadline=deadline)
+    with ExitStack() as leases, ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix="import-read"
+    ) as pool:
 
         def read_ahead():
             claim = next(claims, None)
             if claim is None:
                 return None
-            batch = claim[0]
+            batch, token = claim
+            kept = ExitStack()
+            kept.enter_context(lease_kept(ImportBatch, pk=batch.pk, token=token))
+            leases.push(kept)  # stopped at the latest when the run ends
             columns = column_map_build(batch.import_job.mapping, group=batch.import_job.group)
-            return claim, pool.submit(_batch_read, job=batch.import_job, batch=batch,
-                                      columns=columns)
+            return claim, kept, pool.submit(_batch_read, job=batch.import_job, batch=batch,
+                                            columns=columns)
 
         current = read_ahead()
         while current is not None:
-            (batch, attempt), future = current
+            (batch, token), kept, future = current
             try:
                 read = future.result()
             except Exception as exc:
-                _batch_failed(batch=batch, attempt=attempt, exc=exc)
+                kept.close()
+                _batch_failed(batch=batch, token=token, exc=exc)
                 raise
             current = read_ahead()
-            done += _batch_write(batch=batch, attempt=attempt, read=read)
+            try:
+                done += _batch_write(batch=batch, token=token, read=read)
+            finally:
+                kept.close()
     return done
 
 
-def import_batch_run(*, batch_id: int, stale_before=None) -> bool:
+def import_batch_run(*, batch_id: int) -> bool:
     """Run one batch if it can be claimed; True when this call finished it."""
-    stale_before = stale_before or timezone.now() - STALE_AFTER
-    return bool(_batches_run(batch_ids=[batch_id], stale_before=stale_before))
+    return bool(_batches_run(batch_ids=[batch_id]))
+
+
+def _import_plan_once(*, job: Import, queue: str | None) -> bool:
+    """Plan under the import's lease; False when another runner is planning it now."""
+    token = lease_claim(
+        Import.objects.filter(state__in=[Import.State.QUEUED, Import.State.RUNNING]), pk=job.pk
+    )
+    if token is None:
+        return False
+    try:
+        with lease_kept(Import, pk=job.pk, token=token):
+            if not job.batches.exists():
+                import_plan(job=job)
+                _enqueue_helpers(import_id=job.pk, queue=queue)
+    finally:
+        lease_release(Import, pk=job.pk, token=token)
+    return True
 
 
 def import_run(
-    *, import_id: int, stale_after: timedelta = STALE_AFTER, queue: str | None = None
-) -> None:
-    """Plan if not yet planned, run every batch that is not done, then close the import.
+    *, import_id: int, queue: str | None = None, budget: float | None = None
+) -> bool:
+    """Plan if not yet planned, run batches for one slice (``budget`` seconds,
+    ``SYNC_SLICE_SECONDS`` by default), close the import when every batch is done.
 
-    The run that plans queues helpers (``settings.CONTACTS_IMPORT_RUNNERS`` in all, on
-    ``queue``) to take batches in other worker processes; a helper that comes late finds
-    nothing to do.
+    Returns True when batches are left for another slice, which is then queued on
+    ``queue``. The run that plans queues helpers (``settings.CONTACTS_IMPORT_RUNNERS``
+    in all, on ``queue``) to take batches in other worker processes; a helper that
+    comes late finds nothing to do.
     """
     job = Import.objects.select_related("group").filter(pk=import_id).first()
     if job is None or job.state not in (Import.State.QUEUED, Import.State.RUNNING):
-        return
+        return False
     Import.objects.filter(pk=job.pk).update(
         state=Import.State.RUNNING, started_at=job.started_at or timezone.now(),
         updated_at=timezone.now(),
     )
     try:
-        if not job.batches.exists():
-            import_plan(job=job)
-            _enqueue_helpers(import_id=job.pk, queue=queue)
+        if not job.batches.exists() and not _import_plan_once(job=job, queue=queue):
+            return False  # another runner is planning it; it queues the helpers
     except ApplicationError as exc:
         import_fail(import_id=job.pk, error=exc.message)
-        return
+        return False
+    deadline = time.monotonic() + (_slice_seconds() if budget is None else budget)
     pending = job.batches.exclude(state=ImportBatch.State.DONE).values_list("pk", flat=True)
-    _batches_run(batch_ids=list(pending), stale_before=timezone.now() - stale_after)
-    import_finish_check(import_id=job.pk)
+    _batches_run(batch_ids=list(pending), deadline=deadline)
+    job = import_finish_check(import_id=job.pk)
+    more = job is not None and job.state == Import.State.RUNNING and job.batches.filter(
+        lease_free_q(), state__in=[ImportBatch.State.PENDING, ImportBatch.State.RUNNING],
+        attempts__lt=MAX_BATCH_ATTEMPTS,
+    ).exists()
+    if more:
+        _enqueue_run(import_id=import_id, queue=queue)
+    return more
 
 
 @transaction.atomic
@@ -395,20 +443,29 @@ def import_retry(*, job: Import) -> Import:
     return job
 
 
-def imports_resume(*, stale_after: timedelta = STALE_AFTER) -> list[int]:
-    """Queue again every import no batch of which has moved for ``stale_after``."""
-    cutoff = timezone.now() - stale_after
+def imports_resume() -> list[int]:
+    """The sweep: queue again every queued or running import nobody holds a lease on.
+
+    That is an import whose worker died (its batch leases expired), whose message was
+    lost or never sent (a broker outage), or whose next slice is still waiting in the
+    queue (then a second runner is harmless: batches are claimed one by one). An import
+    with a batch under a live lease is left to its holder, which queues the rest.
+    """
+    now = timezone.now()
+    held = ImportBatch.objects.filter(
+        import_job=OuterRef("pk"), state=ImportBatch.State.RUNNING,
+        lease_expires_at__gte=now,
+    )
     stalled = list(
-        Import.objects.filter(
-            state__in=[Import.State.QUEUED, Import.State.RUNNING], updated_at__lte=cutoff
-        )
-        .exclude(batches__updated_at__gt=cutoff)
+        Import.objects.filter(lease_free_q(now),
+                              state__in=[Import.State.QUEUED, Import.State.RUNNING])
+        .exclude(Exists(held))
         .values_list("pk", flat=True)
     )
     with transaction.atomic():
         for import_id in stalled:
             logger.info("Resuming stalled import %s", import_id)
-            _enqueue_run(import_id=import_id, stale_after=stale_after)
+            _enqueue_run(import_id=import_id)
     return stalled
 
 

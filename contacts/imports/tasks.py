@@ -1,12 +1,10 @@
 """Celery tasks of CSV imports (listed in CELERY_IMPORTS): ids in, one service call."""
 
-from datetime import timedelta
-
 from celery import Task, shared_task
 from django.db import OperationalError
 from django.utils.translation import gettext as _
 
-from contacts.imports.services import STALE_AFTER, import_fail, import_run, imports_resume
+from contacts.imports.services import import_fail, import_run, imports_resume
 
 
 class ImportRunTask(Task):
@@ -32,12 +30,11 @@ class ImportRunTask(Task):
     max_retries=5,
 )
 def import_run_task(self, *, import_id: int, stale_after_seconds: int | None = None) -> None:
-    stale_after = (
-        timedelta(seconds=stale_after_seconds) if stale_after_seconds is not None else STALE_AFTER
-    )
-    # Helpers go where this run came from (a worker may listen to its own queue only).
+    # (stale_after_seconds: sent by versions before leases; ignored.)
+    # Helpers and the next slice go where this run came from (a worker may listen to its
+    # own queue only).
     queue = (self.request.delivery_info or {}).get("routing_key") or None
-    import_run(import_id=import_id, stale_after=stale_after, queue=queue)
+    import_run(import_id=import_id, queue=queue)
 
 
 @shared_task(name="contacts.imports_resume", acks_late=True, ignore_result=True)

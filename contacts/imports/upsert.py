@@ -140,8 +140,8 @@ def members_upsert(
                 )
         # The batch's commit need not wait for its WAL to reach the disk. A server crash can
         # lose only the last such commits, each whole (members, counter, outbox row and the
-        # batch marked done together); their batches stay claimed but not done, and the
-        # stale-claim rule runs them again. No corruption, no half batch.
+        # batch marked done together); their batches stay claimed but not done, and are
+        # claimed again once their lease expires. No corruption, no half batch.
         cursor.execute("SET LOCAL synchronous_commit = off")
         _stage(cursor, rows)
         on_blacklist = (

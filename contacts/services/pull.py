@@ -14,15 +14,24 @@ Unique constraints (group Justsend id, group + number, blacklisted number) and a
 before every insert make a pull idempotent: running it twice changes nothing the second
 time. A pull is recorded as a ``SyncOperation`` of kind ``pull``, whose counters drive
 the progress bar on the contacts page.
+
+A pull runs in slices of ``SYNC_SLICE_SECONDS`` under a lease, and saves where it is (the
+phase, the group, the page) in its payload after every page: the next slice, a retry
+after a transient error, or the sweep that takes over a dead worker's pull continues from
+there instead of starting again. The "only here" comparison of a member list (or the
+blacklist) needs every page of it read by one slice; when a slice resumed in the middle of
+a list, that comparison is left to the next pull (the counts then differ, so it compares).
 """
 
 import logging
+import time
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from contacts.models import BlacklistEntry, BlacklistEvent, Group, Member, SyncOperation, SyncState
 from contacts.selectors import groups_deleting_justsend_ids
@@ -31,10 +40,11 @@ from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from contacts.services.push import (
     BLACKLIST_OPERATION_SIZE,
-    CLAIM_LEASE,
     group_mark_missing,
     members_push_again,
+    slice_seconds,
 )
+from justsend_panel.core.leases import lease_claim, lease_free_q, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
@@ -47,6 +57,12 @@ log = logging.getLogger(__name__)
 Kind, State = SyncOperation.Kind, SyncOperation.State
 PULL_TASK = "contacts.justsend_pull"
 PAGE_SIZE = 500
+# After a transient error the pull is held for 2^n seconds, n the errors in a row without a
+# page read in between (up to the maximum; a 429's Retry-After when longer), so that the
+# sweep does not start it again before the task's own retry; whichever comes first then
+# continues it. A slice that read pages starts the count again, so a flaky Justsend slows
+# a long pull down by seconds, not minutes.
+PULL_BACKOFF_MAX = 300
 
 
 @dataclass
@@ -69,12 +85,24 @@ def pull_operation_active() -> SyncOperation | None:
     )
 
 
+@dataclass
+class PullCursor:
+    """Where a pull is: saved after every page, read by the slice that continues it."""
+
+    started: str = ""
+    phase: str = "members"  # then "blacklist"
+    group: int = 0  # index into the remote groups, in id order
+    page: int = 0  # the next page of that group's members, or of the blacklist
+    # False when this list was resumed in the middle: its "only here" check waits.
+    compare: bool = True
+
+
 def _pull_running(operation: SyncOperation | None) -> bool:
-    """A pull a worker is running now (its row moved within the lease)."""
+    """A pull a worker holds now (its lease is alive)."""
     return (
         operation is not None
         and operation.state == State.RUNNING
-        and operation.updated_at > timezone.now() - CLAIM_LEASE
+        and not SyncOperation.objects.filter(lease_free_q(), pk=operation.pk).exists()
     )
 
 
@@ -97,41 +125,71 @@ def justsend_pull_request(*, full: bool = True) -> SyncOperation:
     return operation
 
 
-def _pull_claim(operation_id: int | None, full: bool) -> SyncOperation | None:
-    now = timezone.now()
+def pulls_resume() -> list[int]:
+    """The sweep: queue again a pull left pending (retries spent, message lost) or whose
+    worker died (its lease expired). A pull held by a live worker is left alone."""
+    resumable = SyncOperation.objects.filter(
+        lease_free_q(), kind=Kind.PULL, state__in=[State.PENDING, State.RUNNING]
+    ).values_list("pk", flat=True)
+    ids = list(resumable)
+    for operation_id in ids:
+        task_enqueue(PULL_TASK, kwargs={"operation_id": operation_id})
+    return ids
+
+
+def _pull_claim(operation_id: int | None, full: bool) -> tuple[SyncOperation, str] | None:
     with transaction.atomic():
         if operation_id is None:  # beat: the pull left pending, or a new one
             active, running = _pull_to_start(full)
             if running:
                 return None
             operation_id = active.pk
-        operation = (
-            SyncOperation.objects.select_for_update()
-            .filter(pk=operation_id, kind=Kind.PULL)
-            .filter(Q(state=State.PENDING) | Q(state=State.RUNNING, updated_at__lt=now - CLAIM_LEASE))
-            .first()
-        )
-        if operation is None:
-            return None
-        operation.state = State.RUNNING
-        operation.attempts += 1
-        operation.save(update_fields=["state", "attempts", "updated_at"])
-    return operation
-
-
-def justsend_pull_run(*, operation_id: int | None = None, full: bool = False) -> SyncOperation | None:
-    """Run one pull; a transient error leaves it pending and is raised for a retry."""
-    operation = _pull_claim(operation_id, full)
-    if operation is None:
+    # Pending, or running by a worker whose lease ran out: the lease decides who runs it.
+    token = lease_claim(
+        SyncOperation.objects.filter(kind=Kind.PULL, state__in=[State.PENDING, State.RUNNING]),
+        pk=operation_id, state=State.RUNNING, attempts=F("attempts") + 1,
+        updated_at=timezone.now(),
+    )
+    if token is None:
         return None
-    counts = PullCounts()
-    state, error = State.FAILED, ""
+    return SyncOperation.objects.get(pk=operation_id), token
+
+
+class _PullSliceSpent(Exception):
+    pass
+
+
+def justsend_pull_run(
+    *, operation_id: int | None = None, full: bool = False, budget: float | None = None
+) -> SyncOperation | None:
+    """Run one slice of a pull (``budget`` seconds, ``SYNC_SLICE_SECONDS`` by default).
+
+    Returns the operation: done, failed with Justsend's message, or pending when the slice
+    ran out (the caller queues the next one, see ``operation.payload["more"]``). A
+    transient error leaves it pending with its cursor and is raised for a retry.
+    """
+    claim = _pull_claim(operation_id, full)
+    if claim is None:
+        return None
+    operation, token = claim
+    saved = dict(operation.payload.get("cursor") or {})
+    cursor = PullCursor(**saved) if saved else PullCursor(started=timezone.now().isoformat())
+    counts = PullCounts(**operation.payload.get("counts", {}))
+    deadline = time.monotonic() + (slice_seconds() if budget is None else budget)
+    state, error, more, hold = State.FAILED, "", False, 0.0
+    failures, cursor_at_start = int(operation.payload.get("failures", 0)), asdict(cursor)
     try:
-        with justsend_client() as client:
-            _pull(client, operation, counts, full=bool(operation.payload.get("full", full)))
+        with lease_kept(SyncOperation, pk=operation.pk, token=token), justsend_client() as client:
+            _pull(client, operation, counts, cursor, deadline=deadline,
+                  full=bool(operation.payload.get("full", full)))
         state = State.DONE
+    except _PullSliceSpent:
+        state, more = State.PENDING, True
     except TRANSIENT_ERRORS as exc:
         state, error = State.PENDING, exc.message
+        failures = 1 if asdict(cursor) != cursor_at_start else failures + 1
+        hold = max(min(PULL_BACKOFF_MAX, 2 ** min(failures, 9)),
+                   getattr(exc, "retry_after", None) or 0)
         raise
     except SmsError as exc:
         error = exc.message
@@ -139,36 +197,66 @@ def justsend_pull_run(*, operation_id: int | None = None, full: bool = False) ->
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        SyncOperation.objects.filter(pk=operation.pk).update(
+        done = state == State.DONE
+        lease_release(
+            SyncOperation, pk=operation.pk, token=token,
             state=state, last_error=error, updated_at=timezone.now(),
-            done_at=timezone.now() if state == State.DONE else None,
-            payload={**operation.payload, "counts": asdict(counts)},
+            done_at=timezone.now() if done else None,
+            payload={**operation.payload, "counts": asdict(counts),
+                     "cursor": None if done else asdict(cursor),
+                     "failures": failures if hold else 0},
         )
+        if hold:
+            SyncOperation.objects.filter(pk=operation.pk, lease_token="").update(
+                lease_expires_at=timezone.now() + timedelta(seconds=hold)
+            )
     operation.refresh_from_db()
+    operation.more = more
     return operation
 
 
-def _pull(client: JustsendClient, operation: SyncOperation, counts: PullCounts, *, full: bool) -> None:
-    started = timezone.now()
-    remote_groups = list(client.iter_groups(size=100))
+def _cursor_save(operation: SyncOperation, cursor: PullCursor, counts: PullCounts, *,
+                 deadline: float) -> None:
+    """Record where the pull is (after a page); stop here when the slice is spent."""
     SyncOperation.objects.filter(pk=operation.pk).update(
-        items_total=len(remote_groups) + 1, items_done=0
+        items_done=cursor.group + (cursor.phase == "blacklist"), updated_at=timezone.now(),
+        payload={**operation.payload, "counts": asdict(counts), "cursor": asdict(cursor)},
     )
+    if time.monotonic() >= deadline:
+        raise _PullSliceSpent
+
+
+def _pull(client: JustsendClient, operation: SyncOperation, counts: PullCounts,
+          cursor: PullCursor, *, deadline: float, full: bool) -> None:
+    started = parse_datetime(cursor.started)
+    # Listing and matching the groups is cheap and harmless to repeat, so every slice
+    # does it; the groups are then walked in Justsend's id order, which the cursor counts.
+    remote_groups = sorted(
+        (remote for remote in client.iter_groups(size=100) if remote.id is not None),
+        key=lambda remote: remote.id,
+    )
+    SyncOperation.objects.filter(pk=operation.pk).update(items_total=len(remote_groups) + 1)
     busy = set(
         SyncOperation.objects.exclude(state=State.DONE)
         .exclude(kind=Kind.PULL)
         .exclude(group=None)
         .values_list("group_id", flat=True)
     )
-    pairs = _groups_reconcile(remote_groups, busy, started, counts)
-    for group, remote in pairs:
-        if group.pk not in busy:
-            _members_reconcile(client, group, remote, counts, full=full)
-        SyncOperation.objects.filter(pk=operation.pk).update(
-            items_done=F("items_done") + 1, updated_at=timezone.now(),
-            payload={**operation.payload, "counts": asdict(counts)},
-        )
-    _blacklist_reconcile(client, started, counts)
+    pairs = []
+    if cursor.phase == "members":
+        pairs = _groups_reconcile(remote_groups, busy, started, counts)
+    by_remote = {remote.id: group for group, remote in pairs}
+    while cursor.phase == "members" and cursor.group < len(remote_groups):
+        remote = remote_groups[cursor.group]
+        group = by_remote.get(remote.id)
+        if group is not None and group.pk not in busy:
+            _members_reconcile(client, operation, group, remote, counts, cursor,
+                               deadline=deadline, full=full)
+        cursor.group, cursor.page, cursor.compare = cursor.group + 1, 0, True
+        _cursor_save(operation, cursor, counts, deadline=deadline)
+    if cursor.phase == "members":
+        cursor.phase, cursor.page, cursor.compare = "blacklist", 0, True
+    _blacklist_reconcile(client, operation, started, counts, cursor, deadline=deadline)
     SyncOperation.objects.filter(pk=operation.pk).update(items_done=F("items_total"))
 
 
@@ -226,21 +314,28 @@ def _groups_reconcile(
 
 
 def _members_reconcile(
-    client: JustsendClient, group: Group, remote: RemoteGroup, counts: PullCounts, *, full: bool
+    client: JustsendClient, operation: SyncOperation, group: Group, remote: RemoteGroup,
+    counts: PullCounts, cursor: PullCursor, *, deadline: float, full: bool,
 ) -> None:
     group.refresh_from_db(fields=["member_count"])
-    if not full and remote.member_count is not None and remote.member_count == group.member_count:
+    if cursor.page == 0 and not full and remote.member_count is not None and (
+        remote.member_count == group.member_count
+    ):
         return  # the hourly pull compares members only where the counts differ
+    if cursor.page:
+        cursor.compare = False  # the pages before were read by an earlier slice
     remote_numbers: set[str] = set()
-    page_number = 0
     while True:
-        page = client.list_group_members(group_id=remote.id, page=page_number, size=PAGE_SIZE)
+        page = client.list_group_members(group_id=remote.id, page=cursor.page, size=PAGE_SIZE)
         members = [m for m in page.content if m.msisdn.isdigit() and len(m.msisdn) <= 20]
         remote_numbers.update(m.msisdn for m in members)
         _members_merge(group, members, counts)
         if page.is_last:
             break
-        page_number += 1
+        cursor.page += 1
+        _cursor_save(operation, cursor, counts, deadline=deadline)
+    if not cursor.compare:
+        return
     only_here: list[str] = []
     numbers = Member.objects.filter(group=group).values_list("msisdn", flat=True)
     for msisdn in numbers.iterator(chunk_size=5_000):
@@ -278,12 +373,16 @@ def _members_merge(group: Group, members: list, counts: PullCounts) -> None:
     counts.members_updated += len(changed)
 
 
-def _blacklist_reconcile(client: JustsendClient, started: datetime, counts: PullCounts) -> None:
+def _blacklist_reconcile(
+    client: JustsendClient, operation: SyncOperation, started: datetime, counts: PullCounts,
+    cursor: PullCursor, *, deadline: float,
+) -> None:
     remote_pairs: set[tuple[str, str]] = set()
-    page_number = 0
+    if cursor.page:
+        cursor.compare = False  # the pages before were read by an earlier slice
     now = timezone.now()
     while True:
-        page = client.list_blacklist(page=page_number, size=PAGE_SIZE)
+        page = client.list_blacklist(page=cursor.page, size=PAGE_SIZE)
         entries = {}
         for entry in page.content:
             if not entry.msisdn or not entry.msisdn.isdigit():
@@ -313,7 +412,10 @@ def _blacklist_reconcile(client: JustsendClient, started: datetime, counts: Pull
         counts.blacklist_new += len(new)
         if page.is_last:
             break
-        page_number += 1
+        cursor.page += 1
+        _cursor_save(operation, cursor, counts, deadline=deadline)
+    if not cursor.compare:
+        return
     only_here: dict[str, list[str]] = {}
     synced = BlacklistEntry.objects.filter(sync_state=SyncState.SYNCED, synced_at__lt=started)
     for msisdn, country in synced.values_list("msisdn", "country").iterator(chunk_size=5_000):

@@ -10,20 +10,34 @@ other provider error fails the row with Justsend's message, shown in the UI with
 "retry" button. Long pushes record how far they got, so a retry resumes after the last
 chunk that arrived; every call is also harmless to repeat (batch-add and the blacklist
 ignore what is already there, a 409 on add or a 404 on remove means "already done").
+
+A claimed row holds a lease (``core.leases``), renewed while its calls run; a row whose
+holder died is taken again once the lease expires. One task pushes for at most
+``SYNC_SLICE_SECONDS`` (a long operation stops between chunks, its progress saved) and
+then queues the rest as a new task, so a push never holds a worker for minutes.
 """
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
 from contacts.services.outbox import sync_operation_add, sync_push_request
+from justsend_panel.core.leases import (
+    lease_free_q,
+    lease_kept,
+    lease_release,
+    lease_seconds,
+    lease_token_new,
+)
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import (
     TRANSIENT_ERRORS,
@@ -52,8 +66,6 @@ RECREATE_OPERATION_SIZE = 50_000
 BLACKLIST_OPERATION_SIZE = 10_000
 CLAIM_SCAN = 200
 CLAIM_LOCK_KEY = 0x6A73_7075  # "jspu": the advisory lock that orders claims on PostgreSQL
-# A running row not touched for this long belongs to a dead worker: it is taken again.
-CLAIM_LEASE = timedelta(minutes=5)
 DONE_KEPT = timedelta(days=7)
 BLACKLIST_KINDS = (Kind.BLACKLIST_ADD, Kind.BLACKLIST_REMOVE)
 
@@ -62,14 +74,25 @@ class GroupMissingInJustsend(SmsError):
     """Justsend answered 404 for a group the panel had linked: someone deleted it there."""
 
 
+class _SliceSpent(Exception):
+    """The task's time is up: the operation goes back to pending with its progress."""
+
+
 @dataclass
 class PushSummary:
     done: int = 0
     failed: int = 0
+    # The slice ran out with work left: the caller queues another slice.
+    more: bool = False
 
 
-def sync_push_pending(*, limit: int | None = None) -> PushSummary:
-    """Push pending operations until none is ready; a transient error is raised.
+def slice_seconds() -> float:
+    return float(getattr(settings, "SYNC_SLICE_SECONDS", 5.0))
+
+
+def sync_push_pending(*, limit: int | None = None, budget: float | None = None) -> PushSummary:
+    """Push pending operations for at most ``budget`` seconds (``SYNC_SLICE_SECONDS``);
+    a transient error is raised. ``summary.more`` says that work is left for a next slice.
 
     Every commit that touches contacts asks for a push, so most runs find nothing to do:
     those only read. On SQLite a write waits for the one writer, and a run with nothing
@@ -79,15 +102,23 @@ def sync_push_pending(*, limit: int | None = None) -> PushSummary:
     summary = PushSummary()
     if _operation_ready() is None:
         return summary
+    deadline = time.monotonic() + (slice_seconds() if budget is None else budget)
     with justsend_client() as client:
         while limit is None or summary.done + summary.failed < limit:
             operation = _operation_claim()
             if operation is None:
                 break
-            if _operation_run(client, operation):
+            outcome = _operation_run(client, operation, deadline=deadline)
+            if outcome is None:
+                summary.more = True
+                break
+            if outcome:
                 summary.done += 1
             else:
                 summary.failed += 1
+            if time.monotonic() >= deadline:
+                summary.more = _operation_ready() is not None
+                break
     return summary
 
 
@@ -104,11 +135,9 @@ def _lane(operation: SyncOperation) -> tuple:
 
 def _housekeeping() -> None:
     now = timezone.now()
-    stale = SyncOperation.objects.filter(
-        state=State.RUNNING, updated_at__lt=now - CLAIM_LEASE
-    ).exclude(kind=Kind.PULL)
-    if stale.exists():
-        stale.update(state=State.PENDING, updated_at=now)
+    # Claimed by a worker that stopped renewing the lease (it died): pending again.
+    if _retryable(failed=False).exists():
+        sync_operations_retry(failed=False)
     expired = SyncOperation.objects.filter(state=State.DONE, done_at__lt=now - DONE_KEPT)
     if expired.exists():
         expired.delete()
@@ -154,18 +183,30 @@ def _operation_claim() -> SyncOperation | None:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLAIM_LOCK_KEY])
         operation = _operation_ready(for_update=True)
         if operation is not None:
+            # Locked above, and no running row in its lane: the lease is ours to take.
             operation.state = State.RUNNING
             operation.attempts += 1
-            operation.save(update_fields=["state", "attempts", "updated_at"])
+            operation.lease_token = lease_token_new()
+            operation.lease_expires_at = timezone.now() + timedelta(seconds=lease_seconds())
+            operation.save(update_fields=["state", "attempts", "lease_token",
+                                          "lease_expires_at", "updated_at"])
     return operation
 
 
 # --- running and recording ---------------------------------------------------------------
 
 
-def _operation_run(client: JustsendClient, operation: SyncOperation) -> bool:
+def _operation_run(
+    client: JustsendClient, operation: SyncOperation, *, deadline: float | None = None
+) -> bool | None:
+    """True when done, False when failed, None when the slice ran out before its end."""
+    operation.deadline = deadline
     try:
-        EXECUTORS[operation.kind](client, operation)
+        with lease_kept(SyncOperation, pk=operation.pk, token=operation.lease_token):
+            EXECUTORS[operation.kind](client, operation)
+    except _SliceSpent:
+        _operation_finish(operation, state=State.PENDING)
+        return None
     except TRANSIENT_ERRORS as exc:
         _operation_finish(operation, state=State.PENDING, error=exc.message)
         raise
@@ -191,7 +232,11 @@ def _operation_finish(operation: SyncOperation, *, state: str, error: str = "") 
         fields = {"state": state, "last_error": error, "updated_at": now}
         if state == State.DONE:
             fields.update(done_at=now, items_done=F("items_total"))
-        SyncOperation.objects.filter(pk=operation.pk).update(**fields)
+        if not lease_release(SyncOperation, pk=operation.pk, token=operation.lease_token,
+                             **fields):
+            # Taken over by another worker after our lease ran out: its result stands.
+            log.warning("%s was taken over by another worker; not recorded", operation)
+            return
         if operation.kind == Kind.BLACKLIST_ADD and state != State.DONE:
             for chunk in _chunks(operation.payload.get("msisdns", []), 0, size=BLACKLIST_OPERATION_SIZE):
                 BlacklistEntry.objects.filter(msisdn__in=chunk).exclude(
@@ -242,10 +287,16 @@ def group_mark_missing(*, group_id: int | None) -> None:
 
 
 def _progress(operation: SyncOperation, count: int) -> None:
+    """Save how far the operation got; stop it here when the task's slice is spent."""
     operation.items_done += count
     SyncOperation.objects.filter(pk=operation.pk).update(
         items_done=operation.items_done, updated_at=timezone.now()
     )
+    deadline = getattr(operation, "deadline", None)
+    if deadline is not None and time.monotonic() >= deadline and (
+        operation.items_done < operation.items_total
+    ):
+        raise _SliceSpent
 
 
 def _chunks(items: list, start: int, size: int | None = None):
@@ -454,12 +505,54 @@ EXECUTORS: dict[str, Callable[[JustsendClient, SyncOperation], None]] = {
 # --- retry -------------------------------------------------------------------------------
 
 
+def _retryable(*, failed: bool) -> QuerySet:
+    """The rules of a retry, the same for the pages, the admin and beat's sweep.
+
+    Pushes only (a pull has its own sweep); never a done row (history); a running row only
+    when its lease has expired (its worker died; a live holder is left alone); a failed
+    row (Justsend refused it) only when a person asks (``failed=True``).
+    """
+    states = Q(lease_free_q(), state=State.RUNNING)
+    if failed:
+        states |= Q(state=State.FAILED)
+    return SyncOperation.objects.exclude(kind=Kind.PULL).filter(states)
+
+
+@transaction.atomic
+def sync_operations_retry(
+    *, ids: Iterable[int] | None = None, group: Group | None = None,
+    kinds: Iterable[str] | None = None, failed: bool = True,
+) -> int:
+    """Put outbox rows back to pending (all, or those of ``ids`` / ``group`` / ``kinds``)
+    and ask for a push; returns how many. The one retry of the outbox.
+
+    The error and the lease are cleared; ``attempts`` is kept, because a group create
+    tried before may have created the group in Justsend, and the next attempt adopts it.
+    """
+    rows = _retryable(failed=failed).select_for_update(of=("self",))
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    if group is not None:
+        rows = rows.filter(group=group)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    picked = list(rows.order_by("pk").values_list("pk", "group_id"))
+    if not picked:
+        return 0
+    SyncOperation.objects.filter(pk__in=[pk for pk, _group in picked]).update(
+        state=State.PENDING, last_error="", lease_token="", lease_expires_at=None,
+        updated_at=timezone.now(),
+    )
+    for group_id in sorted({group_id for _pk, group_id in picked if group_id is not None}):
+        group_sync_state_refresh(group_id=group_id)
+    sync_push_request()
+    return len(picked)
+
+
 @transaction.atomic
 def group_sync_retry(*, group: Group) -> int:
     """Queue the group's failed pushes again; a group missing in Justsend is re-created."""
-    retried = SyncOperation.objects.filter(group=group, state=State.FAILED).update(
-        state=State.PENDING, last_error=""
-    )
+    retried = sync_operations_retry(group=group)
     create_waiting = SyncOperation.objects.filter(
         group=group, kind=Kind.GROUP_CREATE
     ).exclude(state=State.DONE).exists()
@@ -507,9 +600,7 @@ def _members_add_queue(group: Group, msisdns: list[str]) -> None:
 @transaction.atomic
 def blacklist_sync_retry() -> int:
     """Push again every blacklist entry in error, and the removals that failed."""
-    removals = SyncOperation.objects.filter(kind=Kind.BLACKLIST_REMOVE, state=State.FAILED).update(
-        state=State.PENDING, last_error=""
-    )
+    removals = sync_operations_retry(kinds=[Kind.BLACKLIST_REMOVE])
     # The failed additions are replaced by new ones built from the entries in error, which
     # also covers numbers Justsend skipped inside an addition that otherwise succeeded.
     SyncOperation.objects.filter(kind=Kind.BLACKLIST_ADD, state=State.FAILED).update(

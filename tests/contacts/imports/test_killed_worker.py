@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from contacts.imports import services
 from contacts.imports.services import imports_resume
@@ -80,10 +81,13 @@ def test_killed_worker_then_resumed_import_has_no_duplicate_and_no_gap(
 
     assert 3 <= done_at_kill < total_batches
     assert Member.objects.filter(group=group).count() < ROWS
-    # What beat's "Resume stalled contact imports" does, without waiting five minutes:
-    # the session's real worker picks the import up.
+    # The dead worker's batch leases run out (LEASE_SECONDS; here at once), then beat's
+    # "Resume stalled contact imports" queues the import: the session's worker takes over.
+    ImportBatch.objects.filter(import_job=job, state="running").update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
     with transaction.atomic():
-        imports_resume(stale_after=timedelta(0))
+        assert imports_resume() == [job.pk]
     wait_until(
         lambda: Import.objects.get(pk=job.pk).state in ("finished", "failed"), timeout=180
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from contacts.imports import services
 from contacts.imports.reports import import_errors_csv
-from contacts.imports.services import import_batch_run, import_run, imports_resume
+from contacts.imports.services import import_batch_run, import_plan, import_run, imports_resume
 from contacts.models import BlacklistEntry, Group, Import, ImportBatch, Member, SyncOperation
 from tests.contacts.imports.conftest import csv_bytes, import_file, import_prepare
 
@@ -134,12 +134,15 @@ def test_crash_between_commits_then_run_again_leaves_no_duplicate_and_no_gap(gro
     assert list(states.values()).count(ImportBatch.State.DONE) == 2
     assert Member.objects.filter(group=group).count() == 40
 
-    # The same task delivered again right away: the claimed batch is not stale yet.
+    # The same task delivered again right away: the claimed batch's lease is still alive.
     import_run(import_id=job.pk)
     job.refresh_from_db()
     assert job.state == Import.State.RUNNING
-    # The beat entry (or a re-run after five minutes) takes the dead worker's batches over.
-    import_run(import_id=job.pk, stale_after=timedelta(0))
+    # Its lease runs out (the dead worker renews it no more): the batch is taken over.
+    job.batches.filter(state=ImportBatch.State.RUNNING).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    import_run(import_id=job.pk)
     job.refresh_from_db()
     assert job.state == Import.State.FINISHED
     msisdns = list(Member.objects.filter(group=group).values_list("msisdn", flat=True))
@@ -155,7 +158,7 @@ def test_crash_between_commits_then_run_again_leaves_no_duplicate_and_no_gap(gro
 def test_a_finished_batch_run_again_changes_nothing(group):
     job = import_file(csv_bytes("telefon", *numbers(30)), group=group, batch_rows=10)
     first = job.batches.get(number=1)
-    assert import_batch_run(batch_id=first.pk, stale_before=timezone.now()) is False
+    assert import_batch_run(batch_id=first.pk) is False
     ImportBatch.objects.filter(pk=first.pk).update(state=ImportBatch.State.PENDING)
     assert import_batch_run(batch_id=first.pk) is True  # replayed: the upsert ignores them
     first.refresh_from_db()
@@ -164,20 +167,92 @@ def test_a_finished_batch_run_again_changes_nothing(group):
     assert group.member_count == 30 == Member.objects.filter(group=group).count()
 
 
-def test_resume_queues_only_stalled_imports(group, django_capture_on_commit_callbacks,
-                                            monkeypatch):
-    stalled = import_prepare(csv_bytes("telefon", "500123123"), group=group)
-    fresh = import_prepare(csv_bytes("telefon", "500123124"), group=group)
-    old = timezone.now() - timedelta(minutes=10)
-    Import.objects.filter(pk=stalled.pk).update(state=Import.State.RUNNING, updated_at=old)
+def _batches_held(job, *, lease_in: timedelta, touched_ago: timedelta):
+    import_plan(job=job)
+    now = timezone.now()
+    job.batches.update(state=ImportBatch.State.RUNNING, attempts=1, lease_token="worker",
+                       lease_expires_at=now + lease_in, updated_at=now - touched_ago)
+    Import.objects.filter(pk=job.pk).update(state=Import.State.RUNNING,
+                                            updated_at=now - touched_ago)
+
+
+def test_resume_queues_imports_nobody_holds_and_leaves_live_leases_alone(
+    group, django_capture_on_commit_callbacks, monkeypatch
+):
+    lost = import_prepare(csv_bytes("telefon", "500123123"), group=group)  # message lost
+    dead = import_prepare(csv_bytes("telefon", "500123124"), group=group)
+    # Its worker died seconds ago: the lease has run out, though the rows moved recently.
+    _batches_held(dead, lease_in=timedelta(seconds=-1), touched_ago=timedelta(seconds=20))
+    busy = import_prepare(csv_bytes("telefon", "500123125"), group=group)
+    # A slow batch: nothing moved for ten minutes, but its holder renews the lease.
+    _batches_held(busy, lease_in=timedelta(seconds=50), touched_ago=timedelta(minutes=10))
     sent = []
     from justsend_panel.celery import app as celery_app
 
-    monkeypatch.setattr(celery_app, "send_task", lambda name, kwargs, **o: sent.append(kwargs))
+    monkeypatch.setattr(celery_app, "send_task",
+                        lambda name, kwargs, **o: sent.append((name, kwargs)))
     with django_capture_on_commit_callbacks(execute=True):
-        assert imports_resume() == [stalled.pk]
-    assert sent == [{"import_id": stalled.pk, "stale_after_seconds": 300}]
-    assert fresh.pk not in [kw["import_id"] for kw in sent]
+        assert sorted(imports_resume()) == sorted([lost.pk, dead.pk])
+    assert sorted(kw["import_id"] for _name, kw in sent) == sorted([lost.pk, dead.pk])
+    assert {name for name, _kw in sent} == {services.IMPORT_RUN_TASK}
+
+    import_run(import_id=dead.pk)  # the takeover
+    dead.refresh_from_db()
+    assert dead.state == Import.State.FINISHED
+    import_run(import_id=busy.pk)  # a redelivered message: the lease decides, nothing runs
+    assert not busy.batches.filter(state=ImportBatch.State.DONE).exists()
+
+
+def test_an_import_runs_in_slices_that_queue_the_rest_on_their_queue(
+    group, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    settings.CONTACTS_IMPORT_RUNNERS = 1
+    job = import_prepare(csv_bytes("telefon", *numbers(30)), group=group, batch_rows=10)
+    from justsend_panel.celery import app as celery_app
+
+    queued = []
+    monkeypatch.setattr(celery_app, "send_task",
+                        lambda name, kwargs, **options: name == services.IMPORT_RUN_TASK
+                        and queued.append({"kwargs": kwargs, **options}))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_run(import_id=job.pk, queue="imports", budget=0) is True
+    assert job.batches.filter(state=ImportBatch.State.DONE).count() == 1
+    assert queued == [{"kwargs": {"import_id": job.pk}, "queue": "imports"}]
+    assert Import.objects.get(pk=job.pk).state == Import.State.RUNNING
+
+    assert import_run(import_id=job.pk, budget=0) is True  # batch 2
+    assert import_run(import_id=job.pk, budget=0) is False  # batch 3, and the import closes
+    job.refresh_from_db()
+    assert job.state == Import.State.FINISHED
+    assert totals(job)["imported"] == 30 == Member.objects.filter(group=group).count()
+
+
+def test_a_broker_outage_during_the_imports_push_request_leaves_it_finished(
+    db, django_capture_on_commit_callbacks, monkeypatch, panel_sandbox
+):
+    """The on-commit push request of each batch fails: the import is still complete, and
+    the push sweep pushes its numbers."""
+    from contacts.services.groups import group_create
+    from contacts.services.push import sync_push_pending
+    from justsend_panel.celery import app as celery_app
+
+    pushed = group_create(name="Pushed")
+    sync_push_pending()
+    job = import_prepare(csv_bytes("telefon", *numbers(30)), group=pushed, batch_rows=10)
+
+    def broker_down(name, kwargs=None, **options):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(celery_app, "send_task", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_run(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == Import.State.FINISHED, job.error
+    pending = SyncOperation.objects.filter(kind="members_add", state="pending")
+    assert sum(op.items_total for op in pending) == 30
+
+    sync_push_pending()  # what beat's push sweep runs
+    assert not SyncOperation.objects.exclude(state="done").exists()
 
 
 def test_a_missing_file_fails_the_import_with_a_message(group):

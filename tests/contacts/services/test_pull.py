@@ -1,11 +1,14 @@
 """Pull from Justsend against the sandbox: import, reconcile, and never duplicate."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
 from contacts.services.groups import group_delete
 from contacts.services.members import member_add
-from contacts.services.pull import justsend_pull_request, justsend_pull_run
+from contacts.services.pull import justsend_pull_request, justsend_pull_run, pulls_resume
 from contacts.services.push import sync_push_pending
 from tests.contacts.conftest import remote_blacklist, remote_members
 
@@ -128,7 +131,16 @@ def test_a_pull_during_an_outage_stays_pending_for_a_retry(panel_sandbox):
     assert type(caught.value).__name__ == "SmsServerError"
     operation.refresh_from_db()
     assert operation.state == SyncOperation.State.PENDING and operation.last_error
+    # Held for its backoff: neither the sweep nor a second delivery starts it meanwhile.
+    assert timezone.now() < operation.lease_expires_at <= timezone.now() + timedelta(seconds=2)
+    assert operation.payload["failures"] == 1
+    assert pulls_resume() == []
+    assert justsend_pull_run(operation_id=operation.pk) is None
 
+    SyncOperation.objects.filter(pk=operation.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)  # the backoff has passed
+    )
+    assert pulls_resume() == [operation.pk]
     panel_sandbox.set_faults(rate_500=0)
     assert justsend_pull_run(operation_id=operation.pk).state == SyncOperation.State.DONE
 

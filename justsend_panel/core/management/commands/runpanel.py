@@ -1,4 +1,4 @@
-"""Run the whole panel on one machine: web server, Celery worker, Celery beat, and the
+"""Run the whole panel on one machine: web server, Celery workers, Celery beat, and the
 Justsend sandbox when no App-Key is configured. One log, Ctrl-C stops everything."""
 
 import os
@@ -54,6 +54,13 @@ class Command(BaseCommand):
         sys.exit(manager.returncode)
 
 
+# Worker name -> the queues it consumes (the fault suite kills workers by these names).
+WORKER_QUEUES = {
+    "worker-fast": "sending,postbacks,default",
+    "worker-bulk": "imports,sync",
+}
+
+
 def panel_processes(*, host: str, port: int, python: str = sys.executable):
     """(name, command line, extra environment) of every process of the panel.
 
@@ -67,11 +74,16 @@ def panel_processes(*, host: str, port: int, python: str = sys.executable):
         " --worker-class gthread --workers 2 --threads 4 --timeout 120",
         {},
     )
-    yield (
-        "worker",
-        f"{python} -m celery -A justsend_panel worker --loglevel INFO --concurrency 2",
-        {},
-    )
+    # Two workers, so that a campaign submit, a cancel or a postback never waits behind
+    # an import or a contacts push (see CELERY_TASK_ROUTES); two processes each fit the
+    # two cores and the memory of a small machine.
+    for name, queues in WORKER_QUEUES.items():
+        yield (
+            name,
+            f"{python} -m celery -A justsend_panel worker --loglevel INFO --concurrency 2"
+            f" -Q {queues} -n {name}@%h",
+            {},
+        )
     yield (
         "beat",
         f"{python} -m celery -A justsend_panel beat --loglevel INFO",
