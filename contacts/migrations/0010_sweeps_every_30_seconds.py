@@ -52,7 +52,7 @@ def sweeps_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0008_leases"),
+        ("contacts", "0009_blacklist_event"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
