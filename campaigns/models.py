@@ -12,11 +12,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import COUNTRY_CHOICES, Group
+from justsend_panel.core.leases import LeasedModel
 from justsend_panel.core.models import TimeStampedModel
 from justsend_panel.sms.types import BulkType, BulkVariant, FullSender
 
 
-class Campaign(TimeStampedModel):
+class Campaign(TimeStampedModel, LeasedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")

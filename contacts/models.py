@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from justsend_panel.core.leases import LeasedModel
 from justsend_panel.core.models import TimeStampedModel
 from justsend_panel.sms.types import Country, GroupType
 
@@ -174,7 +175,7 @@ class BlacklistEvent(models.Model):
         return str(self.get_source_display())
 
 
-class SyncOperation(TimeStampedModel):
+class SyncOperation(TimeStampedModel, LeasedModel):
     """The outbox: one change to push to Justsend, written with the change itself.
 
     A task claims pending rows, calls the provider layer after the claim is committed,
@@ -229,7 +230,7 @@ class SyncOperation(TimeStampedModel):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class Import(TimeStampedModel):
+class Import(TimeStampedModel, LeasedModel):
     """A CSV file imported into a group; its progress is the sum of its batches."""
 
     class State(models.TextChoices):
@@ -275,7 +276,7 @@ class Import(TimeStampedModel):
         return self.original_name
 
 
-class ImportBatch(models.Model):
+class ImportBatch(LeasedModel):
     """A range of rows of an import with its own state and counts.
 
     Running a batch is an upsert on (group, msisdn), so running it twice is harmless, and

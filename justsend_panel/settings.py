@@ -213,6 +213,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A worker holding work (a submit, an import batch, a push) renews its lease every third of
+# this; a killed worker's work is taken over by its sweep once the lease has run out.
+LEASE_SECONDS = env.float("LEASE_SECONDS", default=60.0)
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ["contacts.imports.tasks", "campaigns.deliveries.tasks"]
 

@@ -43,7 +43,7 @@ from campaigns.services.cost import campaign_cost
 from campaigns.services.editing import campaign_validate
 from campaigns.services.state import campaign_transition, campaign_update_fields
 from contacts.models import BlacklistEntry, SyncOperation, SyncState
-from justsend_panel.celery import app as celery_app
+from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
 from justsend_panel.sms.justsend.client import JustsendClient
@@ -62,9 +62,7 @@ CSV_CHUNK = 10000
 
 def campaign_enqueue(task_name: str, campaign_id: int) -> None:
     """Send the task once the current transaction commits (or now, outside one)."""
-    transaction.on_commit(
-        lambda: celery_app.send_task(task_name, kwargs={"campaign_id": campaign_id})
-    )
+    task_enqueue(task_name, kwargs={"campaign_id": campaign_id})
 
 
 # --- launch ---------------------------------------------------------------------------

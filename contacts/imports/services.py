@@ -36,6 +36,7 @@ from contacts.models import Group, Import, ImportBatch, SyncOperation
 from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.types import Country
 
 logger = logging.getLogger(__name__)
@@ -47,12 +48,10 @@ MAX_BATCH_ATTEMPTS = 5
 
 
 def _enqueue_run(*, import_id: int, stale_after: timedelta | None = None) -> None:
-    from contacts.imports.tasks import import_run_task
-
     kwargs = {"import_id": import_id}
     if stale_after is not None:
         kwargs["stale_after_seconds"] = int(stale_after.total_seconds())
-    transaction.on_commit(lambda: import_run_task.delay(**kwargs))
+    task_enqueue(IMPORT_RUN_TASK, kwargs=kwargs)
 
 
 def _enqueue_helpers(*, import_id: int, queue: str | None = None) -> None:
@@ -63,12 +62,8 @@ def _enqueue_helpers(*, import_id: int, queue: str | None = None) -> None:
     work. `manage.py runpanel` starts the worker with --concurrency 2. The setting is
     read here, when used, so that a test's settings override applies.
     """
-    from contacts.imports.tasks import import_run_task
-
     for _helper in range(settings.CONTACTS_IMPORT_RUNNERS - 1):
-        transaction.on_commit(
-            lambda: import_run_task.apply_async(kwargs={"import_id": import_id}, queue=queue)
-        )
+        task_enqueue(IMPORT_RUN_TASK, kwargs={"import_id": import_id}, queue=queue)
 
 
 @transaction.atomic

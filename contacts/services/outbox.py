@@ -1,9 +1,8 @@
 """The sync outbox: what must be pushed to Justsend, written with the change itself."""
 
-from django.db import transaction
 
 from contacts.models import Group, SyncOperation, SyncState
-from justsend_panel.celery import app as celery_app
+from justsend_panel.core.queueing import task_enqueue
 
 SYNC_PUSH_TASK = "contacts.sync_push"
 
@@ -34,4 +33,4 @@ def sync_operation_add(
 
 def sync_push_request() -> None:
     """Ask a worker to push the outbox once the current transaction commits."""
-    transaction.on_commit(lambda: celery_app.send_task(SYNC_PUSH_TASK))
+    task_enqueue(SYNC_PUSH_TASK)

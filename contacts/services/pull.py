@@ -35,7 +35,7 @@ from contacts.services.push import (
     group_mark_missing,
     members_push_again,
 )
-from justsend_panel.celery import app as celery_app
+from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
 from justsend_panel.sms.justsend.client import JustsendClient
@@ -93,9 +93,7 @@ def justsend_pull_request(*, full: bool = True) -> SyncOperation:
         operation, running = _pull_to_start(full)
         if running:
             return operation
-        transaction.on_commit(
-            lambda: celery_app.send_task(PULL_TASK, kwargs={"operation_id": operation.pk})
-        )
+        task_enqueue(PULL_TASK, kwargs={"operation_id": operation.pk})
     return operation
 
 

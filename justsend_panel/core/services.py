@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from justsend_panel.core.models import WorkerHeartbeat
 from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.roles import ADMINISTRATORS
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import AccountSummary
+
+HEARTBEAT_TASK = "core.heartbeat_record"
 
 
 @transaction.atomic
@@ -39,12 +42,8 @@ def first_admin_ensure(*, username: str | None, password: str | None) -> tuple[s
 
 def heartbeat_request(*, source: str) -> None:
     """Ask a worker for a heartbeat row once the current transaction commits."""
-    from justsend_panel.core.tasks import heartbeat_record_task
-
-    requested_at = timezone.now().isoformat()
-    transaction.on_commit(
-        lambda: heartbeat_record_task.delay(source=source, requested_at=requested_at)
-    )
+    task_enqueue(HEARTBEAT_TASK, kwargs={"source": source,
+                                         "requested_at": timezone.now().isoformat()})
 
 
 def heartbeat_record(

@@ -29,6 +29,6 @@ def customers(db):
 def sent_tasks(monkeypatch):
     """The campaign tasks enqueued (name, campaign id), instead of sent to the broker."""
     sent = []
-    monkeypatch.setattr("campaigns.services.sending.celery_app.send_task",
-                        lambda name, kwargs: sent.append((name, kwargs["campaign_id"])))
+    monkeypatch.setattr("justsend_panel.celery.app.send_task",
+                        lambda name, kwargs, **options: sent.append((name, kwargs["campaign_id"])))
     return sent

@@ -185,8 +185,8 @@ def test_launch_now_queues_and_enqueues_after_commit(panel_sandbox, marketing_us
                                                        django_capture_on_commit_callbacks,
                                                        monkeypatch):
     sent = []
-    monkeypatch.setattr("campaigns.services.sending.celery_app.send_task",
-                        lambda name, kwargs: sent.append((name, kwargs)))
+    monkeypatch.setattr("justsend_panel.celery.app.send_task",
+                        lambda name, kwargs, **options: sent.append((name, kwargs)))
     campaign = campaign_make(marketing_user, groups=[group_with_members("Customers", 2)])
     with django_capture_on_commit_callbacks(execute=True):
         launched = campaign_launch(campaign=campaign, user=marketing_user)

@@ -171,9 +171,9 @@ def test_resume_queues_only_stalled_imports(group, django_capture_on_commit_call
     old = timezone.now() - timedelta(minutes=10)
     Import.objects.filter(pk=stalled.pk).update(state=Import.State.RUNNING, updated_at=old)
     sent = []
-    from contacts.imports import tasks
+    from justsend_panel.celery import app as celery_app
 
-    monkeypatch.setattr(tasks.import_run_task, "delay", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(celery_app, "send_task", lambda name, kwargs, **o: sent.append(kwargs))
     with django_capture_on_commit_callbacks(execute=True):
         assert imports_resume() == [stalled.pk]
     assert sent == [{"import_id": stalled.pk, "stale_after_seconds": 300}]
@@ -193,11 +193,12 @@ def test_the_planning_run_queues_helpers_that_share_the_batches(
     group, django_capture_on_commit_callbacks, monkeypatch, settings
 ):
     job = import_prepare(csv_bytes("telefon", *numbers(30)), group=group, batch_rows=10)
-    from contacts.imports import tasks
+    from justsend_panel.celery import app as celery_app
 
     queued = []
-    monkeypatch.setattr(tasks.import_run_task, "apply_async",
-                        lambda **kw: queued.append(kw))
+    monkeypatch.setattr(celery_app, "send_task",
+                        lambda name, kwargs, **options: name == services.IMPORT_RUN_TASK
+                        and queued.append({"kwargs": kwargs, **options}))
     settings.CONTACTS_IMPORT_RUNNERS = 3
     first_batch_done = []
     real_write = services._batch_write

@@ -79,9 +79,9 @@ def test_upload_map_and_start_through_the_pages(marketing_client, marketing_user
     assert "Choose the column that holds the phone numbers" in partial.content.decode()
 
     started = []
-    from contacts.imports import tasks
+    from justsend_panel.celery import app as celery_app
 
-    monkeypatch.setattr(tasks.import_run_task, "delay", lambda **kw: started.append(kw))
+    monkeypatch.setattr(celery_app, "send_task", lambda name, kwargs, **o: started.append(kwargs))
     with django_capture_on_commit_callbacks(execute=True):
         response = marketing_client.post(
             reverse("contacts:import_mapping", kwargs={"pk": job.pk}),

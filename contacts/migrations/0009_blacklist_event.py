@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0007_member_write_lean'),
+        ('contacts', '0008_leases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0007_recipient_message_id_partial_index'),
+        ('campaigns', '0008_leases'),
     ]
 
     operations = [
