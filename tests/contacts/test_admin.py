@@ -102,8 +102,8 @@ def test_admin_retries_a_failed_import_through_the_service(admin_client_panel,
                                                            django_capture_on_commit_callbacks,
                                                            monkeypatch):
     queued = []
-    monkeypatch.setattr("contacts.imports.tasks.import_run_task.delay",
-                        lambda **kwargs: queued.append(kwargs["import_id"]))
+    monkeypatch.setattr("justsend_panel.celery.app.send_task",
+                        lambda name, kwargs, **options: queued.append(kwargs["import_id"]))
     failed = _import(Import.State.FAILED)
     with django_capture_on_commit_callbacks(execute=True):
         admin_client_panel.post("/admin/contacts/import/", {

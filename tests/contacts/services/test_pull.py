@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
+from contacts.models import BlacklistEntry, BlacklistEvent, Group, Member, SyncOperation, SyncState
 from contacts.services.groups import group_delete
 from contacts.services.members import member_add
 from contacts.services.pull import justsend_pull_request, justsend_pull_run, pulls_resume
@@ -44,6 +44,9 @@ def test_pull_imports_groups_members_and_blacklist_made_in_justsend(panel_sandbo
         "48500000001": "Ewa", "48500000002": ""}
     entry = BlacklistEntry.objects.get()
     assert (entry.msisdn, entry.country, entry.reason) == ("4915123456789", "GERMANY", "pulled")
+    event = BlacklistEvent.objects.get()  # who, when, why: the pull, no user
+    assert (event.msisdn, event.action, event.source, event.user) == (
+        "4915123456789", "added", "pulled", None)
     assert operation.payload["counts"]["members_new"] == 2
     # Nothing pulled is pushed back.
     assert not SyncOperation.objects.exclude(kind=SyncOperation.Kind.PULL).exists()
@@ -58,7 +61,7 @@ def test_pulling_twice_changes_nothing_the_second_time(panel_sandbox, remote):
 
     assert Group.objects.count() == 1
     assert Member.objects.count() == 2 and Group.objects.get().member_count == 2
-    assert BlacklistEntry.objects.count() == 1
+    assert BlacklistEntry.objects.count() == BlacklistEvent.objects.count() == 1
     assert set(second.payload["counts"].values()) == {0}
 
 
