@@ -96,7 +96,8 @@ def test_a_push_under_a_live_lease_is_left_to_its_holder(pushed_group, panel_san
 
 
 def _made_in_justsend(remote, name: str, count: int) -> tuple[int, list[str]]:
-    group_id = remote.post("groups", json={"name": name, "groupType": "LOCAL"}).json()["id"]
+    group_id = remote.post("groups", json={"name": name, "groupType": "LOCAL",
+                                        "country": "POLAND"}).json()["id"]
     numbers = [f"48502{n:06d}" for n in range(count)]
     remote.post("group-members/batch-add", params={"groupId": group_id},
                 json=numbers).raise_for_status()
