@@ -43,7 +43,7 @@ class Command(BaseCommand):
             )
 
         manager = Manager(Printer(sys.stdout))
-        for name, command, extra_env in self._processes(host=host, port=port):
+        for name, command, extra_env in panel_processes(host=host, port=port):
             manager.add_process(name, command, env={**os.environ, **extra_env})
         self.stdout.write(f"Justsend Panel: http://{host}:{port}/")
         if settings.JUSTSEND_SANDBOX:
@@ -53,45 +53,51 @@ class Command(BaseCommand):
         manager.loop()
         sys.exit(manager.returncode)
 
-    def _processes(self, *, host: str, port: int):
-        python = sys.executable
-        yield (
-            "web",
-            f"{python} -m gunicorn justsend_panel.wsgi:application --bind {host}:{port}"
-            " --worker-class gthread --workers 2 --threads 4 --timeout 120",
-            {},
-        )
-        yield (
-            "worker",
-            f"{python} -m celery -A justsend_panel worker --loglevel INFO --concurrency 2",
-            {},
-        )
-        yield (
-            "beat",
-            f"{python} -m celery -A justsend_panel beat --loglevel INFO",
-            {},
-        )
-        if settings.JUSTSEND_SANDBOX:
-            sandbox_env = {"JUSTSEND_SANDBOX_APP_KEY": settings.JUSTSEND_SANDBOX_APP_KEY}
-            postback_url = self._postback_url(host=host, port=port)
-            if postback_url:
-                # Through the environment: the URL holds the webhook secret, and a
-                # command line is visible to every user of the machine.
-                sandbox_env["JUSTSEND_SANDBOX_POSTBACK_URL"] = postback_url
-            state = settings.VAR_DIR / "sandbox.sqlite3"
-            yield (
-                "sandbox",
-                f"{python} -m justsend_panel.sandbox --host 127.0.0.1"
-                f" --port {settings.JUSTSEND_SANDBOX_PORT} --state {state}",
-                sandbox_env,
-            )
 
-    def _postback_url(self, *, host: str, port: int) -> str | None:
-        try:
-            path = reverse(
-                "justsend_webhook", kwargs={"secret": settings.JUSTSEND_WEBHOOK_SECRET}
-            )
-        except NoReverseMatch:
-            return None  # the panel does not take postbacks yet
-        reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        return f"http://{reachable}:{port}{path}"
+def panel_processes(*, host: str, port: int, python: str = sys.executable):
+    """(name, command line, extra environment) of every process of the panel.
+
+    The one list `runpanel` and the fault suite (`python -m faults`) start; the suite
+    starts, kills and restarts processes by these names.
+    """
+    yield (
+        "web",
+        f"{python} -m gunicorn justsend_panel.wsgi:application --bind {host}:{port}"
+        " --worker-class gthread --workers 2 --threads 4 --timeout 120",
+        {},
+    )
+    yield (
+        "worker",
+        f"{python} -m celery -A justsend_panel worker --loglevel INFO --concurrency 2",
+        {},
+    )
+    yield (
+        "beat",
+        f"{python} -m celery -A justsend_panel beat --loglevel INFO",
+        {},
+    )
+    if settings.JUSTSEND_SANDBOX:
+        sandbox_env = {"JUSTSEND_SANDBOX_APP_KEY": settings.JUSTSEND_SANDBOX_APP_KEY}
+        postback_url = _postback_url(host=host, port=port)
+        if postback_url:
+            # Through the environment: the URL holds the webhook secret, and a
+            # command line is visible to every user of the machine.
+            sandbox_env["JUSTSEND_SANDBOX_POSTBACK_URL"] = postback_url
+        state = settings.VAR_DIR / "sandbox.sqlite3"
+        yield (
+            "sandbox",
+            f"{python} -m justsend_panel.sandbox --host 127.0.0.1"
+            f" --port {settings.JUSTSEND_SANDBOX_PORT} --state {state}",
+            sandbox_env,
+        )
+
+
+def _postback_url(*, host: str, port: int) -> str | None:
+    try:
+        path = reverse(
+            "justsend_webhook", kwargs={"secret": settings.JUSTSEND_WEBHOOK_SECRET}
+        )
+    except NoReverseMatch:
+        return None  # the panel does not take postbacks yet
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{reachable}:{port}{path}"
