@@ -32,10 +32,9 @@ def main() -> int:
         "kill-call": lambda panel, services: [cases.case_kill_around_call(panel)],
         "kill-polling": lambda panel, services: [cases.case_kill_polling(panel)],
         "two-recoveries": lambda panel, services: [cases.case_two_recoveries(panel)],
-        "import-rate": lambda panel, services: [
-            cases.case_import_and_push(panel, kill=False, faults=True)],
         "kill-import": lambda panel, services: [
             cases.case_import_and_push(panel, kill=True, faults=False)],
+        "kill-pull": lambda panel, services: [cases.case_kill_pull(panel)],
         "redis": lambda panel, services: [cases.case_redis_restart(panel, services.redis)],
         "sandbox-down": lambda panel, services: [cases.case_sandbox_down(panel)],
         "poison": lambda panel, services: [cases.case_poison_postbacks(panel)],

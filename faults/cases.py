@@ -9,6 +9,7 @@ the end of the fault) to the moment everything is final.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -18,7 +19,9 @@ from collections.abc import Callable
 import httpx
 
 from faults.harness import Panel, wait_for
-from faults.verdict import CaseResult, duplicates_count, losses_count
+from campaigns.exceptions import CampaignError
+from justsend_panel.sms.exceptions import TRANSIENT_ERRORS
+from faults.verdict import RECOVERY_BOUND, CaseResult, duplicates_count, losses_count
 
 FINAL_RECIPIENT = ("delivered", "undelivered", "expired", "rejected")
 FINAL_CAMPAIGN = ("finished", "cancelled", "failed")
@@ -48,8 +51,42 @@ def campaign_launch(name: str, size: int, **fields):
         name=name, message="Wiosenna wyprzedaż {name}: -20% do niedzieli.", variant="ECO",
         bulk_type="PERSONALIZED", created_by=_user(), **fields)
     campaign.groups.set([group])
-    launch(campaign=campaign, user=_user())
-    return campaign
+    # Under the 429/500 switches the launch's balance check can be refused too: the user
+    # clicks again, as often as it takes.
+    for _attempt in range(30):
+        try:
+            launch(campaign=campaign, user=_user())
+            return campaign
+        except (CampaignError, *TRANSIENT_ERRORS) as error:
+            if not isinstance(error.__cause__ or error, TRANSIENT_ERRORS):
+                raise
+            time.sleep(0.5)
+    raise RuntimeError("the launch was refused 30 times")
+
+
+def parallel(*calls: Callable[[], object]) -> list:
+    """Run the calls in threads (each with its own database connection); their results."""
+    from django.db import connection
+
+    results: list = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            results[index] = calls[index]()
+        except Exception as error:  # reported by the caller as a crashed case
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+    return results
 
 
 def _status(campaign_id: int) -> str:
@@ -116,23 +153,26 @@ def _finish(panel: Panel, result: CaseResult, errors_before: int) -> CaseResult:
 
 
 def case_rate_faults(panel: Panel) -> list[CaseResult]:
-    """30% 429 (Retry-After) + 10% 500 for the whole run: a JSON and an upload campaign."""
+    """30% 429 (Retry-After) + 10% 500 for the whole run: a JSON campaign, an upload
+    campaign, and an import with its push, side by side."""
     errors = panel.errors_500()
     panel.faults(**RATE_FAULTS)
     started = time.monotonic()
+    bound = 180  # no restart: the whole send under faults, from the launch
+
+    def campaign_case(name: str, size: int) -> CaseResult:
+        campaign = campaign_launch(f"Faults: {name}", size)
+        return campaign_account(panel, CaseResult(name, bound=bound), campaign,
+                                expected=size, since=started, timeout=bound + 10)
+
     try:
-        json_campaign = campaign_launch("Faults: 429+500, JSON", 2000)
-        upload_campaign = campaign_launch("Faults: 429+500, upload", 15000)
-        results = [
-            campaign_account(panel, CaseResult("429 30% + 500 10%: JSON campaign 2,000"),
-                             json_campaign, expected=2000, since=started, timeout=240),
-            campaign_account(panel, CaseResult("429 30% + 500 10%: upload campaign 15,000"),
-                             upload_campaign, expected=15000, since=started, timeout=240),
-        ]
+        results = parallel(
+            lambda: campaign_case("429 30% + 500 10%: JSON campaign 2,000", 2000),
+            lambda: campaign_case("429 30% + 500 10%: upload campaign 15,000", 15000),
+            lambda: case_import_and_push(panel, kill=False, faults=False, bound=bound),
+        )
     finally:
         panel.faults_off()
-    for result in results:
-        result.bound = 240  # no restart here: the whole send under faults
     return [_finish(panel, r, errors) for r in results]
 
 
@@ -152,7 +192,7 @@ def _kill_case(panel: Panel, name: str, size: int, moment: Callable[[object], bo
     panel.restart_workers()
     restarted = time.monotonic()
     return _finish(panel, campaign_account(panel, result, campaign, expected=size,
-                                           since=restarted, timeout=150), errors)
+                                           since=restarted, timeout=RECOVERY_BOUND + 10), errors)
 
 
 def case_kill_preparing(panel: Panel) -> CaseResult:
@@ -199,7 +239,7 @@ def case_two_recoveries(panel: Panel) -> CaseResult:
     panel.restart_workers()
     started = time.monotonic()
     return _finish(panel, campaign_account(panel, result, campaign, expected=2000,
-                                           since=started, timeout=150), errors)
+                                           since=started, timeout=RECOVERY_BOUND + 10), errors)
 
 
 def case_redis_restart(panel: Panel, redis) -> CaseResult:
@@ -210,7 +250,7 @@ def case_redis_restart(panel: Panel, redis) -> CaseResult:
     redis.restart(down_seconds=5)
     started = time.monotonic()
     return _finish(panel, campaign_account(panel, result, campaign, expected=2000,
-                                           since=started, timeout=150), errors)
+                                           since=started, timeout=RECOVERY_BOUND + 10), errors)
 
 
 def case_sandbox_down(panel: Panel) -> CaseResult:
@@ -223,7 +263,7 @@ def case_sandbox_down(panel: Panel) -> CaseResult:
     panel.wait_ready(["sandbox"])
     started = time.monotonic()
     return _finish(panel, campaign_account(panel, result, campaign, expected=2000,
-                                           since=started, timeout=150), errors)
+                                           since=started, timeout=RECOVERY_BOUND + 10), errors)
 
 
 def case_cancel_mid_send(panel: Panel) -> CaseResult:
@@ -236,7 +276,7 @@ def case_cancel_mid_send(panel: Panel) -> CaseResult:
     campaign_cancel(campaign=campaign, user=_user())
     started = time.monotonic()
     return _finish(panel, campaign_account(panel, result, campaign, expected=0,
-                                           since=started, timeout=150), errors)
+                                           since=started, timeout=RECOVERY_BOUND + 10), errors)
 
 
 POISON = [
@@ -312,7 +352,8 @@ def case_poison_postbacks(panel: Panel) -> CaseResult:
     return _finish(panel, result, errors)
 
 
-def case_import_and_push(panel: Panel, *, kill: bool, faults: bool) -> CaseResult:
+def case_import_and_push(panel: Panel, *, kill: bool, faults: bool,
+                         bound: float = RECOVERY_BOUND) -> CaseResult:
     """A 20,000-row CSV into a new Justsend group: every row a member, every member pushed."""
     from django.core.files.base import ContentFile
 
@@ -325,15 +366,13 @@ def case_import_and_push(panel: Panel, *, kill: bool, faults: bool) -> CaseResul
     name = ("worker SIGKILL during an import and its push" if kill
             else "429 30% + 500 10%: import 20,000 and its push")
     errors = panel.errors_500()
-    result = CaseResult(name)
+    result = CaseResult(name, bound=bound)
     start = next(_numbers)
     numbers = [f"48{start + i}" for i in range(20000)]
     content = ("telefon;imie\n" + "".join(f"{n};Anna\n" for n in numbers)).encode()
     group = group_create(name=f"Faults import {start}")
     if faults:
         panel.faults(**RATE_FAULTS)
-    import io
-
     file_format = format_detect(io.BytesIO(content))
     job = import_create(uploaded=ContentFile(content, name="faults.csv"),
                         file_format=file_format, mapping=mapping_guess(file_format), group=group)
@@ -356,13 +395,12 @@ def case_import_and_push(panel: Panel, *, kill: bool, faults: bool) -> CaseResul
                                       (remote,))[0][0]
 
         done = wait_for(lambda: Import.objects.get(pk=job.pk).state == "finished"
-                        and pushed() >= 20000, timeout=200 if faults else 150, interval=1)
+                        and pushed() >= 20000, timeout=bound + 10, interval=1)
     finally:
-        panel.faults_off()
+        if faults:
+            panel.faults_off()
     if done:
         result.recovery = time.monotonic() - restarted
-    if faults:
-        result.bound = 200
     members = set(Member.objects.filter(group=group).values_list("msisdn", flat=True))
     result.sent = len(members)
     result.delivered = pushed()
@@ -371,4 +409,42 @@ def case_import_and_push(panel: Panel, *, kill: bool, faults: bool) -> CaseResul
     job = Import.objects.get(pk=job.pk)
     if job.state != "finished":
         result.notes.append(f"import {job.state} at the deadline")
+    return _finish(panel, result, errors)
+
+
+def case_kill_pull(panel: Panel) -> CaseResult:
+    """A 20,000-member group made in Justsend's own panel; the pull killed half-way."""
+    from contacts.models import Group, Member, SyncOperation
+    from contacts.services.pull import justsend_pull_request
+    from justsend_panel.core.provider import justsend_client
+
+    errors = panel.errors_500()
+    result = CaseResult("worker SIGKILL during a pull")
+    start = next(_numbers)
+    numbers = [f"48{start + i}" for i in range(20000)]
+    with justsend_client() as client:
+        remote = client.create_group(name=f"Faults pull {start}")
+        for index in range(0, len(numbers), 5000):
+            client.batch_add_group_members(group_id=remote.id, msisdns=numbers[index:index + 5000])
+    operation = justsend_pull_request(full=True)
+
+    def members() -> int:
+        return Member.objects.filter(group__justsend_id=remote.id).count()
+
+    if not wait_for(lambda: members() > 0 or SyncOperation.objects.filter(
+            pk=operation.pk, state="running").exists(), timeout=90, interval=0.05):
+        result.notes.append("the pull never started")
+    panel.kill_workers()
+    panel.restart_workers()
+    restarted = time.monotonic()
+    done = wait_for(lambda: members() >= 20000, timeout=RECOVERY_BOUND + 10, interval=1)
+    if done:
+        result.recovery = time.monotonic() - restarted
+    pulled = set(Member.objects.filter(group__justsend_id=remote.id)
+                 .values_list("msisdn", flat=True))
+    result.sent = 20000
+    result.delivered = len(pulled)
+    result.lost = losses_count(expected=numbers, final=pulled)
+    if Group.objects.filter(justsend_id=remote.id).count() > 1:
+        result.notes.append("the group was pulled twice")
     return _finish(panel, result, errors)
