@@ -184,7 +184,8 @@ def main() -> None:
 
     children = [
         subprocess.Popen(
-            [sys.executable, "-m", "bench.contacts_import", "--worker", str(job.pk), "--database-url", database_url,
+            [sys.executable, "-m", "bench.contacts_import", "--worker", str(job.pk),
+             "--database-url", database_url,
              "--profile", f"{args.profile}.{index}" if args.profile and index else args.profile,
              *(["--helper"] if index else [])],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,

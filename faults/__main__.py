@@ -21,7 +21,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="comma-separated case keys (see --list)")
     parser.add_argument("--list", action="store_true")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs) and the database")
     args = parser.parse_args()
 
     from faults import cases
@@ -76,15 +76,15 @@ def main() -> int:
                 rows = [CaseResult(key, notes=["the case crashed"],
                                    log_excerpt=traceback.format_exc())]
             for row in rows:
-                print(f"# {row.case}: {'PASS' if row.passed else 'FAIL'} "
-                      f"({time.monotonic() - case_began:.0f} s)", flush=True)
+                print(f"# {row.case} ({time.monotonic() - case_began:.0f} s): "
+                      f"{table_render([row]).splitlines()[-1]}", flush=True)
                 if row.log_excerpt:
                     print(row.log_excerpt, flush=True)
             results += rows
     finally:
         if panel:
             panel.stop_all()
-        services.stop()
+        services.stop(keep=args.keep)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print()

@@ -145,7 +145,8 @@ def _finish(panel: Panel, result: CaseResult, errors_before: int) -> CaseResult:
     result.errors_500 = panel.errors_500() - errors_before
     if not result.passed:
         result.log_excerpt = "\n".join(
-            f"--- {name}\n{panel.log_tail(name, 8)}" for name in panel.worker_names)
+            f"--- {name}\n{panel.log_tail(name, 8, notable=True)}"
+            for name in [*panel.worker_names, "web"])
     return result
 
 
@@ -242,41 +243,44 @@ def case_two_recoveries(panel: Panel) -> CaseResult:
                                            since=started, timeout=RECOVERY_BOUND + 10), errors)
 
 
-def case_redis_restart(panel: Panel, redis) -> CaseResult:
+def _fault_case(panel: Panel, name: str, size: int,
+                fault: Callable[[object], None]) -> CaseResult:
+    """Launch a campaign, apply ``fault`` to it, and time the recovery from its end."""
     errors = panel.errors_500()
-    result = CaseResult("Redis restarted mid-run")
-    campaign = campaign_launch("Faults: Redis restart", 2000)
-    wait_for(lambda: _status(campaign.pk) != "queued", timeout=30, interval=0.1)
-    redis.restart(down_seconds=5)
+    campaign = campaign_launch(f"Faults: {name}", size)
+    fault(campaign)
     started = time.monotonic()
-    return _finish(panel, campaign_account(panel, result, campaign, expected=2000,
+    return _finish(panel, campaign_account(panel, CaseResult(name), campaign, expected=size,
                                            since=started, timeout=RECOVERY_BOUND + 10), errors)
+
+
+def case_redis_restart(panel: Panel, redis) -> CaseResult:
+    def fault(campaign) -> None:
+        wait_for(lambda: _status(campaign.pk) != "queued", timeout=30, interval=0.1)
+        redis.restart(down_seconds=5)
+
+    return _fault_case(panel, "Redis restarted mid-run", 2000, fault)
 
 
 def case_sandbox_down(panel: Panel) -> CaseResult:
-    errors = panel.errors_500()
-    result = CaseResult("sandbox down for 60 s")
-    campaign = campaign_launch("Faults: sandbox down", 2000)
-    panel.kill("sandbox")
-    time.sleep(60)
-    panel.start("sandbox")
-    panel.wait_ready(["sandbox"])
-    started = time.monotonic()
-    return _finish(panel, campaign_account(panel, result, campaign, expected=2000,
-                                           since=started, timeout=RECOVERY_BOUND + 10), errors)
+    def fault(campaign) -> None:
+        panel.kill("sandbox")
+        time.sleep(60)
+        panel.start("sandbox")
+        panel.wait_ready(["sandbox"])
+
+    return _fault_case(panel, "sandbox down for 60 s", 2000, fault)
 
 
 def case_cancel_mid_send(panel: Panel) -> CaseResult:
+    """Cancelled: every number Justsend took is final in the panel (campaign_account)."""
     from campaigns.services.cancelling import campaign_cancel
 
-    errors = panel.errors_500()
-    result = CaseResult("cancel mid-send")
-    campaign = campaign_launch("Faults: cancel mid-send", 15000)
-    wait_for(lambda: _status(campaign.pk) == "sending", timeout=90, interval=0.1)
-    campaign_cancel(campaign=campaign, user=_user())
-    started = time.monotonic()
-    return _finish(panel, campaign_account(panel, result, campaign, expected=0,
-                                           since=started, timeout=RECOVERY_BOUND + 10), errors)
+    def fault(campaign) -> None:
+        wait_for(lambda: _status(campaign.pk) == "sending", timeout=90, interval=0.1)
+        campaign_cancel(campaign=campaign, user=_user())
+
+    return _fault_case(panel, "cancel mid-send", 15000, fault)
 
 
 POISON = [

@@ -63,8 +63,12 @@ class Services:
         self.redis.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, *, keep: bool = False) -> None:
+        """Stop the servers; ``keep``: leave the database (and a throwaway cluster) up."""
         self.redis.stop()
+        if keep:
+            print(f"# kept: {self.database_url}", flush=True)
+            return
         if self.database_url:
             try:
                 database_drop(self.database_url)
@@ -185,12 +189,18 @@ class Panel:
         for name in list(self.processes):
             self.kill(name)
 
-    def log_tail(self, name: str, lines: int = 15) -> str:
+    def log_tail(self, name: str, lines: int = 15, *, notable: bool = False) -> str:
+        """The log's last lines (``notable``: only warnings, errors and tracebacks)."""
         path = self.logs / f"{name}.log"
         if not path.exists():
             return ""
         text = path.read_text(errors="replace").replace(self.webhook_secret, "<secret>")
-        return "\n".join(text.splitlines()[-lines:])
+        kept = text.splitlines()
+        if notable:
+            kept = [line for line in kept if any(
+                word in line for word in (" WARNING ", " ERROR ", " CRITICAL ", "Error",
+                                          "Traceback", "==== started"))]
+        return "\n".join(kept[-lines:])
 
     def errors_500(self) -> int:
         if not self.web_access_log.exists():
