@@ -35,10 +35,12 @@ def main() -> int:
         "kill-import": lambda panel, services: [
             cases.case_import_and_push(panel, kill=True, faults=False)],
         "kill-pull": lambda panel, services: [cases.case_kill_pull(panel)],
-        "redis": lambda panel, services: [cases.case_redis_restart(panel, services.redis)],
-        "sandbox-down": lambda panel, services: [cases.case_sandbox_down(panel)],
         "poison": lambda panel, services: [cases.case_poison_postbacks(panel)],
         "cancel": lambda panel, services: [cases.case_cancel_mid_send(panel)],
+        # Last: an outage these leave behind (a worker that no longer consumes after the
+        # broker's restart) would otherwise fail every case after them.
+        "sandbox-down": lambda panel, services: [cases.case_sandbox_down(panel)],
+        "redis": lambda panel, services: [cases.case_redis_restart(panel, services.redis)],
     }
     if args.list:
         print("\n".join(plan))
