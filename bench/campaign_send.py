@@ -1,8 +1,8 @@
 """Benchmark: prepare and submit a PERSONALIZED campaign to one group minus a 50,000 blacklist.
 
-    .venv/bin/python bench/campaign_send.py                          # 10k, 100k and 1M, SQLite
-    .venv/bin/python bench/campaign_send.py --sizes 1000000 --blacklist 50000
-    .venv/bin/python bench/campaign_send.py --database postgres://postgres@127.0.0.1:5531/postgres
+    .venv/bin/python -m bench.campaign_send                          # 10k, 100k and 1M, SQLite
+    .venv/bin/python -m bench.campaign_send --sizes 1000000 --blacklist 50000
+    .venv/bin/python -m bench.campaign_send --database postgres://postgres@127.0.0.1:5531/postgres
 
 For each audience size: a fresh database (SQLite under /tmp, or a new PostgreSQL database
 ``bench_campaign_send_<size>`` on the server of ``--database``, dropped afterwards), one group
@@ -24,9 +24,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from procstat import peak_rss_mb
+from bench.localservices import database_create, database_drop
+from bench.procstat import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -128,25 +128,6 @@ def child(campaign_id: int) -> None:
     }))
 
 
-def _postgres_database(base_url: str, name: str) -> str:
-    """A fresh database ``name`` on the server of ``base_url``; returns its URL."""
-    import psycopg
-
-    parts = urlsplit(base_url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _postgres_drop(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -178,9 +159,10 @@ def main() -> None:
           "| of which preparing (s) | worker CPU (s) | sandbox ingest (s) | sandbox CPU (s) "
           "| peak worker memory (MB) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    failed = 0
     for size in [int(s) for s in args.sizes.split(",")]:
         if postgres:
-            url = _postgres_database(args.database, f"bench_campaign_send_{size}")
+            url = database_create(args.database, f"bench_campaign_send_{size}")
         else:
             database = WORK / f"db-{size}.sqlite3"
             for suffix in ("", "-wal", "-shm"):
@@ -208,7 +190,7 @@ def main() -> None:
                 Path(args.profile).mkdir(parents=True, exist_ok=True)
                 env["BENCH_PROFILE"] = str(Path(args.profile).resolve() / f"worker-{size}.prof")
             sandbox_cpu = os.times()
-            run = subprocess.run([sys.executable, "bench/campaign_send.py", "--child",
+            run = subprocess.run([sys.executable, "-m", "bench.campaign_send", "--child",
                                   str(campaign_id)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                  text=True)
             sandbox_after = os.times()
@@ -218,9 +200,10 @@ def main() -> None:
             uploads = sandbox.requests(path="/api/upload/bulk")
             ingest = uploads[-1]["multipart"]["file"].get("seconds") if uploads else None
         if postgres:
-            _postgres_drop(url)
+            database_drop(url)
         if result["status"] != "sending":
             print(f"| {size:,} | FAILED: {result['failure']} |")
+            failed += 1
             continue
         sandbox_seconds = ((sandbox_after.user - sandbox_cpu.user)
                            + (sandbox_after.system - sandbox_cpu.system))
@@ -228,6 +211,8 @@ def main() -> None:
               f"| {result['seconds']:.1f} | {result['prepare']:.1f} | {result['cpu']:.1f} "
               f"| {'—' if ingest is None else f'{ingest:.1f}'} | {sandbox_seconds:.1f} "
               f"| {result['max_rss_mb']:.0f} |", flush=True)
+    if failed:
+        sys.exit(f"{failed} size(s) failed")
 
 
 if __name__ == "__main__":

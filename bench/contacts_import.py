@@ -1,8 +1,8 @@
 """Benchmark: import a generated CSV of N rows (default 1,000,000) into one group.
 
-    .venv/bin/python bench/contacts_import.py                      # SQLite (a fresh file)
-    .venv/bin/python bench/contacts_import.py --database-url postgres://user@host:port/db
-    .venv/bin/python bench/contacts_import.py --rows 200000 --batch-rows 20000
+    .venv/bin/python -m bench.contacts_import                      # SQLite (a fresh file)
+    .venv/bin/python -m bench.contacts_import --database-url postgres://user@host:port/db
+    .venv/bin/python -m bench.contacts_import --rows 200000 --batch-rows 20000
 
 Prints rows per second, CPU time and the peak memory (max RSS) of the workers: child
 processes that run the import task's body (`contacts.import_run`) exactly as Celery worker
@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from procstat import cpu_seconds, parent_pid, peak_rss_mb, process_tree, steal_seconds
+from bench.procstat import cpu_seconds, parent_pid, peak_rss_mb, process_tree, steal_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/bench-contacts-import")
@@ -186,10 +186,11 @@ def main() -> None:
 
     children = [
         subprocess.Popen(
-            [sys.executable, __file__, "--worker", str(job.pk), "--database-url", database_url,
+            [sys.executable, "-m", "bench.contacts_import", "--worker", str(job.pk),
+             "--database-url", database_url,
              "--profile", f"{args.profile}.{index}" if args.profile and index else args.profile,
              *(["--helper"] if index else [])],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         for index in range(args.workers)
     ]

@@ -2,9 +2,9 @@
 page (100,000 entries), first pages, a deep page and searches; the number lookup over
 1,001 groups.
 
-    .venv/bin/python bench/contacts_pages.py                     # SQLite (a fresh file)
-    .venv/bin/python bench/contacts_pages.py --database-url postgres://user@host:port/db
-    .venv/bin/python bench/contacts_pages.py --members 200000 --blacklist 20000 --repeat 10
+    .venv/bin/python -m bench.contacts_pages                     # SQLite (a fresh file)
+    .venv/bin/python -m bench.contacts_pages --database-url postgres://user@host:port/db
+    .venv/bin/python -m bench.contacts_pages --members 200000 --blacklist 20000 --repeat 10
 
 Each page is requested in-process through Django's test client (the whole stack:
 middleware, view, queries, template) ``--repeat`` times after one warm-up; the median and

@@ -1,8 +1,8 @@
 """Benchmark: push 100,000 new members of one group to Justsend (the sandbox) with batch-add.
 
-    .venv/bin/python bench/contacts_push.py                      # SQLite (a fresh file)
-    .venv/bin/python bench/contacts_push.py --members 20000 --chunks 500,1000,5000
-    .venv/bin/python bench/contacts_push.py --database-url postgres://user@host:port/db
+    .venv/bin/python -m bench.contacts_push                      # SQLite (a fresh file)
+    .venv/bin/python -m bench.contacts_push --members 20000 --chunks 500,1000,5000
+    .venv/bin/python -m bench.contacts_push --database-url postgres://user@host:port/db
 
 The members are written as an import writes them (outbox rows of 20,000 numbers), then
 the push service drains the outbox over real HTTP into a sandbox served on a free port

@@ -1,7 +1,7 @@
 """Benchmark: postback ingestion with gunicorn and PostgreSQL, then applying what was stored.
 
-    .venv/bin/python bench/postbacks.py                       # 60 s, gthread 2x8
-    .venv/bin/python bench/postbacks.py --seconds 20 --workers 3 --threads 4 --connections 64
+    .venv/bin/python -m bench.postbacks                       # 60 s, gthread 2x8
+    .venv/bin/python -m bench.postbacks --seconds 20 --workers 3 --threads 4 --connections 64
 
 Run as root (it starts a throwaway PostgreSQL cluster as the ``postgres`` user, like
 ``.ci/run``) with ``wrk`` installed (``apt-get install -y wrk``). Steps:
@@ -36,7 +36,7 @@ import time
 import uuid
 from pathlib import Path
 
-from procstat import cpu_seconds, process_tree
+from bench.procstat import cpu_seconds, process_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/bench-postbacks")
