@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.services import AuthCodeSettings
 from justsend_panel.core.forms import BootstrapForm
 from justsend_panel.sms.justsend import rules
+from justsend_panel.sms.justsend.rules import COUNTRY_CHOICES
 from justsend_panel.sms.types import AuthCode, BulkVariant, Country, VoiceConfig
 
 MAIL2SMS_VARIANTS = [
@@ -13,9 +14,7 @@ MAIL2SMS_VARIANTS = [
 ]
 # INTER sends abroad: the manual's country list (5.2.2) has every Country but Poland.
 INTER_COUNTRY_CHOICES = [("", "—")] + [
-    (country.value, country.value.replace("_", " ").title())
-    for country in Country
-    if country is not Country.POLAND
+    (value, label) for value, label in COUNTRY_CHOICES if value != Country.POLAND.value
 ]
 
 

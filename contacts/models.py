@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from justsend_panel.core.leases import LeasedModel
 from justsend_panel.core.models import TimeStampedModel
+from justsend_panel.sms.justsend.rules import COUNTRY_CHOICES
 from justsend_panel.sms.types import Country, GroupType
 
-COUNTRY_CHOICES = [(c.value, c.value.replace("_", " ").title()) for c in Country]
 
 
 class SyncState(models.TextChoices):

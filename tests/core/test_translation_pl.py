@@ -199,3 +199,17 @@ def test_a_page_asked_for_in_polish_has_polish_navigation(marketing_client):
     english_page = marketing_client.get("/contacts/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ">Billing<" in english_page
     assert "Rozliczenia" not in english_page
+
+
+def test_country_names_are_read_in_the_pages_language():
+    """A Polish page said "not in Slovakia" / "Kraj: Slovakia": the names were never
+    translated (built from the enum's value)."""
+    from justsend_panel.sms.justsend import rules
+
+    with translation.override("pl"):
+        assert rules.country_name("SLOVAKIA") == "Słowacja"
+        assert dict(forms.ChoiceField(choices=rules.COUNTRY_CHOICES).choices)["GERMANY"] == "Niemcy"
+        assert rules.outside_country_reason("INTER", "SLOVAKIA") == "spoza kraju: Słowacja"
+    with translation.override("en"):
+        assert rules.country_name("UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND") == (
+            "United Kingdom")

@@ -13,8 +13,7 @@ import logging
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from campaigns.deliveries.models import Postback, Reply
 from campaigns.deliveries.services.counters import counters_add
@@ -105,9 +104,10 @@ def reply_stop_apply(*, reply: Reply) -> BlacklistEntry | None:
         logger.warning("STOP reply #%s from %r: not a valid number, not blacklisted: %s",
                        reply.pk, reply.msisdn, parsed.error)
         return None
-    when = formats.date_format(timezone.localtime(reply.received_at), "DATETIME_FORMAT")
-    note = _("STOP reply “%(message)s” received %(when)s") % {
-        "message": reply.message.strip()[:NOTE_MESSAGE_MAX], "when": when}
+    # The note is stored once and read in any language: the reason column says "STOP
+    # reply" in the reader's; the note keeps only the words and the time, as numbers.
+    when = timezone.localtime(reply.received_at).strftime("%Y-%m-%d %H:%M")
+    note = f"“{reply.message.strip()[:NOTE_MESSAGE_MAX]}” {when}"
     result = blacklist_numbers_add(text=parsed.msisdn, reason=BlacklistEntry.Reason.STOP_REPLY,
                                    note=note[:500])
     entry = BlacklistEntry.objects.filter(msisdn=parsed.msisdn).first()

@@ -25,6 +25,7 @@ import re
 
 import phonenumbers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from justsend_panel.sms.types import BulkVariant, Country, FullSender
 
@@ -79,9 +80,31 @@ def country_for_region(region: str | None) -> Country:
     return REGION_COUNTRIES.get(region or "", HOME_COUNTRY)
 
 
+# The manual's countries as people read them, in the page's language.
+COUNTRY_LABELS = {
+    Country.AUSTRIA: gettext_lazy("Austria"), Country.BELGIUM: gettext_lazy("Belgium"),
+    Country.BULGARIA: gettext_lazy("Bulgaria"), Country.CROATIA: gettext_lazy("Croatia"),
+    Country.CYPRUS: gettext_lazy("Cyprus"), Country.CZECHIA: gettext_lazy("Czechia"),
+    Country.DENMARK: gettext_lazy("Denmark"), Country.ESTONIA: gettext_lazy("Estonia"),
+    Country.FINLAND: gettext_lazy("Finland"), Country.FRANCE: gettext_lazy("France"),
+    Country.GERMANY: gettext_lazy("Germany"), Country.GREECE: gettext_lazy("Greece"),
+    Country.HUNGARY: gettext_lazy("Hungary"), Country.ICELAND: gettext_lazy("Iceland"),
+    Country.IRELAND: gettext_lazy("Ireland"), Country.ITALY: gettext_lazy("Italy"),
+    Country.LATVIA: gettext_lazy("Latvia"), Country.LITHUANIA: gettext_lazy("Lithuania"),
+    Country.LUXEMBOURG: gettext_lazy("Luxembourg"), Country.MALTA: gettext_lazy("Malta"),
+    Country.NETHERLANDS: gettext_lazy("Netherlands"), Country.POLAND: gettext_lazy("Poland"),
+    Country.PORTUGAL: gettext_lazy("Portugal"), Country.ROMANIA: gettext_lazy("Romania"),
+    Country.SLOVAKIA: gettext_lazy("Slovakia"), Country.SLOVENIA: gettext_lazy("Slovenia"),
+    Country.SPAIN: gettext_lazy("Spain"), Country.SWEDEN: gettext_lazy("Sweden"),
+    Country.UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND: gettext_lazy("United Kingdom"),
+}
+COUNTRY_CHOICES = [(country.value, COUNTRY_LABELS[country]) for country in Country]
+
+
 def country_name(country) -> str:
-    """"SLOVAKIA" -> "Slovakia", as the country lists show it."""
-    return str(country).replace("_", " ").title()
+    """"SLOVAKIA" -> "Slovakia" ("Słowacja" in Polish), as the country lists show it."""
+    known = _country(country)
+    return str(COUNTRY_LABELS[known]) if known else str(country).replace("_", " ").title()
 
 
 # --- senders ---------------------------------------------------------------------------

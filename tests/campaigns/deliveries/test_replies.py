@@ -132,3 +132,19 @@ def test_a_stop_reply_makes_the_next_campaign_skip_that_number(client, panel_san
     assert sent_to == ["48500000000", "48500000002"]
     assert campaign.blacklisted_removed == 1
     assert not campaign.recipients.filter(msisdn="48500000001").exists()
+
+
+def test_a_stop_replys_note_reads_the_same_in_every_language(db):
+    """The note was a sentence in the worker's language ("STOP reply … received Dec. 3,
+    2026, 12:39 a.m.") that a Polish reader then saw in English."""
+    from django.utils import translation
+
+    from campaigns.deliveries.models import Reply
+    from campaigns.deliveries.services.replies import reply_stop_apply
+
+    reply = Reply.objects.create(msisdn="48500100310", message="STOP",
+                                 received_at=timezone.now())
+    with translation.override("en"):
+        entry = reply_stop_apply(reply=reply)
+    assert "received" not in entry.note and "“STOP”" in entry.note
+    assert entry.note.endswith(timezone.localtime(reply.received_at).strftime("%Y-%m-%d %H:%M"))
