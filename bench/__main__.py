@@ -17,6 +17,7 @@ import datetime
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,7 @@ def main() -> None:
     finally:
         if cluster:
             cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
     failed = [name for name, code, _ in results if code]
     if not args.smoke:
         doc = DOC.read_text()
