@@ -18,10 +18,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 log = logging.getLogger("justsend_panel.sandbox.postbacks")
+# Postbacks in flight at once (one HTTP connection each).
+POST_CONCURRENCY = 8
 
 KINDS = ("send-status", "delivery-status", "incoming")
 ACK_ID_OFFSET = 3_000_000
@@ -75,7 +78,14 @@ class PostbackDispatcher:
         self.batch = batch
         self.retry_base = retry_base
         self.retry_max = retry_max
-        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "justsend-sandbox-postbacks"})
+        self._client = httpx.Client(
+            timeout=timeout, headers={"User-Agent": "justsend-sandbox-postbacks"},
+            limits=httpx.Limits(max_connections=POST_CONCURRENCY),
+        )
+        # A batch is posted by several connections at once, as a real provider's senders
+        # do: one at a time (~120/s here) left tens of thousands waiting behind a campaign.
+        self._pool = ThreadPoolExecutor(max_workers=POST_CONCURRENCY,
+                                        thread_name_prefix="sandbox-postback")
         self._flush_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -104,8 +114,8 @@ class PostbackDispatcher:
                 if not rows:
                     break
                 done, failed = [], []
-                for row in rows:
-                    error = self._post(row["kind"], row["payload"])
+                errors = self._pool.map(lambda row: self._post(row["kind"], row["payload"]), rows)
+                for row, error in zip(rows, errors):
                     if error is None:
                         done.append((row["id"],))
                     else:
@@ -144,4 +154,5 @@ class PostbackDispatcher:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self._pool.shutdown(wait=False, cancel_futures=True)
         self._client.close()
