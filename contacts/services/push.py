@@ -39,6 +39,7 @@ from justsend_panel.core.leases import (
     lease_token_new,
 )
 from justsend_panel.core.provider import justsend_client
+from justsend_panel.sms.retrying import call_retrying
 from justsend_panel.sms.exceptions import (
     TRANSIENT_ERRORS,
     SmsConflict,
@@ -201,9 +202,12 @@ def _operation_run(
 ) -> bool | None:
     """True when done, False when failed, None when the slice ran out before its end."""
     operation.deadline = deadline
+    # A 429 or a 5xx is retried within the slice, from the progress kept (a batch of 5,000
+    # numbers under a 40 % fault rate otherwise waited for the task's growing backoff).
+    budget = slice_seconds() if deadline is None else max(0.0, deadline - time.monotonic())
     try:
         with lease_kept(SyncOperation, pk=operation.pk, token=operation.lease_token):
-            EXECUTORS[operation.kind](client, operation)
+            call_retrying(lambda: EXECUTORS[operation.kind](client, operation), budget=budget)
     except _SliceSpent:
         _operation_finish(operation, state=State.PENDING)
         return None

@@ -47,6 +47,35 @@ def test_a_push_slice_stops_after_its_budget_and_keeps_its_progress(pushed_group
     assert [len(call["json"]) for call in calls] == [PUSH_CHUNK, PUSH_CHUNK, 5]
 
 
+def test_a_transient_error_is_retried_within_the_slice_from_the_progress_kept(
+        pushed_group, panel_sandbox, monkeypatch):
+    """Under 30 % 429 + 10 % 500 a 20,000-number push ended each slice at its first error
+    and waited for the task's growing backoff: 62 slices, past the fault suite's bound."""
+    from justsend_panel.sms import retrying
+    from justsend_panel.sms.exceptions import SmsServerError
+    from justsend_panel.sms.justsend.client import JustsendClient
+
+    operation = _members_add(pushed_group, 2 * PUSH_CHUNK)
+    real = JustsendClient.batch_add_group_members
+    calls = []
+
+    def second_chunk_fails_once(self, **kwargs):
+        calls.append(len(kwargs["msisdns"]))
+        if len(calls) == 2:
+            raise SmsServerError(status=500, message="boom")
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(JustsendClient, "batch_add_group_members", second_chunk_fails_once)
+    monkeypatch.setattr(retrying, "_sleep", lambda seconds: None)
+
+    summary = sync_push_pending(budget=60)
+
+    operation.refresh_from_db()
+    assert (summary.more, operation.state, operation.items_done) == (
+        False, State.DONE, 2 * PUSH_CHUNK)
+    assert calls == [PUSH_CHUNK, PUSH_CHUNK, PUSH_CHUNK]  # the first chunk is not sent again
+
+
 def test_the_push_task_queues_the_next_slice_when_work_is_left(pushed_group, panel_sandbox,
                                                               settings, monkeypatch):
     settings.SYNC_SLICE_SECONDS = 0
