@@ -432,13 +432,14 @@ def case_kill_pull(panel: Panel) -> CaseResult:
     from contacts.models import Group, Member, SyncOperation
     from contacts.services.pull import justsend_pull_request
     from justsend_panel.core.provider import justsend_client
+    from justsend_panel.sms.types import Country
 
     errors = panel.errors_500()
     result = CaseResult("worker SIGKILL during a pull")
     start = next(_numbers)
     numbers = [f"48{start + i}" for i in range(20000)]
     with justsend_client() as client:
-        remote = client.create_group(name=f"Faults pull {start}")
+        remote = client.create_group(name=f"Faults pull {start}", country=Country.POLAND)
         for index in range(0, len(numbers), 5000):
             client.batch_add_group_members(group_id=remote.id, msisdns=numbers[index:index + 5000])
     operation = justsend_pull_request(full=True)
