@@ -23,7 +23,8 @@ from campaigns.exceptions import CampaignError
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS
 from faults.verdict import RECOVERY_BOUND, CaseResult, duplicates_count, losses_count
 
-FINAL_RECIPIENT = ("delivered", "undelivered", "expired", "rejected")
+# "cancelled" and "failed": the unsent recipients of a cancelled or failed campaign.
+FINAL_RECIPIENT = ("delivered", "undelivered", "expired", "rejected", "cancelled", "failed")
 FINAL_CAMPAIGN = ("finished", "cancelled", "failed")
 RATE_FAULTS = {"rate_429": 0.3, "retry_after": 1, "rate_500": 0.1}
 _numbers = iter(range(500_000_000, 800_000_000, 100_000))  # a fresh number block per audience
@@ -132,8 +133,18 @@ def campaign_account(panel: Panel, result: CaseResult, campaign, *, expected: in
     if campaign.status == Campaign.Status.FAILED:
         result.notes.append(f"campaign failed: {campaign.failure_reason[:80]}")
     if campaign.status == Campaign.Status.CANCELLED:
-        # Every number Justsend took must be final in the panel, as the sandbox says.
+        # Every number Justsend took must be final in the panel, as the sandbox says, and
+        # the panel's cancelled recipients are exactly the ones the sandbox did not send.
         result.lost += losses_count(expected=charged, final=final)
+        remote = {row[0] for row in panel.sandbox_rows(
+            "SELECT r.msisdn FROM recipients r JOIN bulks b ON b.id = r.bulk_id"
+            " WHERE b.kind = 'BULK' AND b.name = ? AND r.status = 'CANCELLED'",
+            (campaign.bulk_name,))}
+        local = set(Recipient.objects.filter(campaign=campaign, status="cancelled")
+                    .values_list("msisdn", flat=True))
+        if local != remote:
+            result.lost += len(local ^ remote)
+            result.notes.append(f"{len(local ^ remote):,} cancelled differ from the sandbox's")
     else:
         result.lost += max(expected - len(final), 0)
     if not done:
@@ -284,8 +295,14 @@ def case_cancel_mid_send(panel: Panel) -> CaseResult:
     sending = []
 
     def fault(campaign) -> None:
+        from campaigns.models import Recipient
+
         sending.append(wait_for(lambda: _status(campaign.pk) == "sending", timeout=90,
                                 interval=0.1))
+        # Mid-send: once the first reports are in, so that some numbers are sent, some not.
+        wait_for(lambda: Recipient.objects.filter(
+            campaign_id=campaign.pk, status__in=["sent", "delivered"]).exists(),
+            timeout=60, interval=0.2)
         campaign_cancel(campaign=campaign, user=_user())
 
     result = _fault_case(panel, "cancel mid-send", 15000, fault)
