@@ -80,7 +80,9 @@ def panel_processes(*, host: str, port: int, python: str = sys.executable):
     for name, queues in WORKER_QUEUES.items():
         yield (
             name,
-            f"{python} -m celery -A justsend_panel worker --loglevel INFO --concurrency 2"
+            # Supervised: started again if it dies on its own (restart: in docker-compose).
+            f"{python} -m justsend_panel.core.supervise"
+            f" {python} -m celery -A justsend_panel worker --loglevel INFO --concurrency 2"
             f" -Q {queues} -n {name}@%h",
             {},
         )
