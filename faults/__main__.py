@@ -53,7 +53,7 @@ def main() -> int:
     print(f"# fault suite: {platform.node()}, {os.cpu_count()} CPUs, Python "
           f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M %Z')}; work {work}",
           flush=True)
-    from faults.harness import Panel, Services
+    from faults.harness import Panel, Services, wait_for
 
     try:
         services = Services(work)
@@ -71,6 +71,10 @@ def main() -> int:
         print(f"# processes: {', '.join(panel.commands)}; ready in "
               f"{time.monotonic() - began:.0f} s", flush=True)
         for key in chosen:
+            # A case starts once the sandbox has posted the last case's reports: its time
+            # to recover is its own, not the tail of the one before.
+            wait_for(lambda: not panel.sandbox_rows("SELECT COUNT(*) FROM outbox")[0][0],
+                     timeout=300, interval=1)
             case_began = time.monotonic()
             try:
                 rows = plan[key](panel, services)

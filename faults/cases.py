@@ -213,10 +213,10 @@ def _kill_case(panel: Panel, name: str, size: int, moment: Callable[[object], bo
 
 
 def case_kill_preparing(panel: Panel) -> CaseResult:
-    # The upload path writes 15,000 recipients: killed while they are being written or
-    # streamed, before anything reached Justsend.
+    # The upload path (over CAMPAIGN_UPLOAD_THRESHOLD, 10,000) writes 11,000 recipients:
+    # killed while they are being written or streamed, before anything reached Justsend.
     return _kill_case(
-        panel, "worker SIGKILL during preparation", 15000,
+        panel, "worker SIGKILL during preparation", 11000,
         lambda c: _status(c.pk) == "submitting")
 
 

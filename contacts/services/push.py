@@ -202,12 +202,9 @@ def _operation_run(
 ) -> bool | None:
     """True when done, False when failed, None when the slice ran out before its end."""
     operation.deadline = deadline
-    # A 429 or a 5xx is retried within the slice, from the progress kept (a batch of 5,000
-    # numbers under a 40 % fault rate otherwise waited for the task's growing backoff).
-    budget = slice_seconds() if deadline is None else max(0.0, deadline - time.monotonic())
     try:
         with lease_kept(SyncOperation, pk=operation.pk, token=operation.lease_token):
-            call_retrying(lambda: EXECUTORS[operation.kind](client, operation), budget=budget)
+            EXECUTORS[operation.kind](_RetryingCalls(client, deadline), operation)
     except _SliceSpent:
         _operation_finish(operation, state=State.PENDING)
         return None
@@ -228,6 +225,32 @@ def _operation_run(
         return False
     _operation_finish(operation, state=State.DONE)
     return True
+
+
+class _RetryingCalls:
+    """The client, each call retried on a 429 or 5xx within what is left of the slice.
+
+    A chunk of 5,000 numbers is one batch-add and dozens of detail updates: under a 40 %
+    fault rate, ending the slice at the first error (or retrying the whole chunk) never got
+    through it. A group create is not retried here: Justsend may have made the group before
+    failing, and the next attempt adopts it by name instead (``_group_adopt``).
+    """
+
+    NOT_RETRIED = frozenset({"create_group"})
+
+    def __init__(self, client: JustsendClient, deadline: float | None):
+        self._client, self._deadline = client, deadline
+
+    def __getattr__(self, name: str):
+        method = getattr(self._client, name)
+        if name in self.NOT_RETRIED or name.startswith("iter_") or not callable(method):
+            return method
+
+        def call(*args, **kwargs):
+            budget = (slice_seconds() if self._deadline is None
+                      else max(0.0, self._deadline - time.monotonic()))
+            return call_retrying(lambda: method(*args, **kwargs), budget=budget)
+        return call
 
 
 def _operation_finish(operation: SyncOperation, *, state: str, error: str = "") -> None:

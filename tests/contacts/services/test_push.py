@@ -170,8 +170,7 @@ def test_outage_keeps_local_edits_and_pushes_them_once_when_justsend_is_back(pan
     assert {state for _, state in _states()} == {State.DONE}
     created = [r for r in panel_sandbox.requests(path="/api/groups") if r["method"] == "POST"]
     # (The second attempt first looks for a group the first may have made: that GET failed.)
-    statuses = [r["status"] for r in created]  # each slice retried the 500 a few times
-    assert statuses[-1] == 201 and set(statuses[:-1]) == {500} and len(statuses) >= 3
+    assert [r["status"] for r in created] == [500, 201]  # a create is not retried in place
 
 
 def test_a_create_whose_answer_was_lost_is_adopted_not_duplicated(panel_sandbox, remote):
