@@ -10,17 +10,7 @@ from django.utils.translation import ngettext
 
 from campaigns.deliveries.models import DeliveryCounts, Postback, Reply
 from campaigns.deliveries.services.applying import postbacks_reapply
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from justsend_panel.core.admin import HistoryAdmin
 
 
 class RawBodyKeptFilter(admin.SimpleListFilter):
@@ -37,7 +27,7 @@ class RawBodyKeptFilter(admin.SimpleListFilter):
 
 
 @admin.register(Postback)
-class PostbackAdmin(ReadOnlyAdmin):
+class PostbackAdmin(HistoryAdmin):
     list_display = ("pk", "kind", "state", "attempts", "short_error", "msisdn", "bulk_uuid",
                     "received_at", "applied_at")
     list_filter = ("state", "kind", RawBodyKeptFilter, "received_at")
@@ -74,7 +64,7 @@ class PostbackAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(ReadOnlyAdmin):
+class ReplyAdmin(HistoryAdmin):
     list_display = ("msisdn", "message", "campaign", "is_stop", "operator", "received_at")
     list_filter = ("is_stop", "operator", "received_at")
     search_fields = ("=msisdn", "message", "campaign__name")
@@ -87,7 +77,7 @@ class ReplyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DeliveryCounts)
-class DeliveryCountsAdmin(ReadOnlyAdmin):
+class DeliveryCountsAdmin(HistoryAdmin):
     list_display = ("campaign", "sent", "delivered", "undelivered", "expired", "rejected",
                     "replies", "updated_at")
     search_fields = ("campaign__name",)
