@@ -34,6 +34,8 @@ def main() -> int:
         "two-recoveries": lambda panel, services: [cases.case_two_recoveries(panel)],
         "kill-import": lambda panel, services: [
             cases.case_import_and_push(panel, kill=True, faults=False)],
+        "kill-push": lambda panel, services: [
+            cases.case_import_and_push(panel, kill="push", faults=False)],
         "kill-pull": lambda panel, services: [cases.case_kill_pull(panel)],
         "poison": lambda panel, services: [cases.case_poison_postbacks(panel)],
         "cancel": lambda panel, services: [cases.case_cancel_mid_send(panel)],

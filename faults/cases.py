@@ -384,19 +384,25 @@ def case_poison_postbacks(panel: Panel) -> CaseResult:
     return _finish(panel, result, errors)
 
 
-def case_import_and_push(panel: Panel, *, kill: bool, faults: bool,
+def case_import_and_push(panel: Panel, *, kill: bool | str, faults: bool,
                          bound: float = RECOVERY_BOUND) -> CaseResult:
-    """A 20,000-row CSV into a new Justsend group: every row a member, every member pushed."""
+    """A 20,000-row CSV into a new Justsend group: every row a member, every member pushed.
+
+    ``kill``: True (or "import") kills the workers once the first members are written;
+    "push" once the members' push to Justsend is running.
+    """
     from django.core.files.base import ContentFile
 
     from contacts.imports.csvfile import format_detect
     from contacts.imports.mapping import mapping_guess
     from contacts.imports.services import import_create, import_start
-    from contacts.models import Group, Import, Member
+    from contacts.models import Group, Import, Member, SyncOperation
     from contacts.services.groups import group_create
 
-    name = ("worker SIGKILL during an import and its push" if kill
-            else "429 30% + 500 10%: import 20,000 and its push")
+    kill_at = "import" if kill is True else (kill or None)
+    name = {"import": "worker SIGKILL during an import and its push",
+            "push": "worker SIGKILL during a push",
+            None: "429 30% + 500 10%: import 20,000 and its push"}[kill_at]
     errors = panel.errors_500()
     result = CaseResult(name, bound=bound)
     start = next(_numbers)
@@ -411,10 +417,14 @@ def case_import_and_push(panel: Panel, *, kill: bool, faults: bool,
     import_start(job=job, mapping=job.mapping, skip_blacklisted=False)
     restarted = time.monotonic()
     try:
-        if kill:
-            if not wait_for(lambda: Member.objects.filter(group=group).exists(), timeout=90,
-                            interval=0.05):
-                result.notes.append("the import never started")
+        if kill_at:
+            moment = {
+                "import": lambda: Member.objects.filter(group=group).exists(),
+                "push": lambda: SyncOperation.objects.filter(
+                    group=group, kind=SyncOperation.Kind.MEMBERS_ADD, state="running").exists(),
+            }[kill_at]
+            if not wait_for(moment, timeout=90, interval=0.05):
+                result.notes.append(f"the {kill_at} never started")
             panel.kill_workers()
             panel.restart_workers()
             restarted = time.monotonic()
