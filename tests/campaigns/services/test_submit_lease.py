@@ -135,9 +135,9 @@ def test_the_sweep_hands_on_only_work_whose_lease_lapsed(
 
 
 @pytest.mark.django_db
-def test_the_sweep_runs_every_30_seconds():
+def test_the_sweep_runs_every_15_seconds():
     entry = PeriodicTask.objects.get(task="campaigns.submit_due")
-    assert (entry.interval.every, entry.interval.period) == (30, "seconds")
+    assert (entry.interval.every, entry.interval.period) == (15, "seconds")
 
 
 @pytest.mark.django_db
