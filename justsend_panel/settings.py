@@ -6,6 +6,7 @@ kombu's filesystem broker under ``var/``, and the built-in Justsend sandbox. Onl
 environment differs between that and production (PostgreSQL, Redis, a real App-Key).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -28,6 +29,13 @@ env = environ.Env()
 # Values already in the process environment win over the file.
 environ.Env.read_env(BASE_DIR / ".env")
 
+
+def _secret(name: str) -> str:
+    """A secret exactly as given: django-environ reads a value that starts with "$" as the
+    name of another variable, and a generated key (or an App-Key) may well start with one."""
+    return os.environ.get(name, "")
+
+
 # "development" (the default: embedded services, the run command) or "production".
 # Anything else is refused: a misspelt "prod" must not run as development on the sandbox.
 PANEL_ENVIRONMENTS = ("development", "production")
@@ -44,7 +52,7 @@ if PRODUCTION and DEBUG:
         "DEBUG=true is refused in production: debug pages show settings and source code."
     )
 
-SECRET_KEY = env("SECRET_KEY", default="")
+SECRET_KEY = _secret("SECRET_KEY")
 if PRODUCTION:
     # The rules of Django's own deploy check (security.W009), enforced instead of warned.
     if not SECRET_KEY:
@@ -299,10 +307,10 @@ SYNC_SLICE_SECONDS = env.float("SYNC_SLICE_SECONDS", default=5.0)
 CELERY_IMPORTS = ["contacts.imports.tasks", "campaigns.deliveries.tasks"]
 
 # --- Justsend ---------------------------------------------------------------------------
-JUSTSEND_APP_KEY = env("JUSTSEND_APP_KEY", default="")
-JUSTSEND_WEBHOOK_SECRET = env("JUSTSEND_WEBHOOK_SECRET", default="")
+JUSTSEND_APP_KEY = _secret("JUSTSEND_APP_KEY")
+JUSTSEND_WEBHOOK_SECRET = _secret("JUSTSEND_WEBHOOK_SECRET")
 JUSTSEND_SANDBOX_PORT = env.int("JUSTSEND_SANDBOX_PORT", default=8100)
-JUSTSEND_SANDBOX_APP_KEY = env("JUSTSEND_SANDBOX_APP_KEY", default="")
+JUSTSEND_SANDBOX_APP_KEY = _secret("JUSTSEND_SANDBOX_APP_KEY")
 # No App-Key: the panel talks to the built-in sandbox that the run command starts.
 JUSTSEND_SANDBOX = not JUSTSEND_APP_KEY
 JUSTSEND_API_URL = env(

@@ -81,6 +81,19 @@ def test_production_refuses_a_missing_secret_key():
     assert "SECRET_KEY must be set in production." in message
 
 
+def test_a_secret_that_starts_with_a_dollar_is_taken_as_given():
+    # django-environ would read "$abc…" as the name of another variable (and find nothing);
+    # get_random_secret_key() draws from an alphabet with "$", so about one key in 50 does.
+    key = "$" + GOOD_KEY[1:]
+    result = _python(
+        "from django.conf import settings as s;"
+        " print(s.SECRET_KEY == __import__('os').environ['SECRET_KEY'], s.JUSTSEND_APP_KEY)",
+        **{**PRODUCTION, "SECRET_KEY": key, "JUSTSEND_APP_KEY": "$app-key"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "$app-key"]
+
+
 def test_production_is_https_only_by_default_and_trusts_a_proxy_only_when_told():
     result = _python(SHOW, **PRODUCTION)
     assert result.returncode == 0, result.stderr
