@@ -8,6 +8,7 @@ administrator applies it again from Django admin.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
@@ -62,6 +63,9 @@ class Postback(models.Model):
             models.Index(fields=["state", "id"], name="postback_state_idx"),
             models.Index(fields=["state", "bulk_uuid"], name="postback_state_bulk_idx"),
             models.Index(fields=["msisdn"], name="postback_msisdn_idx"),
+            # The few whose body was altered on receipt, counted on the Connection page.
+            models.Index(fields=["received_at"], condition=Q(raw_body__isnull=False),
+                         name="postback_altered_idx"),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,12 @@ def postbacks_quarantined_count() -> int:
     return Postback.objects.filter(state=Postback.State.FAILED).count()
 
 
+def postbacks_altered_count() -> int:
+    """Postbacks whose text no database stores (a lone surrogate, a NUL) was replaced by
+    U+FFFD on receipt, the raw bytes kept: applied as repaired, held up for review."""
+    return Postback.objects.filter(raw_body__isnull=False).count()
+
+
 @dataclass(frozen=True)
 class KeywordQuery:
     keyword: str = ""

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from campaigns.deliveries.selectors import postbacks_quarantined_count
+from campaigns.deliveries.selectors import postbacks_altered_count, postbacks_quarantined_count
 from campaigns.statistics.selectors import dashboard_get
 from campaigns.statistics.views import REFRESH_SECONDS
 from justsend_panel.celery import app as celery_app
@@ -77,6 +77,7 @@ class ConnectionView(AdminOnlyMixin, TemplateView):
         connection_settings = connection_settings_get()
         context["connection"] = connection_settings
         context["postbacks_quarantined"] = postbacks_quarantined_count()
+        context["postbacks_altered"] = postbacks_altered_count()
         if connection_settings.webhook_path:
             context["webhook_url"] = self.request.build_absolute_uri(
                 connection_settings.webhook_path

@@ -293,3 +293,25 @@ def test_two_apply_runs_at_once_apply_each_event_once(client):
     assert sum(applied) == 40
     assert Reply.objects.count() == 40
     assert not Postback.objects.exclude(state=P.APPLIED).exists()
+
+
+@pytest.mark.django_db
+def test_an_altered_postback_is_listed_for_the_administrator_and_the_stop_after_it_applies(
+        client, admin_client_panel):
+    """The issue's user check: a reply with a lone surrogate, then a STOP from another
+    number — the second is blacklisted, the first is shown on the Connection page with a
+    link to the admin list of postbacks altered on receipt."""
+    from django.urls import reverse
+
+    assert post(client, _json(incoming("48500000001", "x\ud800")), "incoming").status_code == 200
+    assert post(client, _json(incoming("48500000002", "STOP")), "incoming").status_code == 200
+    assert postbacks_apply().applied == 2
+    assert BlacklistEntry.objects.filter(msisdn__endswith="500000002").exists()
+
+    page = admin_client_panel.get(reverse("core:connection")).content.decode()
+    assert 'data-testid="postbacks-altered"' in page
+    assert "1 postback altered on receipt: see it in admin" in page
+    listing = reverse("admin:campaigns_postback_changelist") + "?raw_kept=yes"
+    assert listing in page
+    rows = admin_client_panel.get(listing).context["cl"].result_list
+    assert [row.msisdn for row in rows] == ["48500000001"]
