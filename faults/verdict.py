@@ -8,6 +8,17 @@ from dataclasses import dataclass, field
 
 RECOVERY_BOUND = 120.0  # seconds from the restart (or the fault's end) to the outcome
 
+# "enforce" (make faults): a recovery slower than its bound fails the case. "report" (CI, on
+# a machine of unknown speed): the time is printed and marked slow, and only what is wrong
+# whatever the speed fails: a duplicate, a loss, a 500, work never finished (waited for
+# three times as long).
+BOUNDS = "enforce"
+
+
+def deadline(bound: float) -> float:
+    """How long a case waits for its outcome before calling it "did not recover"."""
+    return bound + 10 if BOUNDS == "enforce" else 3 * bound
+
 
 @dataclass
 class CaseResult:
@@ -19,7 +30,8 @@ class CaseResult:
     errors_500: int = 0
     recovery: float | None = None  # seconds; None: never recovered
     bound: float = RECOVERY_BOUND
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what went wrong: each fails the case
+    info: list[str] = field(default_factory=list)  # printed beside the verdict only
     log_excerpt: str = ""
 
     @property
@@ -33,9 +45,13 @@ class CaseResult:
             reasons.append(f"{self.errors_500} answers 500")
         if self.recovery is None:
             reasons.append("did not recover")
-        elif self.recovery > self.bound:
+        elif self.slow and BOUNDS == "enforce":
             reasons.append(f"recovered in {self.recovery:.0f} s > {self.bound:.0f} s")
         return reasons + self.notes
+
+    @property
+    def slow(self) -> bool:
+        return self.recovery is not None and self.recovery > self.bound
 
     @property
     def passed(self) -> bool:
@@ -62,6 +78,10 @@ def table_render(results: list[CaseResult]) -> str:
     for r in results:
         recovery = "never" if r.recovery is None else f"{r.recovery:.1f}"
         verdict = "PASS" if r.passed else "FAIL: " + "; ".join(r.failures)
+        if r.passed and r.slow:
+            verdict += f" (slow: {r.recovery:.0f} s > {r.bound:.0f} s, not enforced)"
+        if r.info:
+            verdict += " (" + "; ".join(r.info) + ")"
         lines.append(f"| {r.case} | {r.sent:,} | {r.delivered:,} | {r.duplicated:,} | "
                      f"{r.lost:,} | {r.errors_500:,} | {recovery} / {r.bound:.0f} | {verdict} |")
     return "\n".join(lines)

@@ -42,3 +42,30 @@ def test_the_table_has_a_row_per_case_with_its_reasons():
     assert len(lines) == 4
     assert lines[2] == "| ok | 2,000 | 2,000 | 0 | 0 | 0 | 3.2 / 120 | PASS |"
     assert lines[3].endswith("| never / 120 | FAIL: 5 duplicated; 1 lost; did not recover |")
+
+
+def test_in_report_mode_a_slow_recovery_is_printed_not_failed(monkeypatch):
+    from faults import verdict
+
+    monkeypatch.setattr(verdict, "BOUNDS", "report")
+    slow = CaseResult("slow", sent=5, delivered=5, recovery=130)
+    assert slow.passed and exit_code([slow]) == 0
+    assert table_render([slow]).splitlines()[2].endswith(
+        "| 130.0 / 120 | PASS (slow: 130 s > 120 s, not enforced) |")
+    # What is wrong whatever the speed still fails.
+    for wrong in (CaseResult("dup", duplicated=1, recovery=130), CaseResult("never")):
+        assert not wrong.passed
+    assert verdict.deadline(120) == 360
+
+
+def test_enforced_bounds_wait_just_past_the_bound():
+    from faults import verdict
+
+    assert verdict.BOUNDS == "enforce"
+    assert verdict.deadline(120) == 130
+
+
+def test_information_is_printed_beside_the_verdict_without_failing():
+    result = CaseResult("storm", sent=2, delivered=2, recovery=30, info=["90 s from the launch"])
+    assert result.passed
+    assert table_render([result]).splitlines()[2].endswith("| PASS (90 s from the launch) |")
