@@ -296,10 +296,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A worker holding work (a submit, an import batch, a push) renews its lease every third of
-# this; a killed worker's work is taken over by its sweep once the lease has run out: with
-# 30 s and the sweeps every 30 s, within a minute of the death (60 s left the fault suite's
-# recovery at 120.4 s against its 2-minute bound, sending and reports included).
-LEASE_SECONDS = env.float("LEASE_SECONDS", default=30.0)
+# this (every ~7 s); a killed worker's work is taken over by its sweep once the lease has run
+# out: with 20 s and the submit sweep every 15 s, within 35 s of the death (the contacts
+# sweeps every 30 s: within 50 s). At 30 s the fault suite's preparation kill, sending and
+# reports included, recovered in 112-124 s against its 2-minute bound.
+LEASE_SECONDS = env.float("LEASE_SECONDS", default=20.0)
 # Long contacts work (a push, a pull, an import) runs this many seconds per task, then
 # queues the rest as a new task that resumes from the progress it saved.
 SYNC_SLICE_SECONDS = env.float("SYNC_SLICE_SECONDS", default=5.0)
