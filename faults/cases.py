@@ -180,28 +180,26 @@ def case_rate_faults(panel: Panel) -> list[CaseResult]:
     panel.faults(**RATE_FAULTS)
     started = time.monotonic()
     storm_end = started + STORM_SECONDS
-    bound = RECOVERY_BOUND
 
     def storm() -> None:
         try:
-            time.sleep(max(0.0, storm_end - time.monotonic()))
+            _sleep_until(storm_end)
         finally:
             panel.faults_off()
 
     def campaign_case(name: str, size: int) -> CaseResult:
         campaign = campaign_launch(f"Faults: {name}", size)
-        time.sleep(max(0.0, storm_end - time.monotonic()))
-        result = campaign_account(panel, CaseResult(name, bound=bound), campaign,
-                                  expected=size, since=storm_end,
-                                  timeout=verdict.deadline(bound))
-        return _storm_note(result, started)
+        _sleep_until(storm_end)
+        return _storm_note(campaign_account(
+            panel, CaseResult(name), campaign, expected=size, since=storm_end,
+            timeout=verdict.deadline(RECOVERY_BOUND)))
 
     try:
         results = parallel(
             lambda: campaign_case("429 30% + 500 10% for 60 s: JSON campaign 2,000", 2000),
             lambda: campaign_case("429 30% + 500 10% for 60 s: upload campaign 15,000", 15000),
             lambda: _storm_note(case_import_and_push(
-                panel, kill=False, faults=False, bound=bound, since=storm_end), started),
+                panel, kill=False, faults=False, since=storm_end)),
             storm,
         )[:3]
     finally:
@@ -209,11 +207,14 @@ def case_rate_faults(panel: Panel) -> list[CaseResult]:
     return [_finish(panel, r, errors) for r in results]
 
 
-def _storm_note(result: CaseResult, started: float) -> CaseResult:
+def _storm_note(result: CaseResult) -> CaseResult:
     if result.recovery is not None:
-        total = STORM_SECONDS + result.recovery
-        result.info.append(f"{total:.0f} s from the launch")
+        result.info.append(f"{STORM_SECONDS + result.recovery:.0f} s from the launch")
     return result
+
+
+def _sleep_until(moment: float) -> None:
+    time.sleep(max(0.0, moment - time.monotonic()))
 
 
 def _kill_case(panel: Panel, name: str, size: int, moment: Callable[[object], bool],
@@ -411,7 +412,7 @@ def case_poison_postbacks(panel: Panel) -> CaseResult:
 
 
 def case_import_and_push(panel: Panel, *, kill: bool | str, faults: bool,
-                         bound: float = RECOVERY_BOUND, since: float | None = None) -> CaseResult:
+                         since: float | None = None) -> CaseResult:
     """A 20,000-row CSV into a new Justsend group: every row a member, every member pushed.
 
     ``kill``: True (or "import") kills the workers once the first members are written;
@@ -430,7 +431,7 @@ def case_import_and_push(panel: Panel, *, kill: bool | str, faults: bool,
             "push": "worker SIGKILL during a push",
             None: "429 30% + 500 10% for 60 s: import 20,000 and its push"}[kill_at]
     errors = panel.errors_500()
-    result = CaseResult(name, bound=bound)
+    result = CaseResult(name)
     start = next(_numbers)
     numbers = [f"48{start + i}" for i in range(20000)]
     content = ("telefon;imie\n" + "".join(f"{n};Anna\n" for n in numbers)).encode()
@@ -442,7 +443,7 @@ def case_import_and_push(panel: Panel, *, kill: bool | str, faults: bool,
                         file_format=file_format, mapping=mapping_guess(file_format), group=group)
     import_start(job=job, mapping=job.mapping, skip_blacklisted=False)
     if since is not None:  # timed from that moment (a fault's end), once it has come
-        time.sleep(max(0.0, since - time.monotonic()))
+        _sleep_until(since)
     restarted = time.monotonic() if since is None else since
     try:
         if kill_at:
@@ -465,7 +466,7 @@ def case_import_and_push(panel: Panel, *, kill: bool | str, faults: bool,
                                       (remote,))[0][0]
 
         done = wait_for(lambda: Import.objects.get(pk=job.pk).state == "finished"
-                        and pushed() >= 20000, timeout=verdict.deadline(bound), interval=1)
+                        and pushed() >= 20000, timeout=verdict.deadline(RECOVERY_BOUND), interval=1)
     finally:
         if faults:
             panel.faults_off()
