@@ -166,6 +166,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- E-mail (password links) ----------------------------------------------------------------
+# Default: printed to the console (the run command's log). SMTP: EMAIL_URL, e.g.
+# smtp+tls://user:password@smtp.example.com:587 (django-environ's email_url).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update({name: value for name, value in _email.items() if value not in (None, "")})
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Justsend Panel <noreply@localhost>")
+# An SMTP server that does not answer costs the administrator's page this many seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("pl", _("Polish"))]
