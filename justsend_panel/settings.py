@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "contacts",
     "campaigns",
     "billing",
+    "justsend_panel.audit",
     # Last, so that its post_migrate role sync sees every other app's permissions.
     "justsend_panel.core",
 ]
