@@ -65,3 +65,5 @@ urlpatterns = [
     path("deliveries/", include("campaigns.deliveries.urls")),
     *webhook_urlpatterns,
 ]
+
+handler403 = "justsend_panel.core.views.permission_denied"
