@@ -3,12 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from justsend_panel.core.roles import ADMINISTRATORS, MARKETING
-
-try:
-    from justsend_panel.core.roles import VIEWER
-except ImportError:  # the read-only role comes with the login-protection change (branch access)
-    VIEWER = "Viewer"
+from justsend_panel.core.roles import ADMINISTRATORS, MARKETING, VIEWER
 
 
 class Role(models.TextChoices):

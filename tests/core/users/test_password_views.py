@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from tests.core.users.login import logs_in
 from tests.factories.users import PASSWORD, marketing_user_create
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_a_reset_by_email_sets_a_new_password(invited):
     set_url = browser.get(link, follow=True).redirect_chain[-1][0]
     done = _csrf_post(browser, set_url, {"new_password1": NEW, "new_password2": NEW})
     assert done["Location"] == reverse("password_reset_complete")
-    assert Client().login(username="anna", password=NEW)
+    assert logs_in("anna", NEW)
     # Used once: the link now says so.
     again = browser.get(link, follow=True)
     assert 'data-testid="invalid-link"' in again.content.decode()

@@ -12,6 +12,7 @@ from justsend_panel.audit.actions import Action
 from justsend_panel.audit.models import AuditEntry
 from justsend_panel.core.users.roles import Role
 from justsend_panel.core.users.selectors import user_role_get
+from tests.core.users.login import logs_in
 from tests.factories.users import UserFactory, marketing_user_create
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,7 @@ def test_create_in_one_step_with_every_role(admin_client_panel, administrator, r
     entry = AuditEntry.objects.get(action=Action.USER_CREATED)
     assert (entry.actor, entry.object_id) == (administrator, str(user.pk))
     # The new user logs in with the password given.
-    assert Client().login(username="ewa@example.com", password=STRONG)
+    assert logs_in("ewa@example.com", STRONG)
 
 
 def test_create_with_a_link_mails_one_that_sets_the_password(admin_client_panel):
@@ -136,7 +137,7 @@ def test_create_with_a_link_mails_one_that_sets_the_password(admin_client_panel)
     set_url = form_page.redirect_chain[-1][0]
     done = visitor.post(set_url, {"new_password1": STRONG, "new_password2": STRONG})
     assert done.status_code == 302 and done["Location"] == reverse("password_reset_complete")
-    assert Client().login(username="ewa", password=STRONG)
+    assert logs_in("ewa", STRONG)
 
 
 def test_create_shows_the_services_refusal_on_the_form(admin_client_panel, marketing_user):
@@ -192,7 +193,7 @@ def test_the_reset_link_from_the_users_page_works(admin_client_panel, marketing_
     visitor = Client()
     set_url = visitor.get(link, follow=True).redirect_chain[-1][0]
     visitor.post(set_url, {"new_password1": STRONG, "new_password2": STRONG})
-    assert Client().login(username="marketer", password=STRONG)
+    assert logs_in("marketer", STRONG)
 
 
 def test_the_menu_shows_users_to_administrators_only(administrator, marketing_user):
