@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +13,15 @@ NO_ROLE = "none"
 class UserFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, e-mail or username"), method="search")
     role = django_filters.ChoiceFilter(
-        label=_("Role"), choices=[*Role.choices, (NO_ROLE, _("No role"))], method="filter_role"
+        label=_("Role"), choices=[*Role.choices, (NO_ROLE, _("No role"))], method="filter_role",
+        empty_label=_("Any"),
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = django_filters.BooleanFilter(
+        label=_("Active"),
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("Active")), ("false", _("Deactivated"))]
+        ),
+    )
 
     class Meta:
         model = get_user_model()

@@ -45,8 +45,8 @@ class UserCreateForm(BootstrapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Radio buttons are laid out by the template, not given form-control.
-        self.fields["password_choice"].widget.attrs.pop("class", None)
+        # Radio buttons are Bootstrap's form-check inputs, not form-control.
+        self.fields["password_choice"].widget.attrs["class"] = "form-check-input"
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from justsend_panel.core.users.roles import Role
 from justsend_panel.core.users.selectors import user_role_get, users_locked_out
@@ -15,7 +16,7 @@ def _badge(css: str, text) -> str:
 
 class UserTable(tables.Table):
     name = tables.Column(
-        verbose_name=_("Name"), accessor="last_name", order_by=("last_name", "first_name"),
+        verbose_name=pgettext_lazy("person", "Name"), accessor="last_name", order_by=("last_name", "first_name"),
         linkify=("users:user_detail", {"pk": tables.A("pk")}),
     )
     email = tables.Column(verbose_name=_("E-mail"))
