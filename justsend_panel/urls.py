@@ -1,54 +1,41 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.deliveries.urls import webhook_urlpatterns
 from justsend_panel.core import views as core_views
 from justsend_panel.core.users.mail import RESET_EMAIL, RESET_SUBJECT, PanelPasswordResetForm
 
-# Password reset by e-mail (public: the views are login_not_required) and change (logged in).
+
+def _password_page(route: str, view, name: str, title, **options):
+    """One of Django's password views, with the panel's template (users/<name>.html) and
+    title."""
+    return path(
+        f"accounts/{route}",
+        view.as_view(template_name=f"users/{name}.html", title=title, **options),
+        name=name,
+    )
+
+
+# Password reset by e-mail (public: Django marks these views login_not_required), and the
+# logged-in user's own password change.
 password_urlpatterns = [
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PanelPasswordResetForm,
-            template_name="users/password_reset_form.html",
-            email_template_name=RESET_EMAIL,
-            subject_template_name=RESET_SUBJECT,
-        ),
-        name="password_reset",
+    _password_page(
+        "password-reset/", auth_views.PasswordResetView, "password_reset",
+        _("Forgot your password?"), form_class=PanelPasswordResetForm,
+        email_template_name=RESET_EMAIL, subject_template_name=RESET_SUBJECT,
     ),
-    path(
-        "accounts/password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="users/password_reset_done.html"),
-        name="password_reset_done",
-    ),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="users/password_reset_confirm.html"
-        ),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="users/password_reset_complete.html"
-        ),
-        name="password_reset_complete",
-    ),
-    path(
-        "accounts/password-change/",
-        auth_views.PasswordChangeView.as_view(template_name="users/password_change_form.html"),
-        name="password_change",
-    ),
-    path(
-        "accounts/password-change/done/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="users/password_change_done.html"
-        ),
-        name="password_change_done",
-    ),
+    _password_page("password-reset/sent/", auth_views.PasswordResetDoneView,
+                   "password_reset_done", _("Check your e-mail")),
+    _password_page("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView,
+                   "password_reset_confirm", _("Set a new password")),
+    _password_page("reset/done/", auth_views.PasswordResetCompleteView,
+                   "password_reset_complete", _("Password set")),
+    _password_page("password-change/", auth_views.PasswordChangeView,
+                   "password_change", _("Change your password")),
+    _password_page("password-change/done/", auth_views.PasswordChangeDoneView,
+                   "password_change_done", _("Password changed")),
 ]
 
 urlpatterns = [

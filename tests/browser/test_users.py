@@ -63,6 +63,10 @@ def test_the_users_pages_in_polish(browser, live_server, administrator, screensh
     try:
         page.goto(f"{live_server.url}/accounts/login/")
         expect(page.locator("html")).to_have_attribute("lang", "pl")
+        page.locator("a[href='/accounts/password-reset/']").click()
+        expect(page.locator("input[type=email]")).to_be_visible()
+        _screenshot(page, screenshot, "password-reset-pl")
+        page.goto(f"{live_server.url}/accounts/login/")
         page.locator("#id_username").fill(administrator.username)
         page.locator("#id_password").fill(PASSWORD)
         page.locator("button[type=submit]").click()
