@@ -186,6 +186,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
+# An attempt refused during the lockout does not start the cool-off again: the user who
+# waits LOGIN_COOLOFF_MINUTES after being locked out can log in, whatever they tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "justsend_panel.core.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "justsend_panel.core.client_ip.client_ip_get"
 # The client address behind a reverse proxy: the request header (Django's META name)

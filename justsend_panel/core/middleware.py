@@ -89,8 +89,18 @@ class SessionIdleMiddleware:
         session = getattr(request, "session", None)
         if session is None or not session.accessed or session.is_empty():
             return response
-        now = int(time.time())
         touched_at = session.get(self.KEY)
-        if touched_at is None or now - touched_at >= self.touch_seconds:
-            session[self.KEY] = now
+        if touched_at is None or int(time.time()) - touched_at >= self.touch_seconds:
+            self.touch(session)
         return response
+
+    @classmethod
+    def touch(cls, session) -> None:
+        session[cls.KEY] = int(time.time())
+
+    @classmethod
+    def touch_on_login(cls, sender, request, user, **kwargs) -> None:
+        """A login saves the session anyway: the next pages need not save it again."""
+        session = getattr(request, "session", None)
+        if session is not None:
+            cls.touch(session)
