@@ -40,15 +40,21 @@ def _administrators_q() -> Q:
 
 
 def _refuse_leaving_no_administrator(user: AbstractUser, message: str) -> None:
-    """Refuse when ``user`` is the last active administrator. The administrators' rows are
-    locked first (in pk order), so two administrators taking each other's role at once
-    are served one after the other and the second is refused."""
+    """Refuse when ``user`` is the last active administrator.
+
+    The administrators' rows are locked first (in pk order), so two administrators taking
+    each other's role or account at once are served one after the other. They are then
+    counted again in a statement of its own: under READ COMMITTED it sees what the other
+    transaction committed while this one waited, which the locking statement does not.
+    """
     user_model = get_user_model()
-    administrators = user_model.objects.filter(
-        pk__in=user_model.objects.filter(_administrators_q(), is_active=True).values("pk")
+    administrators = user_model.objects.filter(_administrators_q(), is_active=True)
+    list(
+        user_model.objects.filter(pk__in=administrators.values("pk"))
+        .select_for_update().order_by("pk").values_list("pk", flat=True)
     )
-    locked = list(administrators.select_for_update().order_by("pk").values_list("pk", flat=True))
-    if user.pk in locked and len(locked) == 1:
+    remaining = set(administrators.values_list("pk", flat=True))
+    if remaining == {user.pk}:
         raise ApplicationError(message)
 
 
