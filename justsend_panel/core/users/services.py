@@ -139,8 +139,10 @@ def user_create(
             user_password_reset_send(actor=actor, user=user, request=request, new_account=True)
         except PasswordLinkNotSent as exc:
             raise PasswordLinkNotSent(
-                _("The user was created, but the e-mail with the link could not be sent (%(error)s)."
-                  " Send it again from the user's page once e-mail works.")
+                _(
+                    "The user was created, but the e-mail with the link could not be sent"
+                    " (%(error)s). Send it again from the user's page once e-mail works."
+                )
                 % {"error": exc.extra.get("error", "")},
                 extra={"user": user},
             ) from exc

@@ -16,7 +16,8 @@ def _badge(css: str, text) -> str:
 
 class UserTable(tables.Table):
     name = tables.Column(
-        verbose_name=pgettext_lazy("person", "Name"), accessor="last_name", order_by=("last_name", "first_name"),
+        verbose_name=pgettext_lazy("person", "Name"), accessor="last_name",
+        order_by=("last_name", "first_name"),
         linkify=("users:user_detail", {"pk": tables.A("pk")}),
     )
     email = tables.Column(verbose_name=_("E-mail"))

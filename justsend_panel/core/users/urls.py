@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/role/", views.UserRoleView.as_view(), name="user_role"),
     path("<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user_deactivate"),
     path("<int:pk>/reactivate/", views.UserReactivateView.as_view(), name="user_reactivate"),
-    path("<int:pk>/password-link/", views.UserPasswordResetView.as_view(), name="user_password_reset"),
+    path("<int:pk>/password-link/", views.UserPasswordResetView.as_view(),
+         name="user_password_reset"),
     path("<int:pk>/unlock/", views.UserUnlockView.as_view(), name="user_unlock"),
 ]

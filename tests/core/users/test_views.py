@@ -13,7 +13,7 @@ from justsend_panel.audit.models import AuditEntry
 from justsend_panel.core.users.roles import Role
 from justsend_panel.core.users.selectors import user_role_get
 from tests.core.users.login import logs_in
-from tests.factories.users import UserFactory, marketing_user_create
+from tests.factories.users import PASSWORD, UserFactory, marketing_user_create
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -207,3 +207,17 @@ def test_the_menu_shows_users_to_administrators_only(administrator, marketing_us
     assert users_link not in pages["marketer"]
     # Both reach their own password change from the user menu.
     assert f'href="{reverse("password_change")}"' in pages["marketer"]
+
+
+def test_a_deactivated_user_is_logged_out_of_open_sessions(admin_client_panel, marketing_user):
+    from django.test import Client
+
+    marketer = Client()
+    marketer.force_login(marketing_user)
+    assert marketer.get("/").status_code == 200
+
+    admin_client_panel.post(reverse("users:user_deactivate", kwargs={"pk": marketing_user.pk}))
+
+    response = marketer.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not logs_in("marketer", PASSWORD)
