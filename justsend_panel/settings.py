@@ -7,6 +7,7 @@ environment differs between that and production (PostgreSQL, Redis, a real App-K
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -90,9 +91,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "axes",
     "contacts",
     "campaigns",
     "billing",
+    "justsend_panel.audit",
     # Last, so that its post_migrate role sync sees every other app's permissions.
     "justsend_panel.core",
 ]
@@ -107,12 +110,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs login; the few exceptions say so with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A Viewer's unsafe requests are refused here, whatever the view allows.
+    "justsend_panel.core.middleware.ReadOnlyRoleMiddleware",
+    # Renews a logged-in session's expiry at most once a minute (SESSION_IDLE_MINUTES).
+    "justsend_panel.core.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: a broker outage during the view becomes a note on the page.
     "justsend_panel.core.middleware.EnqueueFailedNoteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "justsend_panel.urls"
@@ -164,6 +173,44 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes' backend first: it refuses a locked-out username or address before the
+# password is even checked (the panel's login and Django admin's both authenticate here).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are counted per username and, separately, per client address: after
+# LOGIN_FAILURE_LIMIT failures of either, logins are refused for LOGIN_COOLOFF_MINUTES.
+# A successful login clears that username's and address's failures.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+# An attempt refused during the lockout does not start the cool-off again: the user who
+# waits LOGIN_COOLOFF_MINUTES after being locked out can log in, whatever they tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "justsend_panel.core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "justsend_panel.core.client_ip.client_ip_get"
+# The client address behind a reverse proxy: the request header (Django's META name)
+# the proxies fill, e.g. HTTP_X_FORWARDED_FOR, and how many proxies stand in front of
+# the panel (each appends the address it received from; the client's is then the
+# CLIENT_IP_PROXY_COUNT-th from the right). Unset: REMOTE_ADDR, the connecting address.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
+# A session ends after this long without a request (renewed at most once a minute), and
+# also when the browser closes if SESSION_EXPIRE_AT_BROWSER_CLOSE is on.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
+# --- E-mail (password links) ----------------------------------------------------------------
+# Default: printed to the console (the run command's log). SMTP: EMAIL_URL, e.g.
+# smtp+tls://user:password@smtp.example.com:587 (django-environ's email_url).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update({name: value for name, value in _email.items() if value not in (None, "")})
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Justsend Panel <noreply@localhost>")
+# An SMTP server that does not answer costs the administrator's page this many seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -381,6 +428,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # django-axes tells every successful login at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -3,7 +3,12 @@ import logging
 from django.conf import settings
 
 MASK = "********"
-SECRET_SETTINGS = ("JUSTSEND_APP_KEY", "JUSTSEND_SANDBOX_APP_KEY", "JUSTSEND_WEBHOOK_SECRET")
+SECRET_SETTINGS = (
+    "JUSTSEND_APP_KEY",
+    "JUSTSEND_SANDBOX_APP_KEY",
+    "JUSTSEND_WEBHOOK_SECRET",
+    "EMAIL_HOST_PASSWORD",
+)
 
 
 class RedactSecretsFilter(logging.Filter):

@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.defaults import permission_denied as default_permission_denied
 from django.views.generic import TemplateView
 
 from campaigns.deliveries.selectors import postbacks_altered_count, postbacks_quarantined_count
@@ -14,6 +16,7 @@ from justsend_panel.celery import app as celery_app
 from justsend_panel.core.models import WorkerHeartbeat
 from justsend_panel.core.permissions import AdminOnlyMixin, PanelPermissionMixin
 from justsend_panel.core.provider import connection_settings_get
+from justsend_panel.core.roles import administrators_to_ask, user_has_role
 from justsend_panel.core.services import connection_check
 
 logger = logging.getLogger(__name__)
@@ -87,3 +90,20 @@ class ConnectionView(AdminOnlyMixin, TemplateView):
     def post(self, request: HttpRequest, *args, **kwargs):
         context = self.get_context_data(check=connection_check())
         return self.render_to_response(context)
+
+
+def permission_denied(request: HttpRequest, exception=None):
+    """403: a logged-in user without a role gets one page that says whom to ask.
+
+    Every panel page (and Django admin) refuses such a user, so this page links to none of
+    them, only to logging out; everyone else gets the usual 403 page.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and not user_has_role(user):
+        return render(
+            request,
+            "core/no_role.html",
+            {"administrators": administrators_to_ask()},
+            status=403,
+        )
+    return default_permission_denied(request, exception)

@@ -19,6 +19,8 @@ from tests.factories.users import UserFactory
 PUBLIC = {
     "/accounts/login/": "the login page itself",
     "/accounts/logout/": "logging out needs no login (POST only)",
+    "/accounts/password-reset/": "asking for a password reset link by e-mail",
+    "/accounts/reset/": "the link from that e-mail, and its done page",
     "/admin/login/": "Django admin's own login form",
     "/admin/logout/": "Django admin's logout",
     "/healthz": "load balancer health check; reports ok/error only",

@@ -1,0 +1,1 @@
+"""The people of the panel: the Users pages for administrators and their services."""
