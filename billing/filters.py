@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from justsend_panel.core.forms import BootstrapForm
+from justsend_panel.core.forms import BootstrapForm, IsoDateInput
 from billing.selectors import TransactionQuery, UploadQuery
 from justsend_panel.sms.types import PaymentMethod, PaymentProvider, TransactionStatus
 
@@ -33,10 +33,10 @@ class PageSizeForm(BootstrapForm):
 
 class TransactionFilterForm(PageSizeForm):
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=IsoDateInput()
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=IsoDateInput()
     )
     provider = forms.ChoiceField(
         label=_("Provider"), choices=_choices(PaymentProvider), required=False
