@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.labels import DELIVERY_OUTCOMES, MESSAGE_STATUSES, OPERATORS
 from campaigns.models import Campaign, Recipient
 from justsend_panel.core import formatting
 
@@ -93,6 +94,12 @@ class RecipientTable(tables.Table):
     def render_status(self, record):
         return badge(record.status, record.get_status_display(), RECIPIENT_BADGES)
 
+    def render_status_code(self, value):
+        return DELIVERY_OUTCOMES.html(value)
+
+    def render_operator(self, value):
+        return OPERATORS.html(value)
+
     def render_content(self, record, value):
         return value if len(value) <= 60 else value[:59] + "…"
 
@@ -111,6 +118,12 @@ class SingleMessageTable(tables.Table):
     content = tables.Column(verbose_name=_("Message"))
     acknowledge_status = tables.Column(verbose_name=_("Status"))
     charged_points = tables.Column(verbose_name=_("Points"), attrs={"td": {"class": "text-end"}})
+
+    def render_acknowledge_status(self, value):
+        return MESSAGE_STATUSES.html(value)
+
+    def render_charged_points(self, value):
+        return formatting.amount(value, -2)
 
     class Meta:
         orderable = False

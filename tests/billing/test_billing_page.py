@@ -118,7 +118,7 @@ def test_low_balance_banner_shows_on_every_page(marketing_client, panel_sandbox)
     for url in ("/", "/contacts/", "/billing/transactions/"):
         page = marketing_client.get(url).content.decode()
         assert 'data-testid="low-balance-banner"' in page, url
-        assert "350.00" in page
+        assert "350 points available" in page
 
     panel_sandbox.set_balance(balance=5000)
     marketing_client.get("/billing/?refresh=1")
