@@ -1,6 +1,7 @@
 import django_tables2 as tables
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
+
+from justsend_panel.core import formatting
 
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
@@ -25,11 +26,29 @@ class DailyStatisticsTable(tables.Table):
         attrs = {"class": "table table-sm table-hover mb-0", "data-testid": "statistics-table"}
         row_attrs = {"data-day": lambda record: record.day.isoformat() if record.day else ""}
 
+    def render_batches(self, value):
+        return formatting.count(value)
+
+    def render_recipients(self, value):
+        return formatting.count(value)
+
+    def render_sent(self, value):
+        return formatting.count(value)
+
+    def render_delivered(self, value):
+        return formatting.count(value)
+
+    def render_undelivered(self, value):
+        return formatting.count(value)
+
+    def render_not_sent(self, value):
+        return formatting.count(value)
+
     def render_delivery_rate(self, value):
-        return f"{value} %"
+        return formatting.percent(value)
 
     def render_points(self, value):
-        return floatformat(value, -2)
+        return formatting.amount(value, -2)
 
     def render_cost(self, value):
-        return floatformat(value, 2)
+        return formatting.amount(value, 2)

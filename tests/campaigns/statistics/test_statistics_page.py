@@ -98,7 +98,7 @@ def test_local_source_shows_the_panels_campaigns(marketing_client, week_of_campa
     assert statistics.source == "local"
     assert page_totals(response)["sent"] == str(sum(c.sent_count for c in campaigns))
     cost = sum(c.cost for c in campaigns if c.cost is not None)
-    assert f'data-total="cost">{cost:.2f} PLN<' in response.content.decode()
+    assert f'data-total="cost">{cost:.2f}\u00a0PLN<' in response.content.decode()
     assert len(response.context["table"].rows) == len(statistics.rows) > 0
 
 
