@@ -51,10 +51,13 @@ class RemoteTable(tables.Table):
     """A table whose sortable columns map to Justsend's ``sortField`` names."""
 
     SORT_FIELDS: dict[str, str] = {}
+    # The order asked of Justsend when the page names none ("-date": newest first).
+    DEFAULT_SORT: str | None = None
 
     @classmethod
     def justsend_sort(cls, order_by: str | None) -> tuple[str | None, SortDirection | None, str | None]:
         """(sortField, sortDirection, the table's order_by) from the ``sort`` query value."""
+        order_by = order_by or cls.DEFAULT_SORT
         if not order_by:
             return None, None, None
         name = order_by.lstrip("-")
@@ -71,6 +74,7 @@ class TransactionTable(RemoteTable):
         "transaction_type": "transactionType",
         "id": "id",
     }
+    DEFAULT_SORT = "-date"
 
     date = tables.DateTimeColumn(accessor="transaction_date", verbose_name=_("Date"))
     transaction_type = tables.Column(verbose_name=_("Type"))
@@ -94,6 +98,7 @@ class TransactionTable(RemoteTable):
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "transactions"}
+        order_by = ("-date",)  # shown on the header; Justsend is asked for it (DEFAULT_SORT)
         empty_text = _("No transactions match these filters.")
 
     def render_transaction_type(self, value):
