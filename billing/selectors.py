@@ -121,6 +121,29 @@ def balance_chart_range(*, history: list[dict], days: int, now: datetime | None 
 
 # --- transactions -------------------------------------------------------------------------
 
+# Justsend's transaction types that pay for sending and give it back (see billing.labels).
+SENDING_PAYMENTS = frozenset({"BULK_PAYMENT", "SINGLE_MESSAGE_PAYMENT"})
+SENDING_REFUNDS = frozenset({"BULK_REFUND"})
+
+
+def sending_cost_sum(transactions) -> tuple[Decimal, str]:
+    """What sending cost in money: completed sending payments less their refunds, and the
+    currency Justsend bills in ("" when no payment says)."""
+    cost, currency = Decimal("0"), ""
+    for transaction in transactions:
+        kind = str(transaction.transaction_type or "").upper()
+        if transaction.value is None or str(transaction.transaction_status or "") != "SUCCESS":
+            continue
+        if kind in SENDING_PAYMENTS:
+            cost += abs(transaction.value.amount)
+        elif kind in SENDING_REFUNDS:
+            cost -= abs(transaction.value.amount)
+        else:
+            continue
+        currency = currency or transaction.value.currency or ""
+    return cost, currency
+
+
 
 @dataclass(frozen=True)
 class TransactionQuery:
