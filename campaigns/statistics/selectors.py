@@ -26,6 +26,7 @@ from billing.selectors import sending_cost_sum
 from billing.services import AccountFigures, account_reading_get
 from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
 from campaigns.selectors import Progress, campaign_progress_get
+from justsend_panel.core import formatting
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import SendStats
@@ -297,7 +298,8 @@ def chart_data(*, statistics: Statistics) -> dict:
             series[name][n] += getattr(row, name)
         per_variant[row.variant or "?"][n] += row.sent
     return {
-        "labels": [day.isoformat() for day in days],
+        "labels": [formatting.day(day) for day in days],
+        "days": [day.isoformat() for day in days],
         "series": [
             {"key": "sent", "label": _("Sent"), "data": series["sent"]},
             {"key": "delivered", "label": _("Delivered"), "data": series["delivered"]},
@@ -413,7 +415,8 @@ class Dashboard:
             if row.day in by_day:
                 by_day[row.day].add(row)
         return {
-            "labels": [day.isoformat() for day in days],
+            "labels": [formatting.day(day) for day in days],
+        "days": [day.isoformat() for day in days],
             "rate": [by_day[day].delivery_rate for day in days],
             "sent": [by_day[day].sent for day in days],
             "rate_label": _("Delivery rate (%)"),

@@ -58,6 +58,7 @@
       data: { datasets: datasets },
       options: {
         maintainAspectRatio: false,
+        locale: document.documentElement.lang || undefined,  // numbers as the page's language writes them
         animation: false,
         parsing: false,
         interaction: { mode: "nearest", intersect: false },
