@@ -76,7 +76,7 @@ class TransactionTable(RemoteTable):
     }
     DEFAULT_SORT = "-date"
 
-    date = tables.DateTimeColumn(accessor="transaction_date", verbose_name=_("Date"))
+    date = tables.DateTimeColumn(accessor="transaction_date", verbose_name=_("Date"), attrs={"td": {"class": "text-nowrap"}})
     transaction_type = tables.Column(verbose_name=_("Type"))
     amount = tables.Column(
         accessor="amount_in_points", verbose_name=_("Points"), attrs={"td": {"class": "text-end"}}
