@@ -6,17 +6,24 @@ from justsend_panel.core import formatting
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
+class CountColumn(tables.Column):
+    """A whole number, grouped the page language's way."""
+
+    def render(self, value):
+        return formatting.count(value)
+
+
 class DailyStatisticsTable(tables.Table):
     """Rows of :class:`campaigns.statistics.selectors.DayRow`: per day and variant."""
 
     day = tables.DateColumn(verbose_name=_("Day"), short=True)
     variant = tables.Column(verbose_name=_("Variant"))
-    batches = tables.Column(verbose_name=_("Campaigns"), attrs=NUMBER)
-    recipients = tables.Column(verbose_name=_("Recipients"), attrs=NUMBER)
-    sent = tables.Column(verbose_name=_("Sent"), attrs=NUMBER)
-    delivered = tables.Column(verbose_name=_("Delivered"), attrs=NUMBER)
-    undelivered = tables.Column(verbose_name=_("Undelivered"), attrs=NUMBER)
-    not_sent = tables.Column(verbose_name=_("Not sent"), attrs=NUMBER)
+    batches = CountColumn(verbose_name=_("Campaigns"), attrs=NUMBER)
+    recipients = CountColumn(verbose_name=_("Recipients"), attrs=NUMBER)
+    sent = CountColumn(verbose_name=_("Sent"), attrs=NUMBER)
+    delivered = CountColumn(verbose_name=_("Delivered"), attrs=NUMBER)
+    undelivered = CountColumn(verbose_name=_("Undelivered"), attrs=NUMBER)
+    not_sent = CountColumn(verbose_name=_("Not sent"), attrs=NUMBER)
     delivery_rate = tables.Column(verbose_name=_("Delivery rate"), attrs=NUMBER, default="—")
     points = tables.Column(verbose_name=_("Points"), attrs=NUMBER)
     cost = tables.Column(verbose_name=_("Cost"), attrs=NUMBER, default="—")
@@ -25,24 +32,6 @@ class DailyStatisticsTable(tables.Table):
         orderable = False
         attrs = {"class": "table table-sm table-hover mb-0", "data-testid": "statistics-table"}
         row_attrs = {"data-day": lambda record: record.day.isoformat() if record.day else ""}
-
-    def render_batches(self, value):
-        return formatting.count(value)
-
-    def render_recipients(self, value):
-        return formatting.count(value)
-
-    def render_sent(self, value):
-        return formatting.count(value)
-
-    def render_delivered(self, value):
-        return formatting.count(value)
-
-    def render_undelivered(self, value):
-        return formatting.count(value)
-
-    def render_not_sent(self, value):
-        return formatting.count(value)
 
     def render_delivery_rate(self, value):
         return formatting.percent(value)

@@ -71,3 +71,13 @@ def test_transaction_filter_choices_are_labelled_in_the_requests_language(field,
             assert english == labels.label(value)
         if value not in PROPER_NAMES:
             assert polish != english, (field, value)
+
+
+def test_the_campaign_page_filters_label_justsends_bulk_status():
+    from django.template import Context, Template
+
+    with translation.override("en"):
+        html = Template('{% load campaign_labels %}{{ status|bulk_status_label }}|{{ op|operator_label }}').render(
+            Context({"status": "FINISHED", "op": "POLAND_PLAY"}))
+    assert html == ('<span title="FINISHED" data-raw="FINISHED">Finished</span>|'
+                    '<span title="POLAND_PLAY" data-raw="POLAND_PLAY">Play (Poland)</span>')
