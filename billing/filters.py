@@ -13,7 +13,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from justsend_panel.core.forms import BootstrapForm
+from justsend_panel.core.forms import BootstrapForm, IsoDateInput
+from billing.labels import PAYMENT_METHODS, PAYMENT_PROVIDERS, TRANSACTION_STATUSES
 from billing.selectors import TransactionQuery, UploadQuery
 from justsend_panel.sms.types import PaymentMethod, PaymentProvider, TransactionStatus
 
@@ -21,8 +22,8 @@ PAGE_SIZES = [(25, "25"), (50, "50"), (100, "100")]
 DEFAULT_DAYS = 30
 
 
-def _choices(enum_class) -> list[tuple[str, str]]:
-    return [("", _("Any"))] + [(member.value, member.value.title()) for member in enum_class]
+def _choices(enum_class, labels) -> list[tuple[str, str]]:
+    return [("", _("Any"))] + labels.choices(member.value for member in enum_class)
 
 
 class PageSizeForm(BootstrapForm):
@@ -33,17 +34,17 @@ class PageSizeForm(BootstrapForm):
 
 class TransactionFilterForm(PageSizeForm):
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=IsoDateInput()
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=IsoDateInput()
     )
     provider = forms.ChoiceField(
-        label=_("Provider"), choices=_choices(PaymentProvider), required=False
+        label=_("Provider"), choices=_choices(PaymentProvider, PAYMENT_PROVIDERS), required=False
     )
-    method = forms.ChoiceField(label=_("Method"), choices=_choices(PaymentMethod), required=False)
+    method = forms.ChoiceField(label=_("Method"), choices=_choices(PaymentMethod, PAYMENT_METHODS), required=False)
     status = forms.ChoiceField(
-        label=_("Status"), choices=_choices(TransactionStatus), required=False
+        label=_("Status"), choices=_choices(TransactionStatus, TRANSACTION_STATUSES), required=False
     )
     search = forms.CharField(
         label=_("Transaction id"),

@@ -98,7 +98,51 @@ def balance_history_get(*, days: int) -> list[dict]:
     ]
 
 
+# The chart's time axis: never narrower than this, and this much room before the first point.
+CHART_MIN_SPAN = timedelta(minutes=30)
+CHART_MARGIN = 0.1
+
+
+def balance_chart_range(*, history: list[dict], days: int, now: datetime | None = None) -> dict:
+    """The chart's time axis, picked from the data: the chosen window when the snapshots
+    fill it, else from a little before the first snapshot (minutes or hours of data are
+    spread over the chart instead of a sliver at the right of 30 days). ``ticks`` says how
+    the axis labels read: "time" within a day, "datetime" within a week, "date" beyond."""
+    end = now or timezone.now()
+    start = end - timedelta(days=days)
+    if history:
+        first = datetime.fromtimestamp(history[0]["t"] / 1000, tz=end.tzinfo)
+        span = max(end - first, CHART_MIN_SPAN)
+        start = max(start, end - span * (1 + CHART_MARGIN))
+    shown = end - start
+    ticks = "time" if shown <= timedelta(days=1) else "datetime" if shown <= timedelta(days=7) else "date"
+    return {"start": int(start.timestamp() * 1000), "end": int(end.timestamp() * 1000), "ticks": ticks}
+
+
 # --- transactions -------------------------------------------------------------------------
+
+# Justsend's transaction types that pay for sending and give it back (see billing.labels).
+SENDING_PAYMENTS = frozenset({"BULK_PAYMENT", "SINGLE_MESSAGE_PAYMENT"})
+SENDING_REFUNDS = frozenset({"BULK_REFUND"})
+
+
+def sending_cost_sum(transactions) -> tuple[Decimal, str]:
+    """What sending cost in money: completed sending payments less their refunds, and the
+    currency Justsend bills in ("" when no payment says)."""
+    cost, currency = Decimal("0"), ""
+    for transaction in transactions:
+        kind = str(transaction.transaction_type or "").upper()
+        if transaction.value is None or str(transaction.transaction_status or "") != "SUCCESS":
+            continue
+        if kind in SENDING_PAYMENTS:
+            cost += abs(transaction.value.amount)
+        elif kind in SENDING_REFUNDS:
+            cost -= abs(transaction.value.amount)
+        else:
+            continue
+        currency = currency or transaction.value.currency or ""
+    return cost, currency
+
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from billing.labels import PAYMENT_METHODS, PAYMENT_PROVIDERS, TRANSACTION_STATUSES, TRANSACTION_TYPES, UPLOAD_STATUSES
+from justsend_panel.core import formatting
+from justsend_panel.sms.justsend.rules import country_name
 from justsend_panel.sms.types import Page, SortDirection
 
 TEMPLATE = "django_tables2/bootstrap5.html"
@@ -48,10 +51,13 @@ class RemoteTable(tables.Table):
     """A table whose sortable columns map to Justsend's ``sortField`` names."""
 
     SORT_FIELDS: dict[str, str] = {}
+    # The order asked of Justsend when the page names none ("-date": newest first).
+    DEFAULT_SORT: str | None = None
 
     @classmethod
     def justsend_sort(cls, order_by: str | None) -> tuple[str | None, SortDirection | None, str | None]:
         """(sortField, sortDirection, the table's order_by) from the ``sort`` query value."""
+        order_by = order_by or cls.DEFAULT_SORT
         if not order_by:
             return None, None, None
         name = order_by.lstrip("-")
@@ -68,10 +74,9 @@ class TransactionTable(RemoteTable):
         "transaction_type": "transactionType",
         "id": "id",
     }
+    DEFAULT_SORT = "-date"
 
-    date = tables.DateTimeColumn(
-        accessor="transaction_date", verbose_name=_("Date"), format="Y-m-d H:i"
-    )
+    date = tables.DateTimeColumn(accessor="transaction_date", verbose_name=_("Date"), attrs={"td": {"class": "text-nowrap"}})
     transaction_type = tables.Column(verbose_name=_("Type"))
     amount = tables.Column(
         accessor="amount_in_points", verbose_name=_("Points"), attrs={"td": {"class": "text-end"}}
@@ -93,14 +98,31 @@ class TransactionTable(RemoteTable):
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "transactions"}
+        order_by = ("-date",)  # shown on the header; Justsend is asked for it (DEFAULT_SORT)
         empty_text = _("No transactions match these filters.")
 
+    def render_transaction_type(self, value):
+        return TRANSACTION_TYPES.html(value)
+
+    def render_amount(self, value):
+        return formatting.amount(value, -2)
+
+    def render_balance(self, value):
+        return formatting.amount(value, -2)
+
     def render_value(self, value):
-        return f"{value.amount} {value.currency or ''}".strip()
+        return formatting.money(value.amount, value.currency)
+
+    def render_payment_provider(self, value):
+        return PAYMENT_PROVIDERS.html(value)
+
+    def render_payment_method(self, value):
+        return PAYMENT_METHODS.html(value)
 
     def render_transaction_status(self, value):
         colour = {"SUCCESS": "success", "ERROR": "danger", "PENDING": "warning"}.get(str(value), "secondary")
-        return format_html('<span class="badge text-bg-{}">{}</span>', colour, value)
+        return format_html('<span class="badge text-bg-{}" title="{}">{}</span>', colour, value,
+                           TRANSACTION_STATUSES.label(value))
 
 
 class UploadTable(RemoteTable):
@@ -108,13 +130,16 @@ class UploadTable(RemoteTable):
 
     file_name = tables.Column(verbose_name=_("File"))
     status = tables.Column(verbose_name=_("Status"))
-    created_at = tables.DateTimeColumn(verbose_name=_("Uploaded"), format="Y-m-d H:i")
+    created_at = tables.DateTimeColumn(verbose_name=_("Uploaded"))
     campaign = tables.Column(verbose_name=_("Campaign"), accessor="id", orderable=False)
 
     class Meta:
         template_name = TEMPLATE
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "uploads"}
         empty_text = _("No uploaded files.")
+
+    def render_status(self, value):
+        return UPLOAD_STATUSES.html(value)
 
     def __init__(self, *args, links: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,7 +168,7 @@ class AuthCodeTable(tables.Table):
     bulk_variant = tables.Column(verbose_name=_("Variant"))
     sender_override = tables.Column(verbose_name=_("Sender override"))
     properties = tables.Column(verbose_name=_("Settings"), orderable=False)
-    update_date = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
+    update_date = tables.DateTimeColumn(verbose_name=_("Updated"))
     actions = tables.Column(verbose_name="", accessor="id", orderable=False)
 
     class Meta:
@@ -154,7 +179,7 @@ class AuthCodeTable(tables.Table):
 
     def render_properties(self, value):
         if value.get("country"):
-            return value["country"].replace("_", " ").title()
+            return country_name(value["country"])
         voice = value.get("voiceConfig")
         if isinstance(voice, dict):
             return _("%(count)s retries, %(low)s–%(high)s min apart, pause %(pause)s s") % {
@@ -174,7 +199,7 @@ class AuthCodeTable(tables.Table):
 
 class WhitelistTable(tables.Table):
     email = tables.Column(verbose_name=_("E-mail address"))
-    create_date = tables.DateTimeColumn(verbose_name=_("Added"), format="Y-m-d H:i")
+    create_date = tables.DateTimeColumn(verbose_name=_("Added"))
     actions = tables.Column(verbose_name="", accessor="id", orderable=False)
 
     class Meta:

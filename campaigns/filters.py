@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Recipient
+from justsend_panel.core.forms import IsoDateInput
 
 
 class CampaignFilter(django_filters.FilterSet):
@@ -21,11 +22,11 @@ class CampaignFilter(django_filters.FilterSet):
     )
     date_from = django_filters.DateFilter(
         method="filter_date_from", label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=IsoDateInput(attrs={"class": "form-control"}),
     )
     date_to = django_filters.DateFilter(
         method="filter_date_to", label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=IsoDateInput(attrs={"class": "form-control"}),
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from contacts.imports.csvfile import CsvFileError, FileFormat, format_detect
 from contacts.imports.mapping import mapping_guess
 from contacts.models import COUNTRY_CHOICES, Group
 from contacts.phones import msisdn_parse, numbers_split
+from justsend_panel.core.forms import IsoDateTimeInput
 from justsend_panel.sms.justsend import rules
 from justsend_panel.sms.types import Country, FullSender
 
@@ -204,7 +205,7 @@ class CampaignForm(SenderForm):
     scheduled_at = forms.DateTimeField(
         label=gettext_lazy("Date and time"), required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
     )
 
     AUDIENCE_FIELDS = ("groups", "excluded_groups", "pasted_numbers", "audience_file")

@@ -1,10 +1,11 @@
 import django_tables2 as tables
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.labels import DELIVERY_OUTCOMES, MESSAGE_STATUSES, OPERATORS
 from campaigns.models import Campaign, Recipient
+from justsend_panel.core import formatting
 
 STATUS_BADGES = {
     Campaign.Status.DRAFT: "secondary",
@@ -40,13 +41,15 @@ class CampaignTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"))
     variant = tables.Column(verbose_name=_("Variant"))
     schedule = tables.Column(
-        accessor="scheduled_at", verbose_name=_("Schedule"), order_by=("scheduled_at", "created_at")
+        accessor="scheduled_at", verbose_name=_("Schedule"), order_by=("scheduled_at", "created_at"),
+        attrs={"th": {"title": lambda: _("Times in %(zone)s") % {"zone": formatting.zone_name()}}},
     )
     recipients_count = tables.Column(verbose_name=_("Recipients"), attrs={"td": {"class": "text-end"}})
     delivered = tables.Column(
         accessor="delivered_count", verbose_name=_("Delivered"), attrs={"td": {"class": "text-end"}}
     )
-    cost = tables.Column(verbose_name=_("Cost"), attrs={"td": {"class": "text-end"}})
+    # empty_values=(): a campaign without a money cost still shows the points it took.
+    cost = tables.Column(verbose_name=_("Cost"), attrs={"td": {"class": "text-end text-nowrap"}}, empty_values=())
 
     class Meta:
         model = Campaign
@@ -62,16 +65,19 @@ class CampaignTable(tables.Table):
         return record.variant
 
     def render_schedule(self, record, value):
-        return date_filter(value, "SHORT_DATETIME_FORMAT")
+        # In the panel's time zone (a table renders outside the template's localtime).
+        return format_html('<span title="{}">{}</span>', formatting.zone_name(), formatting.when(value))
+
+    def render_recipients_count(self, value):
+        return formatting.count(value)
 
     def render_delivered(self, record):
-        percent = record.delivered_percent
-        return "—" if percent is None else f"{percent:.1f} %"
+        return formatting.percent(record.delivered_percent)
 
     def render_cost(self, record):
         if record.cost is None:
-            return "—" if record.charged_points is None else format_html("{} {}", record.charged_points.normalize(), _("pts"))
-        return format_html("{} {}", record.cost.normalize(), record.cost_currency)
+            return formatting.points(record.charged_points)
+        return formatting.money(record.cost, record.cost_currency)
 
 
 class RecipientTable(tables.Table):
@@ -87,6 +93,12 @@ class RecipientTable(tables.Table):
 
     def render_status(self, record):
         return badge(record.status, record.get_status_display(), RECIPIENT_BADGES)
+
+    def render_status_code(self, value):
+        return DELIVERY_OUTCOMES.html(value)
+
+    def render_operator(self, value):
+        return OPERATORS.html(value)
 
     def render_content(self, record, value):
         return value if len(value) <= 60 else value[:59] + "…"
@@ -106,6 +118,12 @@ class SingleMessageTable(tables.Table):
     content = tables.Column(verbose_name=_("Message"))
     acknowledge_status = tables.Column(verbose_name=_("Status"))
     charged_points = tables.Column(verbose_name=_("Points"), attrs={"td": {"class": "text-end"}})
+
+    def render_acknowledge_status(self, value):
+        return MESSAGE_STATUSES.html(value)
+
+    def render_charged_points(self, value):
+        return formatting.amount(value, -2)
 
     class Meta:
         orderable = False

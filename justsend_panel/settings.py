@@ -219,6 +219,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Warsaw")
 USE_I18N = True
 USE_TZ = True
+# The panel's own date formats (justsend_panel/core/formats/<language>/formats.py) over Django's.
+FORMAT_MODULE_PATH = ["justsend_panel.core.formats"]
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"

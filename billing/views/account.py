@@ -5,7 +5,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from billing.forms import LowBalanceThresholdForm
-from billing.selectors import balance_history_get, billing_settings_get
+from billing.selectors import balance_chart_range, balance_history_get, billing_settings_get
 from billing.services import account_reading_get, low_balance_threshold_set
 from justsend_panel.core.permissions import AdminOnlyMixin, PanelPermissionMixin
 from justsend_panel.sms.types import BulkVariant
@@ -44,11 +44,13 @@ class BillingView(PanelPermissionMixin, TemplateView):
         if days not in HISTORY_DAYS:
             days = DEFAULT_HISTORY_DAYS
         billing_settings = billing_settings_get()
+        history = balance_history_get(days=days)
         context.update(
             reading=reading,
             figures=reading.value,
             prices=price_rows(reading.value) if reading.value else [],
-            history=balance_history_get(days=days),
+            history=history,
+            history_range=balance_chart_range(history=history, days=days),
             history_days=days,
             history_choices=HISTORY_DAYS,
             threshold=billing_settings.low_balance_threshold,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.deliveries.models import Reply
 from contacts.selectors import number_search_q
 from justsend_panel.sms.types import PlatformType
+from justsend_panel.core.forms import IsoDateInput
 
 
 class ReplyFilter(django_filters.FilterSet):
@@ -23,11 +24,11 @@ class ReplyFilter(django_filters.FilterSet):
     )
     date_from = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__gte", label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=IsoDateInput(attrs={"class": "form-control"}),
     )
     date_to = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__lte", label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=IsoDateInput(attrs={"class": "form-control"}),
     )
 
     class Meta:
@@ -58,9 +59,9 @@ class KeywordResponseFilter(django_filters.FilterSet):
     response_message = django_filters.CharFilter(
         label=_("Automatic reply"), widget=forms.TextInput(attrs={"class": "form-control"}))
     date_from = django_filters.DateFilter(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+        label=_("From"), widget=IsoDateInput(attrs={"class": "form-control"}))
     date_to = django_filters.DateFilter(
-        label=_("To"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+        label=_("To"), widget=IsoDateInput(attrs={"class": "form-control"}))
     platform_type = django_filters.ChoiceFilter(
         label=_("Platform"), choices=[(p.value, p.value) for p in PlatformType],
         empty_label=None, widget=forms.Select(attrs={"class": "form-select"}))

@@ -8,7 +8,7 @@ TEMPLATE = "django_tables2/bootstrap5.html"
 
 
 class ReplyTable(tables.Table):
-    received_at = tables.DateTimeColumn(verbose_name=_("Received"), format="Y-m-d H:i")
+    received_at = tables.DateTimeColumn(verbose_name=_("Received"))
     msisdn = tables.Column(verbose_name=_("Number"))
     message = tables.Column(verbose_name=_("Message"))
     campaign = tables.Column(
@@ -31,7 +31,7 @@ class ReplyTable(tables.Table):
 
 
 class KeywordResponseTable(tables.Table):
-    date = tables.DateTimeColumn(verbose_name=_("Date"), format="Y-m-d H:i", orderable=False)
+    date = tables.DateTimeColumn(verbose_name=_("Date"), orderable=False)
     keyword = tables.Column(verbose_name=_("Keyword"), orderable=False)
     msisdn = tables.Column(verbose_name=_("Number"), orderable=False)
     message = tables.Column(

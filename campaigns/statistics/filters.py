@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from campaigns.statistics.selectors import DEFAULT_DAYS, MAX_RANGE_DAYS, Source, StatsQuery, stats_query_default
+from justsend_panel.core.forms import IsoDateInput
 
 SOURCE_CHOICES = [
     (Source.JUSTSEND, _("Justsend (every message of the account)")),
@@ -39,11 +40,11 @@ def _ignore(queryset, name, value):
 class StatisticsFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(
         method=_ignore, label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=IsoDateInput(attrs={"class": "form-control"}),
     )
     date_to = django_filters.DateFilter(
         method=_ignore, label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=IsoDateInput(attrs={"class": "form-control"}),
     )
     variant = django_filters.ChoiceFilter(
         method=_ignore, choices=Campaign.Variant.choices, label=_("Variant"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from billing.readings import justsend_session
 from campaigns.deliveries.selectors import replies_for_number
+from campaigns.labels import MESSAGE_STATUSES, OPERATORS
 from campaigns.models import Campaign, Recipient
 from campaigns.services.rendering import message_as_sent
 from contacts.models import BlacklistEntry, BlacklistEvent
@@ -86,7 +87,7 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
                                  params=row.params),
             status=row.get_status_display(),
             campaign=campaign,
-            detail=row.operator,
+            detail=OPERATORS.label(row.operator) if row.operator else "",
         ))
     return events
 
@@ -120,7 +121,7 @@ def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
             kind=Kind.JUSTSEND,
             at=row.delivery_date or row.send_date,
             text=row.content or "",
-            status=row.acknowledge_status or "",
+            status=MESSAGE_STATUSES.label(row.acknowledge_status) if row.acknowledge_status else "",
             campaign=campaigns.get(reference),
             detail=" · ".join(
                 str(part) for part in (row.bulk_variant, row.raw.get("name"), row.sender) if part
@@ -135,7 +136,7 @@ def _reply_events(msisdn: str) -> list[HistoryEvent]:
         HistoryEvent(
             kind=Kind.REPLY, at=reply.received_at, text=reply.message, campaign=reply.campaign,
             status=_("STOP: blacklisted") if reply.is_stop else "",
-            detail=" · ".join(part for part in (reply.sender, reply.operator) if part),
+            detail=" · ".join(part for part in (reply.sender, reply.operator and OPERATORS.label(reply.operator)) if part),
         )
         for reply in replies_for_number(msisdn=msisdn)[:EVENTS_PER_KIND]
     ]

@@ -22,9 +22,11 @@ from django.utils.translation import gettext_lazy
 
 from billing.models import AccountSnapshot
 from billing.readings import Reading, justsend_session
+from billing.selectors import sending_cost_sum
 from billing.services import AccountFigures, account_reading_get
 from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
 from campaigns.selectors import Progress, campaign_progress_get
+from justsend_panel.core import formatting
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import SendStats
@@ -222,8 +224,9 @@ def _day(value) -> date | None:
         return None
 
 
-def justsend_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], Figures]:
-    """Per day and variant, and the sum, from Justsend; provider errors reach the caller."""
+def justsend_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], Figures, str]:
+    """Per day and variant, the sum (with its cost) and its currency, from Justsend;
+    provider errors reach the caller."""
     variant = query.variant or None
     with justsend_session() as client:
         pages = client.iter_send_stats(
@@ -237,10 +240,25 @@ def justsend_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], Figures]:
                 continue
             key = (day, str(stats.get("bulkVariant") or ""))
             merged.setdefault(key, DayRow(day=day, variant=key[1])).add(_figures(stats))
-        total = client.get_send_stats_sum(
+        total = _figures(client.get_send_stats_sum(
             from_date=query.start_at, to_date=query.end_at, bulk_variant=variant
-        )
-    return sorted(merged.values(), key=lambda row: (row.day, row.variant)), _figures(total)
+        ))
+        total.cost, total_currency = _justsend_cost(client, query)
+    return sorted(merged.values(), key=lambda row: (row.day, row.variant)), total, total_currency
+
+
+def _justsend_cost(client, query: StatsQuery) -> tuple[Decimal | None, str]:
+    """The range's cost in money, from Justsend's sending payments and refunds (its
+    statistics carry only points). Payments are not split by variant: none for one variant."""
+    if query.variant:
+        return None, ""
+    try:
+        return sending_cost_sum(client.iter_transactions(
+            start_date=query.start_at, end_date=query.end_at, size=STATS_PAGE_SIZE,
+        ))
+    except SmsError as error:
+        logger.warning("transactions %s..%s for the cost: %r", query.start, query.end, error)
+        return None, ""
 
 
 def statistics_get(*, query: StatsQuery, source: str = Source.JUSTSEND) -> Statistics:
@@ -256,12 +274,13 @@ def statistics_get(*, query: StatsQuery, source: str = Source.JUSTSEND) -> Stati
     if source != Source.JUSTSEND:
         return result
     try:
-        rows, justsend_totals = justsend_daily_stats(query=query)
+        rows, justsend_totals, justsend_currency = justsend_daily_stats(query=query)
     except (SmsError, ApplicationError) as error:
         logger.warning("send-stats %s..%s: %r", query.start, query.end, error)
         result.justsend_error = getattr(error, "message", str(error))
         return result
     result.source, result.rows, result.justsend_totals = Source.JUSTSEND, rows, justsend_totals
+    result.currency = result.currency or justsend_currency
     return result
 
 
@@ -279,7 +298,8 @@ def chart_data(*, statistics: Statistics) -> dict:
             series[name][n] += getattr(row, name)
         per_variant[row.variant or "?"][n] += row.sent
     return {
-        "labels": [day.isoformat() for day in days],
+        "labels": [formatting.day(day) for day in days],
+        "days": [day.isoformat() for day in days],
         "series": [
             {"key": "sent", "label": _("Sent"), "data": series["sent"]},
             {"key": "delivered", "label": _("Delivered"), "data": series["delivered"]},
@@ -395,7 +415,8 @@ class Dashboard:
             if row.day in by_day:
                 by_day[row.day].add(row)
         return {
-            "labels": [day.isoformat() for day in days],
+            "labels": [formatting.day(day) for day in days],
+        "days": [day.isoformat() for day in days],
             "rate": [by_day[day].delivery_rate for day in days],
             "sent": [by_day[day].sent for day in days],
             "rate_label": _("Delivery rate (%)"),

@@ -1,8 +1,16 @@
 import django_tables2 as tables
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
+from justsend_panel.core import formatting
+
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+
+
+class CountColumn(tables.Column):
+    """A whole number, grouped the page language's way."""
+
+    def render(self, value):
+        return formatting.count(value)
 
 
 class DailyStatisticsTable(tables.Table):
@@ -10,12 +18,12 @@ class DailyStatisticsTable(tables.Table):
 
     day = tables.DateColumn(verbose_name=_("Day"), short=True)
     variant = tables.Column(verbose_name=_("Variant"))
-    batches = tables.Column(verbose_name=_("Campaigns"), attrs=NUMBER)
-    recipients = tables.Column(verbose_name=_("Recipients"), attrs=NUMBER)
-    sent = tables.Column(verbose_name=_("Sent"), attrs=NUMBER)
-    delivered = tables.Column(verbose_name=_("Delivered"), attrs=NUMBER)
-    undelivered = tables.Column(verbose_name=_("Undelivered"), attrs=NUMBER)
-    not_sent = tables.Column(verbose_name=_("Not sent"), attrs=NUMBER)
+    batches = CountColumn(verbose_name=_("Campaigns"), attrs=NUMBER)
+    recipients = CountColumn(verbose_name=_("Recipients"), attrs=NUMBER)
+    sent = CountColumn(verbose_name=_("Sent"), attrs=NUMBER)
+    delivered = CountColumn(verbose_name=_("Delivered"), attrs=NUMBER)
+    undelivered = CountColumn(verbose_name=_("Undelivered"), attrs=NUMBER)
+    not_sent = CountColumn(verbose_name=_("Not sent"), attrs=NUMBER)
     delivery_rate = tables.Column(verbose_name=_("Delivery rate"), attrs=NUMBER, default="—")
     points = tables.Column(verbose_name=_("Points"), attrs=NUMBER)
     cost = tables.Column(verbose_name=_("Cost"), attrs=NUMBER, default="—")
@@ -26,10 +34,10 @@ class DailyStatisticsTable(tables.Table):
         row_attrs = {"data-day": lambda record: record.day.isoformat() if record.day else ""}
 
     def render_delivery_rate(self, value):
-        return f"{value} %"
+        return formatting.percent(value)
 
     def render_points(self, value):
-        return floatformat(value, -2)
+        return formatting.amount(value, -2)
 
     def render_cost(self, value):
-        return floatformat(value, 2)
+        return formatting.amount(value, 2)

@@ -19,3 +19,25 @@ class BootstrapForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class IsoDateInput(forms.DateInput):
+    """``<input type=date>``: the browser takes only yyyy-MM-dd, whatever the language.
+
+    A localised value (Polish "03.11.2026") is dropped by the browser, and the next
+    submit silently loses the date.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format or "%Y-%m-%d")
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """``<input type=datetime-local>``: yyyy-MM-ddTHH:MM in every language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format or "%Y-%m-%dT%H:%M")

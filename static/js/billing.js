@@ -9,10 +9,11 @@
       return;
     }
     var points = JSON.parse(source.textContent);
-    // The axis spans the chosen window, so a single snapshot sits at its time, not alone
-    // in an auto-scaled range of months.
-    var now = Date.now();
-    var windowStart = now - (parseInt(canvas.dataset.days, 10) || 30) * 86400000;
+    // The axis the server picked from the data (billing.selectors.balance_chart_range): the
+    // chosen window, or from just before the first snapshot when there are only minutes or
+    // hours of them.
+    var now = parseInt(canvas.dataset.end, 10) || Date.now();
+    var windowStart = parseInt(canvas.dataset.start, 10) || now - (parseInt(canvas.dataset.days, 10) || 30) * 86400000;
     var when = function (p) { return p.t; };
     var datasets = [
       {
@@ -42,14 +43,22 @@
         pointRadius: 0,
       });
     }
-    var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+    var lang = document.documentElement.lang || undefined;
+    var tickOptions = {
+      time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+      datetime: { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+      date: { month: "short", day: "numeric" },
+    }[canvas.dataset.ticks] || { month: "short", day: "numeric" };
+    var tickFormat = new Intl.DateTimeFormat(lang, tickOptions);
+    var format = new Intl.DateTimeFormat(lang, {
+      month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
     });
     new Chart(canvas, {
       type: "line",
       data: { datasets: datasets },
       options: {
         maintainAspectRatio: false,
+        locale: document.documentElement.lang || undefined,  // numbers as the page's language writes them
         animation: false,
         parsing: false,
         interaction: { mode: "nearest", intersect: false },
@@ -58,7 +67,7 @@
             type: "linear",
             min: windowStart,
             max: now,
-            ticks: { maxTicksLimit: 8, callback: function (value) { return format.format(new Date(value)); } },
+            ticks: { maxTicksLimit: 8, callback: function (value) { return tickFormat.format(new Date(value)); } },
           },
           y: { beginAtZero: true },
         },

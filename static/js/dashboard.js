@@ -19,6 +19,7 @@
       },
       options: {
         maintainAspectRatio: false,
+        locale: document.documentElement.lang || undefined,  // numbers as the page's language writes them
         animation: false,
         scales: {
           rate: { position: "left", min: 0, max: 100 },

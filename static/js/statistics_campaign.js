@@ -11,7 +11,9 @@
     if (old) {
       old.destroy();
     }
-    config.options = Object.assign({ maintainAspectRatio: false, animation: false }, config.options);
+    // locale: numbers and dates as the page's language writes them.
+    config.options = Object.assign({ maintainAspectRatio: false, animation: false,
+      locale: document.documentElement.lang || undefined }, config.options);
     new Chart(canvas, config);
     canvas.dataset.rendered = "1";
   }

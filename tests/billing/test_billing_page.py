@@ -60,7 +60,7 @@ def test_unreachable_justsend_shows_last_values_age_and_error(marketing_client, 
     response = marketing_client.get("/billing/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "4321.00" in page
+    assert "4,321" in page
     assert 'data-testid="reading-error"' in page
     assert "Could not talk to Justsend" in page  # the provider layer's message
     assert "3\xa0hours ago" in page or "3 hours ago" in page
@@ -118,7 +118,7 @@ def test_low_balance_banner_shows_on_every_page(marketing_client, panel_sandbox)
     for url in ("/", "/contacts/", "/billing/transactions/"):
         page = marketing_client.get(url).content.decode()
         assert 'data-testid="low-balance-banner"' in page, url
-        assert "350.00" in page
+        assert "350 points available" in page
 
     panel_sandbox.set_balance(balance=5000)
     marketing_client.get("/billing/?refresh=1")

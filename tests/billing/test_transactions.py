@@ -162,3 +162,20 @@ def test_an_export_cut_short_says_so_in_the_file():
     lines = list(transactions_csv_rows(failing()))
     assert lines[0].startswith("date,type")
     assert "Export incomplete: Justsend went away" in lines[-1]
+
+
+def test_newest_first_by_default(marketing_client, panel_sandbox):
+    for balance in (1000, 2000, 3000):
+        panel_sandbox.set_balance(balance=balance)
+        panel_sandbox.advance(60)
+
+    response = marketing_client.get("/billing/transactions/")
+
+    query = _last_query(panel_sandbox)
+    assert (query["sortField"], query["sortDirection"]) == ("transactionDate", "DESC")
+    balances = [row.record.account_balance_in_points for row in _rows(response)]
+    assert balances[0] == 3000 and balances == sorted(balances, reverse=True)
+
+    marketing_client.get("/billing/transactions/export.csv")
+    query = _last_query(panel_sandbox)
+    assert (query["sortField"], query["sortDirection"]) == ("transactionDate", "DESC")

@@ -88,10 +88,10 @@ def test_chart_data_has_every_day_of_the_range_and_a_series_per_variant(week_of_
     query = StatsQuery(start=today - timedelta(days=6), end=today)
     chart = chart_data(statistics=statistics_get(query=query, source=Source.LOCAL))
 
-    assert len(chart["labels"]) == 7 and chart["labels"][-1] == today.isoformat()
+    assert len(chart["labels"]) == 7 and chart["days"][-1] == today.isoformat()
     sent = next(series for series in chart["series"] if series["key"] == "sent")
     assert sum(sent["data"]) == sum(c.sent_count for c in campaigns)
-    assert sent["data"][chart["labels"].index(today.isoformat())] == sum(
+    assert sent["data"][chart["days"].index(today.isoformat())] == sum(
         c.sent_count for c in campaigns if timezone.localtime(c.submitted_at).date() == today
     )
     assert {v["label"] for v in chart["variants"]} == {c.variant for c in campaigns}

@@ -98,7 +98,7 @@ def test_local_source_shows_the_panels_campaigns(marketing_client, week_of_campa
     assert statistics.source == "local"
     assert page_totals(response)["sent"] == str(sum(c.sent_count for c in campaigns))
     cost = sum(c.cost for c in campaigns if c.cost is not None)
-    assert f'data-total="cost">{cost:.2f} PLN<' in response.content.decode()
+    assert f'data-total="cost">{cost:.2f}\u00a0PLN<' in response.content.decode()
     assert len(response.context["table"].rows) == len(statistics.rows) > 0
 
 
@@ -184,3 +184,21 @@ def test_the_date_fields_show_the_range_used(marketing_client, db, settings, par
     assert f'name="date_to" value="{query.end.isoformat()}"' in page
     if "date_to" in params:
         assert query.end.isoformat() == params["date_to"]
+
+
+def test_justsends_cost_of_the_range_is_what_its_bulks_cost(marketing_client, sandbox_bulks, sandbox_client):
+    """The Justsend row's cost was always "—": its statistics carry only points, so the money
+    comes from its sending payments in the range; each bulk's own cost (8.2) adds up to it."""
+    bulk_costs = [sandbox_client.get_bulk(uuid=bulk.uuid).cost
+                  for bulk in sandbox_client.list_bulks(size=50).content]
+    expected = sum(cost.amount for cost in bulk_costs)
+    assert expected > 0
+
+    for language, text in (("en", f"{expected:.2f}\u00a0PLN"), ("pl", f"{expected:.2f}\u00a0PLN".replace(".", ","))):
+        response = marketing_client.get(URL, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.context["statistics"].justsend_totals.cost == expected
+        cell = response.content.decode().split('data-total="justsend-cost">', 1)[1].split("</td>", 1)[0]
+        assert text in cell, cell
+
+    one_variant = marketing_client.get(URL, {"variant": "PRO"})
+    assert one_variant.context["statistics"].justsend_totals.cost is None  # payments carry no variant
