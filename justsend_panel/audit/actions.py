@@ -4,6 +4,10 @@ a label translated when it is shown."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The object_type of an entry about a phone number (its id is the number, E.164 digits):
+# a blacklisting, a single message. Its page is the number's history.
+NUMBER = "number"
+
 
 class Action(models.TextChoices):
     LOGIN = "auth.login", _("Logged in")
