@@ -161,3 +161,22 @@ def test_the_django_admin_lists_entries_but_cannot_add_change_or_delete(
     admin_client_panel.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"summary": "x"})
     admin_client_panel.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"})
     assert AuditEntry.objects.get(pk=entry.pk).summary == entry.summary
+
+
+def test_the_admin_list_counts_a_bounded_subquery_only(admin_client_panel, entries, settings):
+    from justsend_panel.audit.admin import BoundedCountPaginator
+
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client_panel.get("/admin/audit/auditentry/").status_code == 200
+    counts = [q["sql"] for q in queries if "audit_auditentry" in q["sql"]
+              and "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts)
+    assert BoundedCountPaginator(AuditEntry.objects.all(), 2).count == 3
+
+
+def test_a_numbers_history_shows_its_entries(admin_client_panel, entries, panel_sandbox):
+    page = admin_client_panel.get(
+        reverse("campaigns:number_history", args=["48500100200"])).content.decode()
+    section = page[page.index('data-testid="object-activity"'):]
+    assert "Blacklisted by a STOP reply" in section
+    assert "object_type=number&amp;object_id=48500100200" in section
