@@ -46,6 +46,7 @@ BENCHMARKS = (
     Benchmark("contacts_pages", (), ("--members", "10000", "--blacklist", "2000",
                                      "--repeat", "2"), "db"),
     Benchmark("contacts_push", (), ("--members", "10000", "--chunks", "1000,5000"), "db"),
+    Benchmark("audit_pages", (), ("--entries", "10000", "--repeat", "2"), "db"),
     # Starts its own PostgreSQL cluster (it reads the server's CPU from /proc).
     Benchmark("postbacks", (), ("--seconds", "3", "--recipients", "10000"), "own"),
 )

@@ -94,8 +94,12 @@ def _fill(members: int, blacklist: int):
     return group
 
 
-def _measure(client, url: str, repeat: int) -> tuple[float, float, float, int]:
-    """Median and slowest server time, median time in SQL, queries per page view."""
+def _measure(client, url: str, repeat: int, *, check=None,
+             lines: int = 1_000) -> tuple[float, float, float, int]:
+    """Median and slowest server time, median time in SQL, queries per page view.
+
+    A streamed response (an export) is timed to its first ``lines`` lines; ``check`` is
+    called with each view's queries (to fail on one that must not be there)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -105,8 +109,13 @@ def _measure(client, url: str, repeat: int) -> tuple[float, float, float, int]:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get(url)
+            if response.streaming:
+                for _line, _ in zip(response.streaming_content, range(lines)):
+                    pass
             times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
+        if check is not None:
+            check(url, queries.captured_queries)
         sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
     return statistics.median(times), max(times), statistics.median(sql), len(queries.captured_queries)
 

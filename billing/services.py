@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from billing.models import AccountSnapshot, BillingSettings, UploadedFileLink
 from billing.readings import Reading, cache_key, cached_read, cached_read_forget, justsend_call
@@ -20,6 +21,8 @@ from billing.selectors import (
     WHITELIST_KEY,
     low_balance_status_forget,
 )
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.justsend import rules
 from justsend_panel.sms.justsend.client import JustsendClient
@@ -124,10 +127,17 @@ def account_reading_get(*, force: bool = False) -> Reading[AccountFigures]:
     return reading
 
 
+@transaction.atomic
 def low_balance_threshold_set(*, threshold: Decimal | None, user) -> BillingSettings:
     billing_settings, _created = BillingSettings.objects.update_or_create(
         pk=BILLING_SETTINGS_PK,
         defaults={"low_balance_threshold": threshold, "updated_by": user},
+    )
+    audit_record(
+        action=Action.SETTINGS_LOW_BALANCE, actor=user,
+        summary=gettext_noop("Set to %(threshold)s points") if threshold is not None
+        else gettext_noop("Turned off"),
+        summary_params={"threshold": str(threshold)},
     )
     _low_balance_status_changed()
     logger.info("Billing: %s set the low-balance threshold to %s", user, threshold)
@@ -165,6 +175,8 @@ def auth_code_create(*, code_settings: AuthCodeSettings, user=None) -> AuthCode:
     code_settings.check()
     code = justsend_call(lambda client: client.create_auth_code(**code_settings.client_kwargs()))
     cached_read_forget(cache_key(AUTH_CODES_KEY))
+    _mail2sms_record(user, gettext_noop("Authorisation code %(id)s created (%(variant)s)"),
+                     id=code.id, variant=code_settings.bulk_variant.value)
     logger.info("Mail2SMS: %s created auth code %s (%s)", user, code.id, code_settings.bulk_variant)
     return code
 
@@ -179,6 +191,8 @@ def auth_code_update(
         )
     )
     cached_read_forget(cache_key(AUTH_CODES_KEY))
+    _mail2sms_record(user, gettext_noop("Authorisation code %(id)s changed (%(variant)s)"),
+                     id=auth_code_id, variant=code_settings.bulk_variant.value)
     logger.info("Mail2SMS: %s updated auth code %s", user, auth_code_id)
     return code
 
@@ -186,13 +200,21 @@ def auth_code_update(
 def auth_code_delete(*, auth_code_id: str, user=None) -> None:
     justsend_call(lambda client: client.delete_auth_code(auth_code_id=auth_code_id))
     cached_read_forget(cache_key(AUTH_CODES_KEY))
+    _mail2sms_record(user, gettext_noop("Authorisation code %(id)s deleted"), id=auth_code_id)
     logger.info("Mail2SMS: %s deleted auth code %s", user, auth_code_id)
 
 
 def whitelist_entry_delete(*, entry_id: str, user=None) -> None:
     justsend_call(lambda client: client.delete_whitelist_entry(entry_id=entry_id))
     cached_read_forget(cache_key(WHITELIST_KEY))
+    _mail2sms_record(user, gettext_noop("Whitelist entry %(id)s removed"), id=entry_id)
     logger.info("Mail2SMS: %s removed whitelist entry %s", user, entry_id)
+
+
+def _mail2sms_record(user, summary: str, **params) -> None:
+    """Mail2SMS lives in Justsend alone: the entry is written once Justsend has said yes."""
+    audit_record(action=Action.SETTINGS_MAIL2SMS, actor=user, summary=summary,
+                 summary_params={name: str(value) for name, value in params.items()})
 
 
 # --- uploaded files ---------------------------------------------------------------------

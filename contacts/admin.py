@@ -33,16 +33,16 @@ class GroupAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {"name": obj.name, "group_type": obj.group_type, "country": obj.country}
         if change:
-            group_update(group=Group.objects.get(pk=obj.pk), **data)
+            group_update(group=Group.objects.get(pk=obj.pk), **data, by=request.user)
         else:
-            obj.pk = group_create(**data).pk
+            obj.pk = group_create(**data, by=request.user).pk
 
     def delete_model(self, request, obj):
-        group_delete(group=obj)
+        group_delete(group=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for group in queryset:
-            group_delete(group=group)
+            group_delete(group=group, by=request.user)
 
     @admin.action(description=_("Push the failed changes of the selected groups again"))
     def retry_sync(self, request, queryset):

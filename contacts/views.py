@@ -97,7 +97,7 @@ class GroupCreateView(PanelPermissionMixin, GroupFormMixin, FormView):
     permission_required = _can("add", "group")
 
     def save(self, **data) -> Group:
-        return group_create(**data)
+        return group_create(**data, by=self.request.user)
 
 
 class GroupUpdateView(PanelPermissionMixin, GroupFormMixin, FormView):
@@ -115,7 +115,7 @@ class GroupUpdateView(PanelPermissionMixin, GroupFormMixin, FormView):
         return {**super().get_context_data(**kwargs), "group": self.group}
 
     def save(self, **data) -> Group:
-        return group_update(group=self.group, **data)
+        return group_update(group=self.group, **data, by=self.request.user)
 
 
 class GroupDeleteView(PanelPermissionMixin, TemplateView):
@@ -129,7 +129,7 @@ class GroupDeleteView(PanelPermissionMixin, TemplateView):
     def post(self, request, pk):
         group = get_object_or_404(Group, pk=pk)
         name = group.name
-        group_delete(group=group)
+        group_delete(group=group, by=request.user)
         messages.success(request, _("Deleted “%(name)s”; Justsend deletes it too.") % {"name": name})
         return redirect("contacts:group_list")
 
@@ -448,7 +448,7 @@ class PullView(PostOnlyView):
     permission_required = _can("change", "group")
 
     def post(self, request):
-        justsend_pull_request(full=True)
+        justsend_pull_request(full=True, by=request.user)
         messages.info(request, _("Pulling groups, members and the blacklist from Justsend."))
         return redirect("contacts:group_list")
 

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being served, for the IP of the activity entries its services write.
+    "justsend_panel.audit.middleware.AuditRequestMiddleware",
     # Every page needs login; the few exceptions say so with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A Viewer's unsafe requests are refused here, whatever the view allows.

@@ -47,6 +47,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("contacts/", include("contacts.urls")),
     path("billing/", include("billing.urls")),
+    path("activity/", include("justsend_panel.audit.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("campaigns.deliveries.urls")),

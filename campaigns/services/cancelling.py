@@ -22,6 +22,8 @@ from campaigns.services.state import (
     campaign_transition,
     recipients_close,
 )
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import (
@@ -55,10 +57,12 @@ def campaign_cancel(*, campaign: Campaign, user) -> Campaign:
             cancelled = campaign_transition(campaign_id=locked.pk, to=S.CANCELLED,
                                             finished_at=timezone.now(), cancel_error="")
             recipients_close(campaign_id=locked.pk)
+            audit_record(action=Action.CAMPAIGN_CANCELLED, actor=user, obj=cancelled)
             return cancelled
         cancelling = campaign_transition(campaign_id=locked.pk, to=S.CANCELLING, cancel_error="")
         if cancelling.bulk_uuid:
             campaign_enqueue(CANCEL_TASK, locked.pk)
+        audit_record(action=Action.CAMPAIGN_CANCELLED, actor=user, obj=cancelling)
         # Still submitting: the submit task sees "cancelling" and hands the bulk over.
         return cancelling
 

@@ -6,11 +6,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from campaigns.exceptions import CampaignError
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_undelivered_qs
 from campaigns.services.rendering import renderer_for
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.sms.justsend import rules
 
 MANY_TO_MANY = ("groups", "excluded_groups")
@@ -87,6 +90,7 @@ def campaign_create(*, user, data: dict[str, Any]) -> Campaign:
         campaign.save()
         for name, values in relations.items():
             getattr(campaign, name).set(values)
+        audit_record(action=Action.CAMPAIGN_CREATED, actor=user, obj=campaign)
     return campaign
 
 
@@ -117,7 +121,8 @@ def campaign_draft_delete(*, campaign: Campaign) -> None:
         ).delete()
 
 
-def _copy(campaign: Campaign, *, user, name: str, only_numbers: str, **origin) -> Campaign:
+def _copy(campaign: Campaign, *, user, name: str, only_numbers: str, action: str,
+          summary: str, summary_params: dict, **origin) -> Campaign:
     copy = Campaign(created_by=user, source=campaign, name=name[:200])
     for field_name in EDITABLE:
         if field_name != "name":
@@ -131,13 +136,16 @@ def _copy(campaign: Campaign, *, user, name: str, only_numbers: str, **origin) -
         copy.save()
         copy.groups.set(campaign.groups.all())
         copy.excluded_groups.set(campaign.excluded_groups.all())
+        audit_record(action=action, actor=user, obj=copy, summary=summary,
+                     summary_params={"source": campaign.name, **summary_params})
     return copy
 
 
 def campaign_duplicate(*, campaign: Campaign, user) -> Campaign:
     """A new draft with the same settings and audience, to edit and launch again."""
     return _copy(campaign, user=user, name=_("Copy of %(name)s") % {"name": campaign.name},
-                 only_numbers=campaign.only_numbers)
+                 only_numbers=campaign.only_numbers, action=Action.CAMPAIGN_DUPLICATED,
+                 summary=gettext_noop("A copy of “%(source)s”"), summary_params={})
 
 
 def campaign_resend_undelivered(*, campaign: Campaign, user) -> Campaign:
@@ -153,4 +161,6 @@ def campaign_resend_undelivered(*, campaign: Campaign, user) -> Campaign:
     return _copy(campaign, user=user,
                  name=_("%(name)s (undelivered again)") % {"name": campaign.name},
                  only_numbers="\n".join(numbers), resend_of_id=campaign.pk,
-                 resend_count=len(numbers))
+                 resend_count=len(numbers), action=Action.CAMPAIGN_RESENT,
+                 summary=gettext_noop("%(count)s undelivered numbers of “%(source)s”"),
+                 summary_params={"count": len(numbers)})

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from billing.services import uploaded_file_link_record
 from campaigns.exceptions import (
@@ -51,6 +52,8 @@ from campaigns.services.state import (
 )
 from campaigns.signals import submission_answered
 from contacts.models import BlacklistEntry, SyncOperation, SyncState
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.provider import justsend_client
@@ -110,6 +113,15 @@ def campaign_launch(*, campaign: Campaign, user, now: datetime | None = None) ->
         )
         if not later:
             campaign_enqueue(SUBMIT_TASK, campaign.pk)
+        audit_record(
+            action=Action.CAMPAIGN_SCHEDULED if later else Action.CAMPAIGN_LAUNCHED,
+            actor=user, obj=launched,
+            summary=gettext_noop("For %(at)s, %(recipients)s recipients") if later
+            else gettext_noop("%(recipients)s recipients"),
+            summary_params={"recipients": summary.recipients, **(
+                {"at": timezone.localtime(campaign.scheduled_at).strftime("%Y-%m-%d %H:%M")}
+                if later else {})},
+        )
     return launched
 
 

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from campaigns.exceptions import CampaignError
 from campaigns.models import Campaign, SentMessage
 from campaigns.services.rendering import MissingField, renderer_for, sample_text
 from contacts.models import BlacklistEntry, Member
+from justsend_panel.audit.actions import NUMBER, Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.justsend import rules
 from justsend_panel.sms.exceptions import SmsApiError, SmsError, SmsHostError, SmsRateLimited
@@ -134,9 +137,19 @@ def single_message_send(
             else:
                 claim.delete()  # nothing went out: the same form may be sent again
         raise
-    if claim is not None:
-        claim.state, claim.message_id = SentMessage.State.SENT, result.id or ""
-        claim.save(update_fields=["state", "message_id", "updated_at"])
+    with transaction.atomic():
+        if claim is not None:
+            claim.state, claim.message_id = SentMessage.State.SENT, result.id or ""
+            claim.save(update_fields=["state", "message_id", "updated_at"])
+        if campaign is not None:
+            audit_record(action=Action.MESSAGE_TEST_SENT, actor=user, obj=campaign,
+                         summary=gettext_noop("To %(number)s as %(variant)s"),
+                         summary_params={"number": msisdn, "variant": variant})
+        else:
+            audit_record(action=Action.MESSAGE_SINGLE_SENT, actor=user, object_type=NUMBER,
+                         object_id=msisdn, object_label=msisdn,
+                         summary=gettext_noop("As %(variant)s"),
+                         summary_params={"variant": variant})
     return SendOutcome(result)
 
 

@@ -23,9 +23,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contacts.imports.csvfile import (
     FileFormat,
@@ -42,6 +43,8 @@ from contacts.imports.upsert import members_upsert
 from contacts.models import Group, Import, ImportBatch, SyncOperation
 from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.leases import lease_claim, lease_free_q, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
@@ -125,8 +128,11 @@ def _require_state(job: Import, state: str) -> None:
 
 
 @transaction.atomic
-def import_start(*, job: Import, mapping: dict[str, str], skip_blacklisted: bool) -> Import:
-    """Mapping confirmed: queue the run (after commit)."""
+def import_start(
+    *, job: Import, mapping: dict[str, str], skip_blacklisted: bool, by=None
+) -> Import:
+    """Mapping confirmed: queue the run (after commit). ``by``: who confirmed it (the
+    uploader when not given)."""
     job = Import.objects.select_for_update().get(pk=job.pk)
     _require_state(job, Import.State.UPLOADED)
     column_map_build(mapping)  # raises with the reason when unusable
@@ -135,6 +141,10 @@ def import_start(*, job: Import, mapping: dict[str, str], skip_blacklisted: bool
     job.state = Import.State.QUEUED
     job.save(update_fields=["mapping", "skip_blacklisted", "state", "updated_at"])
     _enqueue_run(import_id=job.pk)
+    audit_record(
+        action=Action.IMPORT_STARTED, actor=by or job.created_by, obj=job,
+        summary=gettext_noop("Into the group “%(group)s”"), summary_params={"group": job.group.name},
+    )
     return job
 
 
@@ -408,6 +418,13 @@ def import_finish_check(*, import_id: int) -> Import | None:
         job.state = Import.State.FINISHED
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "finished_at", "updated_at"])
+        counts = ImportBatch.objects.filter(import_job=job).aggregate(
+            imported=Sum("imported"), invalid=Sum("invalid"))
+        audit_record(
+            action=Action.IMPORT_FINISHED, obj=job,
+            summary=gettext_noop("%(imported)s numbers imported, %(invalid)s invalid rows"),
+            summary_params={name: value or 0 for name, value in counts.items()},
+        )
     elif not job.batches.filter(
         ~Q(state=ImportBatch.State.DONE), attempts__lt=MAX_BATCH_ATTEMPTS
     ).exists():
@@ -417,16 +434,29 @@ def import_finish_check(*, import_id: int) -> Import | None:
         }
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "error", "finished_at", "updated_at"])
+        _import_failed_record(job=job)
     return job
 
 
+def _import_failed_record(*, job: Import) -> None:
+    audit_record(action=Action.IMPORT_FAILED, obj=job, summary=job.error)
+
+
+@transaction.atomic
 def import_fail(*, import_id: int, error: str) -> None:
     """Record why an import stopped; what its finished batches added stays."""
     logger.warning("Import %s failed: %s", import_id, error)
-    Import.objects.filter(pk=import_id).exclude(state=Import.State.FINISHED).update(
-        state=Import.State.FAILED, error=error, finished_at=timezone.now(),
-        updated_at=timezone.now(),
+    job = (
+        Import.objects.select_for_update().filter(pk=import_id)
+        .exclude(state=Import.State.FINISHED).first()
     )
+    if job is None:
+        return
+    already_failed = job.state == Import.State.FAILED
+    job.state, job.error, job.finished_at = Import.State.FAILED, error, timezone.now()
+    job.save(update_fields=["state", "error", "finished_at", "updated_at"])
+    if not already_failed:
+        _import_failed_record(job=job)
 
 
 @transaction.atomic

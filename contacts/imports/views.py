@@ -134,6 +134,7 @@ class ImportMappingView(PanelPermissionMixin, View):
                 import_start(
                     job=job, mapping=mapping,
                     skip_blacklisted=form.cleaned_data["skip_blacklisted"],
+                    by=request.user,
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)

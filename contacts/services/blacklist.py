@@ -9,10 +9,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contacts.models import BlacklistEntry, BlacklistEvent, SyncOperation
 from contacts.phones import ParsedNumber, msisdn_parse, numbers_split
 from contacts.services.outbox import sync_operation_add
+from justsend_panel.audit.actions import NUMBER, Action
+from justsend_panel.audit.models import POSTBACK
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.justsend.rules import country_for_region
 from justsend_panel.sms.types import Country
@@ -37,6 +41,7 @@ def blacklist_numbers_add(
 ) -> BlacklistAddResult:
     """Blacklist every valid number in ``text``; the invalid ones come back with a reason."""
     result = BlacklistAddResult()
+    upgraded: list[str] = []
     countries: dict[str, Country] = {}
     for raw in numbers_split(text):
         parsed = msisdn_parse(raw)
@@ -75,7 +80,32 @@ def blacklist_numbers_add(
         sync_operation_add(
             kind=Kind.BLACKLIST_ADD, payload={"country": country.value, "msisdns": msisdns}
         )
+    if result.added or upgraded:
+        if reason == BlacklistEntry.Reason.STOP_REPLY:
+            _numbers_audit(Action.BLACKLIST_STOP_REPLY, result.added + upgraded,
+                           actor_label=POSTBACK, note=note)
+        else:
+            _numbers_audit(Action.BLACKLIST_ADDED, result.added, actor=user, note=note)
     return result
+
+
+def _numbers_audit(action: str, msisdns: list[str], *, note: str = "", **actor) -> None:
+    """One activity entry for the change: about the number when it is one, else a count
+    and the first numbers."""
+    shown = ", ".join(msisdns[:5]) + (" …" if len(msisdns) > 5 else "")
+    target = (
+        {"object_type": NUMBER, "object_id": msisdns[0], "object_label": msisdns[0]}
+        if len(msisdns) == 1 else {}
+    )
+    if action == Action.BLACKLIST_STOP_REPLY:
+        summary = gettext_noop("Reply: %(note)s")
+    elif note:
+        summary = (gettext_noop("Note: %(note)s") if len(msisdns) == 1
+                   else gettext_noop("%(count)s numbers (%(numbers)s); note: %(note)s"))
+    else:
+        summary = "" if len(msisdns) == 1 else gettext_noop("%(count)s numbers (%(numbers)s)")
+    audit_record(action=action, **actor, **target, summary=summary,
+                 summary_params={"count": len(msisdns), "numbers": shown, "note": note})
 
 
 class BlacklistRemovalRefused(ApplicationError):
@@ -131,6 +161,9 @@ def blacklist_entries_remove(*, entry_ids: list[int], user=None, reason: str = "
         sync_operation_add(
             kind=Kind.BLACKLIST_REMOVE, payload={"country": country, "msisdns": msisdns}
         )
+    if rows:
+        _numbers_audit(Action.BLACKLIST_REMOVED, [msisdn for msisdn, _c, _s in rows],
+                       actor=user, note=reason)
     return deleted
 
 

@@ -3,9 +3,12 @@
 from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contacts.models import Group, SyncOperation
 from contacts.services.outbox import sync_operation_add
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.exceptions import ApplicationError
 
 Kind = SyncOperation.Kind
@@ -23,22 +26,31 @@ def _group_clean(*, name: str, group_type: str, country: str) -> tuple[str, str,
 
 
 @transaction.atomic
-def group_create(*, name: str, group_type: str = Group.Type.LOCAL, country: str = "") -> Group:
+def group_create(
+    *, name: str, group_type: str = Group.Type.LOCAL, country: str = "", by=None
+) -> Group:
     name, group_type, country = _group_clean(name=name, group_type=group_type, country=country)
     group = Group.objects.create(name=name, group_type=group_type, country=country)
     sync_operation_add(kind=Kind.GROUP_CREATE, group=group, payload={})
+    audit_record(action=Action.GROUP_CREATED, actor=by, obj=group)
     return group
 
 
 @transaction.atomic
-def group_update(*, group: Group, name: str, group_type: str, country: str) -> Group:
+def group_update(*, group: Group, name: str, group_type: str, country: str, by=None) -> Group:
     name, group_type, country = _group_clean(name=name, group_type=group_type, country=country)
     if (group.name, group.group_type, group.country) == (name, group_type, country):
         return group
+    old_name = group.name
     group.name, group.group_type, group.country = name, group_type, country
     group.save(update_fields=["name", "group_type", "country", "updated_at"])
     # The push reads the group as it is then, so one update carries every later edit too.
     sync_operation_add(kind=Kind.GROUP_UPDATE, group=group, payload={})
+    audit_record(
+        action=Action.GROUP_CHANGED, actor=by, obj=group,
+        summary=gettext_noop("Was “%(old)s”") if old_name != name else "",
+        summary_params={"old": old_name},
+    )
     return group
 
 
@@ -65,7 +77,7 @@ def group_hold(*, group_id: int) -> bool:
 
 
 @transaction.atomic
-def group_delete(*, group: Group) -> None:
+def group_delete(*, group: Group, by=None) -> None:
     """Delete the group, its members and what was still waiting to be pushed for it.
 
     Justsend deletes the members with the group, so pending member pushes are dropped; the
@@ -81,5 +93,10 @@ def group_delete(*, group: Group) -> None:
     sync_operation_add(
         kind=Kind.GROUP_DELETE, group=group,
         payload={"justsend_id": group.justsend_id, "name": group.name},
+    )
+    audit_record(
+        action=Action.GROUP_DELETED, actor=by, obj=group,
+        summary=gettext_noop("%(members)s members"),
+        summary_params={"members": group.member_count},
     )
     group.delete()

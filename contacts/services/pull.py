@@ -40,10 +40,14 @@ from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
 from contacts.services.push import (
     BLACKLIST_OPERATION_SIZE,
+    sync_failed_record,
     group_mark_missing,
     members_push_again,
     slice_seconds,
 )
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.models import BEAT
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import lease_claim, lease_free_q, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.provider import justsend_client
@@ -115,13 +119,15 @@ def _pull_to_start(full: bool) -> tuple[SyncOperation, bool]:
     return operation, _pull_running(operation)
 
 
-def justsend_pull_request(*, full: bool = True) -> SyncOperation:
-    """Record a pull and start it once committed; a pull under way is not started twice."""
+def justsend_pull_request(*, full: bool = True, by=None) -> SyncOperation:
+    """Record a pull and start it once committed; a pull under way is not started twice.
+    ``by``: the user who asked."""
     with transaction.atomic():
         operation, running = _pull_to_start(full)
         if running:
             return operation
         task_enqueue(PULL_TASK, kwargs={"operation_id": operation.pk})
+        audit_record(action=Action.GROUP_PULLED, actor=by, obj=operation)
     return operation
 
 
@@ -144,6 +150,7 @@ def _pull_claim(operation_id: int | None, full: bool) -> tuple[SyncOperation, st
             if running:
                 return None
             operation_id = active.pk
+            audit_record(action=Action.GROUP_PULLED, actor_label=BEAT, obj=active)
     # Pending, or running by a worker whose lease ran out: the lease decides who runs it.
     token = lease_claim(
         SyncOperation.objects.filter(kind=Kind.PULL, state__in=[State.PENDING, State.RUNNING]),
@@ -198,14 +205,17 @@ def justsend_pull_run(
         raise
     finally:
         done = state == State.DONE
-        lease_release(
-            SyncOperation, pk=operation.pk, token=token,
-            state=state, last_error=error, updated_at=timezone.now(),
-            done_at=timezone.now() if done else None,
-            payload={**operation.payload, "counts": asdict(counts),
-                     "cursor": None if done else asdict(cursor),
-                     "failures": failures if hold else 0},
-        )
+        with transaction.atomic():
+            released = lease_release(
+                SyncOperation, pk=operation.pk, token=token,
+                state=state, last_error=error, updated_at=timezone.now(),
+                done_at=timezone.now() if done else None,
+                payload={**operation.payload, "counts": asdict(counts),
+                         "cursor": None if done else asdict(cursor),
+                         "failures": failures if hold else 0},
+            )
+            if released and state == State.FAILED:
+                sync_failed_record(operation=operation, error=error)
         if hold:
             SyncOperation.objects.filter(pk=operation.pk, lease_token="").update(
                 lease_expires_at=timezone.now() + timedelta(seconds=hold)

@@ -28,9 +28,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation, SyncState
 from contacts.services.outbox import sync_operation_add, sync_push_request
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import (
     lease_free_q,
     lease_kept,
@@ -274,6 +277,19 @@ def _operation_finish(operation: SyncOperation, *, state: str, error: str = "") 
                 )
         if operation.group_id is not None:
             group_sync_state_refresh(group_id=operation.group_id, note=error)
+        if state == State.FAILED:
+            sync_failed_record(operation=operation, error=error)
+
+
+def sync_failed_record(*, operation: SyncOperation, error: str) -> None:
+    """The activity entry of a change Justsend refused for good (a transient error is
+    retried, by the task and then by the sweeps, and is not recorded)."""
+    group = Group.objects.filter(pk=operation.group_id).first() if operation.group_id else None
+    audit_record(
+        action=Action.SYNC_FAILED, obj=group or operation,
+        summary=gettext_noop("%(kind)s: %(error)s"),
+        summary_params={"kind": SyncOperation.Kind(operation.kind).label, "error": error},
+    )
 
 
 def group_sync_state_refresh(*, group_id: int, note: str = "") -> None:

@@ -3,6 +3,11 @@ a label translated when it is shown."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# The object_type of an entry about a phone number (its id is the number, E.164 digits):
+# a blacklisting, a single message. Its page is the number's history.
+NUMBER = "number"
 
 
 class Action(models.TextChoices):
@@ -26,13 +31,14 @@ class Action(models.TextChoices):
     CAMPAIGN_RESENT = "campaign.resent", _("Campaign sent again")
     MESSAGE_TEST_SENT = "message.test_sent", _("Test message sent")
     MESSAGE_SINGLE_SENT = "message.single_sent", _("Single message sent")
-    BLACKLIST_ADDED = "blacklist.added", _("Blacklisted")
-    BLACKLIST_REMOVED = "blacklist.removed", _("Removed from the blacklist")
+    BLACKLIST_ADDED = "blacklist.added", pgettext_lazy("activity", "Blacklisted")
+    BLACKLIST_REMOVED = "blacklist.removed", pgettext_lazy(
+        "activity", "Removed from the blacklist")
     BLACKLIST_STOP_REPLY = "blacklist.stop_reply", _("Blacklisted by a STOP reply")
     GROUP_CREATED = "group.created", _("Group created")
     GROUP_CHANGED = "group.changed", _("Group changed")
     GROUP_DELETED = "group.deleted", _("Group deleted")
-    GROUP_PULLED = "group.pulled", _("Pulled from Justsend")
+    GROUP_PULLED = "group.pulled", pgettext_lazy("activity", "Pulled from Justsend")
     SYNC_FAILED = "sync.failed", _("Sync with Justsend failed")
     SETTINGS_LOW_BALANCE = "settings.low_balance", _("Low-balance threshold changed")
     SETTINGS_MAIL2SMS = "settings.mail2sms", _("Mail2SMS changed")

@@ -98,8 +98,13 @@ class AuditEntry(models.Model):
             return ""
         text = gettext(self.summary)
         if self.summary_params:
+            params = {
+                name: gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value
+                else value
+                for name, value in self.summary_params.items()
+            }
             try:
-                return text % self.summary_params
+                return text % params
             except (KeyError, TypeError, ValueError):
                 return text
         return text

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from justsend_panel.audit.actions import Action
+from justsend_panel.audit.middleware import current_request
 from justsend_panel.audit.models import AuditEntry, AutomaticActor
 
 OBJECT_LABEL_MAX = AuditEntry._meta.get_field("object_label").max_length
@@ -58,9 +59,11 @@ def audit_record(
     """Append one entry. actor: a User, or None with actor_label one of
     audit.models.SYSTEM / POSTBACK / BEAT. obj: a model instance (type, id and label are
     taken from it) or give object_* yourself. request: the HttpRequest when there is one
-    (the IP is taken from it, as django-axes reads it). summary: English text, best a
+    (the IP is taken from it, as django-axes reads it); without one, the request being
+    served (AuditRequestMiddleware), if any. summary: English text, best a
     ``gettext_noop``/``gettext_lazy`` msgid with ``%(name)s`` placeholders filled from
-    summary_params when shown, so it reads in the reader's language. Call it inside the
+    summary_params when shown, so it reads in the reader's language (a lazily translated
+    value is translated when shown too). Call it inside the
     action's transaction, at the end of the service function — never from a view."""
     action = Action(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -73,6 +76,8 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)
+    if request is None:
+        request = current_request.get()
     if ip is None and request is not None:
         ip = request_ip_get(request)
     return AuditEntry.objects.create(
@@ -83,6 +88,9 @@ def audit_record(
         object_id=str(object_id),
         object_label=_english(object_label)[:OBJECT_LABEL_MAX],
         summary=_english(summary)[:SUMMARY_MAX],
-        summary_params=summary_params or {},
+        summary_params={
+            name: {"msgid": _english(value)} if isinstance(value, Promise) else value
+            for name, value in (summary_params or {}).items()
+        },
         ip=ip or None,
     )

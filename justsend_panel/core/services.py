@@ -9,7 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.core.models import WorkerHeartbeat
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.core.queueing import task_enqueue
@@ -69,15 +72,24 @@ class ConnectionCheck:
     error: str | None = None
 
 
-def connection_check() -> ConnectionCheck:
-    """Call the account summary once and report what came back, or why nothing did."""
+def connection_check(*, by=None) -> ConnectionCheck:
+    """Call the account summary once and report what came back, or why nothing did.
+    ``by``: the user who asked (recorded in the activity log with the outcome)."""
     started = time.monotonic()
     try:
         with justsend_client() as client:
             summary = client.get_account_summary()
     except SmsError as exc:
         elapsed = int((time.monotonic() - started) * 1000)
-        return ConnectionCheck(ok=False, elapsed_ms=elapsed, error=exc.message)
-    return ConnectionCheck(
-        ok=True, elapsed_ms=int((time.monotonic() - started) * 1000), summary=summary
+        check = ConnectionCheck(ok=False, elapsed_ms=elapsed, error=exc.message)
+    else:
+        check = ConnectionCheck(
+            ok=True, elapsed_ms=int((time.monotonic() - started) * 1000), summary=summary
+        )
+    audit_record(
+        action=Action.CONNECTION_CHECKED, actor=by,
+        summary=gettext_noop("Answered in %(ms)s ms") if check.ok
+        else gettext_noop("Failed after %(ms)s ms: %(error)s"),
+        summary_params={"ms": check.elapsed_ms, "error": check.error or ""},
     )
+    return check

@@ -88,7 +88,7 @@ class ConnectionView(AdminOnlyMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args, **kwargs):
-        context = self.get_context_data(check=connection_check())
+        context = self.get_context_data(check=connection_check(by=request.user))
         return self.render_to_response(context)
 
 

@@ -101,3 +101,13 @@ def test_the_table_cannot_be_deleted_in_bulk():
     with pytest.raises(AppendOnlyError):
         AuditEntry.objects.filter(action=Action.CONNECTION_CHECKED).delete()
     assert AuditEntry.objects.count() == 1
+
+
+def test_an_entry_written_while_a_request_is_served_takes_its_ip(client, administrator, settings):
+    from justsend_panel.audit.middleware import AuditRequestMiddleware, current_request
+
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.4")
+    entries = []
+    AuditRequestMiddleware(lambda r: entries.append(audit_record(action=Action.CONNECTION_CHECKED)))(request)
+    assert entries[0].ip == "198.51.100.4"
+    assert current_request.get() is None  # nothing left behind for the next request
