@@ -34,7 +34,6 @@ TARGET_CHOICES = [
 FIELD_LIMITS = {
     name: Member._meta.get_field(name).max_length for name in ("name", "surname", "address")
 }
-RAW_VALUE_LIMIT = 100  # how much of a bad value an error report repeats
 
 
 @dataclass(frozen=True)
@@ -191,21 +190,22 @@ def row_member(cells: list[str], columns: ColumnMap) -> StagedRow | str:
     )
 
 
-def raw_number(cells: list[str] | None, columns: ColumnMap) -> str:
-    return _cell(cells, columns.msisdn)[:RAW_VALUE_LIMIT] if cells else ""
-
-
 def rows_members(reader, columns: ColumnMap, *, first_row: int) -> dict:
     """Members of every row ``reader`` gives (a list of cells, or the message of a row that
     could not be read), numbered from ``first_row``.
 
     `row_member` for each row, with the common case done inline: a number the fast path
     recognises and short text fields cost a few attribute look-ups, not function calls.
-    Returns members by number (the first row of a number wins), error rows
-    ``[row, raw number, message]``, the count of non-blank rows and of repeated numbers.
+    Returns members by number (the first row of a number wins) and where each came from
+    (``sources``: number -> (row, cells as read)), the invalid rows ``[row, cells,
+    message]``, the rows that repeat a number ``[row, cells, row they repeat]`` and the
+    count of non-blank rows. The cells are the lists the reader made anyway: keeping them
+    for the report costs a reference per row, not a copy.
     """
     members: dict[str, tuple] = {}
+    sources: dict[str, tuple[int, list[str]]] = {}
     errors: list[list] = []
+    repeated: list[list] = []
     rows = duplicates = 0
     number = first_row - 1
     msisdn_index = columns.msisdn
@@ -254,9 +254,11 @@ def rows_members(reader, columns: ColumnMap, *, first_row: int) -> dict:
                     member = (msisdn, name, surname, address, attributes_json(cells))
         rows += 1
         if isinstance(member, str):
-            errors.append([number, raw_number(cells, columns), member])
-        elif member[0] in members:
-            duplicates += 1
+            errors.append([number, cells or [], member])
+        elif (first := sources.get(member[0])) is not None:
+            repeated.append([number, cells, first[0]])
         else:
             members[member[0]] = member
-    return {"members": members, "errors": errors, "rows": rows, "duplicates": duplicates}
+            sources[member[0]] = (number, cells)
+    return {"members": members, "sources": sources, "errors": errors, "repeated": repeated,
+            "rows": rows, "duplicates": len(repeated)}

@@ -192,7 +192,7 @@ class ImportDetailView(PanelPermissionMixin, DetailView):
 
 
 class ImportErrorsView(PanelPermissionMixin, View):
-    """The invalid rows with their reasons, streamed as CSV."""
+    """The invalid and duplicate rows, whole, with their reasons, streamed as CSV."""
 
     permission_required = CAN_VIEW
 
@@ -201,7 +201,7 @@ class ImportErrorsView(PanelPermissionMixin, View):
         if job.state == Import.State.UPLOADED:
             raise Http404
         return spreadsheet_csv_response(
-            rows=import_errors_csv(job=job), filename=f"import-{job.pk}-invalid-rows.csv"
+            rows=import_errors_csv(job=job), filename=f"import-{job.pk}-rows-not-imported.csv"
         )
 
 
