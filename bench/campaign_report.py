@@ -21,26 +21,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench.contacts_pages import django_configure
 from bench.procstat import peak_rss_mb
 
-ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/bench-campaign-report")
 CHUNK = 50_000
-
-
-def django_configure(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ["CELERY_BROKER_URL"] = "filesystem://"
-    os.environ["CELERY_FS_BROKER_DIR"] = str(WORK / "broker")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "justsend_panel.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
 
 
 def campaign_fill(*, bulk_type: str, recipients: int):
@@ -113,7 +98,7 @@ def main() -> None:
     parser.add_argument("--language", default="pl")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    django_configure(args.database_url)
+    django_configure(args.database_url, WORK)
 
     from django.core.management import call_command
     from django.db import connection
