@@ -42,6 +42,7 @@ class Benchmark:
 
 BENCHMARKS = (
     Benchmark("campaign_send", (), ("--sizes", "10000", "--blacklist", "2000"), "server"),
+    Benchmark("campaign_report", (), ("--recipients", "10000"), "db"),
     Benchmark("contacts_import", (), ("--rows", "10000"), "db"),
     Benchmark("contacts_pages", (), ("--members", "10000", "--blacklist", "2000",
                                      "--repeat", "2"), "db"),

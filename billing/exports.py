@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from django.utils.translation import gettext as _
 
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.core.spreadsheets import SpreadsheetLines
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import Transaction
 
@@ -39,13 +38,12 @@ def transaction_row(transaction: Transaction) -> list:
     return row
 
 
-def transactions_csv_rows(transactions: Iterable[Transaction]) -> Iterator[str]:
-    lines = SpreadsheetLines()
-    yield lines.line(HEADER)
+def transactions_csv_rows(transactions: Iterable[Transaction]) -> Iterator[list]:
+    yield HEADER
     try:
         for transaction in transactions:
-            yield lines.line(transaction_row(transaction))
+            yield transaction_row(transaction)
     except (SmsError, ApplicationError) as exc:
         # Headers are sent: say in the file itself that it is incomplete.
         logger.warning("Transactions export stopped: %s", exc)
-        yield lines.line([_("Export incomplete: %(error)s") % {"error": exc.message}])
+        yield [_("Export incomplete: %(error)s") % {"error": exc.message}]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.labels import DELIVERY_OUTCOMES, MESSAGE_STATUSES, OPERATORS
 from campaigns.models import Campaign, Recipient
 from justsend_panel.core import formatting
+from justsend_panel.core.numbers import number_link
 
 STATUS_BADGES = {
     Campaign.Status.DRAFT: "secondary",
@@ -91,6 +92,9 @@ class RecipientTable(tables.Table):
         attrs = {"class": "table table-sm align-middle mb-0", "data-testid": "recipient-table"}
         empty_text = _("No recipients to list: they are written when the campaign is submitted.")
 
+    def render_msisdn(self, value):
+        return number_link(value)
+
     def render_status(self, record):
         return badge(record.status, record.get_status_display(), RECIPIENT_BADGES)
 
@@ -128,6 +132,9 @@ class SingleMessageTable(tables.Table):
     class Meta:
         orderable = False
         attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "single-message-table"}
+
+    def render_msisdn(self, value):
+        return number_link(value)
         empty_text = _("No single messages in this period.")
 
     def render_content(self, value):

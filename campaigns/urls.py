@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("<int:pk>/launch/", views.CampaignLaunchView.as_view(), name="campaign_launch"),
     path("<int:pk>/progress/", views.CampaignProgressView.as_view(), name="campaign_progress"),
+    path("<int:pk>/report.csv", views.CampaignReportView.as_view(), name="campaign_report"),
     path("<int:pk>/recipients/", views.CampaignRecipientsView.as_view(), name="campaign_recipients"),
     path("<int:pk>/cancel/", views.CampaignCancelView.as_view(), name="campaign_cancel"),
     path("<int:pk>/copy/<str:how>/", views.CampaignCopyView.as_view(), name="campaign_copy"),

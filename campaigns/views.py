@@ -8,7 +8,7 @@ import logging
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from campaigns import selectors
 from campaigns.filters import CampaignFilter, RecipientFilter
 from campaigns.forms import CampaignForm, SingleMessageForm, TestSendForm
 from campaigns.models import Campaign
+from campaigns.reports import campaign_report_filename, campaign_report_rows
 from campaigns.services.audience import Removed
 from campaigns.services.cancelling import campaign_cancel
 from campaigns.services.editing import (
@@ -39,6 +40,7 @@ from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.paging import page_number
 from justsend_panel.sms.justsend import rules
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
+from justsend_panel.core.spreadsheets import spreadsheet_csv_response
 
 logger = logging.getLogger(__name__)
 
@@ -198,11 +200,10 @@ class CampaignRemovedNumbersView(PanelPermissionMixin, CampaignObjectMixin, View
     def get(self, request, *args, kind: str, **kwargs):
         if kind not in {k.value for k in Removed}:
             raise Http404(_("No such list."))
-        response = StreamingHttpResponse(
-            removed_numbers_csv(campaign=self.campaign, kind=kind), content_type="text/csv; charset=utf-8"
+        return spreadsheet_csv_response(
+            rows=removed_numbers_csv(campaign=self.campaign, kind=kind),
+            filename=f"campaign-{self.campaign.pk}-{kind}.csv",
         )
-        response["Content-Disposition"] = f'attachment; filename="campaign-{self.campaign.pk}-{kind}.csv"'
-        return response
 
 
 class CampaignLaunchView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):
@@ -257,6 +258,18 @@ class CampaignRecipientsMixin(PanelPermissionMixin, CampaignProgressMixin, Singl
 
 class CampaignDetailView(CampaignRecipientsMixin, FilterView):
     template_name = "campaigns/campaign_detail.html"
+
+
+class CampaignReportView(PanelPermissionMixin, CampaignObjectMixin, View):
+    """Every recipient with status, operator, times and the text sent, as streamed CSV."""
+
+    permission_required = VIEW
+
+    def get(self, request, *args, **kwargs):
+        return spreadsheet_csv_response(
+            rows=campaign_report_rows(campaign=self.campaign),
+            filename=campaign_report_filename(campaign=self.campaign),
+        )
 
 
 class CampaignRecipientsView(CampaignRecipientsMixin, FilterView):

@@ -308,8 +308,13 @@ class ImportBatch(LeasedModel):
     imported = models.PositiveIntegerField(_("imported"), default=0)
     # Rows that were not in the file's encoding and were read as Windows-1250 instead.
     recoded = models.PositiveIntegerField(_("rows re-read as Windows-1250"), default=0)
-    # Invalid rows with the reason: [[row number, raw number, reason], …]
+    # Invalid rows, whole as read, with the reason: [[row number, [cells…], reason], …]
+    # (before the whole row was kept: [row number, raw number, reason]).
     errors = models.JSONField(_("invalid rows"), default=list, blank=True)
+    # Rows whose number was not added again, whole as read: [[row number, [cells…], the
+    # earlier row of this batch with the number, or null when it was already in the
+    # group (from an earlier batch or import)], …]
+    duplicate_rows = models.JSONField(_("duplicate rows"), default=list, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from contacts.models import BlacklistEntry, Group, Member, SyncOperation
 from contacts.phones import ParsedNumber, default_region, msisdn_parse
 from justsend_panel.core.provider import justsend_client
-from justsend_panel.core.spreadsheets import SpreadsheetLines
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.types import Group as RemoteGroup
 
@@ -261,7 +260,8 @@ def number_lookup(*, raw: str) -> NumberLookup:
 # --- CSV export --------------------------------------------------------------------------
 
 
-def group_members_csv(*, group: Group) -> Iterator[str]:
+def group_members_csv(*, group: Group) -> Iterator[list]:
+    """The rows of the group export (core.spreadsheets writes them)."""
     members = group_members_qs(group=group)
     keys: set[str] = set()
     for attributes in members.exclude(attributes={}).values_list("attributes", flat=True).iterator(
@@ -270,11 +270,8 @@ def group_members_csv(*, group: Group) -> Iterator[str]:
         if isinstance(attributes, dict):
             keys.update(attributes)
     attribute_keys = sorted(keys)
-    lines = SpreadsheetLines(delimiter=";")
-    yield lines.line(["msisdn", "name", "surname", "address", *attribute_keys])
+    yield ["msisdn", "name", "surname", "address", *attribute_keys]
     rows = members.values_list("msisdn", "name", "surname", "address", "attributes")
     for msisdn, name, surname, address, attributes in rows.iterator(chunk_size=5_000):
         attributes = attributes if isinstance(attributes, dict) else {}
-        yield lines.line(
-            [msisdn, name, surname, address, *(attributes.get(key, "") for key in attribute_keys)]
-        )
+        yield [msisdn, name, surname, address, *(attributes.get(key, "") for key in attribute_keys)]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import BlacklistEntry, Group, Member
 from contacts.phones import msisdn_parse
+from justsend_panel.core.numbers import number_link
 
 SYNC_BADGES = {"synced": "text-bg-success", "error": "text-bg-danger", "pending": "text-bg-secondary"}
 
@@ -31,8 +32,7 @@ def number_html(msisdn: str, *, blacklisted: bool = False):
     if not msisdn_parse("+" + msisdn).sms_capable:
         flags.append(("text-bg-warning", _("no SMS (landline)")))
     return format_html(
-        '<span class="font-monospace">{}</span> {}',
-        msisdn,
+        "{} {}", number_link(msisdn),
         format_html_join(" ", '<span class="badge {}">{}</span>', flags),
     )
 

@@ -5,11 +5,10 @@ Views validate input and call services (writes) or selectors (reads); a service'
 """
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -41,6 +40,7 @@ from contacts.services.push import blacklist_sync_retry, group_sync_retry
 from contacts.tables import BlacklistTable, GroupTable, MemberTable
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
+from justsend_panel.core.spreadsheets import spreadsheet_csv_response
 
 
 def _can(action: str, model: str) -> tuple[str, str]:
@@ -232,13 +232,9 @@ class GroupExportView(PanelPermissionMixin, View):
 
     def get(self, request, pk):
         group = get_object_or_404(Group, pk=pk)
-        response = StreamingHttpResponse(
-            selectors.group_members_csv(group=group), content_type="text/csv; charset=utf-8"
+        return spreadsheet_csv_response(
+            rows=selectors.group_members_csv(group=group), filename=f"group-{group.pk}-members.csv"
         )
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"group-{group.pk}-members.csv"
-        )
-        return response
 
 
 # --- members -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import chain
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -27,6 +27,7 @@ from billing.views.account import wants_refresh
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.paging import page_number
 from justsend_panel.core.permissions import PanelPermissionMixin
+from justsend_panel.core.spreadsheets import spreadsheet_csv_response
 from justsend_panel.sms.exceptions import SmsError
 
 
@@ -117,8 +118,4 @@ class TransactionExportView(PanelPermissionMixin, TemplateView):
             return HttpResponseRedirect(back)
         rows = chain([first], transactions) if first is not None else iter(())
         filename = f"transactions-{query.start:%Y%m%d}-{query.end:%Y%m%d}.csv"
-        response = StreamingHttpResponse(
-            transactions_csv_rows(rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return spreadsheet_csv_response(rows=transactions_csv_rows(rows), filename=filename)

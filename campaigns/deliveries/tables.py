@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.deliveries.models import Reply
+from justsend_panel.core.numbers import number_link
 
 TEMPLATE = "django_tables2/bootstrap5.html"
 
@@ -22,6 +23,9 @@ class ReplyTable(tables.Table):
         fields = ("received_at", "msisdn", "message", "campaign", "is_stop")
         attrs = {"class": "table table-sm table-hover mb-0", "data-testid": "reply-table"}
         empty_text = _("No reply has come yet.")
+
+    def render_msisdn(self, value):
+        return number_link(value)
 
     def render_is_stop(self, value, record):
         if not value:
@@ -47,3 +51,6 @@ class KeywordResponseTable(tables.Table):
         template_name = TEMPLATE
         attrs = {"class": "table table-sm table-hover mb-0", "data-testid": "keyword-table"}
         empty_text = _("Justsend has no keyword response for these filters.")
+
+    def render_msisdn(self, value):
+        return number_link(value)

@@ -12,7 +12,6 @@ from campaigns.models import Campaign
 from campaigns.services.audience import AudienceSummary, Removed, audience_removed_numbers, audience_summary
 from campaigns.services.cost import CostEstimate, campaign_cost
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.core.spreadsheets import SpreadsheetLines
 
 @dataclass(frozen=True)
 class Preview:
@@ -67,12 +66,10 @@ def campaign_preview_get(*, campaign: Campaign) -> Preview:
     return Preview(campaign.variant, summary, cost)
 
 
-def removed_numbers_csv(*, campaign: Campaign, kind: str) -> Iterator[str]:
-    """CSV lines of one kind of removed number (invalid, outside the country, duplicate,
-    excluded, blacklisted),
-    streamed, with cells that a spreadsheet would run as a formula defused."""
+def removed_numbers_csv(*, campaign: Campaign, kind: str) -> Iterator[list]:
+    """CSV rows of one kind of removed number (invalid, outside the country, duplicate,
+    excluded, blacklisted), streamed (core.spreadsheets writes them)."""
     Removed(kind)  # an unknown kind is a ValueError before the first line
-    lines = SpreadsheetLines()
-    yield lines.line([_("number"), _("reason")])
+    yield [_("number"), _("reason")]
     for raw, reason in audience_removed_numbers(campaign=campaign, kind=kind):
-        yield lines.line([raw, reason])
+        yield [raw, reason]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from campaigns.statistics.selectors import Statistics
-from justsend_panel.core.spreadsheets import SpreadsheetLines
 
 HEADER = [
     "day", "variant", "campaigns", "recipients", "sent", "delivered", "undelivered",
@@ -13,13 +12,12 @@ HEADER = [
 ]
 
 
-def statistics_csv(*, statistics: Statistics) -> Iterator[str]:
-    line = SpreadsheetLines().line
-    yield line(HEADER)
+def statistics_csv(*, statistics: Statistics) -> Iterator[list]:
+    yield HEADER
     for row in statistics.rows:
-        yield line([
+        yield [
             row.day.isoformat() if row.day else "", row.variant, row.batches, row.recipients,
             row.sent, row.delivered, row.undelivered, row.not_sent, row.delivery_rate,
             row.points, row.cost, statistics.currency if row.cost is not None else "",
             statistics.source,
-        ])
+        ]

@@ -4,7 +4,6 @@ a number's history, and the dashboard's live list of campaigns sending now."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from campaigns.statistics.selectors import (
 )
 from campaigns.statistics.tables import DailyStatisticsTable
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
+from justsend_panel.core.spreadsheets import spreadsheet_csv_response
 
 VIEW = (USE_PANEL, "campaigns.view_campaign")
 # How often the campaign charts and the dashboard's list refresh while something is sending.
@@ -71,12 +71,8 @@ class StatisticsExportView(PanelPermissionMixin, View):
             messages.error(request, _("Correct the filters before exporting."))
             return redirect(f"{reverse('campaigns:statistics')}?{request.GET.urlencode()}")
         statistics = statistics_get(query=found[0], source=found[1])
-        response = StreamingHttpResponse(
-            statistics_csv(statistics=statistics), content_type="text/csv; charset=utf-8"
-        )
         name = f"statistics-{statistics.source}-{found[0].start}-{found[0].end}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return spreadsheet_csv_response(rows=statistics_csv(statistics=statistics), filename=name)
 
 
 class CampaignDeliveryChartsView(PanelPermissionMixin, TemplateView):

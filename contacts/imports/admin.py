@@ -97,4 +97,4 @@ class ImportBatchAdmin(HistoryAdmin):
     list_filter = ("state",)
     search_fields = ("import_job__original_name", "import_job__group__name")
     list_select_related = ("import_job",)
-    readonly_fields = ("import_job", *BATCH_FIELDS, "errors")
+    readonly_fields = ("import_job", *BATCH_FIELDS, "errors", "duplicate_rows")

@@ -1,11 +1,14 @@
 """Reads of imports: progress (the sum of the batches), previews, invalid rows."""
 
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
-from contacts.imports.csvfile import FileFormat
+from contacts.imports.csvfile import FileFormat, format_detect
 from contacts.imports.mapping import ColumnMap, column_map_build, row_member
 from contacts.models import Import, ImportBatch
 from justsend_panel.core.exceptions import ApplicationError
@@ -45,15 +48,52 @@ def import_progress_get(*, job: Import) -> ImportProgress:
     )
 
 
-def import_errors_iter(*, job: Import) -> Iterator[list]:
-    """[row, value, reason] of every invalid row, one batch in memory at a time."""
-    batches = (
-        ImportBatch.objects.filter(import_job=job, invalid__gt=0)
-        .order_by("number")
-        .values_list("errors", flat=True)
+@dataclass(frozen=True)
+class ReportRow:
+    """A row of the file that added nobody: invalid (``reason``) or a duplicate
+    (``repeats``: the earlier row with the number, None when it was already in the group)."""
+
+    row: int
+    cells: list[str]
+    reason: str | None = None
+    repeats: int | None = None
+
+
+def _report_rows(errors: list, duplicates: list) -> Iterator[ReportRow]:
+    invalid = (
+        # Kept before whole rows were: the raw number alone.
+        ReportRow(row, [cells] if isinstance(cells, str) else cells, reason)
+        for row, cells, reason in errors
     )
-    for errors in batches.iterator(chunk_size=1):
-        yield from errors
+    repeated = (ReportRow(row, cells, None, repeats) for row, cells, repeats in duplicates)
+    return heapq.merge(invalid, repeated, key=attrgetter("row"))
+
+
+def import_errors_iter(*, job: Import) -> Iterator[ReportRow]:
+    """Every invalid and duplicate row in file order, one batch in memory at a time."""
+    batches = (
+        ImportBatch.objects.filter(import_job=job)
+        .filter(Q(invalid__gt=0) | Q(duplicates__gt=0))
+        .order_by("number")
+        .values_list("errors", "duplicate_rows")
+    )
+    for errors, duplicates in batches.iterator(chunk_size=1):
+        yield from _report_rows(errors, duplicates)
+
+
+def import_file_columns(*, job: Import) -> list[str]:
+    """The file's header row, or "column 1", "column 2"… for a file without one (empty
+    when the file is gone)."""
+    try:
+        with job.file.open("rb") as handle:
+            file_format = format_detect(
+                handle, encoding=job.encoding, delimiter=job.delimiter, has_header=job.has_header
+            )
+    except (FileNotFoundError, ApplicationError):
+        return []
+    if file_format.has_header:
+        return file_format.header
+    return [_("column %(n)d") % {"n": n} for n in range(1, file_format.columns + 1)]
 
 
 @dataclass(frozen=True)

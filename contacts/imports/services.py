@@ -14,10 +14,12 @@ minutes and a retry continues with the batches left.
 """
 
 import csv
+import heapq
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from operator import itemgetter
 from pathlib import PurePath
 
 from django.conf import settings
@@ -242,6 +244,20 @@ def _batch_failed(*, batch: ImportBatch, token: str, exc: Exception) -> None:
     )
 
 
+def _duplicate_rows(*, read: dict, inserted: list[str], skipped) -> list[list]:
+    """Every valid row that added nobody, in row order: a repeat of an earlier row of the
+    batch (with that row's number), or a number already in the group (``None``)."""
+    not_new = set(inserted)
+    not_new.update(skipped)
+    in_group = [
+        [row, cells, None] for msisdn, (row, cells) in read["sources"].items()
+        if msisdn not in not_new
+    ]
+    if not read["repeated"]:
+        return in_group
+    return list(heapq.merge(read["repeated"], in_group, key=itemgetter(0)))
+
+
 def _batch_write(*, batch: ImportBatch, token: str, read: dict) -> bool:
     """Store a parsed batch in one transaction: members, counts, counter, outbox."""
     job = batch.import_job
@@ -268,6 +284,10 @@ def _batch_write(*, batch: ImportBatch, token: str, read: dict) -> bool:
         valid = read["rows"] - len(read["errors"])
         skipped = result.blacklisted if job.skip_blacklisted else 0
         imported = len(result.inserted)
+        duplicate_rows = _duplicate_rows(
+            read=read, inserted=result.inserted,
+            skipped=result.blacklisted_numbers if job.skip_blacklisted else (),
+        )
         if imported:
             Group.objects.filter(pk=job.group_id).update(
                 member_count=F("member_count") + imported
@@ -287,6 +307,7 @@ def _batch_write(*, batch: ImportBatch, token: str, read: dict) -> bool:
             imported=imported,
             recoded=read["recoded"],
             errors=read["errors"],
+            duplicate_rows=duplicate_rows,
             error="",
             updated_at=timezone.now(),
             lease_token="",

@@ -28,7 +28,12 @@ StagedRow = tuple[str, str, str, str, str]
 @dataclass(frozen=True)
 class UpsertResult:
     inserted: list[str]
-    blacklisted: int  # staged numbers on the blacklist (skipped or imported, as asked)
+    # Staged numbers on the blacklist (skipped or imported, as asked).
+    blacklisted_numbers: list[str]
+
+    @property
+    def blacklisted(self) -> int:
+        return len(self.blacklisted_numbers)
 
 
 def copy_text(rows: list[StagedRow]) -> str | None:
@@ -81,11 +86,11 @@ def _members_upsert_sqlite(
 ) -> UpsertResult:
     payload = _json_encode(rows)
     cursor.execute(
-        f"SELECT COUNT(*) FROM json_each(%s) AS j JOIN {blacklist} b"
+        f"SELECT group_concat(b.msisdn, ',') FROM json_each(%s) AS j JOIN {blacklist} b"
         f" ON b.msisdn = json_extract(j.value, '$[0]')",
         [payload],
     )
-    blacklisted = cursor.fetchone()[0]
+    blacklisted = _numbers(cursor.fetchone()[0])
     not_blacklisted = (
         f" AND NOT EXISTS (SELECT 1 FROM {blacklist} b"
         f" WHERE b.msisdn = json_extract(j.value, '$[0]'))"
@@ -116,7 +121,12 @@ def _members_upsert_sqlite(
         inserted = cursor.fetchone()[0].split(",")
     else:
         inserted = []
-    return UpsertResult(inserted=inserted, blacklisted=blacklisted)
+    return UpsertResult(inserted=inserted, blacklisted_numbers=blacklisted)
+
+
+def _numbers(joined: str | None) -> list[str]:
+    """Numbers the database joined with commas (one string, not a row each)."""
+    return joined.split(",") if joined else []
 
 
 def members_upsert(
@@ -124,7 +134,7 @@ def members_upsert(
 ) -> UpsertResult:
     """Insert the members not yet in the group; ``rows`` must hold each msisdn once."""
     if not rows:
-        return UpsertResult(inserted=[], blacklisted=0)
+        return UpsertResult(inserted=[], blacklisted_numbers=[])
     quote = connection.ops.quote_name
     member = quote(Member._meta.db_table)
     blacklist = quote(BlacklistEntry._meta.db_table)
@@ -147,8 +157,8 @@ def members_upsert(
         on_blacklist = (
             f"EXISTS (SELECT 1 FROM {blacklist} b WHERE b.msisdn = {STAGE}.msisdn)"
         )
-        cursor.execute(f"SELECT COUNT(*) FROM {STAGE} WHERE {on_blacklist}")
-        blacklisted = cursor.fetchone()[0]
+        cursor.execute(f"SELECT string_agg(msisdn, ',') FROM {STAGE} WHERE {on_blacklist}")
+        blacklisted = _numbers(cursor.fetchone()[0])
         if skip_blacklisted and blacklisted:
             cursor.execute(f"DELETE FROM {STAGE} WHERE {on_blacklist}")
         # The numbers added come back as one string, not a row each.
@@ -161,7 +171,6 @@ def members_upsert(
             f" SELECT string_agg(msisdn, ',') FROM added",
             [group_id, stamp, stamp],
         )
-        added = cursor.fetchone()[0]
-        inserted = added.split(",") if added else []
+        inserted = _numbers(cursor.fetchone()[0])
         cursor.execute(f"DROP TABLE {STAGE}")
-    return UpsertResult(inserted=inserted, blacklisted=blacklisted)
+    return UpsertResult(inserted=inserted, blacklisted_numbers=blacklisted)

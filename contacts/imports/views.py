@@ -3,7 +3,7 @@
 import logging
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,6 +22,7 @@ from contacts.imports.tables import ImportTable
 from contacts.models import Group, Import
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
+from justsend_panel.core.spreadsheets import spreadsheet_csv_response
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +193,7 @@ class ImportDetailView(PanelPermissionMixin, DetailView):
 
 
 class ImportErrorsView(PanelPermissionMixin, View):
-    """The invalid rows with their reasons, streamed as CSV."""
+    """The invalid and duplicate rows, whole, with their reasons, streamed as CSV."""
 
     permission_required = CAN_VIEW
 
@@ -200,13 +201,9 @@ class ImportErrorsView(PanelPermissionMixin, View):
         job = get_object_or_404(Import, pk=pk)
         if job.state == Import.State.UPLOADED:
             raise Http404
-        response = StreamingHttpResponse(
-            import_errors_csv(job=job), content_type="text/csv; charset=utf-8"
+        return spreadsheet_csv_response(
+            rows=import_errors_csv(job=job), filename=f"import-{job.pk}-rows-not-imported.csv"
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="import-{job.pk}-invalid-rows.csv"'
-        )
-        return response
 
 
 class ImportRetryView(PanelPermissionMixin, View):

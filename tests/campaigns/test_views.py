@@ -96,11 +96,11 @@ def test_preview_survives_justsend_being_down(marketing_client, panel_sandbox, c
 def test_removed_numbers_download_is_spreadsheet_safe(marketing_client, panel_sandbox):
     campaign = campaign_make(None, pasted_numbers="=HYPERLINK(1)\n+48 500 100 200\n500100200\n12")
     response = marketing_client.get(reverse("campaigns:campaign_removed_numbers", args=[campaign.pk, "invalid"]))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["number", "reason"]
     assert [row[0] for row in rows[1:]] == ["'=HYPERLINK(1)", "12"]
     duplicates = marketing_client.get(reverse("campaigns:campaign_removed_numbers", args=[campaign.pk, "duplicate"]))
-    rows = list(csv.reader(io.StringIO(b"".join(duplicates.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(duplicates.streaming_content).decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["500100200"]
     assert marketing_client.get(
         reverse("campaigns:campaign_removed_numbers", args=[campaign.pk, "nonsense"])

@@ -193,7 +193,7 @@ def test_export_is_streamed_and_neutralised(marketing_client, group):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode()
-    assert body.splitlines() == ["msisdn;name;surname;address;note", "48500100100;'=1+2;;;'+x"]
+    assert body.splitlines() == ["\ufeffmsisdn,name,surname,address,note", "48500100100,'=1+2,,,'+x"]
 
 
 def test_blacklist_add_lists_invalid_numbers_back(marketing_client, django_assert_max_num_queries):

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.statistics.exports import HEADER, statistics_csv
+from justsend_panel.core.spreadsheets import spreadsheet_csv_chunks
 from campaigns.statistics.selectors import DayRow, Figures, Statistics, StatsQuery
 from justsend_panel.sms.types import BulkVariant, Recipient
 from tests.contract.conftest import bulk_request
@@ -149,7 +150,7 @@ def test_csv_export_has_the_page_rows(marketing_client, week_of_campaigns):
     response = marketing_client.get("/campaigns/statistics/export.csv", {"source": "local"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert sum(int(row["sent"]) for row in rows) == sum(c.sent_count for c in campaigns)
     assert {row["variant"] for row in rows} == {c.variant for c in campaigns}
     assert all(row["source"] == "local" for row in rows)
@@ -168,7 +169,8 @@ def test_csv_cells_from_justsend_cannot_be_formulas():
         query=StatsQuery(start=today - timedelta(days=1), end=today), source="justsend",
         rows=[row], local_totals=Figures(),
     )
-    lines = list(csv.reader(io.StringIO("".join(statistics_csv(statistics=statistics)))))
+    text = "".join(spreadsheet_csv_chunks(statistics_csv(statistics=statistics), language="en"))
+    lines = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert lines[0] == HEADER
     assert lines[1][1] == "'=HYPERLINK(\"http://x\")"
     assert lines[1][4:7] == ["3", "1", "2"]

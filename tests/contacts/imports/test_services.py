@@ -11,6 +11,7 @@ from contacts.imports import services
 from contacts.imports.reports import import_errors_csv
 from contacts.imports.services import import_batch_run, import_plan, import_run, imports_resume
 from contacts.models import BlacklistEntry, Group, Import, ImportBatch, Member, SyncOperation
+from justsend_panel.core.spreadsheets import spreadsheet_csv_chunks
 from tests.contacts.imports.conftest import csv_bytes, import_file, import_prepare
 
 pytestmark = pytest.mark.django_db
@@ -97,13 +98,61 @@ def test_thousands_of_invalid_rows_are_reported_with_reasons_and_neutralised(gro
     job = import_file(csv_bytes("telefon;n", *bad, "500123123;ok"), group=group,
                       batch_rows=1000)
     assert totals(job)["invalid"] == 3002 and totals(job)["imported"] == 1
-    report = list(csv.reader(io.StringIO("".join(import_errors_csv(job=job)).lstrip("\ufeff"))))
-    assert report[0] == ["row", "value", "reason"]
+    report = report_rows(job)
+    assert report[0] == ["row", "reason", "repeats row", "telefon", "n"]
     assert len(report) == 3003
-    assert report[1][0] == "2" and report[1][1].startswith("'=HYPERLINK")
-    assert report[-2][1] == "'@SUM(1)" and report[-1][1] == "'-1+2"
-    assert all(not value.startswith(("=", "+", "-", "@")) for _n, value, _r in report[1:])
-    assert "is not a phone number" in report[-1][2] or "not a valid" in report[-1][2]
+    assert report[1][0] == "2" and report[1][3].startswith("'=HYPERLINK")
+    assert report[-2][3] == "'@SUM(1)" and report[-1][3] == "'-1+2"
+    assert all(not row[3].startswith(("=", "+", "-", "@")) for row in report[1:])
+    assert "is not a phone number" in report[-1][1] or "not a valid" in report[-1][1]
+
+
+def report_rows(job: Import) -> list[list[str]]:
+    text = "".join(spreadsheet_csv_chunks(import_errors_csv(job=job), language="en"))
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+@pytest.mark.parametrize("batch_rows", [None, 3])
+def test_the_report_holds_invalid_and_duplicate_rows_whole_with_the_row_they_repeat(
+    group, batch_rows
+):
+    Member.objects.create(group=group, msisdn="48500000009", name="Earlier import")
+    job = import_file(
+        csv_bytes(
+            "telefon;imie;miasto;uwagi",
+            "500 000 001;Anna;Łódź;first",      # row 2: added
+            "abc;Jan;Kraków;bad number",          # row 3: invalid
+            "500000002;Ola;Gdańsk;",              # row 4: added
+            "+48 500 000 001;Anna2;Łódź;again",   # row 5: repeats row 2
+            "500000009;Piotr;Poznań;known",       # row 6: already in the group
+            "500000002;Ola;Gdańsk;x;extra",       # row 7: repeats row 4 (one cell more)
+            "=1+2;Zoe;;",                         # row 8: invalid
+        ),
+        group=group, batch_rows=batch_rows,
+    )
+    assert totals(job) == {"rows": 7, "valid": 5, "invalid": 2, "duplicates": 3,
+                           "blacklisted": 0, "imported": 2}
+    header, *rows = report_rows(job)
+    assert header == ["row", "reason", "repeats row", "telefon", "imie", "miasto", "uwagi"]
+    assert [row[0] for row in rows] == ["3", "5", "6", "7", "8"]
+    by_row = {row[0]: row for row in rows}
+    assert by_row["3"][3:] == ["abc", "Jan", "Kraków", "bad number"]
+    assert by_row["8"][3:] == ["'=1+2", "Zoe", "", ""]
+    assert by_row["6"][1:] == ["Duplicate: the number is already in the group.", "",
+                               "500000009", "Piotr", "Poznań", "known"]
+    if batch_rows is None:  # one batch: the repeated row is named
+        assert by_row["5"][1:] == ["Duplicate: the number is in row 2 too.", "2",
+                                   "'+48 500 000 001", "Anna2", "Łódź", "again"]
+        assert by_row["7"][1:3] == ["Duplicate: the number is in row 4 too.", "4"]
+    else:  # rows 5 and 7 are in other batches than 2 and 4: their numbers were in the group
+        assert by_row["5"][1:3] == ["Duplicate: the number is already in the group.", ""]
+    assert by_row["7"][3:] == ["500000002", "Ola", "Gdańsk", "x", "extra"]
+
+
+def test_a_report_kept_before_whole_rows_still_downloads(group):
+    job = import_file(csv_bytes("telefon", "abc"), group=group)
+    ImportBatch.objects.filter(import_job=job).update(errors=[[2, "abc", "Not a number."]])
+    assert report_rows(job)[1] == ["2", "Not a number.", "", "abc"]
 
 
 def test_file_without_a_usable_number_column_cannot_start(group):
@@ -302,8 +351,8 @@ def test_a_foreign_number_imported_into_a_local_group_is_flagged_with_its_reason
     job = import_file(csv_bytes("telefon;imie", "500123123;Jan", "+421 905 123 456;Eva",
                                 "0049 1512 3456789;Hans"), group=group)
     assert totals(job)["invalid"] == 2 and totals(job)["imported"] == 1
-    report = list(csv.reader(io.StringIO("".join(import_errors_csv(job=job)).lstrip("\ufeff"))))
-    assert [row[2] for row in report[1:]] == [
+    report = report_rows(job)
+    assert [row[1] for row in report[1:]] == [
         "“+421 905 123 456” is not a Polish number; a local group takes Polish numbers only "
         "(import it into an international group).",
         "“0049 1512 3456789” is not a Polish number; a local group takes Polish numbers only "

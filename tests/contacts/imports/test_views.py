@@ -99,7 +99,8 @@ def test_upload_map_and_start_through_the_pages(marketing_client, marketing_user
     report = marketing_client.get(reverse("contacts:import_errors", kwargs={"pk": job.pk}))
     body = b"".join(report.streaming_content).decode()
     assert report["Content-Type"].startswith("text/csv")
-    assert "3,12," in body  # row 3, the bad value, its reason
+    assert body.startswith("\ufeffrow,reason,repeats row,Numer telefonu,Imię,Miasto\r\n")
+    assert ",,12,Zły,Łódź\r\n" in body  # row 3 whole, after its number and reason
 
 
 def test_bad_mapping_is_explained_on_the_page(marketing_client, group):
