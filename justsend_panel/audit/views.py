@@ -1,4 +1,3 @@
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views import View
 from django_filters.views import FilterView
@@ -10,6 +9,7 @@ from justsend_panel.audit.filters import AuditEntryFilter
 from justsend_panel.audit.selectors import audit_entries_qs
 from justsend_panel.audit.tables import AuditEntryTable
 from justsend_panel.core.permissions import AdminOnlyMixin
+from justsend_panel.core.spreadsheets import spreadsheet_csv_response
 
 
 class ActivityView(AdminOnlyMixin, SingleTableMixin, FilterView):
@@ -28,9 +28,8 @@ class ActivityView(AdminOnlyMixin, SingleTableMixin, FilterView):
 class ActivityExportView(AdminOnlyMixin, View):
     def get(self, request, *args, **kwargs):
         entries = AuditEntryFilter(request.GET, queryset=audit_entries_qs()).qs
-        response = StreamingHttpResponse(
-            audit_entries_csv(entries), content_type="text/csv; charset=utf-8"
-        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="activity-{stamp}.csv"'
-        return response
+        return spreadsheet_csv_response(
+            rows=audit_entries_csv(entries, timezone.get_current_timezone()),
+            filename=f"activity-{stamp}.csv",
+        )

@@ -110,7 +110,7 @@ def test_no_count_over_the_table_per_page_view(admin_client_panel, entries):
 def test_the_export_is_the_filtered_rows_spreadsheet_safe(admin_client_panel, entries):
     response = admin_client_panel.get(EXPORT, {"date_from": "2026-11-15"})
     assert response.streaming and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:3] == ["When", "Who", "Action"]
     assert [row[2] for row in rows[1:]] == ["Blacklisted by a STOP reply", "Group created"]
     stop = rows[1]
@@ -123,7 +123,7 @@ def test_an_exported_cell_that_would_be_a_formula_is_defused(admin_client_panel,
     audit_record(action=Action.GROUP_CREATED, actor=administrator, object_type="contacts.group",
                  object_id="1", object_label="=cmd|' /C calc'!A0")
     response = admin_client_panel.get(EXPORT)
-    [_header, row] = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    [_header, row] = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert row[5] == "'=cmd|' /C calc'!A0"
 
 

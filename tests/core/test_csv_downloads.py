@@ -18,6 +18,8 @@ from contacts.imports.csvfile import format_detect
 from contacts.imports.mapping import mapping_guess
 from contacts.imports.services import import_create, import_run, import_start
 from contacts.models import Group, Member
+from justsend_panel.audit.models import Action
+from justsend_panel.audit.services import audit_record
 from justsend_panel.sms.types import Money, Transaction
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +93,12 @@ def _campaign_report(settings, monkeypatch, tmp_path):
     return reverse("campaigns:campaign_report", args=[campaign.pk])
 
 
+def _activity(settings, monkeypatch, tmp_path):
+    audit_record(action=Action.GROUP_CREATED, object_type="contacts.group", object_id="1",
+                 object_label=FORMULA, summary=POLISH)
+    return reverse("audit:activity_export")
+
+
 EXPORTS = {
     "group export": _group_export,
     "import invalid rows": _import_errors,
@@ -98,16 +106,21 @@ EXPORTS = {
     "transactions": _transactions,
     "campaign removed numbers": _removed_numbers,
     "campaign report": _campaign_report,
+    "activity": _activity,
 }
+# The Activity page is for administrators only.
+ADMIN_ONLY = {"activity"}
 
 
 @pytest.mark.parametrize("language, delimiter", [("pl", ";"), ("en", ",")])
 @pytest.mark.parametrize("export", EXPORTS)
 def test_every_csv_download_follows_the_convention(
-    marketing_client, settings, monkeypatch, tmp_path, export, language, delimiter
+    request, settings, monkeypatch, tmp_path, export, language, delimiter
 ):
+    client = request.getfixturevalue(
+        "admin_client_panel" if export in ADMIN_ONLY else "marketing_client")
     url = EXPORTS[export](settings, monkeypatch, tmp_path)
-    response = marketing_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
