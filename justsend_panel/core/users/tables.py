@@ -1,11 +1,10 @@
 import django_tables2 as tables
 from django.contrib.auth import get_user_model
-from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from justsend_panel.core import formatting
 from justsend_panel.core.users.roles import Role
 from justsend_panel.core.users.selectors import user_role_get, users_locked_out
 
@@ -51,7 +50,7 @@ class UserTable(tables.Table):
         return Role(role).label
 
     def render_last_login(self, value):
-        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+        return formatting.when(value)
 
     def render_is_active(self, value):
         return _badge("text-bg-success", _("active")) if value else _badge(
