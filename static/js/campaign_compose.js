@@ -14,8 +14,22 @@
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
   ));
   var GSM7_EXTENSION = new Set(Array.from("\f^{}\\[~]|€"));
-  var POLISH = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ";
-  var POLISH_ASCII = "acelnoszzACELNOSZZ";
+  /* campaigns/segments.py GSM7_SUBSTITUTES: each character (of the first string) that
+     forces UCS-2 and its GSM-7 look-alike. */
+  var GSM7_SUBSTITUTES = new Map();
+  [
+    ["ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", null],
+    ["\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"],
+    ["\u201e\u201c\u201d\u201f\u00ab\u00bb\u2033", '"'],
+    ["\u201a\u2018\u2019\u201b\u2039\u203a\u2032\u00b4\u0060", "'"],
+    ["\u2026", "..."],
+    ["\u00a0\u2002\u2003\u2007\u2008\u2009\u200a\u202f\u205f", " "],
+    ["\u00ad\u200b\u200c\u200d\u2060\ufeff", ""]
+  ].forEach(function (row) {
+    Array.from(row[0]).forEach(function (ch, i) {
+      GSM7_SUBSTITUTES.set(ch, row[1] === null ? "acelnoszzACELNOSZZ"[i] : row[1]);
+    });
+  });
 
   function countSegments(text) {
     var chars = Array.from(text); // code points, as Python's str
@@ -58,14 +72,18 @@
     };
   }
 
-  function replacePolishDiacritics(text) {
-    return Array.from(text).map(function (ch) {
-      var i = POLISH.indexOf(ch);
-      return i === -1 ? ch : POLISH_ASCII[i];
+  function gsm7Substitute(text) {
+    var replaced = new Map();
+    var out = Array.from(text).map(function (ch) {
+      if (!GSM7_SUBSTITUTES.has(ch)) return ch;
+      var substitute = GSM7_SUBSTITUTES.get(ch);
+      if (!replaced.has(ch)) replaced.set(ch, substitute);
+      return substitute;
     }).join("");
+    return { text: out, replaced: Array.from(replaced.entries()) };
   }
 
-  var api = { countSegments: countSegments, replacePolishDiacritics: replacePolishDiacritics };
+  var api = { countSegments: countSegments, gsm7Substitute: gsm7Substitute };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   }
@@ -74,9 +92,13 @@
   if (typeof document === "undefined") return;
 
   function showable(text) {
-    // Control characters are invisible in a list; name them by code point instead.
+    // Control characters, special spaces and invisible ones cannot be read in a list;
+    // name them by code point instead.
     var code = text.codePointAt(0);
-    return code < 32 || (code >= 127 && code < 160) ? "U+" + code.toString(16).toUpperCase().padStart(4, "0") : text;
+    var invisible = code < 32 || (code >= 127 && code <= 160) || code === 0xad ||
+      (code >= 0x2000 && code <= 0x200f) || (code >= 0x2028 && code <= 0x202f) ||
+      (code >= 0x205f && code <= 0x2064) || code === 0xfeff;
+    return invisible ? "U+" + code.toString(16).toUpperCase().padStart(4, "0") : text;
   }
 
   function bindCounter(box) {
@@ -85,6 +107,8 @@
     var field = function (name) { return box.querySelector('[data-count="' + name + '"]'); };
     var replaceButton = box.querySelector('[data-action="replace-diacritics"]');
     var ucs2Note = box.querySelector("[data-ucs2-note]");
+    var replacedNote = box.querySelector("[data-replaced-note]");
+    var replacing = false;
 
     function update() {
       var count = countSegments(textarea.value);
@@ -95,17 +119,32 @@
       var list = field("ucs2_characters");
       if (list) list.textContent = count.ucs2_characters.map(showable).join(" ");
       if (ucs2Note) ucs2Note.hidden = count.encoding !== "UCS-2";
-      if (replaceButton) {
-        var polish = count.ucs2_characters.some(function (ch) { return POLISH.indexOf(ch) !== -1; });
-        replaceButton.hidden = !polish;
-      }
+      // Offered for as long as the message is UCS-2, even when nothing is left that it
+      // can replace: a click then says so, instead of the button vanishing unexplained.
+      if (replaceButton) replaceButton.hidden = count.encoding !== "UCS-2";
+      if (replacedNote && !replacing) replacedNote.hidden = true;
       box.dataset.encoding = count.encoding;
+    }
+
+    function reportReplaced(replaced) {
+      if (!replacedNote) return;
+      var deleted = replacedNote.dataset.deletedWord || "";
+      replacedNote.querySelector("[data-replaced-list]").textContent = replaced.map(function (pair) {
+        return showable(pair[0]) + " \u2192 " + (pair[1] === "" ? deleted : showable(pair[1]));
+      }).join(", ");
+      replacedNote.querySelector("[data-replaced-some]").hidden = !replaced.length;
+      replacedNote.querySelector("[data-replaced-none]").hidden = replaced.length > 0;
+      replacedNote.hidden = false;
     }
 
     if (replaceButton) {
       replaceButton.addEventListener("click", function () {
-        textarea.value = replacePolishDiacritics(textarea.value);
+        var result = gsm7Substitute(textarea.value);
+        textarea.value = result.text;
+        replacing = true;
         textarea.dispatchEvent(new Event("input", { bubbles: true }));
+        replacing = false;
+        reportReplaced(result.replaced);
         textarea.focus();
       });
     }
