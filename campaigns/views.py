@@ -213,15 +213,19 @@ class CampaignLaunchView(PanelPermissionMixin, CampaignObjectMixin, TemplateView
 
     def get_context_data(self, **kwargs):
         scheduled = self.campaign.scheduled_at
+        # What will happen, restated: the same figures the preview showed, read again now.
+        preview = campaign_preview_get(campaign=self.campaign)
         return super().get_context_data(
             action="launch",
             title=_("Launch “%(name)s”?") % {"name": self.campaign.name},
             question=(
-                _("It will be sent at %(when)s. Until then it can be cancelled without cost.")
-                % {"when": timezone.localtime(scheduled).strftime("%Y-%m-%d %H:%M")}
+                _("Until then it can be cancelled without cost.")
                 if scheduled
                 else _("It will be handed to Justsend now; messages start going out within minutes.")
             ),
+            preview=preview,
+            scheduled_local=timezone.localtime(scheduled) if scheduled else None,
+            time_zone=timezone.get_current_timezone_name(),
             confirm_label=_("Yes, launch"),
             confirm_class="btn-success",
             back_url=reverse("campaigns:campaign_preview", args=[self.campaign.pk]),

@@ -4,6 +4,7 @@ detail, cancel, copies, the list with its filters, and single messages."""
 import csv
 import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -505,3 +506,48 @@ def test_inter_slovakia_from_pasted_numbers_previews_the_polish_one_as_outside(
     assert "− not in Slovakia" in html
     assert 'data-testid="removed-outside_country">1<' in html
     assert 'data-testid="download-outside_country"' in html
+
+
+def test_launch_confirmation_restates_recipients_cost_balance_after_and_time(
+    marketing_client, panel_sandbox, customers
+):
+    blacklist_add(customers.members.order_by("pk").first().msisdn)
+    panel_sandbox.set_balance(balance=1000, promo=0)
+    campaign = campaign_make(None, groups=[customers])
+    page = marketing_client.get(reverse("campaigns:campaign_launch", args=[campaign.pk]))
+    html = page.content.decode()
+    cost = page.context["preview"].cost
+    assert cost.recipients == 5 and cost.total_cost == cost.price_per_message * 5
+    facts = {
+        name: html.split(f'data-testid="{name}">')[1].split("</dd>")[0]
+        for name in ("confirm-recipients", "confirm-cost", "confirm-balance-after", "confirm-when")
+    }
+    assert facts["confirm-recipients"] == "5"
+    assert facts["confirm-cost"] == f"{cost.total_cost:.2f} pts".replace(".00 ", " ")
+    assert facts["confirm-balance-after"].startswith(f"{1000 - cost.total_cost:.2f} pts".replace(".00 ", " "))
+    assert "1,000 now" in facts["confirm-balance-after"]
+    assert facts["confirm-when"] == "Now, when you confirm"
+    assert "Yes, launch" in html
+
+
+def test_launch_confirmation_of_a_scheduled_campaign_names_the_time_in_the_panel_zone(
+    marketing_client, panel_sandbox, customers, settings
+):
+    settings.TIME_ZONE = "Europe/Warsaw"
+    at = timezone.now().replace(microsecond=0) + timedelta(days=2)
+    campaign = campaign_make(None, groups=[customers], scheduled_at=at)
+    html = marketing_client.get(reverse("campaigns:campaign_launch", args=[campaign.pk])).content.decode()
+    local = timezone.localtime(at, timezone=ZoneInfo("Europe/Warsaw"))
+    when = html.split('data-testid="confirm-when">')[1].split("</dd>")[0]
+    assert "(Europe/Warsaw)" in when
+    assert f"{local:%Y}" in when and local.strftime("%-d") in when
+
+
+def test_launch_confirmation_says_why_it_cannot_launch_and_offers_no_button(
+    marketing_client, panel_sandbox, customers
+):
+    panel_sandbox.set_balance(balance=0, promo=0)
+    campaign = campaign_make(None, groups=[customers])
+    html = marketing_client.get(reverse("campaigns:campaign_launch", args=[campaign.pk])).content.decode()
+    assert 'data-testid="launch-refusal"' in html and "The balance is too low" in html
+    assert "Yes, launch" not in html
