@@ -8,7 +8,7 @@ import logging
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +129,20 @@ class CampaignUpdateView(PanelPermissionMixin, CampaignObjectMixin, CampaignComp
 
     def save(self, form) -> Campaign:
         return campaign_update(campaign=self.campaign, data=form.campaign_data())
+
+
+class CampaignFieldsView(PanelPermissionMixin, View):
+    """The personalisation fields of the groups chosen in the composer, as JSON:
+    ``GET ?groups=1&groups=2`` -> ``{"fields": [{"key": "name", "label": "Name"}, …]}``
+    (the member fields first, then the groups' attribute keys)."""
+
+    permission_required = ADD
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        group_ids = [int(v) for v in request.GET.getlist("groups") if v.isdigit()][:1000]
+        fields = [{"key": key, "label": label} for key, label in selectors.personalisation_fields_get(group_ids=group_ids)]
+        return JsonResponse({"fields": fields})
 
 
 # --- preview, test send, launch -------------------------------------------------------------

@@ -174,9 +174,108 @@
     update();
   }
 
+  /* <select multiple data-group-select>: a searchable multi-select (Tom Select, vendored)
+     showing each group's member count; the select underneath stays the form's field. */
+  function bindGroupSelect(select) {
+    if (typeof root.TomSelect === "undefined") return; // the plain select still works
+    var text = function (data) { return data.name || data.text; };
+    new root.TomSelect(select, {
+      plugins: { remove_button: { title: select.dataset.removeLabel } },
+      placeholder: select.dataset.placeholder,
+      searchField: ["name"],
+      hideSelected: true,
+      maxOptions: 200,
+      render: {
+        option: function (data, escape) {
+          return '<div class="d-flex justify-content-between gap-3"><span>' + escape(text(data)) +
+            '</span><span class="text-body-secondary text-nowrap small">' + escape(data.members || "") + "</span></div>";
+        },
+        item: function (data, escape) {
+          return "<div>" + escape(text(data)) + ' <span class="opacity-75 small">(' + escape(data.members || "") + ")</span></div>";
+        },
+        no_results: function (data, escape) {
+          return '<div class="no-results">' + escape(select.dataset.noResults || "") + "</div>";
+        }
+      }
+    });
+  }
+
+  /* The field picker of a PERSONALIZED message: buttons for the fields the chosen groups'
+     members have (asked from the server whenever the choice changes), each inserting
+     {field} at the cursor; a {field} in the message that none of them has is named at
+     once. With an audience file its columns are fields too, unknown here: nothing is
+     flagged then (the preview checks every recipient). */
+  var FIELD = /\{([A-Za-z_][\p{L}\p{N}_\-]*)\}/gu; // campaigns/services/rendering.py _PLACEHOLDER
+
+  function bindFieldPicker(picker) {
+    var form = picker.closest("form");
+    var textarea = document.getElementById(picker.dataset.for);
+    var buttons = picker.querySelector("[data-field-buttons]");
+    var unknownBox = picker.querySelector("[data-field-unknown]");
+    var unknownList = picker.querySelector("[data-field-unknown-list]");
+    var groups = form.querySelector('select[name="groups"]');
+    var file = form.querySelector('input[type="file"][name="audience_file"]');
+    var known = null;
+    var asked = 0;
+
+    function insert(placeholder) {
+      var start = textarea.selectionStart, end = textarea.selectionEnd;
+      textarea.setRangeText(placeholder, start, end, "end");
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+      textarea.focus();
+    }
+
+    function check() {
+      var hasFile = picker.hasAttribute("data-has-file") || (file && file.files.length > 0);
+      var unknown = [];
+      if (known && !hasFile) {
+        Array.from(textarea.value.matchAll(FIELD)).forEach(function (match) {
+          if (!known.has(match[1]) && unknown.indexOf(match[0]) === -1) unknown.push(match[0]);
+        });
+      }
+      unknownList.textContent = unknown.join(" ");
+      unknownBox.hidden = unknown.length === 0;
+    }
+
+    function show(fields) {
+      known = new Set(fields.map(function (field) { return field.key; }));
+      buttons.replaceChildren.apply(buttons, fields.map(function (field) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-sm btn-outline-primary";
+        button.textContent = field.label;
+        button.title = "{" + field.key + "}";
+        button.dataset.field = field.key;
+        button.addEventListener("click", function () { insert("{" + field.key + "}"); });
+        return button;
+      }));
+      check();
+    }
+
+    function load() {
+      var params = new URLSearchParams();
+      if (groups) Array.from(groups.selectedOptions).forEach(function (o) { params.append("groups", o.value); });
+      var mine = ++asked;
+      fetch(picker.dataset.fieldsUrl + "?" + params.toString(), {
+        headers: { Accept: "application/json" }, credentials: "same-origin"
+      }).then(function (response) {
+        return response.ok ? response.json() : Promise.reject(response.status);
+      }).then(function (body) {
+        if (mine === asked) show(body.fields); // an older answer arriving late is dropped
+      }).catch(function () { /* the preview still checks every field */ });
+    }
+
+    textarea.addEventListener("input", check);
+    if (groups) groups.addEventListener("change", load);
+    if (file) file.addEventListener("change", check);
+    load();
+  }
+
   function init() {
+    document.querySelectorAll("select[data-group-select]").forEach(bindGroupSelect);
     document.querySelectorAll("[data-counter-for]").forEach(bindCounter);
     document.querySelectorAll("form[data-compose]").forEach(bindConditionalBlocks);
+    document.querySelectorAll("[data-field-picker]").forEach(bindFieldPicker);
   }
 
   if (document.readyState === "loading") {

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -551,3 +552,35 @@ def test_launch_confirmation_says_why_it_cannot_launch_and_offers_no_button(
     html = marketing_client.get(reverse("campaigns:campaign_launch", args=[campaign.pk])).content.decode()
     assert 'data-testid="launch-refusal"' in html and "The balance is too low" in html
     assert "Yes, launch" not in html
+
+
+# --- the composer's field picker -------------------------------------------------------------
+
+
+def test_fields_endpoint_lists_member_fields_and_the_chosen_groups_attributes(marketing_client):
+    from contacts.services.groups import group_attribute_keys_add
+
+    first, second, other = members_group("A", 2), members_group("B", 1), members_group("C", 1)
+    group_attribute_keys_add(group_id=first.pk, keys=["code", "city"])
+    group_attribute_keys_add(group_id=second.pk, keys=["plan"])
+    group_attribute_keys_add(group_id=other.pk, keys=["secret"])
+    url = reverse("campaigns:campaign_fields")
+    with CaptureQueriesContext(connection) as queries:
+        response = marketing_client.get(url, {"groups": [first.pk, second.pk, "x"]})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response.json() == {"fields": [
+        {"key": "name", "label": "First name"}, {"key": "surname", "label": "Surname"},
+        {"key": "address", "label": "Address"}, {"key": "city", "label": "city"},
+        {"key": "code", "label": "code"}, {"key": "plan", "label": "plan"},
+    ]}
+    # However large the groups, no member row is read.
+    assert not any("contacts_member" in q["sql"] for q in queries)
+    assert [f["key"] for f in marketing_client.get(url).json()["fields"]] == ["name", "surname", "address"]
+    assert marketing_client.post(url).status_code == 405
+    assert Client().get(url).status_code == 302  # login required
+
+
+def test_the_compose_page_offers_the_field_picker(marketing_client):
+    html = marketing_client.get(reverse("campaigns:campaign_create")).content.decode()
+    assert 'data-testid="field-picker"' in html
+    assert f'data-fields-url="{reverse("campaigns:campaign_fields")}"' in html
