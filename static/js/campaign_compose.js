@@ -191,7 +191,7 @@
             '</span><span class="text-body-secondary text-nowrap small">' + escape(data.members || "") + "</span></div>";
         },
         item: function (data, escape) {
-          return "<div>" + escape(text(data)) + ' <span class="opacity-75 small">(' + escape(data.members || "") + ")</span></div>";
+          return "<div>" + escape(text(data)) + '<span class="ms-1 opacity-75 small">(' + escape(data.members || "") + ")</span></div>";
         },
         no_results: function (data, escape) {
           return '<div class="no-results">' + escape(select.dataset.noResults || "") + "</div>";
