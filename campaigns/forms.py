@@ -7,9 +7,9 @@ import re
 import uuid
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.models import Campaign
 from contacts.imports.csvfile import CsvFileError, FileFormat, format_detect
@@ -83,6 +83,34 @@ def audience_file_describe(upload) -> tuple[FileFormat, dict[str, str]]:
 
 def _group_label(group: Group) -> str:
     return _("%(name)s (%(count)s members)") % {"name": group.name, "count": group.member_count}
+
+
+def members_phrase(count: int) -> str:
+    return ngettext("%(count)s member", "%(count)s members", count) % {
+        "count": formats.number_format(count, force_grouping=True)
+    }
+
+
+class GroupSelectMultiple(forms.SelectMultiple):
+    """A plain ``<select multiple>`` (usable without JavaScript) whose options carry the
+    group's name and member count, which static/js/campaign_compose.js turns into a
+    searchable multi-select (Tom Select)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={
+            "size": 6, "data-group-select": "",
+            "data-placeholder": gettext_lazy("Type to search groups…"),
+            "data-no-results": gettext_lazy("No group matches."),
+            "data-remove-label": gettext_lazy("Remove this group"),
+            **(attrs or {}),
+        })
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        group = getattr(value, "instance", None)
+        if group is not None:
+            option["attrs"].update({"data-name": group.name, "data-members": members_phrase(group.member_count)})
+        return option
 
 
 def message_normalise(message: str) -> str:
@@ -174,11 +202,11 @@ class CampaignForm(SenderForm):
     )
     groups = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Groups"), queryset=Group.objects.order_by("name"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=GroupSelectMultiple(),
     )
     excluded_groups = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Except the members of"), queryset=Group.objects.order_by("name"),
-        required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        required=False, widget=GroupSelectMultiple(),
     )
     pasted_numbers = forms.CharField(
         label=gettext_lazy("Numbers"), required=False, widget=forms.Textarea(attrs={"rows": 4}),

@@ -25,7 +25,21 @@ GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
 GSM7_SINGLE, GSM7_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
 
-POLISH_TO_ASCII = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
+# What "Replace Polish letters and typographic characters" puts in place of a character
+# that forces UCS-2: Polish letters lose their diacritics; dashes, typographic quotes, the
+# ellipsis and the special spaces a word processor or a phone keyboard types become their
+# plain GSM-7 look-alikes; invisible soft hyphens and zero-width characters go.
+# Mirrored in static/js/campaign_compose.js (GSM7_SUBSTITUTES).
+GSM7_SUBSTITUTES: dict[str, str] = {
+    **dict(zip("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ", strict=True)),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),  # ‐ ‑ ‒ – — ― −
+    **dict.fromkeys("\u201e\u201c\u201d\u201f\u00ab\u00bb\u2033", '"'),  # „ “ ” ‟ « » ″
+    **dict.fromkeys("\u201a\u2018\u2019\u201b\u2039\u203a\u2032\u00b4\u0060", "'"),  # ‚ ‘ ’ ‛ ‹ › ′ ´ `
+    "\u2026": "...",  # …
+    # no-break, figure, thin, hair, en, em, narrow no-break, medium mathematical spaces
+    **dict.fromkeys("\u00a0\u2002\u2003\u2007\u2008\u2009\u200a\u202f\u205f", " "),
+    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),  # soft hyphen, zero-width
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +96,25 @@ def count_segments(text: str) -> SegmentCount:
     )
 
 
-def replace_polish_diacritics(text: str) -> str:
-    """``ą ć ę ł ń ó ś ź ż`` (and capitals) to plain letters, to get back to GSM-7."""
-    return text.translate(POLISH_TO_ASCII)
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    text: str
+    # (character, what replaced it) for each distinct character replaced, first-seen order
+    replaced: tuple[tuple[str, str], ...]
+
+
+def gsm7_substitute(text: str) -> Substitution:
+    """``text`` with every character of :data:`GSM7_SUBSTITUTES` replaced, and what was.
+
+    Characters without a look-alike (an emoji, ``中``) stay: the counter still lists them.
+    """
+    replaced: dict[str, str] = {}
+    out = []
+    for ch in text:
+        substitute = GSM7_SUBSTITUTES.get(ch)
+        if substitute is None:
+            out.append(ch)
+        else:
+            replaced.setdefault(ch, substitute)
+            out.append(substitute)
+    return Substitution(text="".join(out), replaced=tuple(replaced.items()))

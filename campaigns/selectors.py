@@ -9,8 +9,11 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
+from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
+from contacts.selectors import group_attribute_keys_get
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import SmsError, SmsNotFound
 from justsend_panel.sms.types import SingleMessage
@@ -166,3 +169,18 @@ def campaign_progress_get(*, campaign: Campaign) -> Progress:
         cancellable=campaign.status in CANCELLABLE,
         resendable=resendable,
     )
+
+
+def personalisation_fields_get(*, group_ids: list[int]) -> list[tuple[str, str]]:
+    """(key, label) of every field a PERSONALIZED message to these groups can use: the
+    member fields, then the attribute keys their members have (kept per group, so this
+    reads no member rows however large the groups)."""
+    labels = {
+        "name": pgettext("personalisation field", "First name"),
+        "surname": pgettext("personalisation field", "Surname"),
+        "address": pgettext("personalisation field", "Address"),
+    }
+    return [(key, labels[key]) for key in MEMBER_FIELDS] + [
+        (key, key) for key in group_attribute_keys_get(group_ids=group_ids)
+        if key not in labels and is_field_name(key)
+    ]

@@ -7,6 +7,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.CampaignListView.as_view(), name="campaign_list"),
     path("new/", views.CampaignCreateView.as_view(), name="campaign_create"),
+    path("fields/", views.CampaignFieldsView.as_view(), name="campaign_fields"),
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("<int:pk>/edit/", views.CampaignUpdateView.as_view(), name="campaign_edit"),
     path("<int:pk>/preview/", views.CampaignPreviewView.as_view(), name="campaign_preview"),

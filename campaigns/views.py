@@ -8,7 +8,7 @@ import logging
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -133,6 +133,20 @@ class CampaignUpdateView(PanelPermissionMixin, CampaignObjectMixin, CampaignComp
         return campaign_update(campaign=self.campaign, data=form.campaign_data())
 
 
+class CampaignFieldsView(PanelPermissionMixin, View):
+    """The personalisation fields of the groups chosen in the composer, as JSON:
+    ``GET ?groups=1&groups=2`` -> ``{"fields": [{"key": "name", "label": "Name"}, …]}``
+    (the member fields first, then the groups' attribute keys)."""
+
+    permission_required = ADD
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        group_ids = [int(v) for v in request.GET.getlist("groups") if v.isdigit()][:1000]
+        fields = [{"key": key, "label": label} for key, label in selectors.personalisation_fields_get(group_ids=group_ids)]
+        return JsonResponse({"fields": fields})
+
+
 # --- preview, test send, launch -------------------------------------------------------------
 
 
@@ -214,15 +228,19 @@ class CampaignLaunchView(PanelPermissionMixin, CampaignObjectMixin, TemplateView
 
     def get_context_data(self, **kwargs):
         scheduled = self.campaign.scheduled_at
+        # What will happen, restated: the same figures the preview showed, read again now.
+        preview = campaign_preview_get(campaign=self.campaign)
         return super().get_context_data(
             action="launch",
             title=_("Launch “%(name)s”?") % {"name": self.campaign.name},
             question=(
-                _("It will be sent at %(when)s. Until then it can be cancelled without cost.")
-                % {"when": timezone.localtime(scheduled).strftime("%Y-%m-%d %H:%M")}
+                _("Until then it can be cancelled without cost.")
                 if scheduled
                 else _("It will be handed to Justsend now; messages start going out within minutes.")
             ),
+            preview=preview,
+            scheduled_local=timezone.localtime(scheduled) if scheduled else None,
+            time_zone=timezone.get_current_timezone_name(),
             confirm_label=_("Yes, launch"),
             confirm_class="btn-success",
             back_url=reverse("campaigns:campaign_preview", args=[self.campaign.pk]),

@@ -101,6 +101,30 @@ class Member(TimeStampedModel):
         return self.msisdn
 
 
+class GroupAttributeKey(models.Model):
+    """A key of the members' extra attributes that a group has: the composer's field picker
+    reads these instead of the members, so a group of a million answers at once.
+
+    Written with the members (``member_add``/``member_update`` and each import batch,
+    ``group_attribute_keys_add``), one row per key, so concurrent batches never overwrite
+    each other's keys. Added, never removed: a key left by deleted members is still offered,
+    and the preview then names the recipients who lack it.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="attribute_keys")
+    key = models.CharField(_("attribute"), max_length=50)
+
+    class Meta:
+        verbose_name = _("group attribute")
+        verbose_name_plural = _("group attributes")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "key"], name="group_attribute_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class BlacklistEntry(TimeStampedModel, SyncedModel):
     class Reason(models.TextChoices):
         MANUAL = "manual", _("Added by hand")

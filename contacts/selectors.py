@@ -13,7 +13,7 @@ import phonenumbers
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from contacts.models import BlacklistEntry, Group, Member, SyncOperation
+from contacts.models import BlacklistEntry, Group, GroupAttributeKey, Member, SyncOperation
 from contacts.phones import ParsedNumber, default_region, msisdn_parse
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import SmsError
@@ -275,3 +275,17 @@ def group_members_csv(*, group: Group) -> Iterator[list]:
     for msisdn, name, surname, address, attributes in rows.iterator(chunk_size=5_000):
         attributes = attributes if isinstance(attributes, dict) else {}
         yield [msisdn, name, surname, address, *(attributes.get(key, "") for key in attribute_keys)]
+
+
+# --- personalisation fields ----------------------------------------------------------------
+
+
+def group_attribute_keys_get(*, group_ids: list[int]) -> list[str]:
+    """The attribute keys the members of these groups have, sorted; read from the keys kept
+    per group (``GroupAttributeKey``), never from the members themselves."""
+    if not group_ids:
+        return []
+    return list(
+        GroupAttributeKey.objects.filter(group_id__in=group_ids)
+        .order_by("key").values_list("key", flat=True).distinct()
+    )

@@ -51,6 +51,11 @@ class CostEstimate:
         )
 
     @property
+    def available_after(self) -> Decimal | None:
+        """Balance and promo points left once the campaign is paid for."""
+        return None if self.total_cost is None else self.available - self.total_cost
+
+    @property
     def shortfall(self) -> Decimal:
         if self.total_cost is None:
             return Decimal(0)

@@ -23,6 +23,11 @@ _PARAMETER = re.compile(r"\$(\d+)")
 ATTRIBUTE_PREFIX = "attr:"
 
 
+def is_field_name(key: str) -> bool:
+    """Whether ``{key}`` in a PERSONALIZED message is read as a field."""
+    return _PLACEHOLDER.fullmatch("{%s}" % key) is not None
+
+
 class MissingField(Exception):
     """Raised per recipient; the audience pass collects these into one RenderingError."""
 

@@ -37,13 +37,14 @@ from contacts.imports.csvfile import (
     batches_plan,
 )
 from contacts.imports.mapping import (
+    ATTRIBUTE_PREFIX,
     ColumnMap,
     column_map_build,
     rows_members,
 )
 from contacts.imports.upsert import members_upsert
 from contacts.models import Group, Import, ImportBatch, SyncOperation
-from contacts.services.groups import group_hold
+from contacts.services.groups import group_attribute_keys_add, group_hold
 from contacts.services.outbox import sync_operation_add
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
@@ -291,6 +292,13 @@ def _batch_write(*, batch: ImportBatch, token: str, read: dict) -> bool:
         if imported:
             Group.objects.filter(pk=job.group_id).update(
                 member_count=F("member_count") + imported
+            )
+            group_attribute_keys_add(
+                group_id=job.group_id,
+                keys=[
+                    target.removeprefix(ATTRIBUTE_PREFIX) for target in job.mapping.values()
+                    if target.startswith(ATTRIBUTE_PREFIX)
+                ],
             )
             sync_operation_add(
                 kind=SyncOperation.Kind.MEMBERS_ADD, group=job.group,

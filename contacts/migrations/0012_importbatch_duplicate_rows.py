@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0011_country_labels'),
+        ("contacts", "0011_country_labels"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from contacts.models import Group, SyncOperation
+from contacts.models import Group, GroupAttributeKey, SyncOperation
 from contacts.services.outbox import sync_operation_add
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
@@ -100,3 +100,12 @@ def group_delete(*, group: Group, by=None) -> None:
         summary_params={"members": group.member_count},
     )
     group.delete()
+
+
+def group_attribute_keys_add(*, group_id: int, keys) -> None:
+    """Record that the group's members have these attribute keys (for the composer's field
+    picker); called in the transaction that writes the members. Idempotent and safe for
+    concurrent writers: one row per key, conflicts ignored."""
+    rows = [GroupAttributeKey(group_id=group_id, key=key) for key in sorted(set(keys)) if key]
+    if rows:
+        GroupAttributeKey.objects.bulk_create(rows, ignore_conflicts=True)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Group, Member, SyncOperation
 from contacts.phones import msisdn_parse
-from contacts.services.groups import group_hold
+from contacts.services.groups import group_attribute_keys_add, group_hold
 from contacts.services.outbox import sync_operation_add
 from justsend_panel.core.exceptions import ApplicationError
 
@@ -68,6 +68,7 @@ def member_add(
     except IntegrityError:
         raise _already_in_group(number) from None
     Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
+    group_attribute_keys_add(group_id=group.pk, keys=member.attributes)
     sync_operation_add(kind=Kind.MEMBERS_ADD, group=group, payload={"members": [member_wire(member)]})
     return member
 
@@ -86,6 +87,7 @@ def member_update(
             member.save()
     except IntegrityError:
         raise _already_in_group(member.msisdn) from None
+    group_attribute_keys_add(group_id=member.group_id, keys=member.attributes)
     after = member_wire(member)
     if after != before:
         sync_operation_add(

@@ -54,7 +54,10 @@ def test_compose_preview_launch_and_watch_it_finish(
     assert page.input_value("#id_message") == "Czesc {name}, Twoj kod: {code}"
     assert counter_figures(page)["encoding"] == "GSM-7"
     assert page.locator("#id_full_sender").is_hidden()  # only FULL shows its headings
-    page.select_option("#id_groups", value=str(group.pk))
+    # The searchable group select (Tom Select over the form's <select multiple>).
+    page.get_by_role("combobox", name="Groups", exact=True).fill("Browser")
+    page.locator(".ts-dropdown .option.active").filter(has_text="Browser customers").click()
+    assert page.locator("#id_groups").evaluate("s => Array.from(s.selectedOptions).map(o => o.value)") == [str(group.pk)]
     screenshot("campaign-compose")
     page.click("form[data-compose] button[type=submit]")
 

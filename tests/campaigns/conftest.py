@@ -2,7 +2,7 @@ import pytest
 
 from justsend_panel.sandbox.server import run_sandbox
 
-from contacts.models import BlacklistEntry, Group, Member
+from contacts.models import BlacklistEntry, Group, GroupAttributeKey, Member
 
 
 def members_group(name: str, count: int, *, start: int = 600000000, **fields) -> Group:
@@ -15,6 +15,7 @@ def members_group(name: str, count: int, *, start: int = 600000000, **fields) ->
         )
         for i in range(count)
     )
+    GroupAttributeKey.objects.create(group=group, key="code")  # as the services keep it
     return group
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, replace_polish_diacritics
+from campaigns.segments import GSM7_BASIC, GSM7_EXTENSION, GSM7_SUBSTITUTES, count_segments, gsm7_substitute
 
 SCRIPT = Path(__file__).resolve().parents[2] / "static" / "js" / "campaign_compose.js"
 NODE = shutil.which("node")
@@ -21,19 +21,21 @@ NODE = shutil.which("node")
 RUNNER = """
 const api = require(process.argv[1]);
 const texts = JSON.parse(require("fs").readFileSync(0, "utf8"));
-process.stdout.write(JSON.stringify(texts.map(t => [api.countSegments(t), api.replacePolishDiacritics(t)])));
+process.stdout.write(JSON.stringify(texts.map(t => [api.countSegments(t), api.gsm7Substitute(t)])));
 """
 
-ALPHABET = sorted(GSM7_BASIC | GSM7_EXTENSION) + list("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ😀🎉中\t")
+OTHERS = sorted(GSM7_SUBSTITUTES) + list("😀🎉中\t")
+ALPHABET = sorted(GSM7_BASIC | GSM7_EXTENSION) + OTHERS
 
 
 def _texts() -> list[str]:
     rng = random.Random(6)
-    texts = ["", "a" * 160, "a" * 161, "a" * 152 + "€" + "a" * 10, "ą" * 66 + "😀" + "ą" * 3]
+    texts = ["", "a" * 160, "a" * 161, "a" * 152 + "€" + "a" * 10, "ą" * 66 + "😀" + "ą" * 3,
+             "".join(GSM7_SUBSTITUTES)]
     for _ in range(400):
         length = rng.choice([rng.randint(0, 80), rng.randint(60, 400)])
         # Mostly GSM-7 with an occasional other character, so both encodings come up.
-        weights = [1.0] * (len(ALPHABET) - 22) + [rng.choice([0, 0, 0.05])] * 22
+        weights = [1.0] * (len(ALPHABET) - len(OTHERS)) + [rng.choice([0, 0, 0.05])] * len(OTHERS)
         texts.append("".join(rng.choices(ALPHABET, weights=weights, k=length)))
     return texts
 
@@ -51,6 +53,9 @@ def test_the_page_counter_agrees_with_segments_py():
         expected = dataclasses.asdict(count_segments(text))
         expected["ucs2_characters"] = list(expected["ucs2_characters"])
         assert js_count == expected, text
-        assert js_replaced == replace_polish_diacritics(text)
+        substitution = gsm7_substitute(text)
+        assert js_replaced == {
+            "text": substitution.text, "replaced": [list(pair) for pair in substitution.replaced]
+        }, text
         encodings.add(expected["encoding"])
     assert encodings == {"GSM-7", "UCS-2"}

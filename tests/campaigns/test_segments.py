@@ -8,7 +8,8 @@ from campaigns.segments import (
     GSM7_EXTENSION,
     UCS2,
     count_segments,
-    replace_polish_diacritics,
+    GSM7_SUBSTITUTES,
+    gsm7_substitute,
 )
 from justsend_panel.sandbox import segments as sandbox_segments
 
@@ -67,12 +68,38 @@ def test_emoji_counts_as_one_character_two_units():
     assert count.ucs2_characters == ("😀",)
 
 
-def test_replace_polish_diacritics_returns_to_gsm7():
+def test_substitute_replaces_polish_letters():
     text = "Zażółć gęślą jaźń. ZAŻÓŁĆ GĘŚLĄ JAŹŃ"
-    replaced = replace_polish_diacritics(text)
-    assert replaced == "Zazolc gesla jazn. ZAZOLC GESLA JAZN"
-    assert count_segments(replaced).encoding == GSM7
-    assert replace_polish_diacritics("café €") == "café €"
+    result = gsm7_substitute(text)
+    assert result.text == "Zazolc gesla jazn. ZAZOLC GESLA JAZN"
+    assert count_segments(result.text).encoding == GSM7
+    assert gsm7_substitute("café €").text == "café €"
+
+
+def test_substitute_replaces_the_typographic_characters_that_force_ucs2():
+    # As a word processor writes it: „quotes”, an en dash, an ellipsis, a typographic
+    # apostrophe, a no-break space and a soft hyphen.
+    text = "„Wiosna” – rabaty… Don’t miss «it» — 20\u00a0% off, pro\u00admo ‘now’ “go”"
+    assert count_segments(text).encoding == UCS2
+    result = gsm7_substitute(text)
+    assert result.text == "\"Wiosna\" - rabaty... Don't miss \"it\" - 20 % off, promo 'now' \"go\""
+    assert count_segments(result.text).encoding == GSM7
+    assert result.replaced == (
+        ("„", '"'), ("”", '"'), ("–", "-"), ("…", "..."), ("’", "'"), ("«", '"'), ("»", '"'),
+        ("—", "-"), ("\u00a0", " "), ("\u00ad", ""), ("‘", "'"), ("“", '"'),
+    )
+
+
+def test_substitute_leaves_what_has_no_look_alike_and_says_nothing_was_replaced():
+    result = gsm7_substitute("Hi 😀 中")
+    assert result == type(result)(text="Hi 😀 中", replaced=())
+    assert count_segments(result.text).encoding == UCS2
+
+
+def test_every_substitute_forces_ucs2_and_is_gsm7_itself():
+    for character, substitute in GSM7_SUBSTITUTES.items():
+        assert count_segments(character).encoding == UCS2, repr(character)
+        assert count_segments(substitute).encoding == GSM7, repr(character)
 
 
 gsm7_text = st.text(alphabet=sorted(GSM7_BASIC | GSM7_EXTENSION), max_size=700)

@@ -4,9 +4,11 @@ detail, cancel, copies, the list with its filters, and single messages."""
 import csv
 import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -505,3 +507,80 @@ def test_inter_slovakia_from_pasted_numbers_previews_the_polish_one_as_outside(
     assert "− not in Slovakia" in html
     assert 'data-testid="removed-outside_country">1<' in html
     assert 'data-testid="download-outside_country"' in html
+
+
+def test_launch_confirmation_restates_recipients_cost_balance_after_and_time(
+    marketing_client, panel_sandbox, customers
+):
+    blacklist_add(customers.members.order_by("pk").first().msisdn)
+    panel_sandbox.set_balance(balance=1000, promo=0)
+    campaign = campaign_make(None, groups=[customers])
+    page = marketing_client.get(reverse("campaigns:campaign_launch", args=[campaign.pk]))
+    html = page.content.decode()
+    cost = page.context["preview"].cost
+    assert cost.recipients == 5 and cost.total_cost == cost.price_per_message * 5
+    facts = {
+        name: html.split(f'data-testid="{name}">')[1].split("</dd>")[0]
+        for name in ("confirm-recipients", "confirm-cost", "confirm-balance-after", "confirm-when")
+    }
+    assert facts["confirm-recipients"] == "5"
+    assert facts["confirm-cost"] == f"{cost.total_cost:.2f} pts".replace(".00 ", " ")
+    assert facts["confirm-balance-after"].startswith(f"{1000 - cost.total_cost:.2f} pts".replace(".00 ", " "))
+    assert "1,000 now" in facts["confirm-balance-after"]
+    assert facts["confirm-when"] == "Now, when you confirm"
+    assert "Yes, launch" in html
+
+
+def test_launch_confirmation_of_a_scheduled_campaign_names_the_time_in_the_panel_zone(
+    marketing_client, panel_sandbox, customers, settings
+):
+    settings.TIME_ZONE = "Europe/Warsaw"
+    at = timezone.now().replace(microsecond=0) + timedelta(days=2)
+    campaign = campaign_make(None, groups=[customers], scheduled_at=at)
+    html = marketing_client.get(reverse("campaigns:campaign_launch", args=[campaign.pk])).content.decode()
+    local = timezone.localtime(at, timezone=ZoneInfo("Europe/Warsaw"))
+    when = html.split('data-testid="confirm-when">')[1].split("</dd>")[0]
+    assert "(Europe/Warsaw)" in when
+    assert f"{local:%Y}" in when and local.strftime("%-d") in when
+
+
+def test_launch_confirmation_says_why_it_cannot_launch_and_offers_no_button(
+    marketing_client, panel_sandbox, customers
+):
+    panel_sandbox.set_balance(balance=0, promo=0)
+    campaign = campaign_make(None, groups=[customers])
+    html = marketing_client.get(reverse("campaigns:campaign_launch", args=[campaign.pk])).content.decode()
+    assert 'data-testid="launch-refusal"' in html and "The balance is too low" in html
+    assert "Yes, launch" not in html
+
+
+# --- the composer's field picker -------------------------------------------------------------
+
+
+def test_fields_endpoint_lists_member_fields_and_the_chosen_groups_attributes(marketing_client):
+    from contacts.services.groups import group_attribute_keys_add
+
+    first, second, other = members_group("A", 2), members_group("B", 1), members_group("C", 1)
+    group_attribute_keys_add(group_id=first.pk, keys=["code", "city"])
+    group_attribute_keys_add(group_id=second.pk, keys=["plan"])
+    group_attribute_keys_add(group_id=other.pk, keys=["secret"])
+    url = reverse("campaigns:campaign_fields")
+    with CaptureQueriesContext(connection) as queries:
+        response = marketing_client.get(url, {"groups": [first.pk, second.pk, "x"]})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response.json() == {"fields": [
+        {"key": "name", "label": "First name"}, {"key": "surname", "label": "Surname"},
+        {"key": "address", "label": "Address"}, {"key": "city", "label": "city"},
+        {"key": "code", "label": "code"}, {"key": "plan", "label": "plan"},
+    ]}
+    # However large the groups, no member row is read.
+    assert not any("contacts_member" in q["sql"] for q in queries)
+    assert [f["key"] for f in marketing_client.get(url).json()["fields"]] == ["name", "surname", "address"]
+    assert marketing_client.post(url).status_code == 405
+    assert Client().get(url).status_code == 302  # login required
+
+
+def test_the_compose_page_offers_the_field_picker(marketing_client):
+    html = marketing_client.get(reverse("campaigns:campaign_create")).content.decode()
+    assert 'data-testid="field-picker"' in html
+    assert f'data-fields-url="{reverse("campaigns:campaign_fields")}"' in html
