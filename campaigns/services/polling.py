@@ -133,6 +133,26 @@ def campaign_settle(*, campaign_id: int) -> None:
     recipients_close(campaign_id=campaign_id)
 
 
+def campaign_finished_read(*, campaign_id: int) -> None:
+    """Read once the bulk of a campaign its postbacks finished (polling has stopped).
+
+    The figures only Justsend knows (charged points, cost, its bulk status) are stored as
+    read; a read that fails after a few seconds of retries leaves the last poll's (logged).
+    """
+    campaign = Campaign.objects.get(pk=campaign_id)
+    if campaign.status != S.FINISHED or not campaign.bulk_uuid:
+        return
+    try:
+        with justsend_client() as client:
+            details = call_retrying(lambda: client.get_bulk(uuid=campaign.bulk_uuid))
+    except SmsError as error:
+        logger.warning("Campaign %s: the finished bulk could not be read: %s", campaign_id,
+                       error)
+        return
+    campaign_update_fields(campaign_id=campaign_id, in_states=[S.FINISHED],
+                           **_bulk_fields(details))
+
+
 def campaigns_cancel_lapsed() -> list[int]:
     """Enqueue again the cancels whose task was lost or whose worker died (lease lapsed)."""
     lapsed = lapsed_hand_on(
