@@ -13,6 +13,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("billing/", include("billing.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("campaigns.deliveries.urls")),
     *webhook_urlpatterns,

@@ -2,7 +2,8 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -86,3 +87,11 @@ class ConnectionView(AdminOnlyMixin, TemplateView):
     def post(self, request: HttpRequest, *args, **kwargs):
         context = self.get_context_data(check=connection_check())
         return self.render_to_response(context)
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon (and Django admin's error
+    pages): the static one, wherever static files are served from."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
