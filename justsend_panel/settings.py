@@ -364,6 +364,7 @@ LOGGING = {
     "filters": {
         # Belt and braces: whatever a library logs, the configured secrets are masked.
         "redact_secrets": {"()": "justsend_panel.core.logging.RedactSecretsFilter"},
+        "forbidden_one_line": {"()": "justsend_panel.core.logging.ForbiddenOneLineFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
@@ -378,6 +379,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["forbidden_one_line"]},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
     },
