@@ -17,7 +17,13 @@ from contacts.imports.forms import ImportFormatForm, ImportMappingForm, ImportUp
 from contacts.imports.mapping import mapping_guess
 from contacts.imports.reports import import_errors_csv
 from contacts.imports.selectors import import_preview_get, import_progress_get, imports_list_qs
-from contacts.imports.services import import_create, import_format_set, import_retry, import_start
+from contacts.imports.services import (
+    import_create,
+    import_discard,
+    import_format_set,
+    import_retry,
+    import_start,
+)
 from contacts.imports.tables import ImportTable
 from contacts.models import Group, Import
 from justsend_panel.core.exceptions import ApplicationError
@@ -221,3 +227,21 @@ class ImportRetryView(PanelPermissionMixin, View):
         else:
             messages.success(request, _("The import runs again from where it stopped."))
         return redirect("contacts:import_detail", pk=job.pk)
+
+
+class ImportDiscardView(PanelPermissionMixin, View):
+    """An upload whose columns were never mapped, given up: the file and the row go."""
+
+    permission_required = CAN_ADD
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int):
+        job = get_object_or_404(Import, pk=pk)
+        try:
+            import_discard(job=job)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("contacts:import_detail", pk=job.pk)
+        messages.success(request, _("The upload “%(name)s” was discarded.")
+                         % {"name": job.original_name})
+        return redirect("contacts:import_list")
