@@ -5,6 +5,7 @@ import logging
 from django.contrib import messages
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -214,34 +215,38 @@ class ImportErrorsView(PanelPermissionMixin, View):
         return response
 
 
-class ImportRetryView(PanelPermissionMixin, View):
-    permission_required = CAN_ADD
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int):
-        job = get_object_or_404(Import, pk=pk)
-        try:
-            import_retry(job=job)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The import runs again from where it stopped."))
-        return redirect("contacts:import_detail", pk=job.pk)
-
-
-class ImportDiscardView(PanelPermissionMixin, View):
-    """An upload whose columns were never mapped, given up: the file and the row go."""
+class ImportActionView(PanelPermissionMixin, View):
+    """A button on an import's page: one service call; a refusal is shown on that page."""
 
     permission_required = CAN_ADD
     http_method_names = ["post"]
 
+    def act(self, job: Import) -> tuple[str, str]:
+        """Call the service; return the note to show and the URL to go to."""
+        raise NotImplementedError
+
     def post(self, request: HttpRequest, pk: int):
         job = get_object_or_404(Import, pk=pk)
         try:
-            import_discard(job=job)
+            note, url = self.act(job)
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("contacts:import_detail", pk=job.pk)
-        messages.success(request, _("The upload “%(name)s” was discarded.")
-                         % {"name": job.original_name})
-        return redirect("contacts:import_list")
+        messages.success(request, note)
+        return redirect(url)
+
+
+class ImportRetryView(ImportActionView):
+    def act(self, job: Import) -> tuple[str, str]:
+        import_retry(job=job)
+        return (_("The import runs again from where it stopped."),
+                reverse("contacts:import_detail", args=[job.pk]))
+
+
+class ImportDiscardView(ImportActionView):
+    """An upload whose columns were never mapped, given up: the file and the row go."""
+
+    def act(self, job: Import) -> tuple[str, str]:
+        import_discard(job=job)
+        return (_("The upload “%(name)s” was discarded.") % {"name": job.original_name},
+                reverse("contacts:import_list"))
