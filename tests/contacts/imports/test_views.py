@@ -182,3 +182,16 @@ def test_only_an_unmapped_upload_is_discarded(marketing_client, group):
                                      follow=True)
     assert Import.objects.filter(pk=job.pk).exists()
     assert "This import is already finished." in response.content.decode()
+
+
+def test_retry_from_the_page_queues_a_failed_import_and_refuses_a_finished_one(
+        marketing_client, group):
+    job = import_prepare(csv_bytes("phone", "500 123 123"), group=group)
+    Import.objects.filter(pk=job.pk).update(state=Import.State.FAILED, error="boom")
+    url = reverse("contacts:import_retry", args=[job.pk])
+    response = marketing_client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("contacts:import_detail", args=[job.pk])
+    assert "The import runs again from where it stopped." in response.content.decode()
+    assert Import.objects.get(pk=job.pk).state == Import.State.QUEUED
+    refused = marketing_client.post(url, follow=True).content.decode()
+    assert "This import is already queued." in refused
