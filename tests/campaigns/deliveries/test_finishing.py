@@ -60,3 +60,18 @@ def test_a_cancelling_campaign_is_not_finished_by_postbacks(client):
     postbacks_apply()
     campaign.refresh_from_db()
     assert campaign.status == S.CANCELLING
+
+
+def test_justsends_last_figures_are_read_once_the_postbacks_finished_it(client, panel_sandbox):
+    from campaigns.services import campaign_submit
+    from campaigns.services.polling import campaign_finished_read
+    from tests.campaigns.services.conftest import campaign_make, group_with_members
+
+    campaign = campaign_make(groups=[group_with_members("Customers", 2)], status=S.QUEUED)
+    campaign_submit(campaign_id=campaign.pk)
+    panel_sandbox.advance(3600)  # Justsend has sent and reported everything
+    Campaign.objects.filter(pk=campaign.pk).update(status=S.FINISHED, bulk_status="IN_PROGRESS")
+    campaign_finished_read(campaign_id=campaign.pk)
+    campaign.refresh_from_db()
+    assert campaign.bulk_status == "FINISHED" and campaign.last_polled_at is not None
+    assert campaign.charged_points is not None and campaign.sent_count == 2
