@@ -75,3 +75,19 @@ def test_justsends_last_figures_are_read_once_the_postbacks_finished_it(client, 
     campaign.refresh_from_db()
     assert campaign.bulk_status == "FINISHED" and campaign.last_polled_at is not None
     assert campaign.charged_points is not None and campaign.sent_count == 2
+
+
+def test_the_poll_reads_a_campaign_whose_read_task_was_lost(client, panel_sandbox):
+    from campaigns.services import campaign_submit
+    from campaigns.services.polling import campaigns_poll_in_flight
+    from tests.campaigns.services.conftest import campaign_make, group_with_members
+
+    campaign = campaign_make(groups=[group_with_members("Customers", 2)], status=S.QUEUED)
+    campaign_submit(campaign_id=campaign.pk)
+    panel_sandbox.advance(3600)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=S.FINISHED, bulk_status="IN_PROGRESS", finished_at=timezone.now(),
+        last_polled_at=timezone.now() - timedelta(minutes=1))
+    assert campaigns_poll_in_flight() == 0  # nothing in flight; the finished one read
+    campaign.refresh_from_db()
+    assert campaign.bulk_status == "FINISHED" and campaign.last_polled_at > campaign.finished_at
