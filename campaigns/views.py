@@ -35,6 +35,7 @@ from campaigns.services.editing import (
 from campaigns.services.preview import campaign_preview_get, removed_numbers_csv
 from campaigns.services.sending import campaign_launch
 from campaigns.services.test_send import campaign_test_send, single_message_send
+from campaigns.statistics.selectors import campaign_delivery_stats
 from campaigns.tables import CampaignTable, RecipientTable, SingleMessageTable
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.paging import page_number
@@ -297,11 +298,16 @@ class CampaignRecipientsView(CampaignRecipientsMixin, FilterView):
     template_name = "campaigns/_recipients.html"
 
 
-class CampaignProgressView(PanelPermissionMixin, CampaignProgressMixin, TemplateView):
-    """The small partial the detail page polls: status, progress bar, counts, actions."""
+class CampaignProgressView(CampaignRecipientsMixin, FilterView):
+    """What the detail page polls: the progress card (status, bar, counts, actions) and, out
+    of band, the recipient table (the page's filter and page) and the delivery charts, all
+    read in one request so the card, the table and the charts show the same moment."""
 
-    permission_required = VIEW
-    template_name = "campaigns/_progress.html"
+    template_name = "campaigns/_live.html"
+
+    def get_context_data(self, **kwargs):
+        stats = campaign_delivery_stats(campaign=self.campaign)
+        return super().get_context_data(stats=stats, chart=stats.chart(), **kwargs)
 
 
 class CampaignCancelView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):

@@ -9,8 +9,10 @@ from contacts.selectors import member_search_q, number_search_q
 
 class GroupFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains")
-    group_type = django_filters.ChoiceFilter(label=_("Type"), choices=Group.Type.choices)
-    sync_state = django_filters.ChoiceFilter(label=_("Sync"), choices=SyncState.choices)
+    group_type = django_filters.ChoiceFilter(label=_("Type"), choices=Group.Type.choices,
+                                             empty_label=_("Any type"))
+    sync_state = django_filters.ChoiceFilter(label=_("Sync"), choices=SyncState.choices,
+                                             empty_label=_("Any sync state"))
 
     class Meta:
         model = Group
@@ -35,9 +37,12 @@ class MemberFilter(django_filters.FilterSet):
 
 class BlacklistFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number"), method="search")
-    reason = django_filters.ChoiceFilter(label=_("Reason"), choices=BlacklistEntry.Reason.choices)
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=COUNTRY_CHOICES)
-    sync_state = django_filters.ChoiceFilter(label=_("Sync"), choices=SyncState.choices)
+    reason = django_filters.ChoiceFilter(label=_("Reason"), choices=BlacklistEntry.Reason.choices,
+                                         empty_label=_("Any reason"))
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=COUNTRY_CHOICES,
+                                          empty_label=_("Any country"))
+    sync_state = django_filters.ChoiceFilter(label=_("Sync"), choices=SyncState.choices,
+                                             empty_label=_("Any sync state"))
 
     class Meta:
         model = BlacklistEntry

@@ -11,6 +11,9 @@ from justsend_panel.core.numbers import number_link
 
 SYNC_BADGES = {"synced": "text-bg-success", "error": "text-bg-danger", "pending": "text-bg-secondary"}
 
+# A row's actions: kept in view on a phone while the rest of the row scrolls (panel.css).
+ROW_ACTIONS = {"th": {"class": "row-actions"}, "td": {"class": "row-actions text-nowrap"}}
+
 
 class SelectionColumn(tables.CheckBoxColumn):
     def __init__(self, **kwargs):
@@ -80,7 +83,8 @@ class GroupTable(tables.Table):
     member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "text-end"}})
     sync_state = SyncStateColumn()
     actions = tables.TemplateColumn(
-        template_name="contacts/_group_actions.html", verbose_name="", orderable=False
+        template_name="contacts/_group_actions.html", verbose_name="", orderable=False,
+        attrs=ROW_ACTIONS,
     )
 
     class Meta:
@@ -97,7 +101,8 @@ class MemberTable(tables.Table):
     msisdn = tables.Column(verbose_name=_("Number"), orderable=True)
     attributes = tables.Column(verbose_name=_("Attributes"), orderable=False)
     actions = tables.TemplateColumn(
-        template_name="contacts/_member_actions.html", verbose_name="", orderable=False
+        template_name="contacts/_member_actions.html", verbose_name="", orderable=False,
+        attrs=ROW_ACTIONS,
     )
 
     class Meta:
@@ -131,7 +136,8 @@ class BlacklistTable(tables.Table):
     created_by = tables.Column(verbose_name=_("Added by"), default="—")
     created_at = tables.DateTimeColumn(verbose_name=_("Added"), short=True)
     sync_state = SyncStateColumn()
-    lookup = tables.Column(accessor="msisdn", verbose_name="", orderable=False)
+    lookup = tables.Column(accessor="msisdn", verbose_name="", orderable=False,
+                           attrs=ROW_ACTIONS)
 
     class Meta:
         model = BlacklistEntry

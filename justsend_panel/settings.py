@@ -416,6 +416,7 @@ LOGGING = {
     "filters": {
         # Belt and braces: whatever a library logs, the configured secrets are masked.
         "redact_secrets": {"()": "justsend_panel.core.logging.RedactSecretsFilter"},
+        "forbidden_one_line": {"()": "justsend_panel.core.logging.ForbiddenOneLineFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
@@ -430,6 +431,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["forbidden_one_line"]},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         # django-axes tells every successful login at INFO; failures and lockouts are WARNING.

@@ -49,6 +49,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("activity/", include("justsend_panel.audit.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("campaigns.deliveries.urls")),
     *webhook_urlpatterns,

@@ -4,9 +4,10 @@ settling a cancelled one; handing on cancels whose worker died."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,9 @@ logger = logging.getLogger(__name__)
 S = Campaign.Status
 IN_FLIGHT = (S.SENDING, S.CANCELLING)
 INVALID_KEPT = 1000  # listed on the page; the count is exact
+# A campaign its postbacks finished is read from Justsend once more, retried by the poll
+# for this long (a bulk Justsend no longer knows is then left alone).
+FINISHED_READ_WITHIN = timedelta(days=1)
 
 FINAL_BULK_STATUSES = {
     BulkStatus.FINISHED: S.FINISHED,
@@ -42,7 +46,13 @@ FINAL_BULK_STATUSES = {
 
 
 def campaigns_poll_in_flight() -> int:
-    """Poll every campaign Justsend is sending; returns how many were polled."""
+    """Poll every campaign Justsend is sending; returns how many were polled.
+
+    Also reads once more the campaigns their postbacks finished and no read followed (the
+    task that reads them was lost): see :func:`campaign_finished_read`.
+    """
+    for campaign_id in campaigns_finished_unread_ids():
+        campaign_finished_read(campaign_id=campaign_id)
     ids = list(
         Campaign.objects.filter(status__in=IN_FLIGHT).exclude(bulk_uuid="")
         .order_by("pk").values_list("pk", flat=True)
@@ -131,6 +141,37 @@ def campaign_settle(*, campaign_id: int) -> None:
             campaign_update_fields(campaign_id=campaign_id, in_states=[S.CANCELLED],
                                    **_bulk_fields(details))
     recipients_close(campaign_id=campaign_id)
+
+
+def campaigns_finished_unread_ids() -> list[int]:
+    """Finished by their postbacks within the last day, and not read from Justsend since."""
+    now = timezone.now()
+    return list(
+        Campaign.objects.filter(status=S.FINISHED, finished_at__gte=now - FINISHED_READ_WITHIN)
+        .exclude(bulk_uuid="")
+        .filter(Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=F("finished_at")))
+        .order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def campaign_finished_read(*, campaign_id: int) -> None:
+    """Read once the bulk of a campaign its postbacks finished (polling has stopped).
+
+    The figures only Justsend knows (charged points, cost, its bulk status) are stored as
+    read; a read that fails after a few seconds of retries leaves the last poll's (logged).
+    """
+    campaign = Campaign.objects.get(pk=campaign_id)
+    if campaign.status != S.FINISHED or not campaign.bulk_uuid:
+        return
+    try:
+        with justsend_client() as client:
+            details = call_retrying(lambda: client.get_bulk(uuid=campaign.bulk_uuid))
+    except SmsError as error:
+        logger.warning("Campaign %s: the finished bulk could not be read: %s", campaign_id,
+                       error)
+        return
+    campaign_update_fields(campaign_id=campaign_id, in_states=[S.FINISHED],
+                           **_bulk_fields(details))
 
 
 def campaigns_cancel_lapsed() -> list[int]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.exceptions import InvalidTransition
 from campaigns.models import Campaign, Recipient
-from justsend_panel.core.leases import lease_expired_q
+from justsend_panel.core.leases import lease_expired_q, lease_free_q
 
 S = Campaign.Status
 
@@ -71,6 +71,8 @@ def lapsed_hand_on(queryset, now: datetime) -> list[int]:
 
 
 R = Recipient.Status
+# A recipient in one of these still waits for Justsend's final word on it.
+RECIPIENT_PENDING = (R.QUEUED, R.SUBMITTED, R.SENT)
 # What a recipient that never left becomes when its campaign ends without sending it.
 RECIPIENT_CLOSED = {S.CANCELLED: R.CANCELLED, S.FAILED: R.FAILED}
 
@@ -149,3 +151,37 @@ def recipients_close(*, campaign_id: int) -> int:
         not_sent_count=Recipient.objects.filter(
             campaign_id=campaign_id, status__in=list(RECIPIENT_CLOSED.values())).count())
     return closed_count
+
+
+def campaigns_finish_all_final(*, campaign_ids: Iterable[int]) -> list[int]:
+    """Finish the sending campaigns among ``campaign_ids`` whose every recipient is final.
+
+    Called by the postback apply that changed their recipients, inside its transaction and
+    after it moved the campaigns' counters: that UPDATE holds each campaign row, so of two
+    applies finalising the last recipients of one campaign the later waits for the earlier
+    to commit, then sees its rows here, and one of them finishes the campaign. Only a
+    ``sending`` campaign that nobody holds a lease on is moved (a cancel claims one), only
+    from ``sending`` (a finished campaign is never finished twice), and never while a
+    recipient is still queued, submitted or sent. Returns the ids finished.
+    """
+    now = timezone.now()
+    candidates = (
+        Campaign.objects.filter(lease_free_q(now), pk__in=sorted(set(campaign_ids)),
+                                status=S.SENDING)
+        .exclude(bulk_uuid="").order_by("pk").values_list("pk", flat=True)
+    )
+    finished = []
+    for campaign_id in candidates:
+        recipients = Recipient.objects.filter(campaign_id=campaign_id)
+        if not recipients.exists() or recipients.filter(status__in=RECIPIENT_PENDING).exists():
+            continue
+        with transaction.atomic():
+            campaign_qs_select_for_update().get(pk=campaign_id)
+            # Re-checked under the row lock: a cancel may have claimed it meanwhile.
+            if not Campaign.objects.filter(lease_free_q(now), pk=campaign_id,
+                                           status=S.SENDING).exists():
+                continue
+            campaign_transition(campaign_id=campaign_id, to=S.FINISHED,
+                                from_states=[S.SENDING], finished_at=now)
+        finished.append(campaign_id)
+    return finished

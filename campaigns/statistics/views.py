@@ -27,7 +27,8 @@ from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 from justsend_panel.core.spreadsheets import spreadsheet_csv_response
 
 VIEW = (USE_PANEL, "campaigns.view_campaign")
-# How often the campaign charts and the dashboard's list refresh while something is sending.
+# How often the dashboard's list refreshes while something is sending (a campaign's charts
+# follow its progress card's poll).
 REFRESH_SECONDS = 5
 
 
@@ -76,7 +77,8 @@ class StatisticsExportView(PanelPermissionMixin, View):
 
 
 class CampaignDeliveryChartsView(PanelPermissionMixin, TemplateView):
-    """The campaign page loads this after itself, and again while the campaign is sending."""
+    """The campaign page loads this after itself; while the campaign is on its way the
+    progress card's poll brings the same block (``campaign_progress``)."""
 
     permission_required = VIEW
     template_name = "campaigns/statistics/_campaign_charts_body.html"
@@ -84,10 +86,8 @@ class CampaignDeliveryChartsView(PanelPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         campaign = get_object_or_404(Campaign, pk=kwargs["pk"])
         stats = campaign_delivery_stats(campaign=campaign)
-        return super().get_context_data(
-            campaign=campaign, stats=stats, chart=stats.chart(),
-            refresh_seconds=REFRESH_SECONDS if campaign.is_in_flight else None, **kwargs,
-        )
+        return super().get_context_data(campaign=campaign, stats=stats, chart=stats.chart(),
+                                        **kwargs)
 
 
 class NumberHistoryView(PanelPermissionMixin, TemplateView):

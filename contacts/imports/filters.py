@@ -9,9 +9,10 @@ class ImportFilter(django_filters.FilterSet):
         label=_("File name"), lookup_expr="icontains"
     )
     group = django_filters.ModelChoiceFilter(
-        label=_("Group"), queryset=Group.objects.order_by("name")
+        label=_("Group"), queryset=Group.objects.order_by("name"), empty_label=_("Any group")
     )
-    state = django_filters.ChoiceFilter(label=_("State"), choices=Import.State.choices)
+    state = django_filters.ChoiceFilter(label=_("State"), choices=Import.State.choices,
+                                        empty_label=_("Any state"))
 
     class Meta:
         model = Import

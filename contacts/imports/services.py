@@ -539,3 +539,18 @@ def import_delete(*, job: Import) -> None:
             % {"name": job.original_name, "state": job.get_state_display().lower()}
         )
     job.delete()
+
+
+@transaction.atomic
+def import_discard(*, job: Import) -> None:
+    """Discard an upload whose columns were never mapped: the row and its file go.
+
+    Only an import still ``uploaded`` (nothing planned, nothing imported) is discarded; the
+    file is deleted once the row's deletion is committed.
+    """
+    job = Import.objects.select_for_update().get(pk=job.pk)
+    _require_state(job, Import.State.UPLOADED)
+    storage, name = job.file.storage, job.file.name
+    job.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/mapping/", views.ImportMappingView.as_view(), name="import_mapping"),
     path("<int:pk>/invalid-rows.csv", views.ImportErrorsView.as_view(), name="import_errors"),
     path("<int:pk>/retry/", views.ImportRetryView.as_view(), name="import_retry"),
+    path("<int:pk>/discard/", views.ImportDiscardView.as_view(), name="import_discard"),
 ]

@@ -5,6 +5,7 @@ import logging
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -17,7 +18,13 @@ from contacts.imports.forms import ImportFormatForm, ImportMappingForm, ImportUp
 from contacts.imports.mapping import mapping_guess
 from contacts.imports.reports import import_errors_csv
 from contacts.imports.selectors import import_preview_get, import_progress_get, imports_list_qs
-from contacts.imports.services import import_create, import_format_set, import_retry, import_start
+from contacts.imports.services import (
+    import_create,
+    import_discard,
+    import_format_set,
+    import_retry,
+    import_start,
+)
 from contacts.imports.tables import ImportTable
 from contacts.models import Group, Import
 from justsend_panel.core.exceptions import ApplicationError
@@ -206,16 +213,38 @@ class ImportErrorsView(PanelPermissionMixin, View):
         )
 
 
-class ImportRetryView(PanelPermissionMixin, View):
+class ImportActionView(PanelPermissionMixin, View):
+    """A button on an import's page: one service call; a refusal is shown on that page."""
+
     permission_required = CAN_ADD
     http_method_names = ["post"]
+
+    def act(self, job: Import) -> tuple[str, str]:
+        """Call the service; return the note to show and the URL to go to."""
+        raise NotImplementedError
 
     def post(self, request: HttpRequest, pk: int):
         job = get_object_or_404(Import, pk=pk)
         try:
-            import_retry(job=job)
+            note, url = self.act(job)
         except ApplicationError as exc:
             messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The import runs again from where it stopped."))
-        return redirect("contacts:import_detail", pk=job.pk)
+            return redirect("contacts:import_detail", pk=job.pk)
+        messages.success(request, note)
+        return redirect(url)
+
+
+class ImportRetryView(ImportActionView):
+    def act(self, job: Import) -> tuple[str, str]:
+        import_retry(job=job)
+        return (_("The import runs again from where it stopped."),
+                reverse("contacts:import_detail", args=[job.pk]))
+
+
+class ImportDiscardView(ImportActionView):
+    """An upload whose columns were never mapped, given up: the file and the row go."""
+
+    def act(self, job: Import) -> tuple[str, str]:
+        import_discard(job=job)
+        return (_("The upload “%(name)s” was discarded.") % {"name": job.original_name},
+                reverse("contacts:import_list"))

@@ -1,4 +1,8 @@
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.contrib import admin
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 
 from justsend_panel.core.models import WorkerHeartbeat
 
@@ -30,3 +34,17 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# django-celery-beat's periodic-task form runs an inline script (the crontab's readable
+# translation); the panel's policy allows no inline script. This form alone gets a nonce in
+# its policy and the script the same nonce (templates/admin/djcelery/...): every other page,
+# admin included, keeps ``script-src 'self'``.
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class PanelPeriodicTaskAdmin(PeriodicTaskAdmin):
+    @csp_update({"script-src": [NONCE]})
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)

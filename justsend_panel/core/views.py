@@ -2,7 +2,8 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -107,3 +108,11 @@ def permission_denied(request: HttpRequest, exception=None):
             status=403,
         )
     return default_permission_denied(request, exception)
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon (and Django admin's error
+    pages): the static one, wherever static files are served from."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -83,7 +83,9 @@ def test_compose_preview_launch_and_watch_it_finish(
 
     # A delivery report moves a recipient's row (a postback the worker applies; written here
     # directly, this test routes no postbacks): the table follows while the page polls.
-    assert page.locator("#campaign-recipients[hx-get]").count() == 1
+    # One poll (the progress card's) brings the card, the table and the charts together.
+    assert page.locator("#campaign-progress[hx-get]").count() == 1
+    assert page.locator("[hx-trigger^=every]").count() == 1
     Recipient.objects.filter(campaign=campaign).update(status=Recipient.Status.DELIVERED)
     panel_sandbox.advance(3600)  # the sandbox's clock: every message sent and reported
     assert campaigns_poll_in_flight() == 1
@@ -93,9 +95,11 @@ def test_compose_preview_launch_and_watch_it_finish(
     undelivered = int(page.get_by_test_id("counts").locator('[data-count="undelivered"]').inner_text())
     assert delivered + undelivered == 7
     assert page.locator("#campaign-progress[hx-get]").count() == 0  # polling stopped
-    # The recipient table caught up without a reload, then stopped polling too.
-    page.locator("#campaign-recipients:not([hx-get])").wait_for(timeout=15_000)
+    # The recipient table and the charts came with the card's last answer, no reload.
     assert page.locator('#campaign-recipients [data-status="delivered"]').count() == 7
+    funnel = page.get_by_test_id("funnel-figures")
+    assert funnel.locator('[data-funnel="delivered"]').inner_text().split()[0] == str(delivered)
+    assert page.locator('[data-chart="funnel"][data-rendered="1"]').count() == 1
     page.reload()  # the progress survives a reload: it is rendered from the campaign's counters
     assert page.get_by_test_id("status").inner_text() == "Finished"
     screenshot("campaign-detail")

@@ -245,7 +245,8 @@ def test_detail_polls_while_sending_and_stops_when_finished(marketing_client, dj
     assert html.count('data-status="delivered"') == 25  # half of the first page of 50
     filtered = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]), {"status": "sent"})
     assert filtered.content.decode().count('data-status="delivered"') == 0
-    with django_assert_max_num_queries(6):
+    # The card, a page of the table and the charts' one aggregate.
+    with django_assert_max_num_queries(8):
         partial = marketing_client.get(progress_url)
     assert "<html" not in partial.content.decode() and "hx-get" in partial.content.decode()
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FINISHED)
@@ -254,10 +255,12 @@ def test_detail_polls_while_sending_and_stops_when_finished(marketing_client, dj
 
 
 def test_recipient_table_follows_the_send_with_its_filter_and_page(marketing_client):
+    """The table rides on the progress card's poll (issue 15 point 7), which carries the
+    page's filter and page."""
     campaign = campaign_make(None, status=Campaign.Status.SENDING, recipients_count=120)
     recipients_make(campaign, 120)
     detail_url = reverse("campaigns:campaign_detail", args=[campaign.pk])
-    url = reverse("campaigns:campaign_recipients", args=[campaign.pk])
+    url = reverse("campaigns:campaign_progress", args=[campaign.pk])
     detail = marketing_client.get(detail_url, {"status": "delivered", "page": "2"}).content.decode()
     assert f'hx-get="{url}?status=delivered&amp;page=2" hx-trigger="every 2s"' in detail
 
@@ -265,6 +268,7 @@ def test_recipient_table_follows_the_send_with_its_filter_and_page(marketing_cli
     html = partial.content.decode()
     assert partial.status_code == 200 and "<html" not in html and 'data-testid="recipient-filter"' not in html
     assert f'hx-get="{url}?status=delivered&amp;page=2" hx-trigger="every 2s" hx-swap="outerHTML"' in html
+    assert '<div class="table-responsive" id="campaign-recipients" hx-swap-oob="true">' in html
     assert html.count('data-status="delivered"') == 10 and 'data-status="sent"' not in html  # 60 delivered, page 2 of 50
     assert [row.record.msisdn for row in partial.context["table"].page.object_list][:1] == ["48600000101"]
     assert 'href="?status=delivered&amp;page=1"' in html  # paging links stay relative: to the detail page
@@ -273,6 +277,7 @@ def test_recipient_table_follows_the_send_with_its_filter_and_page(marketing_cli
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FINISHED)
     final = marketing_client.get(url, {"status": "delivered"}).content.decode()
     assert "hx-get" not in final and "hx-trigger" not in final and final.count('data-status="delivered"') == 50
+    assert 'data-status="finished"' in final
     wrapper = marketing_client.get(detail_url).content.decode().split('id="campaign-recipients"')[1].split(">")[0]
     assert "hx-get" not in wrapper and "hx-trigger" not in wrapper
 
@@ -584,3 +589,21 @@ def test_the_compose_page_offers_the_field_picker(marketing_client):
     html = marketing_client.get(reverse("campaigns:campaign_create")).content.decode()
     assert 'data-testid="field-picker"' in html
     assert f'data-fields-url="{reverse("campaigns:campaign_fields")}"' in html
+
+
+def test_one_poll_brings_the_card_the_table_and_the_charts_with_the_same_figures(
+        marketing_client):
+    """Issue 15 point 7: the funnel said "Sent 0" while the card said "Sent 46" (three
+    polls at two paces). One answer now holds all three; the page polls nothing else."""
+    campaign = campaign_make(None, status=Campaign.Status.SENDING, recipients_count=60,
+                             sent_count=46, delivered_count=30, undelivered_count=4)
+    recipients_make(campaign, 60)
+    detail = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk]))
+    assert detail.content.decode().count("hx-trigger=\"every") == 1
+
+    html = marketing_client.get(reverse("campaigns:campaign_progress", args=[campaign.pk])).content.decode()
+    assert '<div class="fs-5" data-count="sent">46</div>' in html
+    assert 'data-funnel="sent">46 ' in html and 'data-funnel="delivered">30 ' in html
+    assert 'id="campaign-recipients" hx-swap-oob="true"' in html
+    assert 'id="campaign-delivery-body" data-testid="campaign-delivery-body" hx-swap-oob="true"' in html
+    assert 'id="campaign-delivery-data"' in html

@@ -35,3 +35,18 @@ def test_the_500_page_renders_without_a_request_context():
     page = response.content.decode()
     assert response.status_code == 500
     assert 'data-status="500"' in page and "Nothing you had saved is lost" in page
+
+
+def test_a_403_logs_one_line_with_the_user_and_the_path(marketing_client, caplog):
+    """Issue 15 point 19: Django logged every 403 with a 25-line traceback."""
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert marketing_client.get("/admin/?q=1").status_code == 403
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert len(records) == 1
+    record = records[0]
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert record.getMessage() == "Forbidden (403): user marketer, GET /admin/?q=1"
+    line = logging.Formatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert "\n" not in line and "Traceback" not in line

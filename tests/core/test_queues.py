@@ -10,6 +10,7 @@ ROUTES = {
     "campaigns.cancel": "sending",
     "campaigns.submit_due": "sending",
     "campaigns.poll_in_flight": "sending",
+    "campaigns.read_finished": "sending",
     "deliveries.apply_postbacks": "postbacks",
     "contacts.import_run": "imports",
     "contacts.imports_resume": "imports",

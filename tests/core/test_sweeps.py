@@ -20,6 +20,8 @@ SWEEPS = {
     "campaigns.submit": "campaigns.submit_due",
     # Cancelling campaigns whose cancel never reached Justsend.
     "campaigns.cancel": "campaigns.poll_in_flight",
+    # Campaigns their postbacks finished and not read from Justsend since.
+    "campaigns.read_finished": "campaigns.poll_in_flight",
     # Stored postbacks not applied yet.
     "deliveries.apply_postbacks": "deliveries.apply_postbacks",
 }

@@ -24,6 +24,7 @@ PUBLIC = {
     "/admin/login/": "Django admin's own login form",
     "/admin/logout/": "Django admin's logout",
     "/healthz": "load balancer health check; reports ok/error only",
+    "/favicon.ico": "a redirect to the static icon",
     "/static/": "static files",
     "/webhooks/": "Justsend postbacks, authenticated by the webhook secret",
 }

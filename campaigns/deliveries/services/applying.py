@@ -42,6 +42,8 @@ from campaigns.deliveries.services.counters import counters_add
 from campaigns.deliveries.services.receiving import postbacks_apply_request
 from campaigns.deliveries.services.replies import msisdn_digits, replies_store
 from campaigns.models import Campaign, Recipient
+from campaigns.services.state import campaigns_finish_all_final
+from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.exceptions import SmsWebhookError
 from justsend_panel.sms.justsend.webhooks import parse_postback, storable_text
 from justsend_panel.sms.types import DeliveryEvent, DeliveryStatus, PostbackKind
@@ -65,6 +67,7 @@ FINAL_STATUS = {
 RECIPIENT_FIELDS = ["status", "status_code", "operator", "message_id", "sent_at", "delivered_at",
                     "updated_at"]
 UPDATE_BATCH = 500
+FINISHED_READ_TASK = "campaigns.read_finished"
 
 
 @dataclass
@@ -258,6 +261,11 @@ def _deliveries_apply(items: list[tuple[Postback, DeliveryEvent]],
     for recipient in changed.values():
         deltas.count(recipient.campaign_id, before[recipient.pk], recipient.status)
     counters_add(deltas.by_campaign)
+    finalised = [cid for cid, counts in deltas.by_campaign.items()
+                 if any(counts[status] for status in FINAL_STATUS.values())]
+    for campaign_id in campaigns_finish_all_final(campaign_ids=finalised):
+        # Polling stops with the campaign: Justsend's last figures are read once.
+        task_enqueue(FINISHED_READ_TASK, kwargs={"campaign_id": campaign_id})
 
 
 def recipients_write(rows: list[Recipient]) -> None:

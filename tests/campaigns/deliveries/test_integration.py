@@ -63,6 +63,28 @@ def test_postbacks_from_the_sandbox_reach_every_recipient_through_a_real_worker(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_campaign_is_finished_when_its_last_postback_is_applied(
+        posting_sandbox, celery_worker_process):
+    """Issue 15 point 7: no beat runs here, so no poll can finish the campaign; the worker
+    that applies the last delivery report does, in the same commit."""
+    group = group_with_members("Customers", 5)
+    campaign = campaign_make(groups=[group], variant="ECO", status=Campaign.Status.QUEUED)
+    campaign_submit(campaign_id=campaign.pk)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENDING, campaign.failure_reason
+
+    posting_sandbox.advance(5)
+    posting_sandbox.advance(5)
+    applied = Postback.objects.filter(kind="delivery_status", state=Postback.State.APPLIED)
+    wait_until(lambda: applied.count() == 5, timeout=60)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.FINISHED
+    assert not campaign.recipients.exclude(status__in=FINAL).exists()
+    assert campaign.finished_at is not None and campaign.finished_at >= max(
+        applied.values_list("received_at", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_inter_campaign_finishes_with_every_recipient_final(
         posting_sandbox, celery_worker_process):
     """Issue 13 point 4: numbers outside the chosen country used to reach Justsend, be left

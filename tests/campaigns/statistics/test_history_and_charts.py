@@ -167,9 +167,10 @@ def test_campaign_charts_refresh_while_sending(marketing_client, status):
     campaign.status = status
     campaign.save(update_fields=["status"])
     page = marketing_client.get(f"/campaigns/statistics/campaign/{campaign.pk}/delivery/").content.decode()
-    assert 'hx-trigger="every 5s"' in page
+    assert "hx-trigger" not in page  # the progress card's poll brings them (issue 15 point 7)
     progress = marketing_client.get(f"/campaigns/{campaign.pk}/progress/").content.decode()
-    assert "hx-trigger" in progress
+    assert 'hx-trigger="every 2s"' in progress
+    assert '<div class="row g-4" id="campaign-delivery-body" data-testid="campaign-delivery-body" hx-swap-oob="true">' in progress
 
 
 def test_unknown_campaign_charts_are_404(marketing_client):

@@ -151,3 +151,48 @@ def test_detail_page_queries_do_not_grow_with_batches(marketing_client, group,
     assert job.batches.count() == 20
     with django_assert_max_num_queries(8):
         marketing_client.get(reverse("contacts:import_detail", kwargs={"pk": job.pk}))
+
+
+def test_an_upload_never_mapped_offers_to_continue_or_discard(
+        marketing_client, django_capture_on_commit_callbacks):
+    """Issue 15 point 15: it showed "Counting the rows… 0 %" forever."""
+    upload(marketing_client, csv_bytes("phone", "500 123 123"), new_group_name="Leads",
+           new_group_type="LOCAL")
+    job = Import.objects.get()
+    assert job.state == Import.State.UPLOADED
+    storage, name = job.file.storage, job.file.name
+    assert storage.exists(name)
+
+    page = marketing_client.get(reverse("contacts:import_detail", args=[job.pk])).content.decode()
+    assert "Counting the rows" not in page and "hx-trigger" not in page
+    assert 'data-testid="import-unmapped"' in page
+    assert f'href="{reverse("contacts:import_mapping", args=[job.pk])}"' in page
+    assert f'action="{reverse("contacts:import_discard", args=[job.pk])}"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = marketing_client.post(reverse("contacts:import_discard", args=[job.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("contacts:import_list")
+    assert not Import.objects.exists() and not storage.exists(name)
+    assert Group.objects.filter(name="Leads").exists()  # the group was the user's choice
+
+
+def test_only_an_unmapped_upload_is_discarded(marketing_client, group):
+    job = import_prepare(csv_bytes("phone", "500 123 123"), group=group)
+    Import.objects.filter(pk=job.pk).update(state=Import.State.FINISHED)
+    response = marketing_client.post(reverse("contacts:import_discard", args=[job.pk]),
+                                     follow=True)
+    assert Import.objects.filter(pk=job.pk).exists()
+    assert "This import is already finished." in response.content.decode()
+
+
+def test_retry_from_the_page_queues_a_failed_import_and_refuses_a_finished_one(
+        marketing_client, group):
+    job = import_prepare(csv_bytes("phone", "500 123 123"), group=group)
+    Import.objects.filter(pk=job.pk).update(state=Import.State.FAILED, error="boom")
+    url = reverse("contacts:import_retry", args=[job.pk])
+    response = marketing_client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("contacts:import_detail", args=[job.pk])
+    assert "The import runs again from where it stopped." in response.content.decode()
+    assert Import.objects.get(pk=job.pk).state == Import.State.QUEUED
+    refused = marketing_client.post(url, follow=True).content.decode()
+    assert "This import is already queued." in refused

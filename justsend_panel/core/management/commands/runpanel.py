@@ -2,12 +2,15 @@
 Justsend sandbox when no App-Key is configured. One log, Ctrl-C stops everything."""
 
 import os
+import signal
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
+import honcho.manager
+from honcho.compat import ProcessManager
 from honcho.manager import Manager
 from honcho.printer import Printer
 
@@ -42,7 +45,7 @@ class Command(BaseCommand):
                 )
             )
 
-        manager = Manager(Printer(sys.stdout))
+        manager = PanelManager(Printer(sys.stdout))
         for name, command, extra_env in panel_processes(host=host, port=port):
             manager.add_process(name, command, env={**os.environ, **extra_env})
         self.stdout.write(f"Justsend Panel: http://{host}:{port}/")
@@ -52,6 +55,46 @@ class Command(BaseCommand):
             self.stdout.write(f"Justsend API: {settings.JUSTSEND_API_URL}")
         manager.loop()
         sys.exit(manager.returncode)
+
+
+# How long Ctrl-C waits for the processes to stop by themselves before SIGKILL: a worker's
+# warm shutdown lets its running tasks end (a sync or import slice lasts SYNC_SLICE_SECONDS,
+# 5 s; a submit or a postback batch a few seconds). A task still running then is killed
+# unacknowledged (every task is acks_late): the broker delivers it again and the work it
+# had claimed is handed on when its lease lapses.
+STOP_GRACE_SECONDS = 30
+
+
+class LeaderOnlyProcessManager(ProcessManager):
+    """SIGTERM to a process itself, not to its whole process group as honcho does.
+
+    Celery's pool processes share the worker's group: a group SIGTERM kills each in the
+    middle of its task (logged as ERROR, the task lost) while the worker was starting a
+    warm shutdown. Signalled alone, the worker (through its supervisor), gunicorn's master
+    and beat stop their own children in order. SIGKILL still goes to the group.
+    """
+
+    def terminate(self, pid):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
+class PanelManager(Manager):
+    def __init__(self, printer=None):
+        super().__init__(printer)
+        self._procmgr = LeaderOnlyProcessManager()
+
+    def add_process(self, name, cmd, **kwargs):
+        # honcho runs each command through /bin/sh -c; exec makes the command the process
+        # that honcho signals, instead of a shell that would die and leave it running.
+        return super().add_process(name, f"exec {cmd}", **kwargs)
+
+    def loop(self):
+        # honcho reads its SIGKILL delay from this module constant (5 s: less than a task).
+        honcho.manager.KILL_WAIT = STOP_GRACE_SECONDS
+        super().loop()
 
 
 # Worker name -> the queues it consumes (the fault suite kills workers by these names).
