@@ -26,7 +26,7 @@ class UserTable(tables.Table):
     role = tables.Column(verbose_name=_("Role"), accessor="pk", orderable=False)
     last_login = tables.Column(verbose_name=_("Last login"))
     is_active = tables.Column(verbose_name=_("Active"))
-    locked_out = tables.Column(verbose_name=_("Locked out"), accessor="pk", orderable=False)
+    locked_out = tables.Column(verbose_name=pgettext_lazy("users list column", "Locked out"), accessor="pk", orderable=False)
 
     class Meta:
         model = get_user_model()

@@ -79,6 +79,6 @@ def test_the_migration_fills_in_the_keys_members_already_had():
         Member(group=empty, msisdn="48500000004"),
     ])
     assert not GroupAttributeKey.objects.exists()  # bulk_create bypasses the services
-    migration = importlib.import_module("contacts.migrations.0012_group_attribute_key")
+    migration = importlib.import_module("contacts.migrations.0013_group_attribute_key")
     migration.keys_backfill(None, StatementRunner())
     assert keys(group) == ["city", "code", "tier"] and keys(empty) == []
