@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from justsend_panel.audit.models import AuditEntry
 from justsend_panel.audit.selectors import audit_object_url
+from justsend_panel.core import formatting
 
 
 class AuditEntryTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name=_("When"), format="Y-m-d H:i:s")
+    at = tables.Column(verbose_name=_("When"))
     actor = tables.Column(verbose_name=_("Who"), accessor="actor_display", empty_values=())
     action = tables.Column(verbose_name=_("Action"))
     object_label = tables.Column(verbose_name=_("Object"), empty_values=())
@@ -21,6 +22,9 @@ class AuditEntryTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "activity"}
         orderable = False  # newest first, always: the order the (…, at) indexes serve
         empty_text = _("No activity matches.")
+
+    def render_at(self, value):
+        return formatting.when_exact(value)
 
     def render_object_label(self, value, record):
         label = value or record.object_id

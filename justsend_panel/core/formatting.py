@@ -68,6 +68,15 @@ def when(value: datetime | None) -> str:
     return date_format_string(value, get_format("SHORT_DATETIME_FORMAT"))
 
 
+def when_exact(value: datetime | None) -> str:
+    """A moment to the second (a log's time): 2026-12-02 18:27:05 / 02.12.2026 18:27:05."""
+    if value is None:
+        return EMPTY
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format_string(value, get_format("SHORT_DATE_FORMAT") + " H:i:s")
+
+
 def day(value: date | datetime | None) -> str:
     """A day: 2026-12-02 / 02.12.2026 (a moment is first moved to the panel's zone)."""
     if value is None:

@@ -29,6 +29,7 @@ def test_the_activity_page_in_both_languages(logged_in_page, live_server, activi
     page = logged_in_page
     page.set_extra_http_headers({"Accept-Language": language})
     page.goto(f"{live_server.url}/")
+    page.get_by_test_id("admin-menu").locator("a.dropdown-toggle").click()
     page.locator("nav a[href='/activity/']").click()
     page.wait_for_url(f"{live_server.url}/activity/")
     rows = page.get_by_test_id("activity").locator("tbody tr")

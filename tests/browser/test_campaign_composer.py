@@ -8,6 +8,9 @@ New wording of this change is not in the catalogue until the lead merges its tra
 so its elements are found by test id; the wording already translated is checked in Polish.
 """
 
+import csv
+import io
+
 import pytest
 from django.utils import translation
 
@@ -65,7 +68,7 @@ def choose_group(page, typed: str, *, label: str | None = None) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_marketer_composes_a_personalized_campaign_in_polish_and_sees_it_finish(
-    browser, live_server, panel_sandbox, celery_worker_process, administrator
+    browser, live_server, panel_sandbox, celery_worker_process, administrator, tmp_path
 ):
     group = members_group("Klienci wiosna", 8)
     members_group("Inna grupa", 3, start=610000000)
@@ -167,9 +170,43 @@ def test_a_marketer_composes_a_personalized_campaign_in_polish_and_sees_it_finis
     page.get_by_test_id("status").filter(has_text=polish(Campaign.Status.FINISHED.label)).wait_for(timeout=15_000)
     assert page.get_by_test_id("counts").locator('[data-count="recipients"]').inner_text() == "7"
 
-    # --- Issue #15, points 10 and 1 (other helpers): extend here -------------------------
-    # Open the per-campaign report from this page and check its rows, then the statistics
-    # with a custom date range that survives a filter change.
+    # The per-campaign report, downloaded from the campaign page: one row per recipient,
+    # in Polish (";" between cells, Polish headers and status labels).
+    shot(page, "campaign-pl")
+    page.set_viewport_size(PHONE)
+    shot(page, "campaign-pl-390")
+    page.set_viewport_size(DESKTOP)
+    with page.expect_download() as download_info:
+        page.get_by_test_id("campaign-report").click()
+    report = tmp_path / "report.csv"
+    download_info.value.save_as(report)
+    rows = list(csv.reader(io.StringIO(report.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == [polish("number"), polish("status"), polish("status (raw value)")]
+    assert rows[0][-1] == polish("text sent")
+    body = rows[1:]
+    assert len(body) == 7
+    assert {row[0] for row in body} == set(
+        Recipient.objects.filter(campaign=campaign).values_list("msisdn", flat=True))
+    assert {row[2] for row in body} == {Recipient.Status.DELIVERED.value}
+    assert {row[1] for row in body} == {polish(Recipient.Status.DELIVERED.label)}
+    assert all(row[-1].startswith("Czesc Ann") and " - Twoj kod: C" in row[-1] for row in body), body
+
+    # The statistics with a custom range: it survives a change of another filter.
+    page.goto(f"{live_server.url}/campaigns/statistics/")
+    start, end = "2026-01-05", "2026-02-20"
+    page.fill("#id_date_from", start)
+    page.fill("#id_date_to", end)
+    page.locator("form[data-testid=statistics-filter] button[type=submit]").click()
+    page.wait_for_url(f"**date_from={start}**")
+    assert page.input_value("#id_date_from") == start and page.input_value("#id_date_to") == end
+    page.select_option("#id_variant", "ECO")
+    page.locator("form[data-testid=statistics-filter] button[type=submit]").click()
+    page.wait_for_url("**variant=ECO**")
+    assert page.input_value("#id_date_from") == start and page.input_value("#id_date_to") == end
+    shot(page, "statistics-pl")
+    page.set_viewport_size(PHONE)
+    shot(page, "statistics-pl-390")
+    page.set_viewport_size(DESKTOP)
 
     # The composer in English, for the screenshots in both languages.
     english = logged_in(browser, live_server, administrator, locale="en-US")
@@ -183,3 +220,12 @@ def test_a_marketer_composes_a_personalized_campaign_in_polish_and_sees_it_finis
     shot(english, "composer-en")
     english.set_viewport_size(PHONE)
     shot(english, "composer-en-390")
+    english.set_viewport_size(DESKTOP)
+    english.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    english.get_by_test_id("status").filter(has_text="Finished").wait_for()
+    shot(english, "campaign-en")
+    english.goto(f"{live_server.url}/campaigns/statistics/?date_from={start}&date_to={end}&variant=ECO")
+    assert english.input_value("#id_date_from") == start
+    shot(english, "statistics-en")
+    english.set_viewport_size(PHONE)
+    shot(english, "statistics-en-390")

@@ -21,8 +21,14 @@ def test_login_page_leads_to_dashboard(page, live_server, administrator, screens
     page.wait_for_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     nav = page.locator("nav")
-    for item in ("Campaigns", "Contacts", "Blacklist", "Statistics", "Billing", "Admin"):
+    for item in ("Campaigns", "Contacts", "Blacklist", "Statistics", "Billing"):
         expect(nav.get_by_role("link", name=item, exact=True)).to_be_visible()
+    # The administrators' pages are in one menu; the user menu stays on the screen.
+    nav.get_by_test_id("admin-menu").get_by_role("button", name="Administration").click()
+    for item in ("Users", "Activity", "Connection", "Django admin"):
+        expect(nav.get_by_role("link", name=item, exact=True)).to_be_visible()
+    menu = page.get_by_test_id("user-menu").bounding_box()
+    assert menu["x"] + menu["width"] <= page.viewport_size["width"]
     path = screenshot("dashboard")
     assert path.stat().st_size > 10_000
 

@@ -19,6 +19,7 @@ def test_an_administrator_creates_a_marketing_user_who_then_logs_in(
     UserFactory(username="piotr", first_name="Piotr", last_name="Wiśniewski",
                 email="piotr@example.com", role="Viewer", is_active=False)
     page = logged_in_page
+    page.get_by_test_id("admin-menu").get_by_role("button", name="Administration").click()
     page.locator("nav").get_by_role("link", name="Users", exact=True).click()
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
     expect(page.get_by_test_id("user-table")).to_contain_text("anna@example.com")
@@ -49,6 +50,7 @@ def test_an_administrator_creates_a_marketing_user_who_then_logs_in(
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     # A Marketing user has no Users entry in the menu.
     expect(page.locator("nav").get_by_role("link", name="Users", exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("admin-menu")).to_have_count(0)
 
     from django.contrib.auth import get_user_model
 

@@ -24,6 +24,8 @@ CASES = [
     (formatting.count, (1234567,), "1,234,567", f"1{NB}234{NB}567"),
     (formatting.amount, (Decimal("0.7"),), "0.70", "0,70"),
     (formatting.when, (MOMENT,), "2026-12-02 10:27", "02.12.2026 10:27"),
+    (formatting.when_exact, (MOMENT.replace(second=5),), "2026-12-02 10:27:05",
+     "02.12.2026 10:27:05"),
     (formatting.day, (date(2026, 11, 3),), "2026-11-03", "03.11.2026"),
     (formatting.day, (MOMENT.replace(hour=23, minute=30),), "2026-12-03", "03.12.2026"),
 ]
@@ -44,7 +46,8 @@ def test_each_formatter_in_both_languages(function, arguments, english, polish):
 
 
 @pytest.mark.parametrize("function", [formatting.money, formatting.points, formatting.percent,
-                                      formatting.count, formatting.when, formatting.day])
+                                      formatting.count, formatting.when, formatting.when_exact,
+                                      formatting.day])
 def test_nothing_is_a_dash(function):
     assert function(None) == "—"
 
