@@ -89,7 +89,7 @@ class RecipientTable(tables.Table):
         model = Recipient
         fields = ("msisdn", "status", "status_code", "operator", "sent_at", "delivered_at", "content")
         orderable = False
-        attrs = {"class": "table table-sm align-middle mb-0", "data-testid": "recipient-table"}
+        attrs = {"class": "table table-sm align-middle text-nowrap mb-0", "data-testid": "recipient-table"}
         empty_text = _("No recipients to list: they are written when the campaign is submitted.")
 
     def render_msisdn(self, value):

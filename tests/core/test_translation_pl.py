@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext, pgettext
 
 from campaigns.forms import message_normalise
 from campaigns.models import Campaign
@@ -32,7 +32,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|%%|\{\w*\}")
 def po_entries(path=PO):
     """The entries of a .po file as dicts: msgid, msgid_plural, msgstr {index: text}, flags."""
     def new():
-        return {"msgid": None, "msgid_plural": None, "msgstr": {}, "flags": set()}
+        return {"msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": {},
+                "flags": set()}
 
     entries, entry, field = [], new(), None
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -48,7 +49,7 @@ def po_entries(path=PO):
         match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")$', line)
         if match:
             keyword, index, text = match.groups()
-            if keyword == "msgid" and entry["msgid"] is not None:
+            if keyword in ("msgctxt", "msgid") and entry["msgid"] is not None:
                 entries.append(entry)
                 entry = new()
             text = ast.literal_eval(text)
@@ -135,12 +136,14 @@ def test_the_committed_mo_holds_exactly_the_po(entries):
     catalog = compiled._catalog
     stale = []
     for e in entries[1:]:
+        # gettext keys an entry with a context as "context\x04msgid".
+        key = f"{e['msgctxt']}\x04{e['msgid']}" if e["msgctxt"] is not None else e["msgid"]
         if e["msgid_plural"]:
             for n in range(NPLURALS):
-                if catalog.get((e["msgid"], n)) != e["msgstr"][n]:
-                    stale.append((e["msgid"], n))
-        elif catalog.get(e["msgid"]) != e["msgstr"][0]:
-            stale.append(e["msgid"])
+                if catalog.get((key, n)) != e["msgstr"][n]:
+                    stale.append((key, n))
+        elif catalog.get(key) != e["msgstr"][0]:
+            stale.append(key)
     assert not stale
     # Polish plural rule as the header gives it: 1 / 2-4 (not 12-14) / the rest.
     assert [compiled.plural(n) for n in (1, 2, 4, 5, 12, 14, 21, 22, 25, 102, 112)] == [
@@ -152,13 +155,19 @@ def test_django_serves_every_entry_of_the_catalogue_in_polish(entries):
     wrong = []
     with translation.override("pl"):
         for e in entries[1:]:
+            context = e["msgctxt"]
             if e["msgid_plural"]:
                 for n, form in ((1, 0), (3, 1), (5, 2), (22, 1)):
-                    got = ngettext(e["msgid"], e["msgid_plural"], n)
+                    if context is None:
+                        got = ngettext(e["msgid"], e["msgid_plural"], n)
+                    else:
+                        got = npgettext(context, e["msgid"], e["msgid_plural"], n)
                     if got != e["msgstr"][form]:
-                        wrong.append((e["msgid"], n, got))
-            elif _(e["msgid"]) != e["msgstr"][0]:
-                wrong.append((e["msgid"], _(e["msgid"])))
+                        wrong.append((context, e["msgid"], n, got))
+            else:
+                got = _(e["msgid"]) if context is None else pgettext(context, e["msgid"])
+                if got != e["msgstr"][0]:
+                    wrong.append((context, e["msgid"], got))
     assert not wrong
 
 
