@@ -65,6 +65,15 @@ def incoming(app, request: Request):
     group_id = data.get("groupId")
     if group_id is not None and (isinstance(group_id, bool) or not isinstance(group_id, int)):
         raise bad_request("'groupId' must be an integer")
+    for key, text in (("message", message), *texts.items()):
+        try:
+            (text or "").encode("utf-8")
+        except UnicodeEncodeError:
+            # JSON can carry "\ud800"; the sandbox's SQLite store cannot. Said, not a 500.
+            raise bad_request(
+                f"'{key}' holds a lone UTF-16 surrogate, which the sandbox cannot store; "
+                "post such a reply to the panel's webhook directly (docs/reliability.md)"
+            ) from None
     now = app.clock.now()
     with app.store.write() as conn:
         operator = conn.execute(f"SELECT {postbacks.operator_sql(':m')}", {"m": msisdn}).fetchone()[0]

@@ -80,6 +80,15 @@ def test_fault_switch_validation(sandbox):
     assert response.status_code == 400
 
 
+def test_a_reply_with_a_lone_surrogate_is_refused_with_a_reason_not_a_500(sandbox):
+    response = httpx.post(sandbox.control_url + "/incoming",
+                          content=b'{"msisdn": "48500100300", "message": "x\\ud800"}',
+                          headers={"App-Key": sandbox.app_key, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "lone UTF-16 surrogate" in response.text and "'message'" in response.text
+    assert sandbox.incoming(msisdn="48500100300", message="x\U0001F600")["id"] >= 1
+
+
 def test_reset_clears_state_and_restores_balance(sandbox, api):
     api.post("groups", json={"name": "G", "groupType": "LOCAL", "country": "POLAND"})
     sandbox.set_balance(balance=5)
