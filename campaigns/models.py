@@ -54,6 +54,12 @@ class Campaign(TimeStampedModel, LeasedModel):
 
     # --- what is sent -------------------------------------------------------------
     name = models.CharField(_("name"), max_length=200)
+    # Which SMS provider sends it (a name in justsend_panel.sms.registry.PROVIDERS); the
+    # Justsend fields below (bulk type, variant, country, voice) apply to Justsend only.
+    provider = models.CharField(_("provider"), max_length=20, default="justsend", db_index=True)
+    # The provider's own choices for a provider other than Justsend (SMS Manager's channel
+    # flow and tag…), validated by that provider's rules module.
+    provider_options = models.JSONField(_("provider options"), default=dict, blank=True)
     # Carried in the Justsend bulk name: the one key that finds the bulk again after a crash.
     reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     bulk_type = models.CharField(
@@ -296,6 +302,8 @@ class SentMessage(TimeStampedModel):
         verbose_name=_("tested campaign"),
     )
     msisdn = models.CharField(_("number"), max_length=20)
+    provider = models.CharField(_("provider"), max_length=20, default="justsend")
+    provider_options = models.JSONField(_("provider options"), default=dict, blank=True)
     variant = models.CharField(_("variant"), max_length=20, choices=Campaign.Variant.choices)
     sender = models.CharField(_("sender"), max_length=20, blank=True)
     content = models.TextField(_("content"))

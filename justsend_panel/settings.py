@@ -377,6 +377,9 @@ JUSTSEND_TIMEOUT = env.float("JUSTSEND_TIMEOUT", default=30.0)
 # A read a page waits on (prices and balance for a preview or a launch) retries a 429
 # (after its Retry-After), a 5xx or a timeout for at most this many seconds in all.
 JUSTSEND_READ_RETRY_SECONDS = env.float("JUSTSEND_READ_RETRY_SECONDS", default=8.0)
+# Where the per-provider send rate limits (justsend_panel.core.pacing) keep their windows:
+# a ``limits`` storage URL. Production: redis://host:6379/2, shared by every worker.
+RATE_LIMIT_STORAGE_URL = env("RATE_LIMIT_STORAGE_URL", default="memory://")
 if PRODUCTION:
     missing = [
         name

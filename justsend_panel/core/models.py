@@ -44,3 +44,30 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ProviderSetting(models.Model):
+    """An SMS provider's non-secret choices, edited by administrators on the Providers page.
+
+    Credentials and base URLs come from the environment only (settings); this row holds
+    what an administrator may change while the panel runs. No row: the defaults below.
+    """
+
+    provider = models.CharField(_("provider"), max_length=20, unique=True)
+    default_sender = models.CharField(_("default sender"), max_length=40, blank=True)
+    # For providers whose API gives no price: the panel's cost preview is segments x this.
+    price_per_segment = models.DecimalField(
+        _("price per segment"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=8, blank=True)
+    # Requests per second to this provider across every worker; empty: the provider's default.
+    rate_limit = models.FloatField(_("requests per second"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provider setting")
+        verbose_name_plural = _("provider settings")
+        ordering = ["provider"]
+
+    def __str__(self) -> str:
+        return self.provider

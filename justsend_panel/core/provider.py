@@ -1,18 +1,60 @@
-"""Builds the Justsend client from settings: the one place the panel's configuration
-meets the provider layer. Everything that talks to Justsend gets its client here."""
+"""The one place the panel's configuration meets the provider layer.
+
+:func:`provider_registry` builds the process's :class:`~justsend_panel.sms.registry.Registry`
+from settings; every app reaches a provider through it (:func:`provider_backend`), and
+Justsend-only features through :func:`justsend_client`.
+"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from justsend_panel.sms.base import Backend, Mode, ProviderConfig
 from justsend_panel.sms.exceptions import SmsUnauthorized
-from justsend_panel.sms.justsend.client import JustsendClient
+from justsend_panel.sms.registry import Registry
+
+if TYPE_CHECKING:
+    from justsend_panel.sms.justsend.client import JustsendClient
 
 
 def justsend_app_key() -> str:
     return settings.JUSTSEND_APP_KEY or settings.JUSTSEND_SANDBOX_APP_KEY
+
+
+def provider_configs() -> dict[str, ProviderConfig]:
+    """Every provider's configuration, from the environment (settings)."""
+    return {
+        "justsend": ProviderConfig(
+            name="justsend",
+            mode=Mode.SIMULATOR if settings.JUSTSEND_SANDBOX else Mode.LIVE,
+            api_url=settings.JUSTSEND_API_URL,
+            credentials={"app_key": justsend_app_key()},
+            timeout=settings.JUSTSEND_TIMEOUT,
+        ),
+    }
+
+
+@cache
+def _registry(_key: tuple) -> Registry:
+    return Registry(provider_configs())
+
+
+def provider_registry() -> Registry:
+    # Keyed on the settings it reads, so that tests overriding them get a fresh registry.
+    return _registry(
+        (settings.JUSTSEND_SANDBOX, settings.JUSTSEND_API_URL, justsend_app_key(), settings.JUSTSEND_TIMEOUT)
+    )
+
+
+def provider_backend(name: str) -> Backend:
+    """A new backend for provider ``name``; use it as a context manager."""
+    return provider_registry().get(name)
 
 
 def justsend_client() -> JustsendClient:
@@ -26,7 +68,7 @@ def justsend_client() -> JustsendClient:
                 " with its run command, which sets up the sandbox."
             )
         )
-    return JustsendClient(settings.JUSTSEND_API_URL, app_key, timeout=settings.JUSTSEND_TIMEOUT)
+    return provider_backend("justsend").client()
 
 
 @dataclass(frozen=True)

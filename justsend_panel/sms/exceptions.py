@@ -115,6 +115,16 @@ class SmsWebhookError(SmsError):
     default_message = "The postback payload is malformed."
 
 
+class SmsUnsupported(SmsError):
+    """The provider has no such feature (no remote groups, no cancel, no balance…).
+
+    The apps ask a backend's :class:`~justsend_panel.sms.base.Capabilities` before
+    offering a feature; this is raised when a call is made anyway.
+    """
+
+    default_message = "The SMS provider does not offer this feature."
+
+
 TRANSIENT_ERRORS: tuple[type[SmsError], ...] = (
     SmsHostError,
     SmsTimeoutError,
@@ -134,5 +144,6 @@ __all__ = [
     "SmsServerError",
     "SmsTimeoutError",
     "SmsUnauthorized",
+    "SmsUnsupported",
     "SmsWebhookError",
 ]

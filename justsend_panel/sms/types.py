@@ -547,3 +547,110 @@ class InboundMessage:
     @property
     def kind(self) -> PostbackKind:
         return PostbackKind.INCOMING
+
+
+# --- provider-neutral types (every backend speaks these; see sms/base.py) -------------
+
+
+class MessageState(enum.StrEnum):
+    """Where one message stands, the same words for every provider.
+
+    A provider's own status is mapped onto these by its status map; the raw value is
+    kept beside it. Only ``QUEUED`` and ``SENT`` are not final.
+    """
+
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self not in (MessageState.QUEUED, MessageState.SENT)
+
+    @property
+    def rank(self) -> int:
+        """Order for "statuses only move forward": a lower rank never replaces a higher one."""
+        return {MessageState.QUEUED: 0, MessageState.SENT: 1}.get(self, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """One recipient's message. ``reference`` is the panel's own id for the recipient
+    (sent to the provider where it echoes one back, as SMS Manager's ``payload``)."""
+
+    reference: str
+    to: str  # E.164 without "+", as the panel stores numbers
+    text: str
+    media_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundBatch:
+    """What one provider call carries: up to ``Capabilities.max_recipients_per_call`` messages.
+
+    ``reference`` is unique per call and stable across retries (the panel records it
+    before the call); ``options`` are the provider's own choices (channel flow, tag,
+    variant…), already validated by that provider's rules module.
+    """
+
+    reference: str
+    messages: Sequence[OutboundMessage]
+    sender: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    scheduled_at: datetime | None = None
+    callback_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedMessage:
+    reference: str
+    message_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedMessage:
+    reference: str
+    to: str
+    reason: str
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendReceipt:
+    """The provider's answer to one call: its batch id and, per recipient, accepted or rejected."""
+
+    batch_id: str | None
+    accepted: tuple[AcceptedMessage, ...] = ()
+    rejected: tuple[RejectedMessage, ...] = ()
+    raw: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEvent:
+    """A provider-neutral delivery event, from a webhook or a poll.
+
+    ``state`` is ``None`` when the provider's status is not in its status map: the event
+    is then kept (``raw_status``, ``raw``) but moves nothing. ``reference`` is the panel's
+    recipient reference when the provider echoed it back (payload, per-message token).
+    """
+
+    provider: str
+    state: MessageState | None
+    raw_status: str
+    message_id: str | None = None
+    reference: str | None = None
+    msisdn: str | None = None
+    occurred_at: datetime | None = None
+    error: str | None = None
+    raw: JsonDict = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    amount: Decimal
+    currency: str | None = None
