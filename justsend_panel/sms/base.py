@@ -23,7 +23,14 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from justsend_panel.sms.exceptions import SmsUnsupported
-from justsend_panel.sms.types import Balance, InboundMessage, OutboundBatch, SendReceipt, StatusEvent
+from justsend_panel.sms.types import (
+    Balance,
+    InboundMessage,
+    OutboundBatch,
+    OutboundMessage,
+    SendReceipt,
+    StatusEvent,
+)
 
 
 class Mode(enum.StrEnum):
@@ -98,6 +105,13 @@ class Backend:
         return SmsUnsupported(f"{self.label or self.name} does not offer {feature}.")
 
     # --- sending: a template method -------------------------------------------------
+    def plan_calls(self, messages: Sequence[OutboundMessage]) -> list[list[OutboundMessage]]:
+        """Split ``messages`` into the calls this provider takes, in order. The default is
+        chunks of ``max_recipients_per_call``; a provider whose call holds a few bodies of
+        many recipients (SMS Manager: 10 requests of 10) packs by text instead."""
+        size = self.capabilities.max_recipients_per_call
+        return [list(messages[i : i + size]) for i in range(0, len(messages), size)]
+
     def send_batch(self, batch: OutboundBatch) -> SendReceipt:
         """One provider call for ``batch``. Raises an :class:`SmsError`; a transient one
         (timeout, 5xx, 429) leaves the call's outcome unknown to the caller."""

@@ -67,3 +67,13 @@ def test_message_states_only_move_forward():
     assert MessageState.DELIVERED.is_final and MessageState.REJECTED.is_final
     assert MessageState.QUEUED.rank < MessageState.SENT.rank < MessageState.DELIVERED.rank
     assert MessageState.DELIVERED.rank == MessageState.UNDELIVERED.rank
+
+
+def test_plan_calls_chunks_by_the_call_size_in_order():
+    class Three(Backend):
+        name = "three"
+        capabilities = Capabilities(max_recipients_per_call=3)
+
+    messages = [OutboundMessage(reference=str(i), to="48500000000", text="x") for i in range(7)]
+    calls = Three(_config("three")).plan_calls(messages)
+    assert [[m.reference for m in call] for call in calls] == [["0", "1", "2"], ["3", "4", "5"], ["6"]]
