@@ -17,9 +17,13 @@ from contacts.models import BlacklistEntry, Member
 from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.justsend import rules
+from justsend_panel.sms.registry import vocabulary
 from justsend_panel.sms.exceptions import SmsApiError, SmsError, SmsHostError, SmsRateLimited
-from justsend_panel.sms.types import BulkVariant, SendResult
+
+JS = vocabulary("justsend")
+rules = JS.rules
+BulkVariant = JS.BulkVariant
+SendResult = JS.SendResult
 
 logger = logging.getLogger(__name__)
 
