@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from justsend_panel.sms.base import Backend, Mode, ProviderConfig
 from justsend_panel.sms.exceptions import SmsUnauthorized
-from justsend_panel.sms.registry import Registry
+from justsend_panel.sms.registry import PROVIDERS, Registry, backend_class
 
 if TYPE_CHECKING:
     from justsend_panel.sms.justsend.client import JustsendClient
@@ -27,8 +27,19 @@ def justsend_app_key() -> str:
     return settings.JUSTSEND_APP_KEY or settings.JUSTSEND_SANDBOX_APP_KEY
 
 
+def _mode_without_credentials() -> Mode:
+    # Development runs a provider without credentials on its simulator; production never
+    # pretends to send: the provider is off.
+    return Mode.OFF if settings.PRODUCTION else Mode.SIMULATOR
+
+
 def provider_configs() -> dict[str, ProviderConfig]:
-    """Every provider's configuration, from the environment (settings)."""
+    """Every provider's configuration, from the environment (settings). A provider with
+    credentials is live; without them see :func:`_mode_without_credentials` (Justsend's
+    App-Key is required in production, so Justsend is never off)."""
+    smsmanager_mode = (
+        Mode.LIVE if settings.SMSMANAGER_API_KEY else _mode_without_credentials()
+    )
     return {
         "justsend": ProviderConfig(
             name="justsend",
@@ -37,19 +48,70 @@ def provider_configs() -> dict[str, ProviderConfig]:
             credentials={"app_key": justsend_app_key()},
             timeout=settings.JUSTSEND_TIMEOUT,
         ),
+        "smsmanager": ProviderConfig(
+            name="smsmanager",
+            mode=smsmanager_mode,
+            api_url=settings.SMSMANAGER_API_URL,
+            credentials=(
+                {} if smsmanager_mode is Mode.OFF
+                else {"api_key": settings.SMSMANAGER_API_KEY or settings.SMSMANAGER_SANDBOX_API_KEY}
+            ),
+            timeout=settings.SMSMANAGER_TIMEOUT,
+        ),
     }
+
+
+# The settings provider_configs() reads: a registry is built once per set of their values.
+CONFIGURING_SETTINGS = (
+    "PRODUCTION",
+    "JUSTSEND_SANDBOX", "JUSTSEND_API_URL", "JUSTSEND_APP_KEY", "JUSTSEND_SANDBOX_APP_KEY",
+    "JUSTSEND_TIMEOUT",
+    "SMSMANAGER_API_KEY", "SMSMANAGER_API_URL", "SMSMANAGER_SANDBOX_API_KEY", "SMSMANAGER_TIMEOUT",
+)
 
 
 @cache
 def _registry(_key: tuple) -> Registry:
-    return Registry(provider_configs())
+    # Only the providers this checkout has a package for (the others join as they land).
+    return Registry({name: c for name, c in provider_configs().items() if name in PROVIDERS})
 
 
 def provider_registry() -> Registry:
     # Keyed on the settings it reads, so that tests overriding them get a fresh registry.
-    return _registry(
-        (settings.JUSTSEND_SANDBOX, settings.JUSTSEND_API_URL, justsend_app_key(), settings.JUSTSEND_TIMEOUT)
-    )
+    return _registry(tuple(getattr(settings, name) for name in CONFIGURING_SETTINGS))
+
+
+def simulated_providers() -> list[str]:
+    """The labels of the providers running on their simulator (the sandbox banner)."""
+    registry = provider_registry()
+    return [
+        backend_class(c.name).label or c.name for c in registry if c.mode is Mode.SIMULATOR
+    ]
+
+
+def provider_webhook_secret(name: str) -> str:
+    """The secret in provider ``name``'s webhook URL (``<NAME>_WEBHOOK_SECRET``)."""
+    return getattr(settings, f"{name.upper()}_WEBHOOK_SECRET", "")
+
+
+def provider_webhook_path(name: str) -> str | None:
+    """``/webhooks/<name>/<secret>/``; ``None`` without a secret or before the route exists."""
+    secret = provider_webhook_secret(name)
+    if not secret:
+        return None
+    try:
+        return reverse("provider_webhook", kwargs={"provider": name, "secret": secret})
+    except NoReverseMatch:
+        return None
+
+
+def provider_callback_url(name: str) -> str | None:
+    """The webhook URL a call to provider ``name`` names for its status callbacks:
+    ``PANEL_PUBLIC_URL`` + the route; ``None`` when either is missing."""
+    path = provider_webhook_path(name)
+    if not (path and settings.PANEL_PUBLIC_URL):
+        return None
+    return settings.PANEL_PUBLIC_URL + path
 
 
 def provider_backend(name: str) -> Backend:
