@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from justsend_panel.core.models import ProviderSetting
 
 from justsend_panel.sms.base import Backend, Mode, ProviderConfig
 from justsend_panel.sms.exceptions import SmsUnauthorized
@@ -157,3 +160,69 @@ def connection_settings_get() -> ConnectionSettings:
         webhook_secret_set=bool(settings.JUSTSEND_WEBHOOK_SECRET),
         webhook_path=webhook_path if settings.JUSTSEND_WEBHOOK_SECRET else None,
     )
+
+
+# What each capability is called on the Providers page (Capabilities' field names).
+CAPABILITY_LABELS = {
+    "personalised_batch": gettext_lazy("a different text per recipient in one call"),
+    "file_upload": gettext_lazy("audience file upload"),
+    "remote_groups": gettext_lazy("contact groups kept at the provider"),
+    "remote_blacklist": gettext_lazy("blacklist kept at the provider"),
+    "scheduling": gettext_lazy("scheduled sending"),
+    "cancel": gettext_lazy("cancelling a sent batch"),
+    "find_batch_by_reference": gettext_lazy("finding a batch by the panel's reference"),
+    "delivery_webhooks": gettext_lazy("delivery reports by webhook"),
+    "delivery_polling": gettext_lazy("delivery reports by polling"),
+    "inbound_messages": gettext_lazy("replies"),
+    "mms": gettext_lazy("MMS"),
+    "channels": gettext_lazy("channel flow (Viber, WhatsApp…)"),
+    "device_routing": gettext_lazy("choice of device and SIM"),
+    "balance": gettext_lazy("account balance"),
+    "price_query": gettext_lazy("prices from the provider"),
+}
+
+
+@dataclass(frozen=True)
+class ProviderOverview:
+    """One provider as the Providers page shows it: never a credential."""
+
+    name: str
+    label: str
+    mode: Mode
+    api_url: str
+    credentials_set: bool
+    webhook_secret_name: str
+    webhook_secret_set: bool
+    webhook_path: str | None
+    capabilities: list[str]
+    max_recipients_per_call: int
+    default_rate_limit: float
+    setting: ProviderSetting | None
+
+
+def providers_overview_get() -> list[ProviderOverview]:
+    registry = provider_registry()
+    settings_by_provider = {s.provider: s for s in ProviderSetting.objects.all()}
+    overviews = []
+    for config in registry:
+        backend = backend_class(config.name)
+        capabilities = backend.capabilities
+        overviews.append(
+            ProviderOverview(
+                name=config.name,
+                label=backend.label or config.name,
+                mode=config.mode,
+                api_url=config.api_url,
+                credentials_set=config.mode is Mode.LIVE,
+                webhook_secret_name=f"{config.name.upper()}_WEBHOOK_SECRET",
+                webhook_secret_set=bool(provider_webhook_secret(config.name)),
+                webhook_path=provider_webhook_path(config.name),
+                capabilities=[
+                    CAPABILITY_LABELS.get(name, name) for name in capabilities.offered()
+                ],
+                max_recipients_per_call=capabilities.max_recipients_per_call,
+                default_rate_limit=backend.default_rate_limit,
+                setting=settings_by_provider.get(config.name),
+            )
+        )
+    return overviews
