@@ -81,6 +81,7 @@ CONTROL_ROUTES = [
     ("/state", ["GET"], control.state),
     ("/whitelist", ["POST"], control.whitelist_add),
     ("/smsmanager/messages", ["GET"], control.smsmanager_messages),
+    ("/smsmanager/reply", ["POST"], control.smsmanager_reply),
 ]
 
 

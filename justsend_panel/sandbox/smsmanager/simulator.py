@@ -189,6 +189,25 @@ class SmsManagerSimulator:
             self.dispatcher.wake()
         return bool(sent or finished)
 
+    def reply(self, message_id: str, text: str) -> int:
+        """A recipient's reply to ``message_id``, POSTed to its request's callback with the
+        request's payload (``{"type": "reply", "message_id", "phone_number", "text",
+        "payload", "timestamp"}``); 0 when the request had no callback, else 1."""
+        now = self.clock.now()
+        with self.store.write() as conn:
+            return conn.execute(
+                "INSERT INTO smsm_outbox (kind, payload, next_at) SELECT 'callback', json_object('url', q.callback,"
+                " 'body', json_object('type', 'reply', 'message_id', m.message_id, 'request_id', q.request_id,"
+                " 'phone_number', m.phone_number, 'text', :text, 'recipient_index', m.recipient_index,"
+                " 'timestamp', strftime('%Y-%m-%dT%H:%M:%SZ', :now, 'unixepoch'), 'payload', json(q.payload))), :now"
+                " FROM smsm_messages m JOIN smsm_requests q ON q.id = m.request_row"
+                " WHERE m.message_id = :id AND q.callback IS NOT NULL",
+                {"text": text, "now": now, "id": message_id},
+            ).rowcount
+
+    def known(self, message_id: str) -> bool:
+        return self.store.scalar("SELECT 1 FROM smsm_messages WHERE message_id = ?", (message_id,)) is not None
+
     def process_due(self) -> dict:
         self.step()
         sent = self.dispatcher.flush()

@@ -216,3 +216,13 @@ def test_the_request_log_keeps_the_body_without_the_callback_url(smsm, smsm_sand
 def test_an_unknown_path_or_method(smsm):
     assert smsm.get("message").status_code == 405
     assert smsm.post("nothing").status_code == 404
+
+
+def test_a_reply_needs_a_known_message_and_a_text(smsm, smsm_sandbox):
+    control = smsm_sandbox.control_url + "/smsmanager/reply"
+    headers = {"App-Key": smsm_sandbox.app_key}
+    assert httpx.post(control, json={"message_id": "nope", "text": "STOP"}, headers=headers).status_code == 400
+    message_id = smsm.post("message", json=_request(GOOD[:1])).json()["accepted"][0]["message_id"] + "-0"
+    assert httpx.post(control, json={"message_id": message_id}, headers=headers).status_code == 400
+    no_callback = httpx.post(control, json={"message_id": message_id, "text": "STOP"}, headers=headers)
+    assert (no_callback.status_code, no_callback.json()["queued"]) == (201, 0)
