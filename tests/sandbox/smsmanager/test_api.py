@@ -226,3 +226,17 @@ def test_a_reply_needs_a_known_message_and_a_text(smsm, smsm_sandbox):
     assert httpx.post(control, json={"message_id": message_id}, headers=headers).status_code == 400
     no_callback = httpx.post(control, json={"message_id": message_id, "text": "STOP"}, headers=headers)
     assert (no_callback.status_code, no_callback.json()["queued"]) == (201, 0)
+
+
+def test_on_the_real_clock_messages_move_and_callbacks_go_by_themselves(tmp_path, receiver, callback_url):
+    import time
+
+    with run_sandbox(tmp_dir=tmp_path, clock="real", start_after=0.1, delivery_after=0.1, tick_seconds=0.05) as sandbox:
+        headers = {"x-api-key": sandbox.smsmanager_api_key}
+        httpx.post(sandbox.smsmanager_url + "/message", json=_request(callback=callback_url), headers=headers).raise_for_status()
+        deadline = time.monotonic() + 15  # a bound for a loaded machine, not a speed claim
+        while time.monotonic() < deadline and len(callbacks(receiver)) < 6:
+            time.sleep(0.05)
+        statuses = sandbox.app.smsmanager.statuses()
+    assert len(callbacks(receiver)) == 6
+    assert set(statuses.values()) <= {"delivered", "undelivered", "expired"}
