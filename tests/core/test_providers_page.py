@@ -47,8 +47,12 @@ def test_the_page_never_shows_a_credential(admin_client_panel, settings):
 def test_the_webhook_url_to_paste_is_shown_to_administrators(admin_client_panel, settings):
     settings.ROOT_URLCONF = URLS
     settings.JUSTSEND_WEBHOOK_SECRET = "hook-secret"
+    settings.PANEL_PUBLIC_URL = ""
     page = admin_client_panel.get("/providers/").content.decode()
     assert "http://testserver/webhooks/justsend/hook-secret/" in _card(page, "justsend")
+    settings.PANEL_PUBLIC_URL = "https://panel.example.com"
+    page = admin_client_panel.get("/providers/").content.decode()
+    assert "https://panel.example.com/webhooks/justsend/hook-secret/" in _card(page, "justsend")
 
 
 def test_the_admin_menu_links_the_page(admin_client_panel):
