@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from justsend_panel.sms.exceptions import SmsUnsupported
 from justsend_panel.sms.types import (
     Balance,
+    InboundMessage,
     OutboundBatch,
     OutboundMessage,
     SendReceipt,
@@ -147,7 +148,7 @@ class Backend:
 
     def parse_webhook(
         self, body: bytes, *, headers: Mapping[str, str], path: Sequence[str] = ()
-    ) -> Sequence[StatusEvent | object]:
+    ) -> Sequence[StatusEvent | InboundMessage]:
         """Parse one webhook request (already authenticated by the panel's route).
 
         StatusEvents, and where the provider forwards replies, its own inbound messages.

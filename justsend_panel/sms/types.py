@@ -150,3 +150,20 @@ class StatusEvent:
 class Balance:
     amount: Decimal
     currency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """A reply (MO message) from a provider other than Justsend, in the neutral shape.
+
+    Justsend's postback has more fields (prefix, group, operator): it keeps its own
+    ``InboundMessage`` in :mod:`justsend_panel.sms.justsend.types`.
+    """
+
+    message_id: str | None
+    msisdn: str | None
+    message: str
+    sender: str | None = None  # the number or name the reply was sent to
+    uuid: str | None = None  # the provider's request id, where it gives one
+    received_at: datetime | None = None
+    raw: JsonDict = field(default_factory=dict, repr=False, compare=False)

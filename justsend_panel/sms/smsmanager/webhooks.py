@@ -129,13 +129,8 @@ def parse_reply(data: JsonDict) -> InboundMessage:
         uuid=_text(data.get("request_id")),
         msisdn=msisdn,
         sender=_text(data.get("sender")) or _text(data.get("to")),
-        operator=None,
         received_at=occurred_at(data),
         message=text or "",
-        prefix=None,
-        group_id=None,
-        group_name=None,
-        id_msg_content=None,
         raw=data,
     )
 
