@@ -12,6 +12,7 @@ from campaigns.models import Campaign
 from campaigns.services.audience import AudienceSummary, Removed, audience_removed_numbers, audience_summary
 from campaigns.services.cost import CostEstimate, campaign_cost
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.formatting import money
 
 @dataclass(frozen=True)
 class Preview:
@@ -37,6 +38,16 @@ class Preview:
                      "blacklisted numbers and those outside the variant's country.")
         if self.cost_error:
             return self.cost_error
+        if not cost.in_points:
+            # Another provider: an unknown price (not set on the Providers page) or balance
+            # does not hold a launch back; a balance known to be too low does.
+            if cost.insufficient:
+                return _(
+                    "The balance is too low: the campaign costs %(cost)s and the account has "
+                    "%(available)s (%(short)s short). Top up the account before launching."
+                ) % {key: money(value, cost.currency) for key, value in (
+                    ("cost", cost.total_cost), ("available", cost.available), ("short", cost.shortfall))}
+            return None
         if not cost.price_known:
             return _("Justsend's pricing has no price for the %(variant)s variant on this account.") % {
                 "variant": self.variant
