@@ -229,7 +229,6 @@ def provider_field() -> forms.ChoiceField:
         # Not required: a form posted without it (an older page, a script) means Justsend.
         label=gettext_lazy("Provider"), initial=DEFAULT_PROVIDER, required=False,
         widget=forms.Select(attrs={"class": "form-select", "data-testid": "provider"}),
-        help_text=gettext_lazy("Only the chosen provider's options are shown and sent."),
     )
 
 

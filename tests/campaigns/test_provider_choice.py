@@ -318,3 +318,99 @@ def test_a_provider_balance_known_too_low_refuses_the_launch():
     assert "3.00\u00a0EUR short" in Preview("ECO", summary, cost).launch_refusal
     with pytest.raises(CampaignError):
         cost_launch_check(cost=cost, variant="ECO")
+
+
+# --- single messages -------------------------------------------------------------------
+
+
+class RecordingBackend:
+    """An in-process backend (no HTTP): records what it is given, accepts or rejects it."""
+
+    def __init__(self, *, reject: str | None = None):
+        self.batches, self.reject = [], reject
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def send_batch(self, batch):
+        from justsend_panel.sms.types import AcceptedMessage, RejectedMessage, SendReceipt
+
+        self.batches.append(batch)
+        message = batch.messages[0]
+        if self.reject:
+            return SendReceipt("req-1", rejected=(RejectedMessage(message.reference, message.to, self.reject),))
+        return SendReceipt("req-1", accepted=(AcceptedMessage(message.reference, "req-1-0"),))
+
+
+@pytest.fixture
+def smsmanager_backend(smsmanager_enabled, monkeypatch):
+    backend = RecordingBackend()
+    monkeypatch.setattr("campaigns.services.test_send.provider_backend", lambda name: backend)
+    return backend
+
+
+def test_the_single_message_form_checks_only_the_chosen_providers_options(smsmanager_enabled):
+    data = {"msisdn": "500 100 200", "content": "Hi", "variant": "FULL", **SMSMANAGER}
+    form = SingleMessageForm(data=data)
+    assert form.is_valid(), form.errors
+    assert form.send_arguments() == {
+        "provider": "smsmanager", "sender": "MyShop",
+        "provider_options": {"flow": ["viber", "sms"], "tag": "priority"},
+    }
+    form = SingleMessageForm(data={**data, "provider": "justsend"})
+    assert list(errors(form)) == ["full_sender"]  # Justsend's FULL rule, SMS Manager's fields ignored
+
+
+def test_a_single_message_through_smsmanager_is_sent_by_its_backend_and_recorded(
+    smsmanager_backend, marketing_client
+):
+    from campaigns.models import SentMessage
+
+    response = marketing_client.post(reverse("campaigns:single_message_send"), {
+        "msisdn": "500 100 200", "content": "Hello", **SMSMANAGER,
+        "token": "3f1c2a5e-0000-4000-8000-000000000001",
+    }, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("campaigns:single_message_send")
+    [batch] = smsmanager_backend.batches
+    assert (batch.sender, batch.options) == ("MyShop", {"flow": ["viber", "sms"], "tag": "priority"})
+    assert [(m.to, m.text) for m in batch.messages] == [("48500100200", "Hello")]
+    sent = SentMessage.objects.get()
+    assert (sent.provider, sent.provider_options, sent.sender, sent.state, sent.message_id) == (
+        "smsmanager", {"flow": ["viber", "sms"], "tag": "priority"}, "MyShop", SentMessage.State.SENT, "req-1-0")
+    assert "req-1-0" in response.content.decode()
+
+
+def test_a_single_message_the_provider_rejects_is_refused_with_its_reason(
+    smsmanager_backend, marketing_user
+):
+    from campaigns.services.test_send import SendRefused, single_message_send
+
+    smsmanager_backend.reject = "invalid number"
+    with pytest.raises(SendRefused, match="SMS Manager refused the message: invalid number"):
+        single_message_send(msisdn="48500100200", content="Hi", provider="smsmanager", user=marketing_user)
+
+
+def test_the_blacklist_holds_for_every_provider(smsmanager_backend, marketing_user):
+    from campaigns.services.test_send import SendRefused, single_message_send
+    from tests.campaigns.conftest import blacklist_add
+
+    blacklist_add("48500100200")
+    with pytest.raises(SendRefused, match="blacklist"):
+        single_message_send(msisdn="48500100200", content="Hi", provider="smsmanager", user=marketing_user)
+    assert smsmanager_backend.batches == []
+
+
+def test_a_test_send_of_an_smsmanager_campaign_goes_through_its_provider(
+    smsmanager_backend, marketing_user
+):
+    from campaigns.services.test_send import campaign_test_send
+
+    campaign = smsmanager_campaign(marketing_user, sender="MyShop",
+                                   provider_options={"tag": "transactional"})
+    sent = campaign_test_send(campaign=campaign, msisdn="48500100999", user=marketing_user)
+    [batch] = smsmanager_backend.batches
+    assert (batch.sender, batch.options, batch.messages[0].text) == ("MyShop", {"tag": "transactional"}, "Hello")
+    assert sent.outcome.result.id == "req-1-0"
