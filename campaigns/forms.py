@@ -340,6 +340,7 @@ class CampaignForm(ProviderChoiceMixin, SenderForm):
         elif provider and data.get("bulk_type", Campaign.BulkTypeChoice.STANDARD) != Campaign.BulkTypeChoice.STANDARD:
             if not provider_capabilities(provider).personalised_batch:
                 self.add_error("bulk_type", _("This provider sends one text to everybody: choose Standard."))
+        self.provider_text_check("message", data.get("message"))
         message = data.get("message")
         if message is not None:
             self._clean_personalisation(data.get("bulk_type"), message, data)
@@ -533,6 +534,7 @@ class SingleMessageForm(ProviderChoiceMixin, SenderForm):
         data = super().clean()
         if self.provider_clean(data) == DEFAULT_PROVIDER:
             self.clean_sender_rules(data.get("variant"), data)
+        self.provider_text_check("content", data.get("content"))
         return data
 
     def send_arguments(self) -> dict:

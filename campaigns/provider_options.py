@@ -212,6 +212,17 @@ class ProviderChoiceMixin:
             self.provider_options = {}
         return chosen
 
+    def provider_text_check(self, field: str, text: str | None) -> None:
+        """A text longer than the chosen provider takes (its vocabulary's ``MAX_TEXT_LENGTH``)."""
+        chosen = self.cleaned_data.get("provider")
+        if not text or chosen == DEFAULT_PROVIDER or chosen not in self.provider_fields:
+            return
+        limit = getattr(vocabulary(chosen), "MAX_TEXT_LENGTH", None)
+        if limit is not None and len(text) > limit:
+            self.add_error(field, _(
+                "The message has %(length)d characters; %(provider)s takes at most %(limit)d."
+            ) % {"length": len(text), "provider": provider_label(chosen), "limit": limit})
+
     def provider_sender(self) -> str:
         """The sender a provider other than Justsend sends under (its block's sender field)."""
         return self.cleaned_data.get(f"{self.cleaned_data['provider']}_sender") or ""

@@ -414,3 +414,15 @@ def test_a_test_send_of_an_smsmanager_campaign_goes_through_its_provider(
     [batch] = smsmanager_backend.batches
     assert (batch.sender, batch.options, batch.messages[0].text) == ("MyShop", {"tag": "transactional"}, "Hello")
     assert sent.outcome.result.id == "req-1-0"
+
+
+def test_a_text_longer_than_smsmanager_takes_is_refused_on_the_message(smsmanager_enabled):
+    from justsend_panel.sms.registry import vocabulary
+
+    limit = vocabulary("smsmanager").MAX_TEXT_LENGTH
+    assert compose(**SMSMANAGER, message="x" * limit).is_valid()
+    assert list(errors(compose(**SMSMANAGER, message="x" * (limit + 1)))) == ["message"]
+    # Justsend's own limits are not SMS Manager's.
+    assert compose(provider="justsend", variant="ECO", message="x" * (limit + 1)).is_valid()
+    single = {"msisdn": "500 100 200", **SMSMANAGER, "content": "x" * (limit + 1)}
+    assert list(errors(SingleMessageForm(data=single))) == ["content"]
