@@ -146,7 +146,7 @@ def test_a_provider_without_personalised_batches_sends_standard_only(smsmanager_
 
 
 def test_the_service_refuses_options_the_provider_rules_refuse(smsmanager_enabled, marketing_user):
-    with pytest.raises(CampaignError):
+    with pytest.raises(CampaignError, match="only once"):
         campaign_create(user=marketing_user, data={
             "name": "X", "message": "Hello", "provider": "smsmanager",
             "provider_options": {"flow": ["sms", "sms"]},
