@@ -90,6 +90,24 @@ class CostEstimate:
             return None
         return self.available - self.total_cost
 
+    @classmethod
+    def priced(cls, summary: AudienceSummary, price: Decimal | None, **figures) -> CostEstimate:
+        """The estimate for ``summary``'s billed parts at ``price`` (None: unknown)."""
+        return cls(
+            recipients=summary.recipients,
+            total_segments=summary.total_segments,
+            segments_per_message=summary.segments_per_message,
+            price_per_message=price,
+            total_cost=price * summary.total_segments if price is not None else None,
+            **figures,
+        )
+
+    def money_figures(self) -> dict[str, str]:
+        """Cost, available and shortfall as money in the estimate's currency, for messages."""
+        return {"cost": money(self.total_cost, self.currency),
+                "available": money(self.available, self.currency),
+                "shortfall": money(self.shortfall, self.currency)}
+
     @property
     def shortfall(self) -> Decimal:
         if self.total_cost is None or self.available is None:
@@ -120,12 +138,8 @@ def campaign_cost(*, campaign: Campaign, summary: AudienceSummary | None = None)
         ) from error
     account = AccountFigures.from_snapshot(snapshot)
     price = account.prices.get(campaign.variant)
-    return CostEstimate(
-        recipients=summary.recipients,
-        total_segments=summary.total_segments,
-        segments_per_message=summary.segments_per_message,
-        price_per_message=price,
-        total_cost=price * summary.total_segments if price is not None else None,
+    return CostEstimate.priced(
+        summary, price,
         balance=account.account_balance,
         promo_points=account.promo_points,
         threshold=billing_settings_get().low_balance_threshold,
@@ -151,8 +165,7 @@ def cost_launch_check(*, cost: CostEstimate, variant: str) -> None:
         raise InsufficientBalance(
             _("The campaign costs %(cost)s but the account holds %(available)s: top up "
               "%(shortfall)s first.")
-            % {key: money(value, cost.currency) for key, value in (
-                ("cost", cost.total_cost), ("available", cost.available), ("shortfall", cost.shortfall))}
+            % cost.money_figures()
         )
 
 
@@ -167,12 +180,8 @@ def _provider_cost(*, campaign: Campaign, summary: AudienceSummary) -> CostEstim
         currency = currency or balance_currency
         if price is not None and balance_currency and currency != balance_currency:
             balance = None  # a price in another currency than the balance: nothing to compare
-    return CostEstimate(
-        recipients=summary.recipients,
-        total_segments=summary.total_segments,
-        segments_per_message=summary.segments_per_message,
-        price_per_message=price,
-        total_cost=price * summary.total_segments if price is not None else None,
+    return CostEstimate.priced(
+        summary, price,
         balance=balance,
         promo_points=Decimal(0),
         provider=campaign.provider,

@@ -12,7 +12,6 @@ from campaigns.models import Campaign
 from campaigns.services.audience import AudienceSummary, Removed, audience_removed_numbers, audience_summary
 from campaigns.services.cost import CostEstimate, campaign_cost
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.core.formatting import money
 
 @dataclass(frozen=True)
 class Preview:
@@ -44,9 +43,8 @@ class Preview:
             if cost.insufficient:
                 return _(
                     "The balance is too low: the campaign costs %(cost)s and the account has "
-                    "%(available)s (%(short)s short). Top up the account before launching."
-                ) % {key: money(value, cost.currency) for key, value in (
-                    ("cost", cost.total_cost), ("available", cost.available), ("short", cost.shortfall))}
+                    "%(available)s (%(shortfall)s short). Top up the account before launching."
+                ) % cost.money_figures()
             return None
         if not cost.price_known:
             return _("Justsend's pricing has no price for the %(variant)s variant on this account.") % {
