@@ -182,7 +182,14 @@ class ProviderChoiceMixin:
                     self.fields[field_name].required = False
 
     def clean_provider(self) -> str:
-        return self.cleaned_data.get("provider") or DEFAULT_PROVIDER
+        name = self.cleaned_data.get("provider") or DEFAULT_PROVIDER
+        if name not in core_provider.provider_registry().enabled():
+            # Listed only so that a saved campaign of a provider since switched off opens.
+            raise forms.ValidationError(
+                _("%(provider)s is not configured on this panel: choose another provider.")
+                % {"provider": provider_label(name)}
+            )
+        return name
 
     def chosen_provider(self) -> str:
         if self.is_bound:

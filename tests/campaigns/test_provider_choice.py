@@ -426,3 +426,19 @@ def test_a_text_longer_than_smsmanager_takes_is_refused_on_the_message(smsmanage
     assert compose(provider="justsend", variant="ECO", message="x" * (limit + 1)).is_valid()
     single = {"msisdn": "500 100 200", **SMSMANAGER, "content": "x" * (limit + 1)}
     assert list(errors(SingleMessageForm(data=single))) == ["content"]
+
+
+def test_a_draft_of_a_provider_switched_off_opens_but_must_change_provider(
+    smsmanager_enabled, marketing_user, monkeypatch
+):
+    campaign = smsmanager_campaign(marketing_user, provider_options={"tag": "priority"})
+    registry = Registry({"justsend": core_provider.provider_configs()["justsend"]})
+    monkeypatch.setattr(core_provider, "provider_registry", lambda: registry)
+    form = CampaignForm(campaign=campaign)
+    assert form.fields["provider"].choices == [("justsend", "Justsend"), ("smsmanager", "SMS Manager")]
+    assert form["smsmanager_tag"].value() == "priority"
+    data = {"name": "X", "bulk_type": "STANDARD", "message": "Hello", "pasted_numbers": "500 100 200",
+            "when": "now", "provider": "smsmanager"}
+    problems = errors(CampaignForm(data=data, campaign=campaign))
+    assert list(problems) == ["provider"] and "SMS Manager" in problems["provider"][0]
+    assert CampaignForm(data={**data, "provider": "justsend", "variant": "ECO"}, campaign=campaign).is_valid()
