@@ -9,7 +9,10 @@ from django.utils.translation import gettext as _
 
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
-from justsend_panel.sms.types import Transaction
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+Transaction = JS.Transaction
 
 logger = logging.getLogger(__name__)
 

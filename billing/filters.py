@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from justsend_panel.core.forms import BootstrapForm, IsoDateInput
 from billing.labels import PAYMENT_METHODS, PAYMENT_PROVIDERS, TRANSACTION_STATUSES
 from billing.selectors import TransactionQuery, UploadQuery
-from justsend_panel.sms.types import PaymentMethod, PaymentProvider, TransactionStatus
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+PaymentMethod = JS.PaymentMethod
+PaymentProvider = JS.PaymentProvider
+TransactionStatus = JS.TransactionStatus
 
 PAGE_SIZES = [(25, "25"), (50, "50"), (100, "100")]
 DEFAULT_DAYS = 30

@@ -5,9 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.services import AuthCodeSettings
 from justsend_panel.core.forms import BootstrapForm
-from justsend_panel.sms.justsend import rules
-from justsend_panel.sms.justsend.rules import COUNTRY_CHOICES
-from justsend_panel.sms.types import AuthCode, BulkVariant, Country, VoiceConfig
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+rules = JS.rules
+COUNTRY_CHOICES = JS.COUNTRY_CHOICES
+AuthCode = JS.AuthCode
+BulkVariant = JS.BulkVariant
+Country = JS.Country
+VoiceConfig = JS.VoiceConfig
 
 MAIL2SMS_VARIANTS = [
     BulkVariant.ECO, BulkVariant.FULL, BulkVariant.PRO, BulkVariant.INTER, BulkVariant.VOICE,

@@ -6,7 +6,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from justsend_panel.core.labels import RawLabels
-from justsend_panel.sms.types import PaymentMethod, PaymentProvider, TransactionStatus
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+PaymentMethod = JS.PaymentMethod
+PaymentProvider = JS.PaymentProvider
+TransactionStatus = JS.TransactionStatus
 
 # The manual shows CHARGE; the rest are the types the sandbox (and Justsend's panel) use.
 TRANSACTION_TYPES = RawLabels({

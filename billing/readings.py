@@ -26,7 +26,10 @@ from justsend_panel.core.caching import cache_delete, cache_get, cache_set
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.provider import justsend_app_key, justsend_client
 from justsend_panel.sms.exceptions import SmsError
-from justsend_panel.sms.justsend.client import JustsendClient
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+JustsendClient = JS.JustsendClient
 
 logger = logging.getLogger(__name__)
 

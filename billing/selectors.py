@@ -15,17 +15,18 @@ from django.utils.translation import gettext as _
 from billing.models import AccountSnapshot, BillingSettings, UploadedFileLink
 from billing.readings import Reading, cache_key, cached_read, justsend_call, justsend_session
 from justsend_panel.core.caching import cache_delete, cache_get, cache_set
-from justsend_panel.sms.types import (
-    AuthCode,
-    FileDescriptor,
-    Page,
-    PaymentMethod,
-    PaymentProvider,
-    SortDirection,
-    Transaction,
-    TransactionStatus,
-    WhitelistEntry,
-)
+from justsend_panel.sms.registry import vocabulary
+from justsend_panel.sms.types import Page
+
+JS = vocabulary("justsend")
+AuthCode = JS.AuthCode
+FileDescriptor = JS.FileDescriptor
+PaymentMethod = JS.PaymentMethod
+PaymentProvider = JS.PaymentProvider
+SortDirection = JS.SortDirection
+Transaction = JS.Transaction
+TransactionStatus = JS.TransactionStatus
+WhitelistEntry = JS.WhitelistEntry
 
 BILLING_SETTINGS_PK = 1
 LOW_BALANCE_KEY = "billing:low-balance-status"

@@ -24,9 +24,15 @@ from billing.selectors import (
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.sms.justsend import rules
-from justsend_panel.sms.justsend.client import JustsendClient
-from justsend_panel.sms.types import AuthCode, BulkVariant, Country, VoiceConfig
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+rules = JS.rules
+JustsendClient = JS.JustsendClient
+AuthCode = JS.AuthCode
+BulkVariant = JS.BulkVariant
+Country = JS.Country
+VoiceConfig = JS.VoiceConfig
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.labels import PAYMENT_METHODS, PAYMENT_PROVIDERS, TRANSACTION_STATUSES, TRANSACTION_TYPES, UPLOAD_STATUSES
 from justsend_panel.core import formatting
-from justsend_panel.sms.justsend.rules import country_name
-from justsend_panel.sms.types import Page, SortDirection
+from justsend_panel.sms.registry import vocabulary
+from justsend_panel.sms.types import Page
+
+JS = vocabulary("justsend")
+country_name = JS.country_name
+SortDirection = JS.SortDirection
 
 TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -18,8 +18,12 @@ from contacts.imports.mapping import mapping_guess
 from contacts.models import COUNTRY_CHOICES, Group
 from contacts.phones import msisdn_parse, numbers_split
 from justsend_panel.core.forms import IsoDateTimeInput
-from justsend_panel.sms.justsend import rules
-from justsend_panel.sms.types import Country, FullSender
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+rules = JS.rules
+Country = JS.Country
+FullSender = JS.FullSender
 
 PARAMETER = re.compile(r"\$(\d+)")
 BRACED = re.compile(r"\{([^{}]*)\}")

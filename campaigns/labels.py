@@ -7,8 +7,13 @@ from __future__ import annotations
 from django.utils.translation import gettext, gettext_lazy as _
 
 from justsend_panel.core.labels import RawLabels, humanised
-from justsend_panel.sms.justsend.rules import country_name
-from justsend_panel.sms.types import BulkStatus, Country, DeliveryStatus
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+country_name = JS.country_name
+BulkStatus = JS.BulkStatus
+Country = JS.Country
+DeliveryStatus = JS.DeliveryStatus
 
 # Recipient.status_code: a delivery report's outcome, as Justsend names it.
 DELIVERY_OUTCOMES = RawLabels({

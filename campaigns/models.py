@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import COUNTRY_CHOICES, Group
 from justsend_panel.core.leases import LeasedModel
 from justsend_panel.core.models import TimeStampedModel
-from justsend_panel.sms.types import BulkType, BulkVariant, FullSender
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+BulkType = JS.BulkType
+BulkVariant = JS.BulkVariant
+FullSender = JS.FullSender
 
 
 class Campaign(TimeStampedModel, LeasedModel):

@@ -16,7 +16,10 @@ from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
 from contacts.selectors import group_attribute_keys_get
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import SmsError, SmsNotFound
-from justsend_panel.sms.types import SingleMessage
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+SingleMessage = JS.SingleMessage
 
 logger = logging.getLogger(__name__)
 

@@ -40,9 +40,12 @@ from campaigns.statistics.selectors import campaign_delivery_stats
 from campaigns.tables import CampaignTable, RecipientTable, SingleMessageTable
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.paging import page_number
-from justsend_panel.sms.justsend import rules
+from justsend_panel.sms.registry import vocabulary
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 from justsend_panel.core.spreadsheets import spreadsheet_csv_response
+
+JS = vocabulary("justsend")
+rules = JS.rules
 
 logger = logging.getLogger(__name__)
 

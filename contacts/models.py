@@ -10,8 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from justsend_panel.core.leases import LeasedModel
 from justsend_panel.core.models import TimeStampedModel
-from justsend_panel.sms.justsend.rules import COUNTRY_CHOICES
-from justsend_panel.sms.types import Country, GroupType
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+COUNTRY_CHOICES = JS.COUNTRY_CHOICES
+Country = JS.Country
+GroupType = JS.GroupType
 
 
 

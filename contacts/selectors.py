@@ -17,7 +17,10 @@ from contacts.models import BlacklistEntry, Group, GroupAttributeKey, Member, Sy
 from contacts.phones import ParsedNumber, default_region, msisdn_parse
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import SmsError
-from justsend_panel.sms.types import Group as RemoteGroup
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+RemoteGroup = JS.Group
 
 State = SyncOperation.State
 _NUMBER_LIKE = re.compile(r"[\d\s()+\-./]+")

@@ -488,7 +488,9 @@ def case_kill_pull(panel: Panel) -> CaseResult:
     from contacts.models import Group, Member, SyncOperation
     from contacts.services.pull import justsend_pull_request
     from justsend_panel.core.provider import justsend_client
-    from justsend_panel.sms.types import Country
+    from justsend_panel.sms.registry import vocabulary
+
+    Country = vocabulary("justsend").Country
 
     errors = panel.errors_500()
     result = CaseResult("worker SIGKILL during a pull")

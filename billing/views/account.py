@@ -8,7 +8,10 @@ from billing.forms import LowBalanceThresholdForm
 from billing.selectors import balance_chart_range, balance_history_get, billing_settings_get
 from billing.services import account_reading_get, low_balance_threshold_set
 from justsend_panel.core.permissions import AdminOnlyMixin, PanelPermissionMixin
-from justsend_panel.sms.types import BulkVariant
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+BulkVariant = JS.BulkVariant
 
 HISTORY_DAYS = (1, 7, 30, 90)
 DEFAULT_HISTORY_DAYS = 30

@@ -4,8 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.deliveries.models import Reply
 from contacts.selectors import number_search_q
-from justsend_panel.sms.types import PlatformType
+from justsend_panel.sms.registry import vocabulary
 from justsend_panel.core.forms import IsoDateInput
+
+JS = vocabulary("justsend")
+PlatformType = JS.PlatformType
 
 
 class ReplyFilter(django_filters.FilterSet):

@@ -11,7 +11,12 @@ from django.db.models import QuerySet
 from campaigns.deliveries.models import Postback, Reply
 from campaigns.deliveries.services.replies import msisdn_digits
 from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.types import KeywordResponse, Page, PlatformType
+from justsend_panel.sms.registry import vocabulary
+from justsend_panel.sms.types import Page
+
+JS = vocabulary("justsend")
+KeywordResponse = JS.KeywordResponse
+PlatformType = JS.PlatformType
 
 
 def replies_for_number(*, msisdn: str) -> QuerySet[Reply]:

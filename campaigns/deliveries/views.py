@@ -25,7 +25,10 @@ from campaigns.deliveries.webhook import webhook_receive
 from justsend_panel.core.paging import page_number
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 from justsend_panel.sms.exceptions import SmsError
-from justsend_panel.sms.types import PlatformType
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+PlatformType = JS.PlatformType
 
 logger = logging.getLogger(__name__)
 

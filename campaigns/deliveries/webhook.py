@@ -22,7 +22,10 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 
 from campaigns.deliveries.services.receiving import KIND_PATHS, postbacks_receive
-from justsend_panel.sms.justsend.webhooks import secret_matches
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+secret_matches = JS.secret_matches
 
 # The view's logger name: the warning reads the same whichever path stored the body.
 logger = logging.getLogger("campaigns.deliveries.views")

@@ -42,7 +42,10 @@ from campaigns.services.rendering import (
 from campaigns.services.state import campaign_update_fields
 from contacts.models import BlacklistEntry, Member
 from contacts.phones import msisdn_parse, numbers_split
-from justsend_panel.sms.justsend import rules
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+rules = JS.rules
 
 BATCH_SIZE = 5000
 SQLITE_CACHE_KIB = 32 * 1024

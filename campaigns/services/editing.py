@@ -15,7 +15,10 @@ from campaigns.selectors import campaign_undelivered_qs
 from campaigns.services.rendering import renderer_for
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
-from justsend_panel.sms.justsend import rules
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+rules = JS.rules
 
 MANY_TO_MANY = ("groups", "excluded_groups")
 EDITABLE = (

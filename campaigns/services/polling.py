@@ -23,9 +23,13 @@ from campaigns.services.state import (
 )
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError, SmsNotFound
-from justsend_panel.sms.justsend.client import JustsendClient
+from justsend_panel.sms.registry import vocabulary
 from justsend_panel.sms.retrying import call_retrying
-from justsend_panel.sms.types import BulkDetails, BulkStatus
+
+JS = vocabulary("justsend")
+JustsendClient = JS.JustsendClient
+BulkDetails = JS.BulkDetails
+BulkStatus = JS.BulkStatus
 
 logger = logging.getLogger(__name__)
 

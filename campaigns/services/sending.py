@@ -56,8 +56,11 @@ from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
-from justsend_panel.sms.justsend.client import JustsendClient
-from justsend_panel.sms import types as sms
+from justsend_panel.sms.registry import vocabulary
+
+# Justsend's types (BulkSendRequest, Bulk…), as this path has always called them.
+sms = vocabulary("justsend")
+JustsendClient = sms.JustsendClient
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,14 @@ from contacts.models import BlacklistEntry, Member
 from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.provider import justsend_client, provider_backend
-from justsend_panel.sms.registry import backend_class
-from justsend_panel.sms.justsend import rules
+from justsend_panel.sms.registry import backend_class, vocabulary
 from justsend_panel.sms.exceptions import SmsApiError, SmsError, SmsHostError, SmsRateLimited, SmsUnsupported
-from justsend_panel.sms.types import BulkVariant, OutboundBatch, OutboundMessage, SendResult
+from justsend_panel.sms.types import OutboundBatch, OutboundMessage
+
+JS = vocabulary("justsend")
+rules = JS.rules
+BulkVariant = JS.BulkVariant
+SendResult = JS.SendResult
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,10 @@ from campaigns.selectors import Progress, campaign_progress_get
 from justsend_panel.core import formatting
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
-from justsend_panel.sms.types import SendStats
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+SendStats = JS.SendStats
 
 logger = logging.getLogger(__name__)
 

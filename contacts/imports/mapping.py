@@ -18,7 +18,10 @@ from contacts.imports.upsert import StagedRow
 from contacts.models import Group, Member
 from contacts.phones import default_region, msisdn_fast, msisdn_fast_for, msisdn_parse
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.sms.justsend import rules
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+rules = JS.rules
 
 ATTRIBUTE = "attr"
 ATTRIBUTE_PREFIX = "attr:"

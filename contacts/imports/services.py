@@ -51,7 +51,10 @@ from justsend_panel.audit.services import audit_record
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.leases import lease_claim, lease_free_q, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
-from justsend_panel.sms.types import Country
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+Country = JS.Country
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,11 @@ from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.models import POSTBACK
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.sms.justsend.rules import country_for_region
-from justsend_panel.sms.types import Country
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+country_for_region = JS.country_for_region
+Country = JS.Country
 
 Kind = SyncOperation.Kind
 

@@ -52,9 +52,12 @@ from justsend_panel.core.leases import lease_claim, lease_free_q, lease_kept, le
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.provider import justsend_client
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
-from justsend_panel.sms.justsend.client import JustsendClient
-from justsend_panel.sms.types import Country
-from justsend_panel.sms.types import Group as RemoteGroup
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+JustsendClient = JS.JustsendClient
+Country = JS.Country
+RemoteGroup = JS.Group
 
 log = logging.getLogger(__name__)
 

@@ -49,8 +49,14 @@ from justsend_panel.sms.exceptions import (
     SmsError,
     SmsNotFound,
 )
-from justsend_panel.sms.justsend.client import JustsendClient
-from justsend_panel.sms.types import Country, GroupMember, GroupMemberUpdate, GroupType
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+JustsendClient = JS.JustsendClient
+Country = JS.Country
+GroupMember = JS.GroupMember
+GroupMemberUpdate = JS.GroupMemberUpdate
+GroupType = JS.GroupType
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -17,10 +16,9 @@ from django.utils.translation import gettext as _
 
 from justsend_panel.sms.base import Backend, Mode, ProviderConfig
 from justsend_panel.sms.exceptions import SmsUnauthorized
-from justsend_panel.sms.registry import Registry
+from justsend_panel.sms.registry import Registry, vocabulary
 
-if TYPE_CHECKING:
-    from justsend_panel.sms.justsend.client import JustsendClient
+JustsendClient = vocabulary("justsend").JustsendClient
 
 
 def justsend_app_key() -> str:

@@ -18,7 +18,10 @@ from justsend_panel.core.provider import justsend_client
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.roles import ADMINISTRATORS
 from justsend_panel.sms.exceptions import SmsError
-from justsend_panel.sms.types import AccountSummary
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+AccountSummary = JS.AccountSummary
 
 HEARTBEAT_TASK = "core.heartbeat_record"
 

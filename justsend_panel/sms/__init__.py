@@ -1,6 +1,6 @@
 """The provider layer: the one door from the panel to an SMS provider.
 
-Pure Python (no Django): normalised types in :mod:`.types`, one error family in
+Pure Python (no Django): provider-neutral types in :mod:`.types`, one error family in
 :mod:`.exceptions`, and one package per provider (:mod:`.justsend` first).
 """
 

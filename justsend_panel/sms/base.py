@@ -25,7 +25,6 @@ from typing import Any, ClassVar
 from justsend_panel.sms.exceptions import SmsUnsupported
 from justsend_panel.sms.types import (
     Balance,
-    InboundMessage,
     OutboundBatch,
     OutboundMessage,
     SendReceipt,
@@ -145,8 +144,11 @@ class Backend:
 
     def parse_webhook(
         self, body: bytes, *, headers: Mapping[str, str], path: Sequence[str] = ()
-    ) -> Sequence[StatusEvent | InboundMessage]:
-        """Parse one webhook request (already authenticated by the panel's route)."""
+    ) -> Sequence[StatusEvent | object]:
+        """Parse one webhook request (already authenticated by the panel's route).
+
+        StatusEvents, and where the provider forwards replies, its own inbound messages.
+        """
         raise self._unsupported("delivery webhooks")
 
     # --- account --------------------------------------------------------------------

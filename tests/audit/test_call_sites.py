@@ -32,7 +32,7 @@ from contacts.services.push import sync_push_pending
 from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.models import BEAT, POSTBACK, SYSTEM, AuditEntry
 from justsend_panel.core.services import connection_check
-from justsend_panel.sms.types import BulkVariant
+from justsend_panel.sms.justsend.types import BulkVariant
 from tests.campaigns.deliveries.conftest import SECRET, incoming, post, sent_campaign
 from tests.campaigns.services.conftest import campaign_make, group_with_members
 

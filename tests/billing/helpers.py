@@ -5,7 +5,7 @@ import io
 from django.utils import timezone
 
 from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.types import BulkSendRequest, BulkType, BulkVariant, Recipient
+from justsend_panel.sms.justsend.types import BulkSendRequest, BulkType, BulkVariant, Recipient
 
 
 def bulk_send(*, recipients: int = 2, name: str = "Promo") -> str:

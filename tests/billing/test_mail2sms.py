@@ -1,7 +1,7 @@
 import pytest
 
 from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.types import BulkVariant, Country
+from justsend_panel.sms.justsend.types import BulkVariant, Country
 
 pytestmark = pytest.mark.django_db
 

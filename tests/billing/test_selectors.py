@@ -7,7 +7,7 @@ from django.utils import timezone
 from billing.models import AccountSnapshot
 from billing.selectors import low_balance_status_get, uploaded_file_links_for
 from billing.services import uploaded_file_link_record
-from justsend_panel.sms.types import FileDescriptor
+from justsend_panel.sms.justsend.types import FileDescriptor
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from justsend_panel.sms.justsend import JustsendClient
-from justsend_panel.sms.types import BulkSendRequest, BulkType, BulkVariant, Recipient
+from justsend_panel.sms.justsend.types import BulkSendRequest, BulkType, BulkVariant, Recipient
 from tests.fixtures.sandbox import PostbackReceiver, sandbox_posting_to
 
 NUMBERS = ("48500100200", "48500100201")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from justsend_panel.sms import SmsApiError, SmsNotFound
-from justsend_panel.sms.types import (
+from justsend_panel.sms.justsend.types import (
     BulkVariant,
     Country,
     PaymentMethod,

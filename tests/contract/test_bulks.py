@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from justsend_panel.sms import SmsApiError, SmsConflict, SmsNotFound
-from justsend_panel.sms.types import (
+from justsend_panel.sms.justsend.types import (
     BulkStatus,
     BulkType,
     BulkVariant,

@@ -7,7 +7,13 @@ import io
 import pytest
 
 from justsend_panel.sms import SmsApiError, SmsConflict, SmsNotFound
-from justsend_panel.sms.types import Country, GroupMember, GroupMemberUpdate, GroupType, SortDirection
+from justsend_panel.sms.justsend.types import (
+    Country,
+    GroupMember,
+    GroupMemberUpdate,
+    GroupType,
+    SortDirection,
+)
 
 
 def test_groups_create_update_get_list_search_delete(justsend):

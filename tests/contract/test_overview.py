@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from justsend_panel.sms import SmsApiError, SmsNotFound
-from justsend_panel.sms.types import BulkStatus, BulkVariant, Country, PlatformType, Recipient
+from justsend_panel.sms.justsend.types import (
+    BulkStatus,
+    BulkVariant,
+    Country,
+    PlatformType,
+    Recipient,
+)
 from tests.contract.conftest import bulk_request
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from justsend_panel.sms.types import Country, PlatformType, Recipient
+from justsend_panel.sms.justsend.types import Country, PlatformType, Recipient
 from tests.contract.conftest import bulk_request, last_json
 
 

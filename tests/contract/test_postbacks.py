@@ -6,7 +6,13 @@ import uuid
 
 from justsend_panel.sms.justsend import JustsendClient
 from justsend_panel.sms.justsend.webhooks import parse_postback
-from justsend_panel.sms.types import DeliveryEvent, DeliveryStatus, InboundMessage, PostbackKind, Recipient
+from justsend_panel.sms.justsend.types import (
+    DeliveryEvent,
+    DeliveryStatus,
+    InboundMessage,
+    PostbackKind,
+    Recipient,
+)
 from tests.contract.conftest import NUMBERS, bulk_request
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from justsend_panel.sms.exceptions import SmsApiError
 from justsend_panel.sms.justsend import wire
-from justsend_panel.sms.types import BulkVariant, Country, PlatformType, Recipient
+from justsend_panel.sms.justsend.types import BulkVariant, Country, PlatformType, Recipient
 from tests.contract.conftest import bulk_request
 
 

@@ -20,7 +20,8 @@ from contacts.imports.services import import_create, import_run, import_start
 from contacts.models import Group, Member
 from justsend_panel.audit.models import Action
 from justsend_panel.audit.services import audit_record
-from justsend_panel.sms.types import Money, Transaction
+from justsend_panel.sms.justsend.types import Transaction
+from justsend_panel.sms.types import Money
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,13 @@ from billing.labels import PAYMENT_METHODS, PAYMENT_PROVIDERS, TRANSACTION_STATU
 from campaigns.labels import BULK_STATUSES, DELIVERY_OUTCOMES, KNOWN_OPERATORS, MESSAGE_STATUSES, OPERATORS
 from justsend_panel.sandbox import bulks as sandbox_bulks
 from justsend_panel.sandbox import config as sandbox_config
-from justsend_panel.sms.types import BulkStatus, DeliveryStatus, PaymentMethod, PaymentProvider, TransactionStatus
+from justsend_panel.sms.justsend.types import (
+    BulkStatus,
+    DeliveryStatus,
+    PaymentMethod,
+    PaymentProvider,
+    TransactionStatus,
+)
 
 # Company names read the same in every language.
 PROPER_NAMES = {"PAYU", "DVP", "JUSTSEND", "P24", "BLIK"}

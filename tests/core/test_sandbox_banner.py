@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from justsend_panel.sms.justsend import JustsendClient
-from justsend_panel.sms.types import Recipient
+from justsend_panel.sms.justsend.types import Recipient
 from tests.contract.conftest import bulk_request
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from justsend_panel.sms.exceptions import SmsBadResponse
-from justsend_panel.sms.types import (
+from justsend_panel.sms.justsend.types import (
     BulkVariant,
     Country,
     PaymentMethod,

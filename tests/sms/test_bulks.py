@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from justsend_panel.sms.exceptions import SmsConflict, SmsNotFound
-from justsend_panel.sms.types import (
+from justsend_panel.sms.justsend.types import (
     BulkSendRequest,
     BulkType,
     BulkVariant,

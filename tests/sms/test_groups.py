@@ -6,7 +6,13 @@ import httpx
 import pytest
 
 from justsend_panel.sms.exceptions import SmsNotFound
-from justsend_panel.sms.types import Country, GroupMember, GroupMemberUpdate, GroupType, SortDirection
+from justsend_panel.sms.justsend.types import (
+    Country,
+    GroupMember,
+    GroupMemberUpdate,
+    GroupType,
+    SortDirection,
+)
 
 from .conftest import page_body, sent_json, sent_params
 

@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from justsend_panel.sms.exceptions import SmsServerError
-from justsend_panel.sms.types import Country, GroupType
+from justsend_panel.sms.justsend.types import Country, GroupType
 
 from .conftest import page_body
 

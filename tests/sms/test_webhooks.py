@@ -16,7 +16,12 @@ from justsend_panel.sms.justsend.webhooks import (
     secret_matches,
     unstorable_possible,
 )
-from justsend_panel.sms.types import DeliveryEvent, DeliveryStatus, InboundMessage, PostbackKind
+from justsend_panel.sms.justsend.types import (
+    DeliveryEvent,
+    DeliveryStatus,
+    InboundMessage,
+    PostbackKind,
+)
 
 SEND_STATUS = {
     "id": 39107899271,

@@ -45,8 +45,14 @@ from campaigns.models import Campaign, Recipient
 from campaigns.services.state import campaigns_finish_all_final
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.exceptions import SmsWebhookError
-from justsend_panel.sms.justsend.webhooks import parse_postback, storable_text
-from justsend_panel.sms.types import DeliveryEvent, DeliveryStatus, PostbackKind
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+parse_postback = JS.parse_postback
+storable_text = JS.storable_text
+DeliveryEvent = JS.DeliveryEvent
+DeliveryStatus = JS.DeliveryStatus
+PostbackKind = JS.PostbackKind
 
 logger = logging.getLogger(__name__)
 

@@ -30,10 +30,16 @@ from django.utils.translation import gettext as _
 from campaigns.deliveries.models import Postback
 from justsend_panel.core.queueing import task_send_now
 from justsend_panel.sms.exceptions import SmsWebhookError
-from justsend_panel.sms.justsend.webhooks import (
-    detect_kind, json_load, json_storable, parse_postback, storable_text, unstorable_possible,
-)
-from justsend_panel.sms.types import PostbackKind
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+detect_kind = JS.detect_kind
+json_load = JS.json_load
+json_storable = JS.json_storable
+parse_postback = JS.parse_postback
+storable_text = JS.storable_text
+unstorable_possible = JS.unstorable_possible
+PostbackKind = JS.PostbackKind
 
 APPLY_TASK = "deliveries.apply_postbacks"
 # The URL's last part -> the kind it carries (the sandbox and Justsend post to these).

@@ -22,7 +22,10 @@ from campaigns.models import Campaign, Recipient
 from contacts.models import BlacklistEntry
 from contacts.phones import msisdn_parse
 from contacts.services.blacklist import blacklist_numbers_add
-from justsend_panel.sms.types import InboundMessage
+from justsend_panel.sms.registry import vocabulary
+
+JS = vocabulary("justsend")
+InboundMessage = JS.InboundMessage
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,8 @@ from datetime import datetime
 
 from justsend_panel.sms.justsend import wire
 from justsend_panel.sms.justsend.transport import JustsendTransport, walks_pages
-from justsend_panel.sms.types import (
+from justsend_panel.sms.justsend.types import (
     AccountSummary,
-    Page,
     PaymentMethod,
     PaymentProvider,
     PricingConfig,
@@ -16,6 +15,7 @@ from justsend_panel.sms.types import (
     Transaction,
     TransactionStatus,
 )
+from justsend_panel.sms.types import Page
 
 
 class BillingEndpoints(JustsendTransport):

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from justsend_panel.sms.justsend import wire
 from justsend_panel.sms.justsend.transport import JustsendTransport, walks_pages
-from justsend_panel.sms.types import Ack, BlacklistEntry, Country, Page, SortDirection
+from justsend_panel.sms.justsend.types import Ack, BlacklistEntry, Country, SortDirection
+from justsend_panel.sms.types import Page
 
 
 class BlacklistEndpoints(JustsendTransport):

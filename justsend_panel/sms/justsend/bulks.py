@@ -13,7 +13,14 @@ from urllib.parse import quote
 
 from justsend_panel.sms.justsend import wire
 from justsend_panel.sms.justsend.transport import JustsendTransport, walks_pages
-from justsend_panel.sms.types import Ack, BulkSendRequest, FileDescriptor, Page, SendResult, SortDirection
+from justsend_panel.sms.justsend.types import (
+    Ack,
+    BulkSendRequest,
+    FileDescriptor,
+    SendResult,
+    SortDirection,
+)
+from justsend_panel.sms.types import Page
 
 
 @contextlib.contextmanager

@@ -20,16 +20,16 @@ from typing import BinaryIO
 
 from justsend_panel.sms.justsend import wire
 from justsend_panel.sms.justsend.transport import JustsendTransport, walks_pages
-from justsend_panel.sms.types import (
+from justsend_panel.sms.justsend.types import (
     Ack,
     Country,
     Group,
     GroupMember,
     GroupMemberUpdate,
     GroupType,
-    Page,
     SortDirection,
 )
+from justsend_panel.sms.types import Page
 
 CSV_CHUNK_SIZE = 64 * 1024
 

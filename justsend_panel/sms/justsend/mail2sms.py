@@ -11,7 +11,14 @@ from urllib.parse import quote
 
 from justsend_panel.sms.justsend import wire
 from justsend_panel.sms.justsend.transport import JustsendTransport
-from justsend_panel.sms.types import AuthCode, BulkVariant, Country, JsonDict, VoiceConfig, WhitelistEntry
+from justsend_panel.sms.justsend.types import (
+    AuthCode,
+    BulkVariant,
+    Country,
+    VoiceConfig,
+    WhitelistEntry,
+)
+from justsend_panel.sms.types import JsonDict
 
 _AUTH_CODES = "/mail2sms/config/auth-codes"
 

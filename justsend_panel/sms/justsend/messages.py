@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from justsend_panel.sms.justsend import wire
 from justsend_panel.sms.justsend.transport import JustsendTransport
-from justsend_panel.sms.types import BulkVariant, SendResult, SingleMessage
+from justsend_panel.sms.justsend.types import BulkVariant, SendResult, SingleMessage
 
 
 class SingleMessageEndpoints(JustsendTransport):

@@ -20,19 +20,19 @@ from urllib.parse import quote
 
 from justsend_panel.sms.justsend import wire
 from justsend_panel.sms.justsend.transport import JustsendTransport, walks_pages
-from justsend_panel.sms.types import (
+from justsend_panel.sms.justsend.types import (
     Bulk,
     BulkDetails,
     BulkStatus,
     BulkVariant,
     InvalidRecipient,
     KeywordResponse,
-    Page,
     PlatformType,
     SendStats,
     SingleMessage,
     SortDirection,
 )
+from justsend_panel.sms.types import Page
 
 
 class OverviewEndpoints(JustsendTransport):

@@ -27,7 +27,7 @@ import phonenumbers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from justsend_panel.sms.types import BulkVariant, Country, FullSender
+from justsend_panel.sms.justsend.types import BulkVariant, Country, FullSender
 
 SENDER_MAX_LENGTH = 11
 POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")

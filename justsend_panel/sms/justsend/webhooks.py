@@ -24,7 +24,13 @@ from typing import Any
 
 from justsend_panel.sms.exceptions import SmsWebhookError
 from justsend_panel.sms.justsend import wire
-from justsend_panel.sms.types import DeliveryEvent, DeliveryStatus, InboundMessage, JsonDict, PostbackKind
+from justsend_panel.sms.justsend.types import (
+    DeliveryEvent,
+    DeliveryStatus,
+    InboundMessage,
+    PostbackKind,
+)
+from justsend_panel.sms.types import JsonDict
 
 Payload = bytes | bytearray | str | Mapping[str, Any]
 Postback = DeliveryEvent | InboundMessage

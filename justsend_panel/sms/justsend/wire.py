@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from justsend_panel.sms.exceptions import SmsBadResponse
 from justsend_panel.sms.justsend.transport import format_datetime
-from justsend_panel.sms.types import (
+from justsend_panel.sms.justsend.types import (
     Ack,
     AccountSummary,
     AuthCode,
@@ -35,10 +35,7 @@ from justsend_panel.sms.types import (
     GroupMember,
     GroupType,
     InvalidRecipient,
-    JsonDict,
     KeywordResponse,
-    Money,
-    Page,
     PaymentMethod,
     PaymentProvider,
     PricingConfig,
@@ -51,6 +48,7 @@ from justsend_panel.sms.types import (
     VoiceConfig,
     WhitelistEntry,
 )
+from justsend_panel.sms.types import JsonDict, Money, Page
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)

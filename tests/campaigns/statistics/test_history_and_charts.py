@@ -10,7 +10,7 @@ from campaigns.models import Campaign, Recipient
 from campaigns.statistics.history import Kind, number_history
 from contacts.models import BlacklistEntry, BlacklistEvent
 from contacts.services.blacklist import blacklist_entries_remove, blacklist_numbers_add
-from justsend_panel.sms.types import Recipient as BulkRecipient
+from justsend_panel.sms.justsend.types import Recipient as BulkRecipient
 from tests.campaigns.statistics.conftest import delivered_recipient, finished_campaign
 from tests.contract.conftest import bulk_request
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from campaigns.statistics.exports import HEADER, statistics_csv
 from justsend_panel.core.spreadsheets import spreadsheet_csv_chunks
 from campaigns.statistics.selectors import DayRow, Figures, Statistics, StatsQuery
-from justsend_panel.sms.types import BulkVariant, Recipient
+from justsend_panel.sms.justsend.types import BulkVariant, Recipient
 from tests.contract.conftest import bulk_request
 
 pytestmark = pytest.mark.django_db

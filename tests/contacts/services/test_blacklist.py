@@ -7,7 +7,7 @@ from contacts.services.blacklist import (
     country_for_region,
     numbers_split,
 )
-from justsend_panel.sms.types import Country
+from justsend_panel.sms.justsend.types import Country
 
 pytestmark = pytest.mark.django_db
 
