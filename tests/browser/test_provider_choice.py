@@ -71,3 +71,10 @@ def test_switching_the_provider_shows_its_own_options_and_saves_them(
     if language == "pl":
         assert page.get_by_role("link", name=polish("Edit"), exact=True).is_visible()
     shot(page, f"campaign-preview-smsmanager-{language}")
+
+    # The single-message form has the same select and blocks.
+    page.goto(f"{live_server.url}/campaigns/single-messages/new/")
+    assert page.locator("#id_variant").is_visible() and page.locator("#id_smsmanager_tag").is_hidden()
+    page.select_option("#id_provider", "smsmanager")
+    assert page.locator("#id_variant").is_hidden() and page.locator("#id_smsmanager_flow_0").is_visible()
+    shot(page, f"single-message-smsmanager-{language}")
