@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.models import Campaign
+from campaigns.provider_options import DEFAULT_PROVIDER, ProviderChoiceMixin, provider_capabilities, provider_field
 from contacts.imports.csvfile import CsvFileError, FileFormat, format_detect
 from contacts.imports.mapping import mapping_guess
 from contacts.models import COUNTRY_CHOICES, Group
@@ -156,11 +157,16 @@ class SenderForm(forms.Form):
         return rules.sender_value(variant, data.get(field))
 
 
-class CampaignForm(SenderForm):
+class CampaignForm(ProviderChoiceMixin, SenderForm):
     SEND_NOW, SEND_LATER = "now", "later"
-    field_order = ["name", "bulk_type", "variant", "full_sender", "sender"]
+    field_order = ["name", "provider", "bulk_type", "variant", "full_sender", "sender"]
+    JUSTSEND_FIELDS = (
+        "variant", "full_sender", "sender", "country", "voice_repeat_dtmf", "voice_min_period",
+        "voice_max_period", "voice_max_count", "voice_pause", "voice_language",
+    )
 
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    provider = provider_field()
     bulk_type = forms.ChoiceField(
         label=gettext_lazy("Type"), choices=Campaign.BulkTypeChoice.choices,
         initial=Campaign.BulkTypeChoice.STANDARD,
@@ -247,6 +253,7 @@ class CampaignForm(SenderForm):
         if campaign is not None:
             kwargs["initial"] = {**self.initial_from(campaign), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
+        self.provider_setup(current=campaign.provider if campaign is not None else None)
         self.fields["scheduled_at"].help_text = _("In the panel's time zone (%(zone)s).") % {
             "zone": timezone.get_current_timezone_name()
         }
@@ -274,12 +281,16 @@ class CampaignForm(SenderForm):
     def initial_from(campaign: Campaign) -> dict:
         voice = campaign.voice_config or {}
         full = campaign.variant == Campaign.Variant.FULL
+        justsend = campaign.provider == DEFAULT_PROVIDER
         return {
+            **CampaignForm.provider_initial(campaign.provider, campaign.provider_options or {},
+                                            campaign.sender),
             "name": campaign.name,
+            "provider": campaign.provider,
             "bulk_type": campaign.bulk_type,
             "variant": campaign.variant,
-            "full_sender": campaign.sender if full else "",
-            "sender": "" if full else campaign.sender,
+            "full_sender": campaign.sender if full and justsend else "",
+            "sender": "" if full or not justsend else campaign.sender,
             "country": campaign.country,
             "voice_repeat_dtmf": voice.get("repeat_dtmf", False),
             "voice_min_period": voice.get("min_period", 1),
@@ -327,12 +338,13 @@ class CampaignForm(SenderForm):
 
     def clean(self):
         data = super().clean()
-        variant = data.get("variant")
-        self.clean_sender_rules(variant, data)
-        for error in rules.country_errors(variant, data.get("country")):
-            self.add_error("country", error)
-        if variant == Campaign.Variant.VOICE:
-            self._clean_voice(data)
+        provider = self.provider_clean(data)
+        if provider == DEFAULT_PROVIDER:
+            self._clean_justsend(data)
+        elif provider and data.get("bulk_type", Campaign.BulkTypeChoice.STANDARD) != Campaign.BulkTypeChoice.STANDARD:
+            if not provider_capabilities(provider).personalised_batch:
+                self.add_error("bulk_type", _("This provider sends one text to everybody: choose Standard."))
+        self.provider_text_check("message", data.get("message"))
         message = data.get("message")
         if message is not None:
             self._clean_personalisation(data.get("bulk_type"), message, data)
@@ -340,6 +352,14 @@ class CampaignForm(SenderForm):
             self._clean_audience(data)
         self._clean_schedule(data)
         return data
+
+    def _clean_justsend(self, data) -> None:
+        variant = data.get("variant")
+        self.clean_sender_rules(variant, data)
+        for error in rules.country_errors(variant, data.get("country")):
+            self.add_error("country", error)
+        if variant == Campaign.Variant.VOICE:
+            self._clean_voice(data)
 
     def _clean_voice(self, data) -> None:
         for name in ("voice_min_period", "voice_max_period", "voice_max_count", "voice_pause"):
@@ -405,9 +425,11 @@ class CampaignForm(SenderForm):
     def campaign_data(self) -> dict:
         """The cleaned values under the Campaign's field names, for campaign_create/update."""
         data = self.cleaned_data
-        variant = data["variant"]
+        justsend = data["provider"] == DEFAULT_PROVIDER
+        # Another provider's campaign keeps the Justsend columns at their defaults.
+        variant = data["variant"] if justsend else Campaign.Variant.ECO
         voice_config = {}
-        if variant == Campaign.Variant.VOICE:
+        if justsend and variant == Campaign.Variant.VOICE:
             voice_config = {
                 "repeat_dtmf": data["voice_repeat_dtmf"],
                 "min_period": data["voice_min_period"],
@@ -418,10 +440,12 @@ class CampaignForm(SenderForm):
             }
         result = {
             "name": data["name"],
+            "provider": data["provider"],
+            "provider_options": self.provider_options,
             "bulk_type": data["bulk_type"],
             "variant": variant,
-            "sender": self.sender_value(),
-            "country": data["country"] if variant == Campaign.Variant.INTER else "",
+            "sender": self.sender_value() if justsend else self.provider_sender(),
+            "country": data["country"] if justsend and variant == Campaign.Variant.INTER else "",
             "voice_config": voice_config,
             "message": data["message"],
             "parameter_fields": parameter_fields_parse(data["parameter_fields"])
@@ -480,9 +504,12 @@ class TestSendForm(forms.Form):
     token = form_token_field()
 
 
-class SingleMessageForm(SenderForm):
+class SingleMessageForm(ProviderChoiceMixin, SenderForm):
+    JUSTSEND_FIELDS = ("variant", "full_sender", "sender")
+
     msisdn = MsisdnField(label=gettext_lazy("To"))
     token = form_token_field()
+    provider = provider_field()
     variant = forms.ChoiceField(
         label=gettext_lazy("Variant"), initial=Campaign.Variant.ECO,
         # Section 9.2 has no bulkProperties: no voice settings (VOICE), no country (INTER).
@@ -496,10 +523,11 @@ class SingleMessageForm(SenderForm):
         label=gettext_lazy("Message"), strip=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
-    field_order = ["msisdn", "variant", "full_sender", "sender", "content"]
+    field_order = ["msisdn", "provider", "variant", "full_sender", "sender", "content"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.provider_setup()
         self.fields["full_sender"].widget.attrs.setdefault("class", "form-select")
         self.fields["sender"].widget.attrs.setdefault("class", "form-control")
 
@@ -508,5 +536,15 @@ class SingleMessageForm(SenderForm):
 
     def clean(self):
         data = super().clean()
-        self.clean_sender_rules(data.get("variant"), data)
+        if self.provider_clean(data) == DEFAULT_PROVIDER:
+            self.clean_sender_rules(data.get("variant"), data)
+        self.provider_text_check("content", data.get("content"))
         return data
+
+    def send_arguments(self) -> dict:
+        """What single_message_send takes besides the number, text and token."""
+        data = self.cleaned_data
+        if data["provider"] == DEFAULT_PROVIDER:
+            return {"provider": DEFAULT_PROVIDER, "variant": data["variant"], "sender": self.sender_value()}
+        return {"provider": data["provider"], "provider_options": self.provider_options,
+                "sender": self.provider_sender()}

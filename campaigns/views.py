@@ -23,6 +23,7 @@ from campaigns import selectors
 from campaigns.filters import CampaignFilter, RecipientFilter
 from campaigns.forms import CampaignForm, SingleMessageForm, TestSendForm
 from campaigns.models import Campaign
+from campaigns.provider_options import DEFAULT_PROVIDER, provider_label
 from campaigns.reports import campaign_report_filename, campaign_report_rows
 from campaigns.services.audience import Removed
 from campaigns.services.cancelling import campaign_cancel
@@ -182,10 +183,16 @@ class CampaignPreviewView(PanelPermissionMixin, CampaignObjectMixin, TemplateVie
             messages.error(request, error.message)
             return redirect("campaigns:campaign_preview", pk=self.campaign.pk)
         values = {"msisdn": msisdn, "id": sent.outcome.result.id or "—", "text": sent.text,
-                  "variant": sent.variant}
+                  "variant": sent.variant, "provider": provider_label(self.campaign.provider)}
         if sent.outcome.repeated:
-            messages.info(request, _("This test was sent already (Justsend id %(id)s); it was "
-                                     "not sent again.") % values)
+            messages.info(request, _("This test was sent already (%(provider)s id %(id)s); it "
+                                     "was not sent again.") % values)
+        elif self.campaign.provider != DEFAULT_PROVIDER:
+            messages.success(
+                request,
+                _("Test message sent to %(msisdn)s through %(provider)s (id %(id)s): "
+                  "“%(text)s”") % values,
+            )
         elif self.campaign.variant == Campaign.Variant.VOICE:
             messages.success(request, _(
                 "A single message cannot be a call: the test went to %(msisdn)s as an "
@@ -241,6 +248,9 @@ class CampaignLaunchView(PanelPermissionMixin, CampaignObjectMixin, TemplateView
                 _("Until then it can be cancelled without cost.")
                 if scheduled
                 else _("It will be handed to Justsend now; messages start going out within minutes.")
+                if self.campaign.provider == DEFAULT_PROVIDER
+                else _("It will be handed to %(provider)s now; messages start going out within "
+                       "minutes.") % {"provider": provider_label(self.campaign.provider)}
             ),
             preview=preview,
             scheduled_local=timezone.localtime(scheduled) if scheduled else None,
@@ -411,8 +421,8 @@ class SingleMessageSendView(PanelPermissionMixin, FormView):
         data = form.cleaned_data
         try:
             outcome = single_message_send(
-                msisdn=data["msisdn"], content=data["content"], variant=data["variant"],
-                sender=form.sender_value(), token=data["token"], user=self.request.user,
+                msisdn=data["msisdn"], content=data["content"], token=data["token"],
+                user=self.request.user, **form.send_arguments(),
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -423,6 +433,12 @@ class SingleMessageSendView(PanelPermissionMixin, FormView):
                                           "not sent again.") % {"msisdn": data["msisdn"]})
         else:
             messages.success(self.request, _("Message sent to %(msisdn)s.") % {"msisdn": data["msisdn"]})
+        if data["provider"] != DEFAULT_PROVIDER:
+            # Only Justsend lists single messages back; another provider's id is told here.
+            if result.id and not outcome.repeated:
+                messages.info(self.request, _("%(provider)s's message id: %(id)s.")
+                              % {"provider": provider_label(data["provider"]), "id": result.id})
+            return redirect("campaigns:single_message_send")
         if result.id:
             return redirect("campaigns:single_message_detail", message_id=result.id)
         return redirect("campaigns:single_message_list")

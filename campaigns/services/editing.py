@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 from campaigns.exceptions import CampaignError
 from campaigns.models import Campaign
+from campaigns.provider_options import DEFAULT_PROVIDER, provider_options_check
 from campaigns.selectors import campaign_undelivered_qs
 from campaigns.services.rendering import renderer_for
 from justsend_panel.audit.actions import Action
@@ -21,7 +22,7 @@ rules = JS.rules
 
 MANY_TO_MANY = ("groups", "excluded_groups")
 EDITABLE = (
-    "name", "bulk_type", "variant", "sender", "country", "voice_config", "message",
+    "name", "provider", "provider_options", "bulk_type", "variant", "sender", "country", "voice_config", "message",
     "parameter_fields", "pasted_numbers", "audience_file", "audience_file_name",
     "audience_encoding", "audience_delimiter", "audience_has_header", "audience_mapping",
     "only_numbers", "scheduled_at",
@@ -38,6 +39,12 @@ def campaign_validate(campaign: Campaign) -> None:
         raise CampaignError(_("The campaign needs a name."))
     if not campaign.message.strip():
         raise CampaignError(_("The campaign needs a message."))
+    if campaign.provider != DEFAULT_PROVIDER:
+        campaign.provider_options = provider_options_check(
+            provider=campaign.provider, options=campaign.provider_options
+        )
+        renderer_for(campaign)
+        return
     variant = campaign.variant
     problems = [*rules.sender_errors(variant, campaign.sender),
                 *rules.country_errors(variant, campaign.country)]
@@ -80,7 +87,8 @@ def _apply(campaign: Campaign, data: dict[str, Any]) -> dict[str, Any]:
             setattr(campaign, name, data[name] if data[name] is not None else
                     Campaign._meta.get_field(name).get_default())
     # ECO, ECO_RESP and VOICE send from Justsend's own number: no sender is kept.
-    campaign.sender = rules.sender_value(campaign.variant, campaign.sender)
+    if campaign.provider == DEFAULT_PROVIDER:
+        campaign.sender = rules.sender_value(campaign.variant, campaign.sender)
     campaign_validate(campaign)
     return {name: data[name] for name in MANY_TO_MANY if name in data}
 

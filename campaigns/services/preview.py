@@ -37,6 +37,15 @@ class Preview:
                      "blacklisted numbers and those outside the variant's country.")
         if self.cost_error:
             return self.cost_error
+        if not cost.in_points:
+            # Another provider: an unknown price (not set on the Providers page) or balance
+            # does not hold a launch back; a balance known to be too low does.
+            if cost.insufficient:
+                return _(
+                    "The balance is too low: the campaign costs %(cost)s and the account has "
+                    "%(available)s (%(shortfall)s short). Top up the account before launching."
+                ) % cost.money_figures()
+            return None
         if not cost.price_known:
             return _("Justsend's pricing has no price for the %(variant)s variant on this account.") % {
                 "variant": self.variant

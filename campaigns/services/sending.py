@@ -28,8 +28,6 @@ from django.utils.translation import gettext_noop
 from billing.services import uploaded_file_link_record
 from campaigns.exceptions import (
     AudienceError,
-    CampaignError,
-    InsufficientBalance,
     InvalidTransition,
     RenderingError,
 )
@@ -41,7 +39,7 @@ from campaigns.services.audience import (
     recipients_rows,
     sqlite_cache,
 )
-from campaigns.services.cost import campaign_cost
+from campaigns.services.cost import campaign_cost, cost_launch_check
 from campaigns.services.editing import campaign_validate
 from campaigns.services.state import (
     LEASE_RELEASED,
@@ -96,18 +94,7 @@ def campaign_launch(*, campaign: Campaign, user, now: datetime | None = None) ->
         raise missing_fields_error(summary.missing_count, summary.missing)
     if not summary.recipients:
         raise AudienceError(_("The campaign has no recipient to send to."))
-    cost = campaign_cost(campaign=campaign, summary=summary)
-    if not cost.price_known:
-        raise CampaignError(
-            _("The account has no price for the %(variant)s variant: it cannot send it.")
-            % {"variant": campaign.variant}
-        )
-    if not cost.sufficient:
-        raise InsufficientBalance(
-            _("The campaign costs %(cost)s points but the account holds %(available)s: "
-              "top up %(shortfall)s points first.")
-            % {"cost": cost.total_cost, "available": cost.available, "shortfall": cost.shortfall}
-        )
+    cost_launch_check(cost=campaign_cost(campaign=campaign, summary=summary), variant=campaign.variant)
     later = campaign.scheduled_at is not None and campaign.scheduled_at > now
     with transaction.atomic():
         launched = campaign_transition(

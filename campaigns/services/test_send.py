@@ -4,6 +4,7 @@ send to a number the user types, and the single-message page."""
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -12,13 +13,15 @@ from django.utils.translation import gettext_noop
 
 from campaigns.exceptions import CampaignError
 from campaigns.models import Campaign, SentMessage
+from campaigns.provider_options import DEFAULT_PROVIDER, provider_options_check
 from campaigns.services.rendering import MissingField, renderer_for, sample_text
 from contacts.models import BlacklistEntry, Member
 from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.services import audit_record
-from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.registry import vocabulary
-from justsend_panel.sms.exceptions import SmsApiError, SmsError, SmsHostError, SmsRateLimited
+from justsend_panel.core.provider import justsend_client, provider_backend
+from justsend_panel.sms.registry import backend_class, vocabulary
+from justsend_panel.sms.exceptions import SmsApiError, SmsError, SmsHostError, SmsRateLimited, SmsUnsupported
+from justsend_panel.sms.types import OutboundBatch, OutboundMessage
 
 JS = vocabulary("justsend")
 rules = JS.rules
@@ -82,13 +85,16 @@ class TestSend:
     variant: str  # the variant it went out as (a VOICE campaign's test goes as an ECO SMS)
 
 
-def message_checks(*, msisdn: str, variant: str, sender: str | None, country: str = "") -> None:
-    """The panel's own rules before Justsend sees a message: the variant's sender and country
-    rules, and the local blacklist whatever its sync state (a STOP a minute ago counts)."""
-    problems = [*rules.sender_errors(variant, sender),
-                *rules.recipient_errors(variant, country, msisdn)]
-    if problems:
-        raise SendRefused(problems[0])
+def message_checks(*, msisdn: str, variant: str, sender: str | None, country: str = "",
+                   provider: str = DEFAULT_PROVIDER) -> None:
+    """The panel's own rules before a provider sees a message: Justsend's variant sender and
+    country rules (Justsend only), and for every provider the local blacklist whatever its
+    sync state (a STOP a minute ago counts)."""
+    if provider == DEFAULT_PROVIDER:
+        problems = [*rules.sender_errors(variant, sender),
+                    *rules.recipient_errors(variant, country, msisdn)]
+        if problems:
+            raise SendRefused(problems[0])
     if BlacklistEntry.objects.filter(msisdn=msisdn).exists():
         raise SendRefused(
             _("%(number)s is on the blacklist: nothing was sent.") % {"number": msisdn}
@@ -96,7 +102,8 @@ def message_checks(*, msisdn: str, variant: str, sender: str | None, country: st
 
 
 def _claim(
-    *, token, user, campaign, msisdn, variant, sender, content
+    *, token, user, campaign, msisdn, variant, sender, content, provider=DEFAULT_PROVIDER,
+    provider_options=None,
 ) -> tuple[SentMessage | None, SendOutcome | None]:
     """Record the send under the form's token before calling Justsend; a token seen before
     gives the first send's outcome instead (or an error while that one is unconfirmed)."""
@@ -106,7 +113,8 @@ def _claim(
         with transaction.atomic():
             return SentMessage.objects.create(
                 token=token, campaign=campaign, msisdn=msisdn, variant=variant,
-                sender=sender or "", content=content,
+                sender=sender or "", content=content, provider=provider,
+                provider_options=provider_options or {},
                 created_by=user if user is not None and user.is_authenticated else None,
             ), None
     except IntegrityError:
@@ -120,19 +128,34 @@ def _claim(
 
 
 def single_message_send(
-    *, msisdn: str, content: str, variant: str, sender: str | None = None, token=None,
-    user=None, campaign: Campaign | None = None,
+    *, msisdn: str, content: str, variant: str = "", sender: str | None = None, token=None,
+    user=None, campaign: Campaign | None = None, provider: str = DEFAULT_PROVIDER,
+    provider_options: dict | None = None,
 ) -> SendOutcome:
-    """Send one message now, once per form ``token``; a refusal comes back as
-    :class:`SendRefused`, the panel's rules before Justsend's."""
-    sender = rules.sender_value(variant, sender) or None
-    message_checks(msisdn=msisdn, variant=variant, sender=sender)
+    """Send one message now through ``provider``, once per form ``token``; a refusal comes
+    back as :class:`SendRefused`, the panel's rules before the provider's. ``variant`` is
+    Justsend's; another provider takes ``provider_options`` (checked by its rules)."""
+    justsend = provider == DEFAULT_PROVIDER
+    if justsend:
+        sender = rules.sender_value(variant, sender) or None
+        provider_options = {}
+    else:
+        variant = ""
+        provider_options = _options_checked(provider, provider_options)
+    message_checks(msisdn=msisdn, variant=variant, sender=sender, provider=provider)
     claim, repeated = _claim(token=token, user=user, campaign=campaign, msisdn=msisdn,
-                             variant=variant, sender=sender, content=content)
+                             variant=variant, sender=sender, content=content,
+                             provider=provider, provider_options=provider_options)
     if repeated is not None:
         return repeated
     try:
-        result = _provider_send(msisdn=msisdn, content=content, variant=variant, sender=sender)
+        if justsend:
+            result = _provider_send(msisdn=msisdn, content=content, variant=variant, sender=sender)
+        else:
+            result = _backend_send(
+                provider=provider, msisdn=msisdn, content=content, sender=sender,
+                options=provider_options, reference=str(claim.token if claim else uuid.uuid4()),
+            )
     except SendRefused as refusal:
         if claim is not None:
             if refusal.sent_maybe:
@@ -146,14 +169,24 @@ def single_message_send(
             claim.state, claim.message_id = SentMessage.State.SENT, result.id or ""
             claim.save(update_fields=["state", "message_id", "updated_at"])
         if campaign is not None:
-            audit_record(action=Action.MESSAGE_TEST_SENT, actor=user, obj=campaign,
-                         summary=gettext_noop("To %(number)s as %(variant)s"),
-                         summary_params={"number": msisdn, "variant": variant})
-        else:
+            if justsend:
+                audit_record(action=Action.MESSAGE_TEST_SENT, actor=user, obj=campaign,
+                             summary=gettext_noop("To %(number)s as %(variant)s"),
+                             summary_params={"number": msisdn, "variant": variant})
+            else:
+                audit_record(action=Action.MESSAGE_TEST_SENT, actor=user, obj=campaign,
+                             summary=gettext_noop("To %(number)s through %(provider)s"),
+                             summary_params={"number": msisdn, "provider": _label(provider)})
+        elif justsend:
             audit_record(action=Action.MESSAGE_SINGLE_SENT, actor=user, object_type=NUMBER,
                          object_id=msisdn, object_label=msisdn,
                          summary=gettext_noop("As %(variant)s"),
                          summary_params={"variant": variant})
+        else:
+            audit_record(action=Action.MESSAGE_SINGLE_SENT, actor=user, object_type=NUMBER,
+                         object_id=msisdn, object_label=msisdn,
+                         summary=gettext_noop("Through %(provider)s"),
+                         summary_params={"provider": _label(provider)})
     return SendOutcome(result)
 
 
@@ -185,6 +218,53 @@ def _provider_send(*, msisdn: str, content: str, variant: str, sender: str | Non
     return result
 
 
+def _label(provider: str) -> str:
+    return backend_class(provider).label or provider
+
+
+def _options_checked(provider: str, options: dict | None) -> dict:
+    try:
+        return provider_options_check(provider=provider, options=options)
+    except CampaignError as error:
+        raise SendRefused(error.message) from error
+
+
+def _backend_send(*, provider: str, msisdn: str, content: str, sender: str | None,
+                  options: dict, reference: str) -> SendResult:
+    """One message through a provider's backend (every provider but Justsend, whose single
+    message endpoint keeps its own path above)."""
+    values = {"provider": _label(provider)}
+    batch = OutboundBatch(
+        reference=reference, sender=sender or None, options=options,
+        messages=[OutboundMessage(reference=reference, to=msisdn, text=content)],
+    )
+    try:
+        with provider_backend(provider) as backend:
+            receipt = backend.send_batch(batch)
+    except SmsApiError as error:
+        raise SendRefused(_("%(provider)s refused the message: %(reason)s")
+                          % {**values, "reason": error.message}) from error
+    except (SmsHostError, SmsRateLimited, SmsUnsupported) as error:
+        raise SendRefused(
+            _("%(provider)s could not take the message now (%(reason)s). Nothing was sent; try again.")
+            % {**values, "reason": error.message}
+        ) from error
+    except SmsError as error:
+        logger.warning("single message to %s through %s: %r", msisdn, provider, error)
+        refusal = SendRefused(
+            _("%(provider)s did not confirm the message (%(reason)s). It may have been sent; "
+              "do not send it again before you know.") % {**values, "reason": error.message}
+        )
+        refusal.sent_maybe = True
+        raise refusal from error
+    if receipt.rejected:
+        raise SendRefused(_("%(provider)s refused the message: %(reason)s")
+                          % {**values, "reason": receipt.rejected[0].reason})
+    message_id = receipt.accepted[0].message_id if receipt.accepted else None
+    logger.info("single message sent to %s through %s: id %s", msisdn, provider, message_id)
+    return SendResult(id=message_id or receipt.batch_id)
+
+
 def campaign_test_send(*, campaign: Campaign, msisdn: str, token=None, user=None) -> TestSend:
     """Send the campaign's rendered text to one number with the campaign's variant and sender.
 
@@ -192,6 +272,14 @@ def campaign_test_send(*, campaign: Campaign, msisdn: str, token=None, user=None
     VOICE settings, so a VOICE campaign's test goes out as an ECO SMS with the same text and
     the outcome says so.
     """
+    if campaign.provider != DEFAULT_PROVIDER:
+        message_checks(msisdn=msisdn, variant="", sender=campaign.sender, provider=campaign.provider)
+        text = campaign_test_text(campaign=campaign, msisdn=msisdn)
+        outcome = single_message_send(
+            msisdn=msisdn, content=text, sender=campaign.sender, token=token, user=user,
+            campaign=campaign, provider=campaign.provider, provider_options=campaign.provider_options,
+        )
+        return TestSend(text=text, outcome=outcome, variant="")
     if campaign.variant == Campaign.Variant.INTER:
         raise CampaignError(
             _("Justsend's single message cannot carry an INTER country, so an INTER campaign "

@@ -1,0 +1,268 @@
+"""Which provider sends a campaign or a single message, and that provider's own options.
+
+The compose and single-message forms show a "Provider" select (the enabled providers of
+the registry) and, per provider, a block of its own fields; only the chosen provider's
+block is validated and stored. Justsend's block is the forms' existing fields (variant,
+sender, country, voice); another provider's fields are named ``<provider>_<option>`` and
+checked by that provider's vocabulary (``vocabulary(name).validate_options``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.exceptions import CampaignError
+from justsend_panel.core import provider as core_provider
+from justsend_panel.core.models import ProviderSetting
+from justsend_panel.sms.exceptions import SmsUnsupported
+from justsend_panel.sms.registry import backend_class, vocabulary
+
+DEFAULT_PROVIDER = "justsend"
+SMSMANAGER = "smsmanager"
+# Channel names are brands: not translated.
+CHANNEL_LABELS = {"sms": "SMS", "viber": "Viber", "whatsapp": "WhatsApp"}
+TAG_LABELS = {
+    "priority": gettext_lazy("Priority"),
+    "transactional": gettext_lazy("Transactional"),
+}
+# The SMS Manager rules' problems (vocabulary.validate_options, English) the form maps to
+# its own translated messages; any other problem is shown through gettext as it comes.
+SMSMANAGER_FLOW_REPEATED = gettext_lazy("Each channel may appear in the flow only once.")
+
+
+def provider_label(name: str) -> str:
+    return backend_class(name).label or name
+
+
+def provider_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """The enabled providers as (name, label), the panel's order; ``current`` (a saved
+    campaign's provider, since switched off) stays listed so its form still opens."""
+    names = core_provider.provider_registry().enabled()
+    if current and current not in names:
+        names = [*names, current]
+    return [(name, provider_label(name)) for name in names]
+
+
+def provider_capabilities(name: str):
+    return core_provider.provider_registry().capabilities(name)
+
+
+def provider_setting_get(*, provider: str) -> ProviderSetting | None:
+    """The Providers page's row for ``provider``; None until an administrator saves one."""
+    return ProviderSetting.objects.filter(provider=provider).first()
+
+
+def provider_default_sender(name: str) -> str:
+    setting = provider_setting_get(provider=name)
+    return setting.default_sender if setting else ""
+
+
+class FlowWidget(forms.MultiWidget):
+    """One select per position of the flow: the first channel is tried first."""
+
+    def __init__(self, choices, size: int):
+        super().__init__(widgets=[
+            forms.Select(choices=choices, attrs={"class": "form-select w-auto", "data-flow-step": str(i + 1)})
+            for i in range(size)
+        ], attrs={"class": "form-select w-auto"})
+
+    def decompress(self, value):
+        value = list(value or [])
+        return value + [""] * (len(self.widgets) - len(value))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for position, subwidget in enumerate(context["widget"]["subwidgets"], start=1):
+            subwidget["attrs"]["aria-label"] = _("Channel %(position)d") % {"position": position}
+        return context
+
+
+class FlowField(forms.MultiValueField):
+    """An ordered choice of channels without gaps: ``["sms", "", "viber"]`` -> ``["sms", "viber"]``.
+    Repeats and unknown channels are left to the provider's rules."""
+
+    def __init__(self, channels: list[str], **kwargs):
+        choices = [("", "—")] + [(c, CHANNEL_LABELS.get(c, c.title())) for c in channels]
+        fields = [forms.ChoiceField(choices=choices, required=False) for _channel in channels]
+        super().__init__(fields=fields, require_all_fields=False, required=False,
+                         widget=FlowWidget(choices, len(channels)), **kwargs)
+
+    def compress(self, data_list):
+        return [value for value in data_list or [] if value]
+
+
+def smsmanager_fields() -> dict[str, forms.Field]:
+    """SMS Manager's block: sender, channel flow, tag."""
+    words = vocabulary(SMSMANAGER)
+    channels = [channel.value for channel in words.Channel]
+    return {
+        "smsmanager_sender": forms.CharField(
+            label=gettext_lazy("Sender"), required=False, max_length=20, strip=True,
+            initial=lambda: provider_default_sender(SMSMANAGER),
+            help_text=gettext_lazy(
+                "The sender ID as set up in your SMS Manager account; empty: the account's default."
+            ),
+            widget=forms.TextInput(attrs={"class": "form-control"}),
+        ),
+        "smsmanager_flow": FlowField(
+            channels, label=gettext_lazy("Channel flow"),
+            initial=["sms"] if "sms" in channels else [],
+            help_text=gettext_lazy(
+                "The first channel is tried first; when the recipient cannot get it, the next "
+                "one. Empty: SMS only."
+            ),
+        ),
+        "smsmanager_tag": forms.ChoiceField(
+            label=gettext_lazy("Tag"), required=False,
+            choices=[("", gettext_lazy("None"))]
+            + [(tag.value, TAG_LABELS.get(tag.value, tag.value)) for tag in words.Tag],
+            help_text=gettext_lazy("Priority and transactional messages are handled first by SMS Manager."),
+            widget=forms.Select(attrs={"class": "form-select"}),
+        ),
+    }
+
+
+def smsmanager_options_clean(form: forms.Form, data: dict) -> dict[str, Any]:
+    """SMS Manager's options from the form's fields, checked by its rules; a problem is
+    added to the field it is about."""
+    rules = vocabulary(SMSMANAGER)
+    flow, tag = data.get("smsmanager_flow") or [], data.get("smsmanager_tag") or ""
+    for field, options in (("smsmanager_flow", {"flow": flow} if flow else {}),
+                           ("smsmanager_tag", {"tag": tag})):
+        try:
+            rules.validate_options(options)
+        except ValueError as error:
+            for problem in error.args[0]:
+                form.add_error(field, _smsmanager_problem(field, flow, problem))
+    if "smsmanager_flow" in form.errors or "smsmanager_tag" in form.errors:
+        return {}
+    options = {"flow": flow, "tag": tag} if flow else {"tag": tag}
+    try:
+        return rules.validate_options(options)
+    except ValueError as error:
+        for problem in error.args[0]:
+            form.add_error(None, _(problem))
+        return {}
+
+
+def _smsmanager_problem(field: str, flow: list[str], problem: str) -> str:
+    if field == "smsmanager_flow" and len(set(flow)) != len(flow):
+        return str(SMSMANAGER_FLOW_REPEATED)
+    return _(problem)
+
+
+# provider name -> (its block's fields, the function that cleans them into provider_options)
+PROVIDER_FIELDS = {SMSMANAGER: (smsmanager_fields, smsmanager_options_clean)}
+
+
+class ProviderChoiceMixin:
+    """The Provider select and each enabled provider's block of fields, for a form whose
+    Justsend fields are ``JUSTSEND_FIELDS``. Only the chosen provider's block is required,
+    validated and read; the others may come back with anything (hidden in the page)."""
+
+    JUSTSEND_FIELDS: tuple[str, ...] = ()
+
+    def provider_setup(self, *, current: str | None = None) -> None:
+        choices = provider_choices(current)
+        self.fields["provider"].choices = choices
+        self.provider_fields: dict[str, list[str]] = {DEFAULT_PROVIDER: list(self.JUSTSEND_FIELDS)}
+        for name, _label in choices:
+            if name in PROVIDER_FIELDS:
+                block = PROVIDER_FIELDS[name][0]()
+                self.fields.update(block)
+                self.provider_fields[name] = list(block)
+        chosen = self.chosen_provider()
+        for name, field_names in self.provider_fields.items():
+            if name != chosen:
+                for field_name in field_names:
+                    self.fields[field_name].required = False
+
+    def clean_provider(self) -> str:
+        name = self.cleaned_data.get("provider") or DEFAULT_PROVIDER
+        if name not in core_provider.provider_registry().enabled():
+            # Listed only so that a saved campaign of a provider since switched off opens.
+            raise forms.ValidationError(
+                _("%(provider)s is not configured on this panel: choose another provider.")
+                % {"provider": provider_label(name)}
+            )
+        return name
+
+    def chosen_provider(self) -> str:
+        if self.is_bound:
+            return self.data.get(self.add_prefix("provider")) or DEFAULT_PROVIDER
+        return self.get_initial_for_field(self.fields["provider"], "provider") or DEFAULT_PROVIDER
+
+    def provider_fieldsets(self) -> list[tuple[str, list]]:
+        """The blocks of the providers other than Justsend, as (name, bound fields)."""
+        return [
+            (name, [self[field_name] for field_name in field_names])
+            for name, field_names in self.provider_fields.items()
+            if name != DEFAULT_PROVIDER
+        ]
+
+    def provider_clean(self, data: dict) -> str | None:
+        """Forget what the providers not chosen got; returns the chosen provider."""
+        chosen = data.get("provider")
+        for name, field_names in self.provider_fields.items():
+            if name == chosen:
+                continue
+            for field_name in field_names:
+                self._errors.pop(field_name, None)
+                data.pop(field_name, None)
+        if chosen in PROVIDER_FIELDS:
+            self.provider_options = PROVIDER_FIELDS[chosen][1](self, data)
+        else:
+            self.provider_options = {}
+        return chosen
+
+    def provider_text_check(self, field: str, text: str | None) -> None:
+        """A text longer than the chosen provider takes (its vocabulary's ``MAX_TEXT_LENGTH``)."""
+        chosen = self.cleaned_data.get("provider")
+        if not text or chosen == DEFAULT_PROVIDER or chosen not in self.provider_fields:
+            return
+        limit = getattr(vocabulary(chosen), "MAX_TEXT_LENGTH", None)
+        if limit is not None and len(text) > limit:
+            self.add_error(field, _(
+                "The message has %(length)d characters; %(provider)s takes at most %(limit)d."
+            ) % {"length": len(text), "provider": provider_label(chosen), "limit": limit})
+
+    def provider_sender(self) -> str:
+        """The sender a provider other than Justsend sends under (its block's sender field)."""
+        return self.cleaned_data.get(f"{self.cleaned_data['provider']}_sender") or ""
+
+    @staticmethod
+    def provider_initial(name: str, options: dict, sender: str) -> dict:
+        if name == SMSMANAGER:
+            return {"smsmanager_sender": sender, "smsmanager_flow": options.get("flow") or [],
+                    "smsmanager_tag": options.get("tag") or ""}
+        return {}
+
+
+def provider_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        # Not required: a form posted without it (an older page, a script) means Justsend.
+        label=gettext_lazy("Provider"), initial=DEFAULT_PROVIDER, required=False,
+        widget=forms.Select(attrs={"class": "form-select", "data-testid": "provider"}),
+    )
+
+
+def provider_options_check(*, provider: str, options: dict | None) -> dict:
+    """A campaign's or message's ``provider_options`` cleaned by its provider's rules, or
+    :class:`CampaignError` with the first problem (a service's last word, after the form)."""
+    try:
+        rules = vocabulary(provider)
+    except (SmsUnsupported, ImportError) as error:  # no such provider, or no vocabulary
+        raise CampaignError(_("There is no SMS provider called “%(name)s”.") % {"name": provider}) from error
+    validate = getattr(rules, "validate_options", None)
+    if validate is None:
+        if options:
+            raise CampaignError(_("This provider takes no options."))
+        return {}
+    try:
+        return validate(options or {})
+    except ValueError as error:
+        raise CampaignError(_(error.args[0][0])) from error
