@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -63,7 +63,11 @@ def provider_webhook(request, provider: str, secret: str):
     if not provider_webhook_allowed(provider=provider, secret=secret):
         logger.warning("Webhook refused: provider %r unknown, without webhooks, or a wrong "
                        "secret", provider[:40])
-        raise Http404
+        refused = HttpResponseNotFound()
+        # The line above says it; django.request's "Not Found: <path>" would log the path,
+        # which holds what was tried as the secret (log_response skips a logged response).
+        refused._has_been_logged = True
+        return refused
     headers = {name: value for name, value in request.headers.items()}
     provider_notification_receive(provider=provider, body=request.body, headers=headers)
     return HttpResponse(status=200)
