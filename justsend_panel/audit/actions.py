@@ -44,3 +44,4 @@ class Action(models.TextChoices):
     SETTINGS_LOW_BALANCE = "settings.low_balance", _("Low-balance threshold changed")
     SETTINGS_MAIL2SMS = "settings.mail2sms", _("Mail2SMS changed")
     CONNECTION_CHECKED = "connection.checked", _("Connection checked")
+    SETTINGS_PROVIDER = "settings.provider", _("Provider settings changed")
