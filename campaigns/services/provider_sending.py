@@ -24,10 +24,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Max
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -46,9 +44,12 @@ from contacts.models import BlacklistEntry
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
-from justsend_panel.core.models import ProviderSetting
-from justsend_panel.core.pacing import pace
-from justsend_panel.core.provider import provider_backend, provider_registry
+from justsend_panel.core.pacing import pace, provider_rate_get
+from justsend_panel.core.provider import (
+    provider_backend,
+    provider_callback_url,
+    provider_registry,
+)
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.base import Backend
 from justsend_panel.sms.exceptions import (
@@ -152,7 +153,7 @@ def _calls_make(campaign: Campaign, backend: Backend, *, keeper) -> bool:
     """Calls for every queued recipient, a slice at a time. False when stopped early
     (cancelled, or the lease was taken over)."""
     callback_url = provider_callback_url(campaign.provider)
-    rate = _rate(campaign.provider)
+    rate = provider_rate_get(campaign.provider)
     while True:
         rows = list(
             Recipient.objects.filter(campaign=campaign, status=R.QUEUED).order_by("pk")
@@ -189,25 +190,6 @@ def message_text(campaign: Campaign, content: str, params) -> str:
 
         return _PARAMETER.sub(value, campaign.message)
     return campaign.message
-
-
-def provider_callback_url(provider: str) -> str | None:
-    """Where the provider posts its status notifications, or None when the panel has no
-    public address or no webhook secret for it (the statuses then stay as answered)."""
-    base = getattr(settings, "PANEL_PUBLIC_URL", "") or ""
-    secret = getattr(settings, f"{provider.upper()}_WEBHOOK_SECRET", "") or ""
-    if not base or not secret:
-        return None
-    try:
-        path = reverse("provider_webhook", kwargs={"provider": provider, "secret": secret})
-    except NoReverseMatch:
-        return None
-    return base.rstrip("/") + path
-
-
-def _rate(provider: str) -> float | None:
-    return (ProviderSetting.objects.filter(provider=provider)
-            .values_list("rate_limit", flat=True).first())
 
 
 # --- one call -------------------------------------------------------------------------

@@ -40,7 +40,11 @@ from campaigns.deliveries.services.counters import counters_add
 from campaigns.deliveries.services.receiving import postbacks_apply_request
 from campaigns.models import Recipient
 from campaigns.services.state import campaigns_finish_all_final
-from justsend_panel.core.provider import provider_backend, provider_registry
+from justsend_panel.core.provider import (
+    provider_backend,
+    provider_registry,
+    provider_webhook_secret,
+)
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.base import Backend
 from justsend_panel.sms.registry import PROVIDERS
@@ -73,11 +77,6 @@ def storable_text(text: str) -> str:
 
 
 # --- receiving ----------------------------------------------------------------------
-
-
-def provider_webhook_secret(provider: str) -> str:
-    """The provider's webhook secret from settings (``<PROVIDER>_WEBHOOK_SECRET``)."""
-    return getattr(settings, f"{provider.upper()}_WEBHOOK_SECRET", "") or ""
 
 
 def provider_webhook_allowed(*, provider: str, secret: str) -> bool:
