@@ -52,6 +52,7 @@ from justsend_panel.core.provider import (
 )
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.base import Backend
+from justsend_panel.sms.registry import vocabulary
 from justsend_panel.sms.exceptions import (
     TRANSIENT_ERRORS,
     SmsBadResponse,
@@ -119,16 +120,17 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
         _cancelled(campaign.pk, token=token)
         return
     try:
+        options = provider_options_clean(campaign)
         if campaign.status == S.SUBMITTING:
             if not ProviderCall.objects.filter(campaign=campaign).exists():
                 audience_prepare(campaign=campaign)
             else:
                 _blacklisted_remove(campaign)
-    except (RenderingError, AudienceError) as error:
+    except (RenderingError, AudienceError, CampaignError) as error:
         _failed(campaign.pk, error.message, token=token)
         return
     with provider_backend(campaign.provider) as backend:
-        completed = _calls_make(campaign, backend, keeper=keeper)
+        completed = _calls_make(campaign, backend, options, keeper=keeper)
     if not completed:
         if Campaign.objects.filter(pk=campaign.pk, status=S.CANCELLING).exists():
             _cancelled(campaign.pk, token=token)
@@ -149,7 +151,30 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
     campaigns_finish_all_final(campaign_ids=[campaign.pk])
 
 
-def _calls_make(campaign: Campaign, backend: Backend, *, keeper) -> bool:
+def provider_options_clean(campaign: Campaign) -> dict:
+    """The campaign's provider options as the provider's rules module cleans them.
+
+    Checked before any call is recorded: a call its backend refuses to build would
+    otherwise be left recorded, and put in doubt, though it never left.
+    """
+    options = dict(campaign.provider_options or {})
+    try:
+        rules = vocabulary(campaign.provider)
+    except ImportError:
+        return options  # a provider without a rules module takes its options as they are
+    if not hasattr(rules, "validate_options"):
+        return options
+    try:
+        return rules.validate_options(options)
+    except ValueError as error:
+        problems = error.args[0] if error.args else []
+        raise CampaignError(
+            _("The provider's options are not valid: %(problems)s")
+            % {"problems": " ".join(map(str, problems)) if isinstance(problems, list)
+               else str(problems)}) from error
+
+
+def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) -> bool:
     """Calls for every queued recipient, a slice at a time. False when stopped early
     (cancelled, or the lease was taken over)."""
     callback_url = provider_callback_url(campaign.provider)
@@ -172,7 +197,7 @@ def _calls_make(campaign: Campaign, backend: Backend, *, keeper) -> bool:
             pace(campaign.provider, rate)
             call_make(call=call, backend=backend, batch=OutboundBatch(
                 reference=call.reference, messages=messages_of_call,
-                sender=campaign.sender or None, options=dict(campaign.provider_options or {}),
+                sender=campaign.sender or None, options=options,
                 callback_url=callback_url,
             ))
 

@@ -214,3 +214,22 @@ def test_a_killed_workers_slice_is_taken_over_and_resumed_with_no_duplicate(
     assert campaign_in_doubt_count(campaign=campaign) == 10
     campaign.refresh_from_db()
     assert campaign.status == S.SENDING
+
+
+@pytest.mark.django_db
+def test_options_the_providers_rules_refuse_fail_the_campaign_before_any_call(
+        fake_provider, marketing_user, monkeypatch):
+    import types
+
+    def validate_options(options):
+        raise ValueError(["Unknown options: colour."])
+
+    monkeypatch.setattr("campaigns.services.provider_sending.vocabulary",
+                        lambda name: types.SimpleNamespace(validate_options=validate_options))
+    campaign = fake_campaign(marketing_user, count=5, provider_options={"colour": "red"})
+    campaign_submit(campaign_id=campaign.pk)
+
+    campaign.refresh_from_db()
+    assert campaign.status == S.FAILED
+    assert "Unknown options: colour." in campaign.failure_reason
+    assert fake_provider.batches == [] and not ProviderCall.objects.exists()
