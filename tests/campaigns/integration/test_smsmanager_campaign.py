@@ -6,16 +6,19 @@ blacklisted and the STOP numbers never sent to."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from campaigns.deliveries.services.applying import postbacks_apply
 from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.services.provider_sending import campaign_in_doubt_count
+from campaigns.services.scheduling import campaigns_submit_due
 from contacts.models import BlacklistEntry
 from justsend_panel.celery import app as celery_app
 from justsend_panel.sandbox.server import run_sandbox
@@ -54,35 +57,47 @@ def smsmanager_sandbox(tmp_path, live_server, settings):
         yield sandbox
 
 
-@pytest.fixture
-def smsmanager_worker(smsmanager_sandbox, live_server, tmp_path):
-    """A real worker on its own queue (and the postback queue) configured like the panel:
-    another test's worker, pointed elsewhere, never takes this campaign's submission."""
+def _worker_start(sandbox, live_server, log_path, *, queues, **extra_env):
+    """A real worker on this test's queue configured like the panel: another test's worker,
+    pointed elsewhere, never takes this campaign's submission."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "justsend_panel.test_settings",
            "PANEL_TEST_DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
-           "JUSTSEND_APP_KEY": "", "JUSTSEND_API_URL": smsmanager_sandbox.api_url,
-           "JUSTSEND_SANDBOX_APP_KEY": smsmanager_sandbox.app_key,
-           "SMSMANAGER_API_KEY": "", "SMSMANAGER_API_URL": smsmanager_sandbox.smsmanager_url,
-           "SMSMANAGER_SANDBOX_API_KEY": smsmanager_sandbox.smsmanager_api_key,
-           "SMSMANAGER_WEBHOOK_SECRET": SECRET, "PANEL_PUBLIC_URL": live_server.url}
-    log_path = tmp_path / "smsmanager-worker.log"
+           "JUSTSEND_APP_KEY": "", "JUSTSEND_API_URL": sandbox.api_url,
+           "JUSTSEND_SANDBOX_APP_KEY": sandbox.app_key,
+           "SMSMANAGER_API_KEY": "", "SMSMANAGER_API_URL": sandbox.smsmanager_url,
+           "SMSMANAGER_SANDBOX_API_KEY": sandbox.smsmanager_api_key,
+           "SMSMANAGER_WEBHOOK_SECRET": SECRET, "PANEL_PUBLIC_URL": live_server.url,
+           **extra_env}
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "justsend_panel", "worker", "--pool", "solo",
-             "-Q", f"{QUEUE},postbacks", "--loglevel", "INFO", "--without-mingle",
-             "--without-gossip", "--hostname", "smsmanagerworker@%h"],
+             "-Q", queues, "--loglevel", "INFO", "--without-mingle", "--without-gossip",
+             "--hostname", f"{log_path.stem}@%h"],
             cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    _wait_for_line(log_path, "ready.", worker, 60)
+    worker.log_path = log_path
+    return worker
+
+
+def _worker_stop(worker) -> None:
+    if worker.poll() is not None:
+        return
+    worker.terminate()
     try:
-        _wait_for_line(log_path, "ready.", worker, 60)
-        worker.log_path = log_path
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+@pytest.fixture
+def smsmanager_worker(smsmanager_sandbox, live_server, tmp_path):
+    worker = _worker_start(smsmanager_sandbox, live_server, tmp_path / "smsmworker.log",
+                           queues=f"{QUEUE},postbacks")
+    try:
         yield worker
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        _worker_stop(worker)
 
 
 def _stop_reply(client_url: str, msisdn: str) -> None:
@@ -120,10 +135,7 @@ def test_a_thousand_recipients_through_sms_manager_all_final_from_callbacks(
     calls = list(ProviderCall.objects.filter(campaign=campaign))
     assert len(calls) == 10 and {c.state for c in calls} == {ProviderCall.State.SENT}
 
-    deadline = time.monotonic() + 240
-    while _final_count(campaign) < AUDIENCE - 2 and time.monotonic() < deadline:
-        smsmanager_sandbox.advance(120)  # the simulator's clock: statuses move, callbacks go
-        time.sleep(1)
+    _all_final(smsmanager_sandbox, campaign, AUDIENCE - 2)
     assert _final_count(campaign) == AUDIENCE - 2, smsmanager_worker.log_path.read_text()[-3000:]
 
     numbers = [row[0] for row in smsmanager_sandbox.app.smsmanager.store.all(
@@ -135,3 +147,64 @@ def test_a_thousand_recipients_through_sms_manager_all_final_from_callbacks(
                           == S.FINISHED and c, timeout=60)
     assert campaign.delivered_count + campaign.undelivered_count == AUDIENCE - 2
     assert json.loads(json.dumps(campaign.provider_options)) == {"flow": ["sms"]}
+
+
+def _all_final(sandbox, campaign, expected: int) -> None:
+    """Move the simulator's clock (statuses move, callbacks go) until every recipient is
+    final. The control call answers once its callbacks are posted: on a loaded machine
+    that can outlast its client's timeout, and the posting goes on regardless."""
+    import httpx
+
+    deadline = time.monotonic() + 480
+    while _final_count(campaign) < expected and time.monotonic() < deadline:
+        try:
+            sandbox.advance(120)
+        except httpx.TimeoutException:
+            pass
+        time.sleep(1)
+
+
+def test_a_worker_killed_mid_call_leaves_the_call_in_doubt_until_its_callbacks_settle_it(
+        smsmanager_sandbox, live_server, marketing_user, tmp_path, monkeypatch):
+    """SIGKILL while SMS Manager holds the first call (answered after the worker died):
+    once the dead worker's lease runs out (LEASE_SECONDS=3) the sweep hands the campaign to
+    another worker, which puts that call in doubt and sends only the rest; the simulator's
+    callbacks for the lost call then name its recipients and settle them."""
+    original = celery_app.send_task
+    monkeypatch.setattr(celery_app, "send_task", lambda name, *args, **kwargs: original(
+        name, *args, **{**kwargs, **({"queue": QUEUE} if name == "campaigns.submit" else {})}))
+    group = group_with_members("Customers", 300, start=500000000)
+    campaign = campaign_make(marketing_user, groups=[group], provider="smsmanager",
+                             message="Winter sale -20%", status=S.QUEUED)
+    smsmanager_sandbox.set_faults(latency_ms=3000)
+    dying = _worker_start(smsmanager_sandbox, live_server, tmp_path / "dying.log", queues=QUEUE,
+                          LEASE_SECONDS="3")
+    try:
+        celery_app.send_task("campaigns.submit", kwargs={"campaign_id": campaign.pk})
+        wait_until(lambda: smsmanager_sandbox.app.requests_logged("/smsmanager/v2/messages"),
+                   timeout=120, interval=0.05)
+        os.kill(dying.pid, signal.SIGKILL)
+        dying.wait(timeout=15)
+    finally:
+        _worker_stop(dying)
+    assert [c.state for c in ProviderCall.objects.filter(campaign=campaign)] == [
+        ProviderCall.State.RECORDED]
+    smsmanager_sandbox.set_faults()
+    taker = _worker_start(smsmanager_sandbox, live_server, tmp_path / "taker.log",
+                          queues=f"{QUEUE},postbacks", LEASE_SECONDS="3")
+    try:
+        wait_until(lambda: Campaign.objects.filter(
+            pk=campaign.pk, lease_expires_at__lt=timezone.now()).exists(), timeout=30)
+        campaigns_submit_due()  # the sweep
+        wait_until(lambda: Campaign.objects.get(pk=campaign.pk).status == S.SENDING, timeout=120)
+        calls = list(ProviderCall.objects.filter(campaign=campaign))
+        assert [c.state for c in calls] == [ProviderCall.State.IN_DOUBT,
+                                            ProviderCall.State.SENT, ProviderCall.State.SENT]
+        _all_final(smsmanager_sandbox, campaign, 300)
+        assert _final_count(campaign) == 300, taker.log_path.read_text()[-3000:]
+    finally:
+        _worker_stop(taker)
+    numbers = [row[0] for row in smsmanager_sandbox.app.smsmanager.store.all(
+        "SELECT phone_number FROM smsm_messages")]
+    assert len(numbers) == len(set(numbers)) == 300  # the lost call was not sent again
+    assert campaign_in_doubt_count(campaign=campaign) == 0  # its callbacks settled it
