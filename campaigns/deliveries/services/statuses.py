@@ -183,6 +183,16 @@ def _apply_or_split(items, result: NotificationsApplied) -> None:
     apply_or_split(items, apply, quarantine)
 
 
+def provider_notifications_reapply(*, ids: list[int]) -> int:
+    """Queue quarantined notifications again (Django admin's action); returns how many."""
+    count = ProviderNotification.objects.filter(pk__in=ids, state=N.FAILED).update(
+        state=N.PENDING)
+    if count:
+        logger.info("%d quarantined provider notifications queued again", count)
+        postbacks_apply_request(force=True)
+    return count
+
+
 def _quarantine(notification: ProviderNotification, state: str, error: Exception) -> None:
     logger.warning("%s notification #%s quarantined: %s: %s", notification.provider,
                    notification.pk, type(error).__name__, error)
