@@ -128,7 +128,17 @@ def campaign_submit(*, campaign_id: int) -> None:
     the holder dies). Transient provider errors propagate (the task retries and lands in
     the recovery path); anything Justsend refuses fails the campaign with its message.
     """
+    # Imported here: the recorded-calls path reuses this module's failure handling.
+    from campaigns.services.provider_sending import (
+        campaign_submit_recorded,
+        sends_in_recorded_calls,
+    )
+
     campaign = Campaign.objects.get(pk=campaign_id)
+    if sends_in_recorded_calls(campaign.provider):
+        # No lookup of a lost batch at this provider: each call is recorded before it is made.
+        campaign_submit_recorded(campaign_id=campaign_id)
+        return
     if campaign.status == S.QUEUED:
         token = lease_claim(Campaign.objects.filter(status=S.QUEUED), pk=campaign_id,
                             status=S.SUBMITTING, submit_attempts=F("submit_attempts") + 1,

@@ -19,6 +19,7 @@ from campaigns.services.editing import (
     campaign_duplicate,
     campaign_resend_undelivered,
 )
+from campaigns.services.provider_sending import campaign_in_doubt_resend
 from campaigns.services.test_send import campaign_test_send, single_message_send
 from contacts.imports.csvfile import format_detect
 from contacts.imports.mapping import mapping_guess
@@ -120,6 +121,18 @@ def _finished_with_undelivered(ctx):
 def _resent(ctx, campaign):
     draft = campaign_resend_undelivered(campaign=campaign, user=ctx.user)
     return USER, "campaigns.campaign", draft.pk
+
+
+def _sending_with_one_in_doubt(ctx):
+    campaign = _draft(ctx, status=Campaign.Status.SENDING)
+    Recipient.objects.create(campaign=campaign, msisdn="48500000001",
+                             status=Recipient.Status.IN_DOUBT)
+    return campaign
+
+
+def _in_doubt_resent(ctx, campaign):
+    campaign_in_doubt_resend(campaign=campaign, user=ctx.user)
+    return USER, "campaigns.campaign", campaign.pk
 
 
 def _test_sent(ctx, campaign):
@@ -234,6 +247,7 @@ CASES = [
          setup=lambda ctx: _draft(ctx, status=Campaign.Status.QUEUED)),
     Case(Action.CAMPAIGN_DUPLICATED, _duplicated, setup=_draft),
     Case(Action.CAMPAIGN_RESENT, _resent, setup=_finished_with_undelivered),
+    Case(Action.CAMPAIGN_IN_DOUBT_RESENT, _in_doubt_resent, setup=_sending_with_one_in_doubt),
     Case(Action.MESSAGE_TEST_SENT, _test_sent, setup=_draft),
     Case(Action.MESSAGE_SINGLE_SENT, _single_sent),
     Case(Action.BLACKLIST_ADDED, _blacklisted),
