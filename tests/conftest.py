@@ -80,4 +80,8 @@ def panel_sandbox(session_sandbox, settings):
     settings.JUSTSEND_SANDBOX = True
     settings.JUSTSEND_SANDBOX_APP_KEY = session_sandbox.app_key
     settings.JUSTSEND_API_URL = session_sandbox.api_url
+    # SMS Manager's simulator runs in the same sandbox process, under /smsmanager/v2.
+    settings.SMSMANAGER_API_KEY = ""
+    settings.SMSMANAGER_API_URL = session_sandbox.smsmanager_url
+    settings.SMSMANAGER_SANDBOX_API_KEY = session_sandbox.smsmanager_api_key
     return session_sandbox

@@ -196,7 +196,7 @@ def audience_candidates(campaign: Campaign, renderer: Renderer, *,
     ]
     if campaign.audience_file:
         sources.append(_file_candidates(campaign))
-    code = rules.audience_calling_code(campaign.variant, campaign.country)
+    code = _audience_code(campaign)
     for source in sources:
         for candidate in source:
             if only is not None and candidate.msisdn not in only:
@@ -205,6 +205,16 @@ def audience_candidates(campaign: Campaign, renderer: Renderer, *,
                 candidate = Candidate(raw=candidate.raw, msisdn=candidate.msisdn,
                                       fields=candidate.fields, outside=True)
             yield candidate
+
+
+def _audience_code(campaign: Campaign) -> str | None:
+    """The calling code every recipient's number must start with: "" for any valid number,
+    ``None`` when none can qualify. The one-country rule belongs to Justsend's variants
+    (ECO/FULL/PRO reach Poland, INTER its chosen country); other providers take any valid
+    number, so a campaign for them keeps its foreign recipients."""
+    if campaign.provider != "justsend":
+        return ""
+    return rules.audience_calling_code(campaign.variant, campaign.country)
 
 
 def _only_numbers(campaign: Campaign) -> set[str] | None:
@@ -502,9 +512,12 @@ def _members_insert(campaign: Campaign, sql: _MemberSql, group_ids: list[int], t
     in_groups = f"m.group_id IN ({', '.join(['%s'] * len(group_ids))})"
     # Outside the variant's country: told by the calling code, the MSISDN's prefix (digits
     # from rules.CALLING_CODES, never user input, hence inlined).
-    code = rules.audience_calling_code(campaign.variant, campaign.country)
-    usable = (f"substr(m.msisdn, 1, {len(code)}) = '{int(code)}'" if code is not None
-              else "1 = 0")
+    code = _audience_code(campaign)
+    if code == "":
+        usable = "1 = 1"
+    else:
+        usable = (f"substr(m.msisdn, 1, {len(code)}) = '{int(code)}'" if code is not None
+                  else "1 = 0")
     missing_args = sql.missing_args
     with connection.cursor() as cursor:
         cursor.execute(

@@ -28,15 +28,7 @@ def test_one_line_per_provider_with_mode_and_capabilities(settings):
     assert "remote_groups," in justsend and "check:" not in lines[0]
 
 
-@pytest.fixture
-def smsmanager_on_the_sandbox(panel_sandbox, settings):
-    settings.SMSMANAGER_API_KEY = ""
-    settings.SMSMANAGER_API_URL = panel_sandbox.smsmanager_url
-    settings.SMSMANAGER_SANDBOX_API_KEY = panel_sandbox.smsmanager_api_key
-    return panel_sandbox
-
-
-def test_check_prints_ok_for_every_provider_against_the_sandbox(smsmanager_on_the_sandbox):
+def test_check_prints_ok_for_every_provider_against_the_sandbox(panel_sandbox):
     lines = _run("--check")
     assert [line.split()[:2] for line in lines] == [
         ["justsend", "simulator"], ["smsmanager", "simulator"]]

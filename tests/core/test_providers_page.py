@@ -15,7 +15,6 @@ from justsend_panel.core.roles import VIEWER
 from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
-URLS = "tests.core.urls_with_provider_webhook"
 
 
 def _card(page: str, provider: str) -> str:
@@ -45,7 +44,6 @@ def test_the_page_never_shows_a_credential(admin_client_panel, settings):
 
 
 def test_the_webhook_url_to_paste_is_shown_to_administrators(admin_client_panel, settings):
-    settings.ROOT_URLCONF = URLS
     settings.JUSTSEND_WEBHOOK_SECRET = "hook-secret"
     settings.PANEL_PUBLIC_URL = ""
     page = admin_client_panel.get("/providers/").content.decode()
@@ -155,25 +153,16 @@ def test_the_banner_names_the_simulated_providers(marketing_client, settings):
     assert 'data-testid="sandbox-banner"' not in marketing_client.get("/").content.decode()
 
 
-@pytest.fixture
-def smsmanager_on_the_sandbox(panel_sandbox, settings):
-    settings.SMSMANAGER_API_KEY = ""
-    settings.SMSMANAGER_API_URL = panel_sandbox.smsmanager_url
-    settings.SMSMANAGER_SANDBOX_API_KEY = panel_sandbox.smsmanager_api_key
-    return panel_sandbox
-
-
 def test_smsmanager_has_its_card_check_and_webhook_url(admin_client_panel, settings,
-                                                      smsmanager_on_the_sandbox):
-    settings.ROOT_URLCONF = URLS
+                                                      panel_sandbox):
     settings.SMSMANAGER_WEBHOOK_SECRET = "sm-hook"
     page = admin_client_panel.get("/providers/").content.decode()
     card = _card(page, "smsmanager")
     assert "SMS Manager" in card and "Simulator" in card
-    assert smsmanager_on_the_sandbox.smsmanager_url in card
+    assert panel_sandbox.smsmanager_url in card
     assert "up to 100 recipients per call" in card and "channel flow (Viber, WhatsApp…)" in card
     assert "http://testserver/webhooks/smsmanager/sm-hook/" in card
-    assert smsmanager_on_the_sandbox.smsmanager_api_key not in page
+    assert panel_sandbox.smsmanager_api_key not in page
     checked = admin_client_panel.post("/providers/smsmanager/check/").content.decode()
     assert _card(checked, "smsmanager") and 'data-testid="check-result">OK in ' in checked
 

@@ -60,6 +60,29 @@ def test_domestic_variant_leaves_foreign_numbers_out_with_their_own_reason():
         ("+49 1512 3456789", "not in Poland")]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("message", ["Hello", "Hello {name}"], ids=["sql-standard", "sql-rendered"])
+def test_a_campaign_through_another_provider_keeps_foreign_numbers(message):
+    """The one-country rule is Justsend's variants'; SMS Manager takes any valid number."""
+    members = Group.objects.create(name="Mixed")
+    Member.objects.bulk_create(Member(group=members, msisdn=msisdn, name="N") for msisdn in (
+        "421905000001", "420601000001", "48500000001"))
+    campaign = campaign_make(groups=[members], provider="smsmanager", status="submitting",
+                             message=message,
+                             # pasted numbers have no fields: only for the plain text
+                             pasted_numbers="" if "{" in message else "+49 1512 3456789",
+                             bulk_type="PERSONALIZED" if "{" in message else "STANDARD")
+    summary = audience_summary(campaign=campaign)
+    assert (summary.outside_country, summary.invalid) == (0, 0)
+    audience_prepare(campaign=campaign)
+    campaign.refresh_from_db()
+    expected = {"421905000001", "420601000001", "48500000001"}
+    if "{" not in message:
+        expected.add("4915123456789")
+    assert set(campaign.recipients.values_list("msisdn", flat=True)) == expected
+    assert campaign.outside_country_removed == 0
+
+
 def _slovak_campaign(**fields):
     """Issue 13 point 4: Slovak, Czech and Polish numbers in an INTER/Slovakia campaign."""
     members = Group.objects.create(name="Mixed", group_type="INTERNATIONAL", country="SLOVAKIA")
