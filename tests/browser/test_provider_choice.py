@@ -11,9 +11,11 @@ elements are found by id and test id.
 
 import pytest
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Recipient
 from tests.browser.test_campaign_composer import logged_in, polish, shot
+from tests.campaigns.conftest import blacklist_add
 from tests.campaigns.test_provider_choice import smsmanager_enabled  # noqa: F401 (a fixture)
+from tests.fixtures.worker import WORKER_SMSMANAGER_WEBHOOK_SECRET, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -78,3 +80,53 @@ def test_switching_the_provider_shows_its_own_options_and_saves_them(
     page.select_option("#id_provider", "smsmanager")
     assert page.locator("#id_variant").is_hidden() and page.locator("#id_smsmanager_flow_0").is_visible()
     shot(page, f"single-message-smsmanager-{language}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_sms_manager_campaign_launched_from_the_page_finishes_from_its_callbacks(
+    browser, live_server, panel_sandbox, celery_worker_process, marketing_user, settings
+):
+    """Issue #16's acceptance in Chromium: compose with Justsend first, switch to SMS
+    Manager (its options replace Justsend's), launch after the confirmation, and watch the
+    campaign page follow the real worker's recorded calls and the simulator's callbacks to
+    "Finished" — a blacklisted number never sent to."""
+    # The panel takes the callbacks the worker's calls asked for (same secret, same URL).
+    settings.SMSMANAGER_WEBHOOK_SECRET = WORKER_SMSMANAGER_WEBHOOK_SECRET
+    settings.PANEL_PUBLIC_URL = live_server.url
+    blacklist_add("48500100202")
+    page = logged_in(browser, live_server, marketing_user, locale="en-US")
+    page.goto(f"{live_server.url}/campaigns/new/")
+    page.fill("#id_name", "Winter sale via SMS Manager")
+    page.fill("#id_message", "Winter sale: 20% off today")
+    page.fill("#id_pasted_numbers", "500 100 200\n500 100 201\n500 100 202\n+421 905 000 001")
+    assert page.locator("#id_variant").is_visible()
+    page.select_option("#id_provider", "smsmanager")
+    assert page.locator("#id_variant").is_hidden() and page.locator("#id_smsmanager_tag").is_visible()
+    page.select_option("#id_smsmanager_flow_0", "sms")
+    page.click("form[data-compose] button[type=submit]")
+    page.wait_for_url("**/preview/")
+    # A foreign number is fine for SMS Manager; the blacklisted one is left out.
+    assert page.get_by_test_id("recipients").inner_text() == "3"
+
+    page.get_by_test_id("launch").click()
+    page.get_by_test_id("launch-facts").wait_for()
+    campaign = Campaign.objects.get(name="Winter sale via SMS Manager")
+    page.get_by_role("button", name="Yes, launch").click()
+    page.wait_for_url(f"**/campaigns/{campaign.pk}/")
+
+    wait_until(lambda: Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.SENDING, timeout=90)
+    calls = panel_sandbox.requests(path="/smsmanager/v2/messages")
+    assert len(calls) == 1, calls
+    assert "48500100202" not in str(calls[0]) and "421905000001" in str(calls[0])
+
+    def finished() -> bool:
+        panel_sandbox.advance(600)  # the simulator's clock: statuses move, callbacks go
+        return Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.FINISHED
+
+    wait_until(finished, timeout=120, interval=1.0)
+    page.get_by_test_id("status").filter(has_text="Finished").wait_for(timeout=20_000)
+    final = set(Recipient.objects.filter(campaign=campaign).values_list("status", flat=True))
+    assert final <= {Recipient.Status.DELIVERED, Recipient.Status.UNDELIVERED,
+                     Recipient.Status.EXPIRED}, final
+    assert Recipient.objects.filter(campaign=campaign).count() == 3
+    shot(page, "campaign-smsmanager-finished-en")

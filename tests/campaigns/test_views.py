@@ -319,6 +319,8 @@ def test_progress_names_the_submission_phase_without_a_made_up_count(marketing_c
     Campaign.objects.filter(pk=campaign.pk).update(prepared_at=timezone.now(),
                                                    recipients_count=1234567)
     assert "Handing 1,234,567 recipients to Justsend" in marketing_client.get(url).content.decode()
+    Campaign.objects.filter(pk=campaign.pk).update(provider="smsmanager")
+    assert "Handing 1,234,567 recipients to SMS Manager" in marketing_client.get(url).content.decode()
 
 
 def test_detail_shows_the_failure_reason(marketing_client):
