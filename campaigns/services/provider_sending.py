@@ -176,6 +176,11 @@ def provider_options_clean(campaign: Campaign) -> dict:
                else str(problems)}) from error
 
 
+# A 429's Retry-After up to this many seconds is waited inside the task, longer ones by the
+# task's retry.
+RATE_LIMITED_WAIT_MAX = 10.0
+
+
 def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) -> bool:
     """Calls for every queued recipient, a slice at a time. False when stopped early
     (cancelled, or the lease was taken over)."""
@@ -195,13 +200,25 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) 
             if keeper.lost.is_set() or Campaign.objects.filter(
                     pk=campaign.pk, status=S.CANCELLING).exists():
                 return False
-            call = call_record(campaign=campaign, messages=messages_of_call)
+            # Wait for the turn first: a worker killed while it waits leaves no call
+            # recorded (in doubt) that never left.
             pace(campaign.provider, rate)
-            call_make(call=call, backend=backend, batch=OutboundBatch(
-                reference=call.reference, messages=messages_of_call,
-                sender=campaign.sender or None, options=options,
-                callback_url=callback_url,
-            ))
+            call = call_record(campaign=campaign, messages=messages_of_call)
+            try:
+                call_make(call=call, backend=backend, batch=OutboundBatch(
+                    reference=call.reference, messages=messages_of_call,
+                    sender=campaign.sender or None, options=options,
+                    callback_url=callback_url,
+                ))
+            except SmsRateLimited as error:
+                # Not taken (its recipients are queued again). A short Retry-After is
+                # waited here, keeping the pace; a long one ends the task, whose retry
+                # waits it (the task's growing countdown would stall a storm of short ones).
+                wait = error.retry_after if error.retry_after is not None else 1.0
+                if wait > RATE_LIMITED_WAIT_MAX:
+                    raise
+                if keeper.lost.wait(wait):
+                    return False
 
 
 def message_text(campaign: Campaign, content: str, params) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import ClosingIterator
 
 from . import api_account, api_groups, api_overview, api_sending, control, smsmanager
 from .accounts import Accounts
@@ -178,7 +179,9 @@ class SandboxApp:
         response = self._respond(request)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
-        return response(environ, start_response)
+        # The request's thread ends with the response (a streamed one included): its
+        # database connection goes back to the store for the next request.
+        return ClosingIterator(response(environ, start_response), [self.store.release])
 
     def _respond(self, request: Request) -> Response:
         path = request.path

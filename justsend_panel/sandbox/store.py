@@ -80,11 +80,18 @@ class Store:
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
+        # Connections released by finished request threads, for the next thread to take:
+        # the server starts a thread per request, and a connection per thread kept for
+        # good would leak two file descriptors a request.
+        self._idle: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         with self._write_lock:
             self.conn.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
+        with self._connections_lock:
+            if self._idle:
+                return self._idle.pop()
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
@@ -102,6 +109,23 @@ class Store:
         if conn is None:
             conn = self._local.conn = self._connect()
         return conn
+
+    def release(self) -> None:
+        """Hand this thread's connection back for reuse (at the end of a request)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        if conn.in_transaction:
+            conn.rollback()
+        with self._connections_lock:
+            if conn in self._connections:  # not closed meanwhile
+                self._idle.append(conn)
+
+    def connection_count(self) -> int:
+        """How many connections the store holds open (in use and idle)."""
+        with self._connections_lock:
+            return len(self._connections)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -144,6 +168,7 @@ class Store:
     def close(self) -> None:
         with self._connections_lock:
             connections, self._connections = self._connections, []
+            self._idle = []
         for conn in connections:
             try:
                 conn.close()

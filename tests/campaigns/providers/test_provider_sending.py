@@ -106,9 +106,10 @@ def test_a_refused_call_fails_its_recipients_with_the_reason(fake_provider, mark
 
 
 @pytest.mark.django_db
-def test_a_429_was_not_taken_so_its_recipients_go_in_a_later_call(fake_provider, marketing_user):
+def test_a_429_with_a_long_wait_was_not_taken_so_its_recipients_go_in_a_later_call(
+        fake_provider, marketing_user):
     campaign = fake_campaign(marketing_user, count=15)
-    fake_provider.script = [SmsRateLimited(retry_after=1)]
+    fake_provider.script = [SmsRateLimited(retry_after=60)]
     with pytest.raises(SmsRateLimited):
         campaign_submit(campaign_id=campaign.pk)
     assert campaign_in_doubt_count(campaign=campaign) == 0
@@ -116,6 +117,21 @@ def test_a_429_was_not_taken_so_its_recipients_go_in_a_later_call(fake_provider,
 
     assert sorted(sent_references(fake_provider)[10:]) == sorted(str(pk) for pk in statuses(campaign))
     assert set(statuses(campaign).values()) == {R.SUBMITTED}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_429_with_a_short_wait_is_waited_in_the_task_and_the_send_goes_on(
+        fake_provider, marketing_user):
+    """A storm of 429s with Retry-After: 1 must not end the task each time (its retry's
+    countdown grows: 1, 4, 6… 49 s against the provider's 1 s)."""
+    campaign = fake_campaign(marketing_user, count=15)
+    fake_provider.script = [SmsRateLimited(retry_after=0.05), None, SmsRateLimited(retry_after=0.05)]
+    campaign_submit(campaign_id=campaign.pk)  # one run: no retry needed
+
+    assert sorted(set(sent_references(fake_provider))) == sorted(str(pk) for pk in statuses(campaign))
+    assert set(statuses(campaign).values()) == {R.SUBMITTED}
+    assert list(ProviderCall.objects.filter(campaign=campaign).order_by("sequence")
+                .values_list("state", flat=True)) == [C.FAILED, C.SENT, C.FAILED, C.SENT]
 
 
 @pytest.mark.django_db
