@@ -233,6 +233,10 @@ class Recipient(models.Model):
         # Final as far as the panel decides; only Justsend's own "sent" moves it on.
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Not sent (failed)")
+        # Handed to a provider in a call whose answer was lost (timeout, a worker killed):
+        # it may or may not have been sent. Never sent again automatically; a status event
+        # naming it settles it, and the user may choose to send it again.
+        IN_DOUBT = "in_doubt", _("In doubt")
 
     # No index of its own: the unique (campaign, msisdn) begins with it and serves every
     # lookup by campaign (one B-tree less to maintain per row of a million-row insert).
@@ -322,6 +326,57 @@ class SentMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.msisdn} ({self.variant})"
+
+
+class ProviderCall(TimeStampedModel):
+    """One call to a provider that cannot find a batch by our reference (SMS Manager…),
+    recorded and committed before it is made: never twice without an idempotency key.
+
+    ``recorded`` while the call is on its way; ``sent`` once the provider answered (its
+    recipients accepted or rejected), ``failed`` when it refused the call outright, and
+    ``in_doubt`` when the answer was lost (a timeout, a 5xx, the worker killed): its
+    recipients may have been sent, so they are never sent again without the user's choice.
+    """
+
+    class State(models.TextChoices):
+        RECORDED = "recorded", _("Recorded, on its way")
+        SENT = "sent", _("Answered")
+        IN_DOUBT = "in_doubt", _("In doubt: answer lost")
+        FAILED = "failed", _("Refused")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="provider_calls",
+                                 verbose_name=_("campaign"))
+    provider = models.CharField(_("provider"), max_length=20)
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    # Campaign reference + sequence: stable, unique, sent as the batch's reference.
+    reference = models.CharField(_("reference"), max_length=80, unique=True)
+    # The Recipient pks this call carries (at most a provider's call size), in order.
+    recipient_ids = models.JSONField(_("recipients"), default=list)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.RECORDED)
+    batch_id = models.CharField(_("provider batch id"), max_length=100, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    accepted_count = models.PositiveIntegerField(_("accepted"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The user chose to send this call's in-doubt recipients again (in new calls).
+    resent_at = models.DateTimeField(_("sent again at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("provider call")
+        verbose_name_plural = _("provider calls")
+        ordering = ["campaign", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "sequence"],
+                                    name="provider_call_unique_sequence"),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "state"], name="provider_call_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 # The delivery-tracking models live in campaigns/deliveries but belong to this app: Django

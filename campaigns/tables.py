@@ -28,6 +28,7 @@ RECIPIENT_BADGES = {
     Recipient.Status.SUBMITTED: "info",
     Recipient.Status.CANCELLED: "dark",
     Recipient.Status.FAILED: "dark",
+    Recipient.Status.IN_DOUBT: "warning",
 }
 
 

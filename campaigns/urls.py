@@ -20,6 +20,8 @@ urlpatterns = [
     path("<int:pk>/report.csv", views.CampaignReportView.as_view(), name="campaign_report"),
     path("<int:pk>/recipients/", views.CampaignRecipientsView.as_view(), name="campaign_recipients"),
     path("<int:pk>/cancel/", views.CampaignCancelView.as_view(), name="campaign_cancel"),
+    path("<int:pk>/in-doubt/resend/", views.CampaignInDoubtResendView.as_view(),
+         name="campaign_in_doubt_resend"),
     path("<int:pk>/copy/<str:how>/", views.CampaignCopyView.as_view(), name="campaign_copy"),
     path("single-messages/", views.SingleMessageListView.as_view(), name="single_message_list"),
     path("single-messages/new/", views.SingleMessageSendView.as_view(), name="single_message_send"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -31,6 +32,10 @@ from campaigns.services.editing import (
     campaign_duplicate,
     campaign_resend_undelivered,
     campaign_update,
+)
+from campaigns.services.provider_sending import (
+    campaign_in_doubt_count,
+    campaign_in_doubt_resend,
 )
 from campaigns.services.preview import campaign_preview_get, removed_numbers_csv
 from campaigns.services.sending import campaign_launch
@@ -278,6 +283,10 @@ class CampaignRecipientsMixin(PanelPermissionMixin, CampaignProgressMixin, Singl
 class CampaignDetailView(CampaignRecipientsMixin, FilterView):
     template_name = "campaigns/campaign_detail.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            in_doubt=campaign_in_doubt_count(campaign=self.campaign), **kwargs)
+
 
 class CampaignReportView(PanelPermissionMixin, CampaignObjectMixin, View):
     """Every recipient with status, operator, times and the text sent, as streamed CSV."""
@@ -334,6 +343,44 @@ class CampaignCancelView(PanelPermissionMixin, CampaignObjectMixin, TemplateView
             messages.error(request, error.message)
         else:
             messages.success(request, _("Cancelling the campaign."))
+        return redirect("campaigns:campaign_detail", pk=self.campaign.pk)
+
+
+class CampaignInDoubtResendView(PanelPermissionMixin, CampaignObjectMixin, TemplateView):
+    """GET: the warning; POST: send the in-doubt recipients again, in new recorded calls."""
+
+    permission_required = CHANGE
+    template_name = "campaigns/campaign_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        count = campaign_in_doubt_count(campaign=self.campaign)
+        return super().get_context_data(
+            action="resend-in-doubt",
+            title=_("Send to the in-doubt recipients of “%(name)s”?") % {"name": self.campaign.name},
+            question=ngettext(
+                "The provider did not confirm whether it took the message to %(count)d "
+                "recipient. It may already have been sent: sending it again may deliver it "
+                "twice and will be charged again.",
+                "The provider did not confirm whether it took the messages to %(count)d "
+                "recipients. Some may already have been sent: sending them again may deliver "
+                "them twice and will be charged again.",
+                count,
+            ) % {"count": count},
+            confirm_label=_("Yes, send them again"),
+            confirm_class="btn-warning",
+            back_url=reverse("campaigns:campaign_detail", args=[self.campaign.pk]),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            count = campaign_in_doubt_resend(campaign=self.campaign, user=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, ngettext(
+                "Sending again to %(count)d in-doubt recipient.",
+                "Sending again to %(count)d in-doubt recipients.", count) % {"count": count})
         return redirect("campaigns:campaign_detail", pk=self.campaign.pk)
 
 

@@ -377,15 +377,40 @@ JUSTSEND_TIMEOUT = env.float("JUSTSEND_TIMEOUT", default=30.0)
 # A read a page waits on (prices and balance for a preview or a launch) retries a 429
 # (after its Retry-After), a 5xx or a timeout for at most this many seconds in all.
 JUSTSEND_READ_RETRY_SECONDS = env.float("JUSTSEND_READ_RETRY_SECONDS", default=8.0)
+
+# --- SMS Manager (JSON API v2) ----------------------------------------------------------
+# A provider with credentials is live; without them it runs on its simulator (the same
+# sandbox process as Justsend's, under /smsmanager/v2) in development and is off in
+# production (justsend_panel.core.provider.provider_configs decides).
+SMSMANAGER_API_KEY = _secret("SMSMANAGER_API_KEY")
+SMSMANAGER_WEBHOOK_SECRET = _secret("SMSMANAGER_WEBHOOK_SECRET")
+SMSMANAGER_SANDBOX_API_KEY = _secret("SMSMANAGER_SANDBOX_API_KEY")
+SMSMANAGER_API_URL = env(
+    "SMSMANAGER_API_URL",
+    default=(
+        "https://api.smsmngr.com/v2"
+        if SMSMANAGER_API_KEY or PRODUCTION
+        else f"http://127.0.0.1:{JUSTSEND_SANDBOX_PORT}/smsmanager/v2"
+    ),
+)
+SMSMANAGER_TIMEOUT = env.float("SMSMANAGER_TIMEOUT", default=30.0)
+
+# The panel's own base URL as the providers reach it (no trailing slash): the callback
+# URLs the panel gives a provider with each call are built on it. The run command sets it
+# to its own address when unset.
+PANEL_PUBLIC_URL = env("PANEL_PUBLIC_URL", default="").rstrip("/")
+
 # Where the per-provider send rate limits (justsend_panel.core.pacing) keep their windows:
-# a ``limits`` storage URL. Production: redis://host:6379/2, shared by every worker.
-RATE_LIMIT_STORAGE_URL = env("RATE_LIMIT_STORAGE_URL", default="memory://")
+# a ``limits`` storage URL, shared by every worker. Production: redis://host:6379/2. The
+# embedded default is a SQLite file under var/ that every process on this machine shares.
+RATE_LIMIT_STORAGE_URL = env(
+    "RATE_LIMIT_STORAGE_URL", default=f"sqlite://{VAR_DIR / 'rate-limits.sqlite3'}"
+)
 if PRODUCTION:
-    missing = [
-        name
-        for name in ("JUSTSEND_APP_KEY", "JUSTSEND_WEBHOOK_SECRET")
-        if not globals()[name]
-    ]
+    required = ["JUSTSEND_APP_KEY", "JUSTSEND_WEBHOOK_SECRET"]
+    if SMSMANAGER_API_KEY:  # live: it calls the panel back
+        required.append("SMSMANAGER_WEBHOOK_SECRET")
+    missing = [name for name in required if not globals()[name]]
     if missing:
         raise ImproperlyConfigured(f"Production needs {', '.join(missing)} in the environment.")
 

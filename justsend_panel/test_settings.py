@@ -24,6 +24,10 @@ JUSTSEND_APP_KEY = ""
 JUSTSEND_SANDBOX = True
 JUSTSEND_API_URL = os.environ.get("JUSTSEND_API_URL") or "http://127.0.0.1:1/api"
 JUSTSEND_SANDBOX_APP_KEY = os.environ.get("JUSTSEND_SANDBOX_APP_KEY") or "no-sandbox-running"
+# Likewise SMS Manager: its simulator only (a fixture points it at a running sandbox).
+SMSMANAGER_API_KEY = ""
+SMSMANAGER_API_URL = os.environ.get("SMSMANAGER_API_URL") or "http://127.0.0.1:1/smsmanager/v2"
+SMSMANAGER_SANDBOX_API_KEY = os.environ.get("SMSMANAGER_SANDBOX_API_KEY") or "no-sandbox-running"
 
 # One id per test run, inherited by the worker processes a run starts: two runs at once
 # (two developers in one tree) never share a SQLite test database or a broker folder.
@@ -33,6 +37,10 @@ TEST_VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process can see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_VAR_DIR / "test-db.sqlite3")}
+
+# The run's own rate-limit windows, shared with the workers it starts.
+if not env("RATE_LIMIT_STORAGE_URL", default=""):
+    RATE_LIMIT_STORAGE_URL = f"sqlite://{TEST_VAR_DIR / 'rate-limits.sqlite3'}"
 
 # The run's own cache, shared with the workers it starts (as the panel's processes share
 # theirs), never with a panel running beside it.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from contacts.models import BlacklistEntry
 
-__all__ = ["Postback", "Reply", "DeliveryCounts"]
+__all__ = ["Postback", "Reply", "DeliveryCounts", "ProviderNotification"]
 
 
 class Postback(models.Model):
@@ -136,3 +136,51 @@ class DeliveryCounts(models.Model):
 
     def __str__(self) -> str:
         return str(self.campaign)
+
+
+class ProviderNotification(models.Model):
+    """One webhook request of a provider other than Justsend, stored as received.
+
+    Stored by ``/webhooks/<provider>/<secret>/`` with one INSERT; the apply task parses it
+    with the provider's backend (``parse_webhook``) into status events and applies them
+    forward-only, a batch at a time, like :class:`Postback`. One that cannot be parsed or
+    applied is quarantined with its reason and never holds the others back.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending: not applied yet")
+        APPLIED = "applied", _("Applied")
+        UNMATCHED = "unmatched", _("No matching recipient")
+        MALFORMED = "malformed", _("Malformed")
+        FAILED = "failed", _("Quarantined: applying it failed")
+
+    provider = models.CharField(_("provider"), max_length=20)
+    # sha256 of the provider and the body: the same notification twice is stored once.
+    dedup_key = models.CharField(_("deduplication key"), max_length=64, unique=True)
+    body = models.TextField(_("body as received"))
+    # The bytes as received, kept only when ``body`` had to differ from them (not UTF-8, NUL).
+    raw_body = models.BinaryField(_("raw body"), null=True, blank=True)
+    # The request's headers a parser may need (content type, a signature); never cookies.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING
+    )
+    error = models.TextField(_("error"), blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("provider notification")
+        verbose_name_plural = _("provider notifications")
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["state", "id"], name="provider_notif_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} #{self.pk}"
+
+    @property
+    def received_bytes(self) -> bytes:
+        return bytes(self.raw_body) if self.raw_body is not None else self.body.encode()

@@ -15,4 +15,7 @@ webhook_urlpatterns = [
     path("webhooks/justsend/<str:secret>/", views.justsend_webhook, name="justsend_webhook"),
     path("webhooks/justsend/<str:secret>/<str:kind>/", views.justsend_webhook,
          name="justsend_webhook_kind"),
+    # Every other provider's status notifications (after Justsend's own, which it keeps).
+    path("webhooks/<str:provider>/<str:secret>/", views.provider_webhook,
+         name="provider_webhook"),
 ]

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +21,10 @@ from campaigns.deliveries.filters import KeywordResponseFilter, ReplyFilter
 from campaigns.deliveries.models import Reply
 from campaigns.deliveries.selectors import KeywordQuery, keyword_responses_page_get
 from campaigns.deliveries.tables import KeywordResponseTable, ReplyTable
+from campaigns.deliveries.services.statuses import (
+    provider_notification_receive,
+    provider_webhook_allowed,
+)
 from campaigns.deliveries.webhook import webhook_receive
 from justsend_panel.core.paging import page_number
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
@@ -46,6 +50,27 @@ def justsend_webhook(request, secret: str, kind: str | None = None):
     for name, value in answer.headers:
         response[name] = value
     return response
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def provider_webhook(request, provider: str, secret: str):
+    """``/webhooks/<provider>/<secret>/``: a provider's status notification, stored as
+    received (200) and applied by a worker. An unknown provider, one without delivery
+    webhooks or without a configured secret, or a wrong secret (compared in constant time)
+    is a 404 with a log line that never holds the secret."""
+    if not provider_webhook_allowed(provider=provider, secret=secret):
+        logger.warning("Webhook refused: provider %r unknown, without webhooks, or a wrong "
+                       "secret", provider[:40])
+        refused = HttpResponseNotFound()
+        # The line above says it; django.request's "Not Found: <path>" would log the path,
+        # which holds what was tried as the secret (log_response skips a logged response).
+        refused._has_been_logged = True
+        return refused
+    headers = {name: value for name, value in request.headers.items()}
+    provider_notification_receive(provider=provider, body=request.body, headers=headers)
+    return HttpResponse(status=200)
 
 
 class ReplyListView(PanelPermissionMixin, SingleTableMixin, FilterView):

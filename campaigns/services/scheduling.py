@@ -16,6 +16,7 @@ from campaigns.models import Campaign
 from campaigns.services.polling import campaigns_cancel_lapsed
 from campaigns.services.sending import SUBMIT_TASK, campaign_enqueue
 from campaigns.services.state import campaign_transition, lapsed_hand_on
+from justsend_panel.core.leases import lease_expired_q
 
 S = Campaign.Status
 
@@ -49,5 +50,12 @@ def campaigns_submit_due(*, now: datetime | None = None) -> list[int]:
     )
     for campaign_id in lapsed:
         campaign_enqueue(SUBMIT_TASK, campaign_id)
+    # A "send to the in-doubt recipients" runs on a sending campaign sent in recorded calls
+    # (no bulk): only an expired lease is handed on there, never an unclaimed one.
+    resending = Campaign.objects.filter(lease_expired_q(timezone.now()), status=S.SENDING,
+                                        bulk_uuid="").exclude(provider="justsend")
+    for campaign_id in list(resending.order_by("pk").values_list("pk", flat=True)):
+        if resending.filter(pk=campaign_id).update(lease_token="", lease_expires_at=None):
+            campaign_enqueue(SUBMIT_TASK, campaign_id)
     campaigns_cancel_lapsed()
     return queued

@@ -71,8 +71,9 @@ def lapsed_hand_on(queryset, now: datetime) -> list[int]:
 
 
 R = Recipient.Status
-# A recipient in one of these still waits for Justsend's final word on it.
-RECIPIENT_PENDING = (R.QUEUED, R.SUBMITTED, R.SENT)
+# A recipient in one of these still waits for the provider's final word on it (one in
+# doubt waits for a status event or the user's choice to send it again).
+RECIPIENT_PENDING = (R.QUEUED, R.SUBMITTED, R.SENT, R.IN_DOUBT)
 # What a recipient that never left becomes when its campaign ends without sending it.
 RECIPIENT_CLOSED = {S.CANCELLED: R.CANCELLED, S.FAILED: R.FAILED}
 
@@ -168,7 +169,8 @@ def campaigns_finish_all_final(*, campaign_ids: Iterable[int]) -> list[int]:
     candidates = (
         Campaign.objects.filter(lease_free_q(now), pk__in=sorted(set(campaign_ids)),
                                 status=S.SENDING)
-        .exclude(bulk_uuid="").order_by("pk").values_list("pk", flat=True)
+        # A Justsend campaign has its bulk; one sent in recorded calls has none.
+        .exclude(bulk_uuid="", provider="justsend").order_by("pk").values_list("pk", flat=True)
     )
     finished = []
     for campaign_id in candidates:

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     CAMPAIGN_CANCELLED = "campaign.cancelled", _("Campaign cancelled")
     CAMPAIGN_DUPLICATED = "campaign.duplicated", _("Campaign duplicated")
     CAMPAIGN_RESENT = "campaign.resent", _("Campaign sent again")
+    CAMPAIGN_IN_DOUBT_RESENT = "campaign.in_doubt_resent", _("In-doubt recipients re-sent")
     MESSAGE_TEST_SENT = "message.test_sent", _("Test message sent")
     MESSAGE_SINGLE_SENT = "message.single_sent", _("Single message sent")
     BLACKLIST_ADDED = "blacklist.added", pgettext_lazy("activity", "Blacklisted")
@@ -43,3 +44,4 @@ class Action(models.TextChoices):
     SETTINGS_LOW_BALANCE = "settings.low_balance", _("Low-balance threshold changed")
     SETTINGS_MAIL2SMS = "settings.mail2sms", _("Mail2SMS changed")
     CONNECTION_CHECKED = "connection.checked", _("Connection checked")
+    SETTINGS_PROVIDER = "settings.provider", _("Provider settings changed")

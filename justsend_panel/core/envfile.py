@@ -11,6 +11,8 @@ GENERATED = {
     "SECRET_KEY": get_random_secret_key,
     "JUSTSEND_SANDBOX_APP_KEY": lambda: secrets.token_urlsafe(32),
     "JUSTSEND_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
+    "SMSMANAGER_SANDBOX_API_KEY": lambda: secrets.token_urlsafe(32),
+    "SMSMANAGER_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
 }
 
 

@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from justsend_panel.core.models import ProviderSetting
 
 from justsend_panel.sms.base import Backend, Mode, ProviderConfig
 from justsend_panel.sms.exceptions import SmsUnauthorized
-from justsend_panel.sms.registry import Registry
+from justsend_panel.sms.registry import PROVIDERS, Registry, backend_class
 
 if TYPE_CHECKING:
     from justsend_panel.sms.justsend.client import JustsendClient
@@ -27,8 +30,19 @@ def justsend_app_key() -> str:
     return settings.JUSTSEND_APP_KEY or settings.JUSTSEND_SANDBOX_APP_KEY
 
 
+def _mode_without_credentials() -> Mode:
+    # Development runs a provider without credentials on its simulator; production never
+    # pretends to send: the provider is off.
+    return Mode.OFF if settings.PRODUCTION else Mode.SIMULATOR
+
+
 def provider_configs() -> dict[str, ProviderConfig]:
-    """Every provider's configuration, from the environment (settings)."""
+    """Every provider's configuration, from the environment (settings). A provider with
+    credentials is live; without them see :func:`_mode_without_credentials` (Justsend's
+    App-Key is required in production, so Justsend is never off)."""
+    smsmanager_mode = (
+        Mode.LIVE if settings.SMSMANAGER_API_KEY else _mode_without_credentials()
+    )
     return {
         "justsend": ProviderConfig(
             name="justsend",
@@ -37,19 +51,70 @@ def provider_configs() -> dict[str, ProviderConfig]:
             credentials={"app_key": justsend_app_key()},
             timeout=settings.JUSTSEND_TIMEOUT,
         ),
+        "smsmanager": ProviderConfig(
+            name="smsmanager",
+            mode=smsmanager_mode,
+            api_url=settings.SMSMANAGER_API_URL,
+            credentials=(
+                {} if smsmanager_mode is Mode.OFF
+                else {"api_key": settings.SMSMANAGER_API_KEY or settings.SMSMANAGER_SANDBOX_API_KEY}
+            ),
+            timeout=settings.SMSMANAGER_TIMEOUT,
+        ),
     }
+
+
+# The settings provider_configs() reads: a registry is built once per set of their values.
+CONFIGURING_SETTINGS = (
+    "PRODUCTION",
+    "JUSTSEND_SANDBOX", "JUSTSEND_API_URL", "JUSTSEND_APP_KEY", "JUSTSEND_SANDBOX_APP_KEY",
+    "JUSTSEND_TIMEOUT",
+    "SMSMANAGER_API_KEY", "SMSMANAGER_API_URL", "SMSMANAGER_SANDBOX_API_KEY", "SMSMANAGER_TIMEOUT",
+)
 
 
 @cache
 def _registry(_key: tuple) -> Registry:
-    return Registry(provider_configs())
+    # Only the providers this checkout has a package for (the others join as they land).
+    return Registry({name: c for name, c in provider_configs().items() if name in PROVIDERS})
 
 
 def provider_registry() -> Registry:
     # Keyed on the settings it reads, so that tests overriding them get a fresh registry.
-    return _registry(
-        (settings.JUSTSEND_SANDBOX, settings.JUSTSEND_API_URL, justsend_app_key(), settings.JUSTSEND_TIMEOUT)
-    )
+    return _registry(tuple(getattr(settings, name) for name in CONFIGURING_SETTINGS))
+
+
+def simulated_providers() -> list[str]:
+    """The labels of the providers running on their simulator (the sandbox banner)."""
+    registry = provider_registry()
+    return [
+        backend_class(c.name).label or c.name for c in registry if c.mode is Mode.SIMULATOR
+    ]
+
+
+def provider_webhook_secret(name: str) -> str:
+    """The secret in provider ``name``'s webhook URL (``<NAME>_WEBHOOK_SECRET``)."""
+    return getattr(settings, f"{name.upper()}_WEBHOOK_SECRET", "")
+
+
+def provider_webhook_path(name: str) -> str | None:
+    """``/webhooks/<name>/<secret>/``; ``None`` without a secret or before the route exists."""
+    secret = provider_webhook_secret(name)
+    if not secret:
+        return None
+    try:
+        return reverse("provider_webhook", kwargs={"provider": name, "secret": secret})
+    except NoReverseMatch:
+        return None
+
+
+def provider_callback_url(name: str) -> str | None:
+    """The webhook URL a call to provider ``name`` names for its status callbacks:
+    ``PANEL_PUBLIC_URL`` + the route; ``None`` when either is missing."""
+    path = provider_webhook_path(name)
+    if not (path and settings.PANEL_PUBLIC_URL):
+        return None
+    return settings.PANEL_PUBLIC_URL + path
 
 
 def provider_backend(name: str) -> Backend:
@@ -95,3 +160,69 @@ def connection_settings_get() -> ConnectionSettings:
         webhook_secret_set=bool(settings.JUSTSEND_WEBHOOK_SECRET),
         webhook_path=webhook_path if settings.JUSTSEND_WEBHOOK_SECRET else None,
     )
+
+
+# What each capability is called on the Providers page (Capabilities' field names).
+CAPABILITY_LABELS = {
+    "personalised_batch": gettext_lazy("a different text per recipient in one call"),
+    "file_upload": gettext_lazy("audience file upload"),
+    "remote_groups": gettext_lazy("contact groups kept at the provider"),
+    "remote_blacklist": gettext_lazy("blacklist kept at the provider"),
+    "scheduling": gettext_lazy("scheduled sending"),
+    "cancel": gettext_lazy("cancelling a sent batch"),
+    "find_batch_by_reference": gettext_lazy("finding a batch by the panel's reference"),
+    "delivery_webhooks": gettext_lazy("delivery reports by webhook"),
+    "delivery_polling": gettext_lazy("delivery reports by polling"),
+    "inbound_messages": gettext_lazy("replies"),
+    "mms": gettext_lazy("MMS"),
+    "channels": gettext_lazy("channel flow (Viber, WhatsApp…)"),
+    "device_routing": gettext_lazy("choice of device and SIM"),
+    "balance": gettext_lazy("account balance"),
+    "price_query": gettext_lazy("prices from the provider"),
+}
+
+
+@dataclass(frozen=True)
+class ProviderOverview:
+    """One provider as the Providers page shows it: never a credential."""
+
+    name: str
+    label: str
+    mode: Mode
+    api_url: str
+    credentials_set: bool
+    webhook_secret_name: str
+    webhook_secret_set: bool
+    webhook_path: str | None
+    capabilities: list[str]
+    max_recipients_per_call: int
+    default_rate_limit: float
+    setting: ProviderSetting | None
+
+
+def providers_overview_get() -> list[ProviderOverview]:
+    registry = provider_registry()
+    settings_by_provider = {s.provider: s for s in ProviderSetting.objects.all()}
+    overviews = []
+    for config in registry:
+        backend = backend_class(config.name)
+        capabilities = backend.capabilities
+        overviews.append(
+            ProviderOverview(
+                name=config.name,
+                label=backend.label or config.name,
+                mode=config.mode,
+                api_url=config.api_url,
+                credentials_set=config.mode is Mode.LIVE,
+                webhook_secret_name=f"{config.name.upper()}_WEBHOOK_SECRET",
+                webhook_secret_set=bool(provider_webhook_secret(config.name)),
+                webhook_path=provider_webhook_path(config.name),
+                capabilities=[
+                    CAPABILITY_LABELS.get(name, name) for name in capabilities.offered()
+                ],
+                max_recipients_per_call=capabilities.max_recipients_per_call,
+                default_rate_limit=backend.default_rate_limit,
+                setting=settings_by_provider.get(config.name),
+            )
+        )
+    return overviews

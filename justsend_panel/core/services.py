@@ -4,6 +4,7 @@ import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,11 +14,12 @@ from django.utils.translation import gettext_noop
 
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
-from justsend_panel.core.models import WorkerHeartbeat
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.models import ProviderSetting, WorkerHeartbeat
+from justsend_panel.core.provider import justsend_client, provider_backend
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.roles import ADMINISTRATORS
 from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.registry import backend_class
 from justsend_panel.sms.types import AccountSummary
 
 HEARTBEAT_TASK = "core.heartbeat_record"
@@ -88,6 +90,81 @@ def connection_check(*, by=None) -> ConnectionCheck:
         )
     audit_record(
         action=Action.CONNECTION_CHECKED, actor=by,
+        summary=gettext_noop("Answered in %(ms)s ms") if check.ok
+        else gettext_noop("Failed after %(ms)s ms: %(error)s"),
+        summary_params={"ms": check.elapsed_ms, "error": check.error or ""},
+    )
+    return check
+
+
+# --- providers --------------------------------------------------------------------------
+
+
+def provider_setting_update(
+    *,
+    provider: str,
+    default_sender: str,
+    price_per_segment: Decimal | None,
+    currency: str,
+    rate_limit: float | None,
+    by=None,
+) -> ProviderSetting:
+    """An administrator's choices for ``provider`` (the Providers page, Django admin)."""
+    label = backend_class(provider).label or provider  # an unknown provider: SmsUnsupported
+    if rate_limit is not None and rate_limit <= 0:
+        raise ValueError("rate_limit must be positive")
+    with transaction.atomic():
+        setting, _created = ProviderSetting.objects.update_or_create(
+            provider=provider,
+            defaults={
+                "default_sender": default_sender,
+                "price_per_segment": price_per_segment,
+                "currency": currency,
+                "rate_limit": rate_limit,
+            },
+        )
+        audit_record(
+            action=Action.SETTINGS_PROVIDER, actor=by, obj=setting, object_label=label,
+            summary=gettext_noop(
+                "Sender %(sender)s, price per segment %(price)s %(currency)s,"
+                " %(rate)s requests per second"
+            ),
+            summary_params={
+                "sender": default_sender or "—",
+                "price": "—" if price_per_segment is None else str(price_per_segment),
+                "currency": currency,
+                "rate": "—" if rate_limit is None else f"{rate_limit:g}",
+            },
+        )
+    return setting
+
+
+@dataclass(frozen=True)
+class ProviderCheck:
+    provider: str
+    ok: bool
+    elapsed_ms: int
+    detail: str = ""
+    error: str | None = None
+
+
+def provider_check(*, provider: str, by=None) -> ProviderCheck:
+    """The provider's cheapest authenticated call (``Backend.check``): what it answered,
+    or why it did not (a provider that is off says so). Recorded in the activity log."""
+    label = backend_class(provider).label or provider
+    started = time.monotonic()
+    try:
+        with provider_backend(provider) as backend:
+            detail = backend.check()
+    except SmsError as exc:
+        check = ProviderCheck(provider=provider, ok=False, error=exc.message,
+                              elapsed_ms=int((time.monotonic() - started) * 1000))
+    else:
+        check = ProviderCheck(provider=provider, ok=True, detail=detail,
+                              elapsed_ms=int((time.monotonic() - started) * 1000))
+    audit_record(
+        action=Action.CONNECTION_CHECKED, actor=by,
+        object_type="provider", object_id=provider, object_label=label,
         summary=gettext_noop("Answered in %(ms)s ms") if check.ok
         else gettext_noop("Failed after %(ms)s ms: %(error)s"),
         summary_params={"ms": check.elapsed_ms, "error": check.error or ""},

@@ -6,6 +6,8 @@ defaults to ``JUSTSEND_SANDBOX_POSTBACK_URL``. Prices, starting balance and deli
 ``JUSTSEND_SANDBOX_PRICES`` (``ECO=7,PRO=9``), ``JUSTSEND_SANDBOX_STARTING_BALANCE``,
 ``JUSTSEND_SANDBOX_PROMO_POINTS``, ``JUSTSEND_SANDBOX_DELIVERY_MIX``
 (``DELIVERED=0.8,UNDELIVERED=0.15,EXPIRED=0.05``), ``JUSTSEND_SANDBOX_SEED``.
+SMS Manager's simulator answers under ``/smsmanager/v2`` on the same port when
+``SMSMANAGER_SANDBOX_API_KEY`` is set (never printed); without it every request there gets 401.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(state_path=args.state, app_key=app_key, postback_url=args.postback_url, clock=args.clock)
     server = build_server(app, args.host, args.port)
     print(f"Justsend sandbox API: http://{args.host}:{server.server_port}/api (clock: {args.clock}, state: {args.state})", flush=True)
+    if app.config.smsmanager_api_key:
+        print(f"SMS Manager simulator: http://{args.host}:{server.server_port}/smsmanager/v2", flush=True)
     if args.postback_url:
         print("Postbacks go to the configured postback URL", flush=True)  # the URL carries a secret: not printed
     try:

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import api_account, api_groups, api_overview, api_sending, control
+from . import api_account, api_groups, api_overview, api_sending, control, smsmanager
 from .accounts import Accounts
 from .config import SandboxConfig
 from .lifecycle import Clock, Lifecycle
@@ -80,12 +80,14 @@ CONTROL_ROUTES = [
     ("/reset", ["POST"], control.reset),
     ("/state", ["GET"], control.state),
     ("/whitelist", ["POST"], control.whitelist_add),
+    ("/smsmanager/messages", ["GET"], control.smsmanager_messages),
 ]
 
 
 def _url_map() -> Map:
     rules = [Rule("/api" + path, methods=methods, endpoint=handler) for path, methods, handler in API_ROUTES]
     rules += [Rule("/_sandbox" + path, methods=methods, endpoint=handler) for path, methods, handler in CONTROL_ROUTES]
+    rules += [Rule(smsmanager.PREFIX + path, methods=methods, endpoint=handler) for path, methods, handler in smsmanager.ROUTES]
     return Map(rules, strict_slashes=False, merge_slashes=False)
 
 
@@ -105,6 +107,7 @@ class SandboxApp:
                 timeout=config.postback_timeout, retry_base=config.postback_retry_base, retry_max=config.postback_retry_max,
             )
             self.lifecycle.on_progress = self.dispatcher.wake
+        self.smsmanager = smsmanager.SmsManagerSimulator(store=self.store, clock=self.clock, config=config)
         self.url_map = _url_map()
         self.request_log: deque[dict] = deque(maxlen=config.request_log_size)
         self._request_log_lock = threading.Lock()
@@ -116,6 +119,7 @@ class SandboxApp:
             self.lifecycle.start_ticker()
             if self.dispatcher is not None:
                 self.dispatcher.start()
+            self.smsmanager.start()
 
     # -- the control side ---------------------------------------------------------------------
 
@@ -136,10 +140,11 @@ class SandboxApp:
         self.lifecycle.step()
         sent = self.dispatcher.flush() if self.dispatcher is not None else 0
         pending = self.dispatcher.pending() if self.dispatcher is not None else 0
-        return {"postbacksSent": sent, "postbacksPending": pending}
+        return {"postbacksSent": sent, "postbacksPending": pending, **self.smsmanager.process_due()}
 
     def reset(self) -> None:
         self.store.wipe()
+        self.smsmanager.reset()
         with self.store.write() as conn:
             self.accounts.reset(conn)
             self.clock.reset(conn)
@@ -160,6 +165,7 @@ class SandboxApp:
         self.lifecycle.stop()
         if self.dispatcher is not None:
             self.dispatcher.stop()
+        self.smsmanager.stop()
         self.store.close()
 
     # -- WSGI ---------------------------------------------------------------------------------
@@ -174,14 +180,18 @@ class SandboxApp:
 
     def _respond(self, request: Request) -> Response:
         path = request.path
-        is_api = path == "/api" or path.startswith("/api/")
+        is_smsmanager = path == smsmanager.PREFIX or path.startswith(smsmanager.PREFIX + "/")
+        is_api = path == "/api" or path.startswith("/api/") or is_smsmanager
         if not (is_api or path.startswith("/_sandbox/")):
             return ApiError(404, "Not found").to_response(path)
-        key = request.headers.get("App-Key")
-        entry = self._log_entry(request, key) if is_api else None
+        if is_smsmanager:  # SMS Manager's simulator: its own key, same faults and log
+            key, expected, refusal = smsmanager.api_key(request), self.config.smsmanager_api_key, "Invalid or missing API key"
+        else:
+            key, expected, refusal = request.headers.get("App-Key"), self.config.app_key, "Access denied: missing or invalid App-Key"
+        entry = self._log_entry(request, key, expected) if is_api else None
         try:
-            if not key or not hmac.compare_digest(key.encode(), self.config.app_key.encode()):
-                raise ApiError(401, "Access denied: missing or invalid App-Key")
+            if not key or not expected or not hmac.compare_digest(key.encode(), expected.encode()):
+                raise ApiError(401, refusal)
             if is_api:
                 self._inject_faults()
             endpoint, values = self.url_map.bind_to_environ(request.environ).match()
@@ -211,15 +221,18 @@ class SandboxApp:
         if draw < faults["rate_429"] + faults["rate_500"]:
             raise ApiError(500, "Sandbox server error fault")
 
-    def _log_entry(self, request: Request, key: str | None) -> dict:
+    def _log_entry(self, request: Request, key: str | None, expected: str | None) -> dict:
+        query = {k: (v[0] if len(v) == 1 else v) for k, v in request.args.lists()}
+        if "apikey" in query:
+            query["apikey"] = "***"  # SMS Manager's simple GET carries its key here
         entry = {
             "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             "method": request.method,
             "path": request.path,
-            "query": {k: (v[0] if len(v) == 1 else v) for k, v in request.args.lists()},
+            "query": query,
             "contentType": request.content_type,
             "userAgent": request.user_agent.string or None,
-            "appKey": "missing" if not key else ("valid" if hmac.compare_digest(key.encode(), self.config.app_key.encode()) else "invalid"),
+            "appKey": "missing" if not key else ("valid" if expected and hmac.compare_digest(key.encode(), expected.encode()) else "invalid"),
             "status": None,
         }
         with self._request_log_lock:
@@ -239,9 +252,18 @@ class SandboxApp:
             else:
                 raw = request.get_data(cache=True)
                 try:
-                    entry["json"] = json.loads(raw) if raw else None
+                    entry["json"] = _without_callback(json.loads(raw)) if raw else None
                 except (ValueError, UnicodeDecodeError):
                     entry["body"] = raw[:1000].decode("utf-8", "replace")
+
+
+def _without_callback(data):
+    """An SMS Manager request as logged: its callback URL holds the panel's webhook secret."""
+    items = data if isinstance(data, list) else [data]
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("callback"), str):
+            item["callback"] = "<callback URL>"
+    return data
 
 
 def create_app(*, state_path: str | Path, app_key: str, postback_url: str | None = None, clock: str = "real",

@@ -1,4 +1,5 @@
-"""Sandbox settings: constructor arguments first, then ``JUSTSEND_SANDBOX_*`` variables, then defaults."""
+"""Sandbox settings: constructor arguments first, then ``JUSTSEND_SANDBOX_*`` variables (and
+``SMSMANAGER_SANDBOX_API_KEY``), then defaults."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ class SandboxConfig:
     postback_retry_max: float = 60.0
     # How long a request hangs in the ``timeout`` fault mode: longer than any client timeout.
     hang_seconds: float = 120.0
+    # SMS Manager's simulator (under /smsmanager/v2): its API key; without one it answers 401.
+    smsmanager_api_key: str | None = None
 
     @classmethod
     def build(cls, *, state_path, app_key: str, postback_url=None, clock="real",
@@ -88,7 +91,7 @@ class SandboxConfig:
             prices=merged_prices,
             delivery_mix=mix,
             seed=int(_first(seed, env_seed, defaults.seed)),
-            **options,
+            **{"smsmanager_api_key": os.environ.get("SMSMANAGER_SANDBOX_API_KEY") or None, **options},
         )
 
 

@@ -136,3 +136,8 @@ def state(app, request: Request):
         "faults": app.faults,
         "postbackUrl": app.config.postback_url is not None,
     })
+
+
+def smsmanager_messages(app, request: Request):
+    """SMS Manager's messages and their statuses: ``{"statuses": {message_id: status}}``."""
+    return json_response({"statuses": app.smsmanager.statuses()})

@@ -71,6 +71,8 @@ def enqueue_incoming(conn: sqlite3.Connection, *, incoming_id: int, now: float) 
 
 
 class PostbackDispatcher:
+    table = "outbox"  # SMS Manager's callbacks have an outbox of their own
+
     def __init__(self, *, store, clock, base_url: str, batch: int, timeout: float, retry_base: float, retry_max: float):
         self.store = store
         self.clock = clock
@@ -108,7 +110,7 @@ class PostbackDispatcher:
             while not self._stop.is_set():
                 now = self.clock.now()
                 rows = self.store.all(
-                    "SELECT id, kind, payload, attempts FROM outbox WHERE next_at <= ? ORDER BY next_at, id LIMIT ?",
+                    f"SELECT id, kind, payload, attempts FROM {self.table} WHERE next_at <= ? ORDER BY next_at, id LIMIT ?",
                     (now, self.batch),
                 )
                 if not rows:
@@ -123,15 +125,15 @@ class PostbackDispatcher:
                         log.warning("postback %s #%s failed (%s); retry in %.1fs", row["kind"], row["id"], error, delay)
                         failed.append((now + delay, error, row["id"]))
                 with self.store.write() as conn:
-                    conn.executemany("DELETE FROM outbox WHERE id = ?", done)
+                    conn.executemany(f"DELETE FROM {self.table} WHERE id = ?", done)
                     conn.executemany(
-                        "UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?", failed
+                        f"UPDATE {self.table} SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?", failed
                     )
                 delivered += len(done)
         return delivered
 
     def pending(self) -> int:
-        return self.store.scalar("SELECT COUNT(*) FROM outbox")
+        return self.store.scalar(f"SELECT COUNT(*) FROM {self.table}")
 
     def wake(self) -> None:
         self._wake.set()

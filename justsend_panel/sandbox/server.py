@@ -14,6 +14,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from .app import SandboxApp, create_app
 
 DEFAULT_TEST_KEY = "sandbox-test-key"
+DEFAULT_SMSMANAGER_TEST_KEY = "sandbox-smsmanager-test-key"
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -34,10 +35,16 @@ class RunningSandbox:
     app: SandboxApp
     base_url: str
     app_key: str
+    smsmanager_api_key: str | None = None
 
     @property
     def api_url(self) -> str:
         return self.base_url + "/api"
+
+    @property
+    def smsmanager_url(self) -> str:
+        """SMS Manager's simulated JSON API v2 (its API key: ``smsmanager_api_key``)."""
+        return self.base_url + "/smsmanager/v2"
 
     @property
     def control_url(self) -> str:
@@ -80,15 +87,18 @@ class RunningSandbox:
 
 @contextmanager
 def run_sandbox(*, tmp_dir, app_key: str = DEFAULT_TEST_KEY, postback_url: str | None = None, clock: str = "manual",
-                host: str = "127.0.0.1", port: int = 0, **options) -> Iterator[RunningSandbox]:
+                host: str = "127.0.0.1", port: int = 0, smsmanager_api_key: str | None = DEFAULT_SMSMANAGER_TEST_KEY,
+                **options) -> Iterator[RunningSandbox]:
     """Serve a sandbox (state in ``tmp_dir/sandbox.sqlite3`` unless ``state_path`` is given) in a thread."""
     state_path = options.pop("state_path", None) or Path(tmp_dir) / "sandbox.sqlite3"
-    app = create_app(state_path=state_path, app_key=app_key, postback_url=postback_url, clock=clock, **options)
+    app = create_app(state_path=state_path, app_key=app_key, postback_url=postback_url, clock=clock,
+                     smsmanager_api_key=smsmanager_api_key, **options)
     server = build_server(app, host, port)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-server", daemon=True)
     thread.start()
     try:
-        yield RunningSandbox(app=app, base_url=f"http://{host}:{server.server_port}", app_key=app_key)
+        yield RunningSandbox(app=app, base_url=f"http://{host}:{server.server_port}", app_key=app_key,
+                             smsmanager_api_key=smsmanager_api_key)
     finally:
         app.release_hangs()  # let any request hanging in the timeout fault finish
         server.shutdown()

@@ -86,6 +86,9 @@ class Backend:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     capabilities: ClassVar[Capabilities] = Capabilities()
+    # Calls per second the panel makes to this provider (all workers together) unless an
+    # administrator sets another rate on the Providers page.
+    default_rate_limit: ClassVar[float] = 10.0
 
     def __init__(self, config: ProviderConfig, *, transport: Any = None) -> None:
         self.config = config

@@ -4,7 +4,7 @@ Every failure talking to an SMS provider surfaces as one :class:`SmsError`
 subclass, carrying the HTTP ``status`` (when there was an answer), the answer's
 ``body`` (decoded JSON, text, or ``None``) and a ``message`` fit to show a user.
 httpx exceptions and HTTP statuses are translated into these classes in a single
-place, :mod:`justsend_panel.sms.justsend.transport`.
+place, :mod:`justsend_panel.sms.http`.
 
 Celery tasks retry only :data:`TRANSIENT_ERRORS`; anything else is a request
 that would fail the same way again.

@@ -20,6 +20,7 @@ from justsend_panel.sms.exceptions import SmsUnsupported
 # name -> "module:Class" of its backend, in the order the panel lists providers.
 PROVIDERS: dict[str, str] = {
     "justsend": "justsend_panel.sms.justsend.backend:JustsendBackend",
+    "smsmanager": "justsend_panel.sms.smsmanager.backend:SmsManagerBackend",
 }
 
 

@@ -31,7 +31,11 @@ from contacts.services.pull import justsend_pull_request, justsend_pull_run
 from contacts.services.push import sync_push_pending
 from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.models import BEAT, POSTBACK, SYSTEM, AuditEntry
-from justsend_panel.core.services import connection_check
+from justsend_panel.core.services import (
+    connection_check,
+    provider_check,
+    provider_setting_update,
+)
 from justsend_panel.sms.types import BulkVariant
 from tests.campaigns.deliveries.conftest import SECRET, incoming, post, sent_campaign
 from tests.campaigns.services.conftest import campaign_make, group_with_members
@@ -206,6 +210,18 @@ def _connection_checked(ctx, _):
     return USER, "", ""
 
 
+def _provider_checked(ctx, _):
+    assert provider_check(provider="justsend", by=ctx.user).ok
+    return USER, "provider", "justsend"
+
+
+def _provider_settings(ctx, _):
+    setting = provider_setting_update(provider="justsend", default_sender="SHOP",
+                                      price_per_segment=None, currency="", rate_limit=5,
+                                      by=ctx.user)
+    return USER, "core.providersetting", setting.pk
+
+
 CASES = [
     Case(Action.IMPORT_STARTED, _import_started, setup=_upload),
     Case(Action.IMPORT_FINISHED, _import_finished, setup=_import_queued),
@@ -232,6 +248,8 @@ CASES = [
     Case(Action.SETTINGS_LOW_BALANCE, _low_balance),
     Case(Action.SETTINGS_MAIL2SMS, _mail2sms),
     Case(Action.CONNECTION_CHECKED, _connection_checked),
+    Case(Action.CONNECTION_CHECKED, _provider_checked, id="connection.checked-provider"),
+    Case(Action.SETTINGS_PROVIDER, _provider_settings),
 ]
 
 

@@ -55,7 +55,7 @@ P = Postback.State
 SENT_RANK, FINAL_RANK = 2, 3
 # Cancelled/failed (never sent, campaign ended) sit below sent: a later send or delivery
 # report from Justsend proves the message left, and wins.
-RANK = {R.QUEUED: 0, R.SUBMITTED: 1, R.CANCELLED: 1.5, R.FAILED: 1.5, R.SENT: SENT_RANK,
+RANK = {R.QUEUED: 0, R.IN_DOUBT: 0.5, R.SUBMITTED: 1, R.CANCELLED: 1.5, R.FAILED: 1.5, R.SENT: SENT_RANK,
         R.DELIVERED: FINAL_RANK, R.UNDELIVERED: FINAL_RANK, R.EXPIRED: FINAL_RANK,
         R.REJECTED: FINAL_RANK}
 FINAL_STATUS = {

@@ -1,5 +1,6 @@
 """Run the whole panel on one machine: web server, Celery workers, Celery beat, and the
-Justsend sandbox when no App-Key is configured. One log, Ctrl-C stops everything."""
+sandbox when a provider (Justsend, SMS Manager) has no credentials configured. One log,
+Ctrl-C stops everything."""
 
 import os
 import signal
@@ -15,11 +16,14 @@ from honcho.manager import Manager
 from honcho.printer import Printer
 
 from justsend_panel.core.envfile import env_file_complete
+from justsend_panel.core.provider import provider_registry
 from justsend_panel.core.services import first_admin_ensure
+from justsend_panel.sms.base import Mode
+from justsend_panel.sms.registry import backend_class
 
 
 class Command(BaseCommand):
-    help = "Start web, worker, beat (and the sandbox when no JUSTSEND_APP_KEY is set)."
+    help = "Start web, worker, beat (and the sandbox when a provider has no credentials)."
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
@@ -49,10 +53,8 @@ class Command(BaseCommand):
         for name, command, extra_env in panel_processes(host=host, port=port):
             manager.add_process(name, command, env={**os.environ, **extra_env})
         self.stdout.write(f"Justsend Panel: http://{host}:{port}/")
-        if settings.JUSTSEND_SANDBOX:
-            self.stdout.write(f"Justsend sandbox API: {settings.JUSTSEND_API_URL}")
-        else:
-            self.stdout.write(f"Justsend API: {settings.JUSTSEND_API_URL}")
+        for line in provider_lines():
+            self.stdout.write(line)
         manager.loop()
         sys.exit(manager.returncode)
 
@@ -104,18 +106,40 @@ WORKER_QUEUES = {
 }
 
 
+def provider_lines() -> list[str]:
+    """One line per provider: live or simulated, and where it is reached (never a key)."""
+    lines = []
+    for config in provider_registry():
+        label = backend_class(config.name).label or config.name
+        if config.mode is Mode.SIMULATOR:
+            lines.append(f"{label}: simulated by the sandbox at {config.api_url}")
+        elif config.mode is Mode.LIVE:
+            lines.append(f"{label}: live, {config.api_url}")
+        else:
+            lines.append(f"{label}: off (no credentials)")
+    return lines
+
+
+def panel_public_url(*, host: str, port: int) -> str:
+    """The panel's address as providers (the sandbox) reach it: PANEL_PUBLIC_URL, else ours."""
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return settings.PANEL_PUBLIC_URL or f"http://{reachable}:{port}"
+
+
 def panel_processes(*, host: str, port: int, python: str = sys.executable):
     """(name, command line, extra environment) of every process of the panel.
 
     The one list `runpanel` and the fault suite (`python -m faults`) start; the suite
-    starts, kills and restarts processes by these names.
+    starts, kills and restarts processes by these names. Every process gets
+    PANEL_PUBLIC_URL (the callback URLs a worker gives a provider are built on it).
     """
+    public = {"PANEL_PUBLIC_URL": panel_public_url(host=host, port=port)}
     yield (
         "web",
         f"{python} -m gunicorn justsend_panel.wsgi:application --bind {host}:{port}"
         f" --config {settings.BASE_DIR / 'gunicorn.conf.py'}"
         " --worker-class gthread --workers 2 --threads 4 --timeout 120",
-        {},
+        public,
     )
     # Two workers, so that a campaign submit, a cancel or a postback never waits behind
     # an import or a contacts push (see CELERY_TASK_ROUTES); two processes each fit the
@@ -127,15 +151,19 @@ def panel_processes(*, host: str, port: int, python: str = sys.executable):
             f"{python} -m justsend_panel.core.supervise"
             f" {python} -m celery -A justsend_panel worker --loglevel INFO --concurrency 2"
             f" -Q {queues} -n {name}@%h",
-            {},
+            public,
         )
     yield (
         "beat",
         f"{python} -m celery -A justsend_panel beat --loglevel INFO",
-        {},
+        public,
     )
-    if settings.JUSTSEND_SANDBOX:
-        sandbox_env = {"JUSTSEND_SANDBOX_APP_KEY": settings.JUSTSEND_SANDBOX_APP_KEY}
+    if any(c.mode is Mode.SIMULATOR for c in provider_registry()):
+        # One sandbox process serves every simulated provider, each under its own path.
+        sandbox_env = {
+            "JUSTSEND_SANDBOX_APP_KEY": settings.JUSTSEND_SANDBOX_APP_KEY,
+            "SMSMANAGER_SANDBOX_API_KEY": settings.SMSMANAGER_SANDBOX_API_KEY,
+        }
         postback_url = _postback_url(host=host, port=port)
         if postback_url:
             # Through the environment: the URL holds the webhook secret, and a
@@ -157,5 +185,4 @@ def _postback_url(*, host: str, port: int) -> str | None:
         )
     except NoReverseMatch:
         return None  # the panel does not take postbacks yet
-    reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    return f"http://{reachable}:{port}{path}"
+    return panel_public_url(host=host, port=port) + path

@@ -1,0 +1,293 @@
+"""Status notifications of providers other than Justsend: stored as received, applied in
+batches, forward-only, quarantined when they cannot be applied.
+
+The webhook (``/webhooks/<provider>/<secret>/``) stores the body with one INSERT
+(:func:`provider_notification_receive`) and asks for the apply task, the same task that
+applies Justsend's postbacks. :func:`provider_notifications_apply` parses each stored
+body with the provider's backend (``parse_webhook``) into provider-neutral
+:class:`~justsend_panel.sms.types.StatusEvent`\\ s and moves each named recipient forward:
+by its reference (the panel's Recipient pk, echoed back by the provider) or else by its
+message id, only among the campaigns of that provider. A final status is never
+overwritten, a recipient in doubt is settled by any event that names it, and the
+campaign's counters move in the same transaction (:func:`counters_add`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from contextlib import ExitStack
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns.deliveries.models import ProviderNotification
+from campaigns.deliveries.services.applying import (
+    FINAL_RANK,
+    FINISHED_READ_TASK,
+    RANK,
+    RECIPIENT_FIELDS,
+    SENT_RANK,
+    recipients_write,
+)
+from campaigns.deliveries.services.counters import counters_add
+from campaigns.deliveries.services.receiving import postbacks_apply_request
+from campaigns.models import Recipient
+from campaigns.services.state import campaigns_finish_all_final
+from justsend_panel.core.provider import (
+    provider_backend,
+    provider_registry,
+    provider_webhook_secret,
+)
+from justsend_panel.core.queueing import task_enqueue
+from justsend_panel.sms.base import Backend
+from justsend_panel.sms.registry import PROVIDERS
+from justsend_panel.sms.types import MessageState, StatusEvent
+
+logger = logging.getLogger(__name__)
+
+R = Recipient.Status
+N = ProviderNotification.State
+# What each provider-neutral state becomes on a recipient row.
+RECIPIENT_STATUS = {
+    MessageState.QUEUED: R.SUBMITTED,
+    MessageState.SENT: R.SENT,
+    MessageState.DELIVERED: R.DELIVERED,
+    MessageState.UNDELIVERED: R.UNDELIVERED,
+    MessageState.EXPIRED: R.EXPIRED,
+    MessageState.REJECTED: R.REJECTED,
+    # The provider gave up on it after taking it: not delivered, and final.
+    MessageState.FAILED: R.UNDELIVERED,
+    MessageState.CANCELLED: R.CANCELLED,
+}
+COUNTED_FINAL = (R.DELIVERED, R.UNDELIVERED, R.EXPIRED, R.REJECTED)
+# Headers a parser may need; cookies and credentials are never stored.
+_HEADERS_DROPPED = {"cookie", "authorization", "proxy-authorization"}
+
+
+def storable_text(text: str) -> str:
+    """Text every database stores: NUL (PostgreSQL refuses it) becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
+# --- receiving ----------------------------------------------------------------------
+
+
+def provider_webhook_allowed(*, provider: str, secret: str) -> bool:
+    """A known, enabled provider with delivery webhooks (Justsend has its own route) and
+    the right secret, compared in constant time."""
+    if provider == "justsend" or provider not in PROVIDERS:
+        return False
+    registry = provider_registry()
+    if provider not in registry.enabled() or not registry.capabilities(
+            provider).delivery_webhooks:
+        return False
+    expected = provider_webhook_secret(provider)
+    return bool(expected) and hmac.compare_digest(secret.encode(), expected.encode())
+
+
+def provider_notification_receive(*, provider: str, body: bytes,
+                                  headers: Mapping[str, str]) -> ProviderNotification | None:
+    """Store one notification as received (the same body twice is stored once) and ask
+    for an apply. Returns the stored row, or None for a repeat."""
+    text = storable_text(body.decode("utf-8", "replace"))
+    raw = None if text.encode() == body else body
+    digest = hashlib.sha256(provider.encode() + b"\n" + body).hexdigest()
+    kept = {name: value for name, value in headers.items()
+            if name.lower() not in _HEADERS_DROPPED}
+    stored = ProviderNotification.objects.bulk_create(
+        [ProviderNotification(provider=provider, dedup_key=digest, body=text, raw_body=raw,
+                              headers=kept, received_at=timezone.now())],
+        ignore_conflicts=True,
+    )
+    postbacks_apply_request()
+    return stored[0] if stored and stored[0].pk else None
+
+
+# --- applying -----------------------------------------------------------------------
+
+
+@dataclass
+class NotificationsApplied:
+    applied: int = 0
+    unmatched: int = 0
+    malformed: int = 0
+    failed: int = 0
+    read: int = 0
+    more: bool = False
+
+
+def provider_notifications_apply(*, limit: int | None = None,
+                                 batches: int = 20) -> NotificationsApplied:
+    """Apply pending notifications, batch after batch (at most ``batches`` per run)."""
+    limit = limit or settings.POSTBACK_APPLY_BATCH
+    total = NotificationsApplied()
+    for _batch in range(batches):
+        result = provider_notifications_apply_batch(limit=limit)
+        for name in ("applied", "unmatched", "malformed", "failed", "read"):
+            setattr(total, name, getattr(total, name) + getattr(result, name))
+        if result.read < limit:
+            return total
+    total.more = True
+    return total
+
+
+@transaction.atomic
+def provider_notifications_apply_batch(*, limit: int) -> NotificationsApplied:
+    """Up to ``limit`` pending notifications in one transaction, oldest first; workers
+    take disjoint batches (``SKIP LOCKED`` on PostgreSQL, SQLite serialises them)."""
+    batch = list(ProviderNotification.objects.select_for_update(skip_locked=True)
+                 .filter(state=N.PENDING).order_by("pk")[:limit])
+    result = NotificationsApplied(read=len(batch))
+    parsed: list[tuple[ProviderNotification, list[StatusEvent]]] = []
+    with ExitStack() as stack:
+        backends: dict[str, Backend] = {}
+        for notification in batch:
+            try:
+                backend = backends.get(notification.provider)
+                if backend is None:
+                    backend = stack.enter_context(provider_backend(notification.provider))
+                    backends[notification.provider] = backend
+                events = backend.parse_webhook(notification.received_bytes,
+                                               headers=notification.headers or {})
+            except Exception as error:  # noqa: BLE001 - any parser failure is the body's
+                _quarantine(notification, N.MALFORMED, error)
+                result.malformed += 1
+                continue
+            parsed.append((notification, [e for e in events if isinstance(e, StatusEvent)]))
+    if parsed:
+        _apply_or_split(parsed, result)
+    return result
+
+
+def _apply_or_split(items, result: NotificationsApplied) -> None:
+    """Apply ``items`` in a savepoint; if that raises, each half the same way, down to one
+    notification, which is then quarantined with the error."""
+    try:
+        with transaction.atomic():
+            outcome = _events_apply(items)
+    except Exception as error:  # noqa: BLE001 - whatever it is, it must not stop the rest
+        if len(items) > 1:
+            half = len(items) // 2
+            _apply_or_split(items[:half], result)
+            _apply_or_split(items[half:], result)
+            return
+        _quarantine(items[0][0], N.FAILED, error)
+        result.failed += 1
+        return
+    now = timezone.now()
+    for state, ids in outcome.items():
+        ProviderNotification.objects.filter(pk__in=ids).update(
+            state=state, applied_at=now if state == N.APPLIED else None, error="")
+    result.applied += len(outcome[N.APPLIED])
+    result.unmatched += len(outcome[N.UNMATCHED])
+
+
+def _quarantine(notification: ProviderNotification, state: str, error: Exception) -> None:
+    logger.warning("%s notification #%s quarantined: %s: %s", notification.provider,
+                   notification.pk, type(error).__name__, error)
+    ProviderNotification.objects.filter(pk=notification.pk).update(
+        state=state, error=storable_text(f"{type(error).__name__}: {error}")[:2000],
+        attempts=F("attempts") + 1, applied_at=None)
+
+
+def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent]]],
+                  ) -> dict[str, list[int]]:
+    recipients = _recipients_locked(items)
+    now = timezone.now()
+    before: dict[int, str] = {}
+    changed: dict[int, Recipient] = {}
+    outcome: dict[str, list[int]] = defaultdict(list)
+    for notification, events in items:
+        matched = False
+        for event in events:
+            recipient = _recipient_of(recipients, notification.provider, event)
+            if recipient is None:
+                continue
+            matched = True
+            before.setdefault(recipient.pk, recipient.status)
+            if status_event_advance(recipient, event, received_at=notification.received_at):
+                recipient.updated_at = now
+                changed[recipient.pk] = recipient
+        outcome[N.APPLIED if matched else N.UNMATCHED].append(notification.pk)
+    if changed:
+        recipients_write(list(changed.values()))
+    deltas: dict[int, Counter] = defaultdict(Counter)
+    for recipient in changed.values():
+        old, new = before[recipient.pk], recipient.status
+        if RANK[old] < SENT_RANK <= RANK[new]:
+            deltas[recipient.campaign_id]["sent"] += 1
+        if RANK[old] < FINAL_RANK == RANK[new] and new in COUNTED_FINAL:
+            deltas[recipient.campaign_id][new] += 1
+    counters_add(deltas)
+    for campaign_id in campaigns_finish_all_final(campaign_ids=list(deltas)):
+        task_enqueue(FINISHED_READ_TASK, kwargs={"campaign_id": campaign_id})
+    return outcome
+
+
+def _recipients_locked(items) -> dict[tuple[str, str, str], Recipient]:
+    """The recipients the events name, locked, keyed ("ref"|"id", provider, value)."""
+    references: dict[str, set[int]] = defaultdict(set)
+    message_ids: dict[str, set[str]] = defaultdict(set)
+    for notification, events in items:
+        for event in events:
+            if event.reference and str(event.reference).isdigit():
+                references[notification.provider].add(int(event.reference))
+            elif event.message_id:
+                message_ids[notification.provider].add(event.message_id)
+    found: dict[tuple[str, str, str], Recipient] = {}
+    fields = ("pk", "campaign_id", "campaign__provider", *RECIPIENT_FIELDS)
+    for provider, pks in references.items():
+        rows = (Recipient.objects.select_for_update(of=("self",))
+                .filter(pk__in=sorted(pks), campaign__provider=provider)
+                .select_related("campaign").only(*fields).order_by("pk"))
+        for row in rows:
+            found[("ref", provider, str(row.pk))] = row
+    for provider, ids in message_ids.items():
+        rows = (Recipient.objects.select_for_update(of=("self",))
+                .filter(message_id__in=sorted(ids), campaign__provider=provider)
+                .exclude(message_id="").select_related("campaign").only(*fields)
+                .order_by("pk"))
+        for row in rows:
+            # One object per row: a row named by reference and by id is moved once.
+            found[("id", provider, row.message_id)] = found.get(
+                ("ref", provider, str(row.pk)), row)
+    return found
+
+
+def _recipient_of(recipients, provider: str, event: StatusEvent) -> Recipient | None:
+    if event.reference and str(event.reference).isdigit():
+        return recipients.get(("ref", provider, str(event.reference)))
+    if event.message_id:
+        return recipients.get(("id", provider, event.message_id))
+    return None
+
+
+def status_event_advance(recipient: Recipient, event: StatusEvent, *, received_at) -> bool:
+    """Move the recipient forward by one event; returns whether anything changed.
+
+    Forward-only by the recipient's rank: a final status is never replaced, a late "sent"
+    after "delivered" only fills in the send time. An event without a mapped state (a
+    status the provider's map does not know) moves nothing but the message id.
+    """
+    original = [getattr(recipient, name) for name in RECIPIENT_FIELDS]
+    occurred = event.occurred_at or received_at
+    if event.message_id and not recipient.message_id:
+        recipient.message_id = event.message_id[:64]
+    target = RECIPIENT_STATUS.get(event.state) if event.state is not None else None
+    if target is not None:
+        current = RANK[recipient.status]
+        if current < FINAL_RANK and RANK[target] > current:
+            recipient.status = target
+            if RANK[target] >= FINAL_RANK:
+                recipient.delivered_at = occurred
+                recipient.status_code = (event.error or event.raw_status or "")[:64]
+        if RANK[target] >= SENT_RANK and recipient.sent_at is None:
+            recipient.sent_at = occurred
+    return original != [getattr(recipient, name) for name in RECIPIENT_FIELDS]

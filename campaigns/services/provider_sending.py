@@ -1,0 +1,443 @@
+"""Sending a campaign through a provider that cannot find a batch by our reference.
+
+Justsend's bulk is found again by its unique name after a crash (see
+:mod:`campaigns.services.sending`). SMS Manager and its like have no such lookup and no
+idempotency key, so each call is recorded and committed (a :class:`ProviderCall`, its
+recipients ``in_doubt``) **before** it is made. The provider's answer settles the call:
+accepted recipients become ``submitted`` with their message id, rejected ones ``rejected``
+with the reason; a refused call (400, 401) fails its recipients, with the reason. A call
+whose answer was lost (a timeout, a 5xx, the worker killed between the record and the
+answer) stays *in doubt*: its recipients are never sent again automatically. A status
+event naming one of them settles it (:mod:`campaigns.deliveries.services.statuses`), and
+the user may choose to send the rest again (:func:`campaign_in_doubt_resend`).
+
+The work is resumable: the campaign's lease is held while calls are made; a worker that
+dies stops renewing it, the sweep hands the campaign on, and the new holder marks the
+call left ``recorded`` in doubt and goes on with the recipients no call has taken (still
+``queued``), a slice at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from campaigns.deliveries.services.counters import counters_add
+from campaigns.exceptions import AudienceError, CampaignError, InvalidTransition, RenderingError
+from campaigns.models import Campaign, ProviderCall, Recipient
+from campaigns.services.audience import audience_prepare
+from campaigns.services.state import (
+    LEASE_RELEASED,
+    campaign_qs_select_for_update,
+    campaign_transition,
+    campaigns_finish_all_final,
+)
+from contacts.models import BlacklistEntry
+from justsend_panel.audit.actions import Action
+from justsend_panel.audit.services import audit_record
+from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
+from justsend_panel.core.pacing import pace, provider_rate_get
+from justsend_panel.core.provider import (
+    provider_backend,
+    provider_callback_url,
+    provider_registry,
+)
+from justsend_panel.core.queueing import task_enqueue
+from justsend_panel.sms.base import Backend
+from justsend_panel.sms.registry import vocabulary
+from justsend_panel.sms.exceptions import (
+    TRANSIENT_ERRORS,
+    SmsBadResponse,
+    SmsError,
+    SmsRateLimited,
+)
+from justsend_panel.sms.types import OutboundBatch, OutboundMessage, SendReceipt
+
+logger = logging.getLogger(__name__)
+
+S = Campaign.Status
+R = Recipient.Status
+C = ProviderCall.State
+SUBMIT_TASK = "campaigns.submit"
+# Recipients read and planned into calls at a time: memory stays flat at any audience.
+SLICE = 1000
+_PARAMETER = re.compile(r"\$(\d+)")
+
+
+def sends_in_recorded_calls(provider: str) -> bool:
+    """Whether ``provider``'s campaigns go in recorded calls (no lookup of a lost batch).
+
+    Justsend's path (one bulk, a file upload, found again by its name) needs both; any
+    provider without them is sent here.
+    """
+    capabilities = provider_registry().capabilities(provider)
+    return not (capabilities.find_batch_by_reference and capabilities.file_upload)
+
+
+# --- the submit task's path -----------------------------------------------------------
+
+
+def campaign_submit_recorded(*, campaign_id: int) -> None:
+    """Send the campaign's queued recipients in recorded calls, holding its lease.
+
+    Claims ``queued -> submitting``; or takes over a ``submitting`` (or ``cancelling``)
+    campaign whose lease is free (a dead worker, a retry); or a ``sending`` one with
+    recipients queued again by the user's "send to the in-doubt recipients". A task that
+    finds the lease held returns. Transient provider errors propagate after the call is
+    recorded in doubt: the task retries and goes on with the next recipients.
+    """
+    campaign = Campaign.objects.get(pk=campaign_id)
+    if campaign.status == S.QUEUED:
+        token = lease_claim(Campaign.objects.filter(status=S.QUEUED), pk=campaign_id,
+                            status=S.SUBMITTING, submit_attempts=F("submit_attempts") + 1,
+                            updated_at=timezone.now())
+    elif campaign.status in (S.SUBMITTING, S.CANCELLING, S.SENDING):
+        token = lease_claim(Campaign.objects.filter(status=campaign.status), pk=campaign_id)
+    else:
+        return
+    if token is None:
+        return
+    campaign.refresh_from_db()
+    try:
+        with lease_kept(Campaign, pk=campaign_id, token=token) as keeper:
+            _send_leased(campaign, token=token, keeper=keeper)
+    finally:
+        lease_release(Campaign, pk=campaign_id, token=token)
+
+
+def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
+    # Only the lease holder makes calls: a call still "recorded" lost its answer.
+    calls_lost_mark(campaign_id=campaign.pk)
+    if campaign.status == S.CANCELLING:
+        _cancelled(campaign.pk, token=token)
+        return
+    try:
+        options = provider_options_clean(campaign)
+        if campaign.status == S.SUBMITTING:
+            if not ProviderCall.objects.filter(campaign=campaign).exists():
+                audience_prepare(campaign=campaign)
+            else:
+                _blacklisted_remove(campaign)
+    except (RenderingError, AudienceError, CampaignError) as error:
+        _failed(campaign.pk, error.message, token=token)
+        return
+    with provider_backend(campaign.provider) as backend:
+        completed = _calls_make(campaign, backend, options, keeper=keeper)
+    if not completed:
+        if Campaign.objects.filter(pk=campaign.pk, status=S.CANCELLING).exists():
+            _cancelled(campaign.pk, token=token)
+        return
+    with transaction.atomic():
+        if not _lease_held(campaign.pk, token):
+            return
+        if campaign.status == S.SUBMITTING:
+            try:
+                campaign_transition(campaign_id=campaign.pk, to=S.SENDING,
+                                    from_states=[S.SUBMITTING], submitted_at=timezone.now(),
+                                    **LEASE_RELEASED)
+            except InvalidTransition:
+                pass  # cancelled after the last call: the cancel path settles it
+        else:
+            Campaign.objects.filter(pk=campaign.pk, lease_token=token).update(**LEASE_RELEASED)
+    # Callbacks may have finalised every recipient before the last call was recorded.
+    campaigns_finish_all_final(campaign_ids=[campaign.pk])
+
+
+def provider_options_clean(campaign: Campaign) -> dict:
+    """The campaign's provider options as the provider's rules module cleans them.
+
+    Checked before any call is recorded: a call its backend refuses to build would
+    otherwise be left recorded, and put in doubt, though it never left.
+    """
+    options = dict(campaign.provider_options or {})
+    try:
+        rules = vocabulary(campaign.provider)
+    except ImportError:
+        return options  # a provider without a rules module takes its options as they are
+    if not hasattr(rules, "validate_options"):
+        return options
+    try:
+        return rules.validate_options(options)
+    except ValueError as error:
+        problems = error.args[0] if error.args else []
+        raise CampaignError(
+            _("The provider's options are not valid: %(problems)s")
+            % {"problems": " ".join(map(str, problems)) if isinstance(problems, list)
+               else str(problems)}) from error
+
+
+def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) -> bool:
+    """Calls for every queued recipient, a slice at a time. False when stopped early
+    (cancelled, or the lease was taken over)."""
+    callback_url = provider_callback_url(campaign.provider)
+    rate = provider_rate_get(campaign.provider)
+    while True:
+        rows = list(
+            Recipient.objects.filter(campaign=campaign, status=R.QUEUED).order_by("pk")
+            .values_list("pk", "msisdn", "content", "params")[:SLICE]
+        )
+        if not rows:
+            return True
+        messages = [OutboundMessage(reference=str(pk), to=msisdn,
+                                    text=message_text(campaign, content, params))
+                    for pk, msisdn, content, params in rows]
+        for messages_of_call in backend.plan_calls(messages):
+            if keeper.lost.is_set() or Campaign.objects.filter(
+                    pk=campaign.pk, status=S.CANCELLING).exists():
+                return False
+            call = call_record(campaign=campaign, messages=messages_of_call)
+            pace(campaign.provider, rate)
+            call_make(call=call, backend=backend, batch=OutboundBatch(
+                reference=call.reference, messages=messages_of_call,
+                sender=campaign.sender or None, options=options,
+                callback_url=callback_url,
+            ))
+
+
+def message_text(campaign: Campaign, content: str, params) -> str:
+    """The text a recipient gets: its rendered text, the parameters put in, or the message."""
+    if content:
+        return content
+    if params:
+        values = list(params)
+
+        def value(match: re.Match) -> str:
+            index = int(match.group(1)) - 1
+            return str(values[index]) if 0 <= index < len(values) else match.group(0)
+
+        return _PARAMETER.sub(value, campaign.message)
+    return campaign.message
+
+
+# --- one call -------------------------------------------------------------------------
+
+
+def call_record(*, campaign: Campaign, messages: Sequence[OutboundMessage]) -> ProviderCall:
+    """Record the call and put its recipients in doubt, committed before the HTTP call."""
+    ids = [int(message.reference) for message in messages]
+    with transaction.atomic():
+        sequence = (ProviderCall.objects.filter(campaign=campaign)
+                    .aggregate(last=Max("sequence"))["last"] or 0) + 1
+        call = ProviderCall.objects.create(
+            campaign=campaign, provider=campaign.provider, sequence=sequence,
+            reference=f"{campaign.reference}-{sequence}", recipient_ids=ids,
+        )
+        Recipient.objects.filter(pk__in=ids, status=R.QUEUED).update(status=R.IN_DOUBT)
+    return call
+
+
+def call_make(*, call: ProviderCall, backend: Backend, batch: OutboundBatch) -> None:
+    """Make the recorded call and record what became of it (see the module's doc)."""
+    try:
+        receipt = backend.send_batch(batch)
+    except SmsRateLimited as error:
+        # A 429 proves the provider did not take the call: its recipients go in a later one.
+        _call_not_taken(call, error)
+        raise
+    except SmsBadResponse as error:
+        # The provider answered 2xx with something we cannot read: it may well have sent.
+        call_in_doubt(call=call, error=error.message)
+        return
+    except TRANSIENT_ERRORS as error:
+        call_in_doubt(call=call, error=error.message)
+        raise
+    except SmsError as error:
+        call_refused(call=call, reason=error.message)
+        return
+    call_answered(call=call, receipt=receipt)
+
+
+def call_in_doubt(*, call: ProviderCall, error: str) -> None:
+    logger.warning("Provider call %s is in doubt: %s", call.reference, error)
+    ProviderCall.objects.filter(pk=call.pk, state=C.RECORDED).update(
+        state=C.IN_DOUBT, error=error[:2000], updated_at=timezone.now())
+
+
+def calls_lost_mark(*, campaign_id: int) -> int:
+    """Calls left ``recorded`` by a holder that is gone: their answer is lost, in doubt."""
+    return ProviderCall.objects.filter(campaign_id=campaign_id, state=C.RECORDED).update(
+        state=C.IN_DOUBT, error=gettext_noop("The answer was lost (the worker stopped)."),
+        updated_at=timezone.now())
+
+
+def _call_not_taken(call: ProviderCall, error: SmsError) -> None:
+    with transaction.atomic():
+        ProviderCall.objects.filter(pk=call.pk, state=C.RECORDED).update(
+            state=C.FAILED, error=f"{error.message} (not taken; sent in a later call)"[:2000],
+            answered_at=timezone.now(), updated_at=timezone.now())
+        Recipient.objects.filter(pk__in=call.recipient_ids, status=R.IN_DOUBT).update(
+            status=R.QUEUED)
+
+
+def call_refused(*, call: ProviderCall, reason: str) -> None:
+    """The provider refused the call outright (400, 401): its recipients were not sent."""
+    now = timezone.now()
+    with transaction.atomic():
+        ProviderCall.objects.filter(pk=call.pk).update(
+            state=C.FAILED, error=reason[:2000], answered_at=now, updated_at=now)
+        failed = Recipient.objects.filter(pk__in=call.recipient_ids, status=R.IN_DOUBT).update(
+            status=R.FAILED, status_code=reason[:64], delivered_at=now)
+        Campaign.objects.filter(pk=call.campaign_id).update(
+            not_sent_count=F("not_sent_count") + failed)
+
+
+def call_answered(*, call: ProviderCall, receipt: SendReceipt) -> None:
+    """Accepted recipients get their message id (``submitted``), rejected ones ``rejected``.
+
+    Only recipients still in doubt move: a status callback may have come first. A recipient
+    the answer does not name stays in doubt.
+    """
+    now = timezone.now()
+    ids = set(call.recipient_ids)
+    accepted = [(int(item.reference), (item.message_id or "")[:64])
+                for item in receipt.accepted if _is_int(item.reference)
+                and int(item.reference) in ids]
+    rejected = [(int(item.reference), (item.reason or item.code or "")[:64])
+                for item in receipt.rejected if _is_int(item.reference)
+                and int(item.reference) in ids]
+    with transaction.atomic():
+        ProviderCall.objects.filter(pk=call.pk).update(
+            state=C.SENT, batch_id=(receipt.batch_id or "")[:100], accepted_count=len(accepted),
+            rejected_count=len(rejected), error="", answered_at=now, updated_at=now)
+        _recipients_accepted(accepted)
+        moved = _recipients_rejected(rejected, now)
+        if moved:
+            counters_add({call.campaign_id: Counter({"sent": moved, R.REJECTED: moved})})
+
+
+def _is_int(value: str) -> bool:
+    return str(value).isdigit()
+
+
+def _recipients_accepted(rows: list[tuple[int, str]]) -> None:
+    if not rows:
+        return
+    table = connection.ops.quote_name(Recipient._meta.db_table)
+    cast = "::bigint" if connection.vendor == "postgresql" else ""
+    values = ", ".join([f"(%s{cast}, %s)"] * len(rows))
+    params = [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v (id, message_id) AS (VALUES {values})"
+            f" UPDATE {table} SET"
+            f" status = CASE WHEN {table}.status = %s THEN %s ELSE {table}.status END,"
+            f" message_id = CASE WHEN {table}.message_id = '' THEN v.message_id"
+            f" ELSE {table}.message_id END, updated_at = %s"
+            f" FROM v WHERE {table}.id = v.id",
+            [*params, R.IN_DOUBT, R.SUBMITTED,
+             connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+
+
+def _recipients_rejected(rows: list[tuple[int, str]], now) -> int:
+    moved = 0
+    for pk, reason in rows:
+        moved += Recipient.objects.filter(pk=pk, status=R.IN_DOUBT).update(
+            status=R.REJECTED, status_code=reason, delivered_at=now, updated_at=now)
+    return moved
+
+
+# --- ends ---------------------------------------------------------------------------
+
+
+def _lease_held(campaign_id: int, token: str) -> bool:
+    return campaign_qs_select_for_update().filter(pk=campaign_id, lease_token=token).exists()
+
+
+def _blacklisted_remove(campaign: Campaign) -> None:
+    """On a resumed send, numbers blacklisted since the audience was prepared are dropped
+    while no call has taken them yet."""
+    removed, _deleted = Recipient.objects.filter(
+        campaign=campaign, status=R.QUEUED,
+        msisdn__in=BlacklistEntry.objects.values("msisdn")).delete()
+    if removed:
+        Campaign.objects.filter(pk=campaign.pk).update(
+            blacklisted_removed=F("blacklisted_removed") + removed,
+            recipients_count=F("recipients_count") - removed)
+
+
+def _failed(campaign_id: int, reason: str, *, token: str) -> None:
+    with transaction.atomic():
+        if not _lease_held(campaign_id, token):
+            return
+        try:
+            campaign_transition(campaign_id=campaign_id, to=S.FAILED,
+                                from_states=[S.SUBMITTING], failure_reason=reason,
+                                finished_at=timezone.now(), **LEASE_RELEASED)
+        except InvalidTransition:
+            return
+        _queued_close(campaign_id, R.FAILED)
+
+
+def _cancelled(campaign_id: int, *, token: str) -> None:
+    """Cancelled before every call was made: the recipients no call took are not sent.
+
+    Those already handed over keep their status (the provider may deliver them)."""
+    with transaction.atomic():
+        if not _lease_held(campaign_id, token):
+            return
+        try:
+            campaign_transition(campaign_id=campaign_id, to=S.CANCELLED,
+                                from_states=[S.CANCELLING], finished_at=timezone.now(),
+                                **LEASE_RELEASED)
+        except InvalidTransition:
+            return
+        _queued_close(campaign_id, R.CANCELLED)
+
+
+def _queued_close(campaign_id: int, status: str) -> None:
+    closed = Recipient.objects.filter(campaign_id=campaign_id, status=R.QUEUED).update(
+        status=status, updated_at=timezone.now())
+    Campaign.objects.filter(pk=campaign_id).update(not_sent_count=F("not_sent_count") + closed)
+
+
+# --- in doubt -----------------------------------------------------------------------
+
+
+def campaign_in_doubt_count(*, campaign: Campaign) -> int:
+    """Recipients whose call lost its answer and that no status event has settled.
+
+    A call on its way right now (``recorded``) is not counted: its answer is still due.
+    """
+    count = Recipient.objects.filter(campaign=campaign, status=R.IN_DOUBT).count()
+    if not count:
+        return 0
+    on_the_way = ProviderCall.objects.filter(campaign=campaign, state=C.RECORDED) \
+        .values_list("recipient_ids", flat=True)
+    flying = {pk for ids in on_the_way for pk in ids}
+    if flying:
+        count -= Recipient.objects.filter(pk__in=flying, status=R.IN_DOUBT).count()
+    return count
+
+
+def campaign_in_doubt_resend(*, campaign: Campaign, user) -> int:
+    """Send the campaign's in-doubt recipients again, in new recorded calls (the user's
+    explicit choice: some may get the message twice). Returns how many."""
+    with transaction.atomic():
+        locked = campaign_qs_select_for_update().get(pk=campaign.pk)
+        if locked.status != S.SENDING:
+            raise CampaignError(
+                _("The in-doubt recipients can be sent again once the campaign is sending "
+                  "and every call has been made."))
+        if ProviderCall.objects.filter(campaign=locked, state=C.RECORDED).exists():
+            raise CampaignError(_("A call is on its way: wait for its answer, then try again."))
+        now = timezone.now()
+        count = Recipient.objects.filter(campaign=locked, status=R.IN_DOUBT).update(
+            status=R.QUEUED, updated_at=now)
+        if not count:
+            raise CampaignError(_("No recipient of this campaign is in doubt."))
+        ProviderCall.objects.filter(campaign=locked, state=C.IN_DOUBT, resent_at=None) \
+            .update(resent_at=now, updated_at=now)
+        audit_record(action=Action.CAMPAIGN_IN_DOUBT_RESENT, actor=user, obj=locked,
+                     summary=gettext_noop("%(recipients)s recipients"),
+                     summary_params={"recipients": count})
+        task_enqueue(SUBMIT_TASK, kwargs={"campaign_id": locked.pk})
+    return count
