@@ -81,6 +81,7 @@ CONTROL_ROUTES = [
     ("/state", ["GET"], control.state),
     ("/whitelist", ["POST"], control.whitelist_add),
     ("/smsmanager/messages", ["GET"], control.smsmanager_messages),
+    ("/smsmanager/reply", ["POST"], control.smsmanager_reply),
 ]
 
 
@@ -108,6 +109,7 @@ class SandboxApp:
             )
             self.lifecycle.on_progress = self.dispatcher.wake
         self.smsmanager = smsmanager.SmsManagerSimulator(store=self.store, clock=self.clock, config=config)
+        self.lifecycle.also_step.append(self.smsmanager.step)
         self.url_map = _url_map()
         self.request_log: deque[dict] = deque(maxlen=config.request_log_size)
         self._request_log_lock = threading.Lock()

@@ -141,3 +141,15 @@ def state(app, request: Request):
 def smsmanager_messages(app, request: Request):
     """SMS Manager's messages and their statuses: ``{"statuses": {message_id: status}}``."""
     return json_response({"statuses": app.smsmanager.statuses()})
+
+
+def smsmanager_reply(app, request: Request):
+    """A reply to an SMS Manager message: ``{"message_id": "...", "text": "STOP"}``."""
+    data = json_body(request, expect=dict)
+    message_id, text = data.get("message_id"), data.get("text")
+    if not isinstance(message_id, str) or not app.smsmanager.known(message_id):
+        raise bad_request("'message_id' must name an SMS Manager message")
+    if not isinstance(text, str) or not text:
+        raise bad_request("'text' is required")
+    queued = app.smsmanager.reply(message_id, text)
+    return json_response({"queued": queued, **app.process_due()}, status=201)

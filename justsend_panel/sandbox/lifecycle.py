@@ -95,6 +95,7 @@ class Lifecycle:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.on_progress = lambda: None
+        self.also_step: list = []  # other simulators' steps (SMS Manager's), run by the same ticker
 
     # -- stepping ---------------------------------------------------------------------------
 
@@ -209,10 +210,11 @@ class Lifecycle:
 
     def _tick(self) -> None:
         while not self._stop.wait(self.config.tick_seconds):
-            try:
-                self.step()
-            except Exception:  # a bad step must not stop time; the next tick tries again
-                log.exception("lifecycle step failed")
+            for step in (self.step, *self.also_step):
+                try:
+                    step()
+                except Exception:  # a bad step must not stop time; the next tick tries again
+                    log.exception("lifecycle step failed")
 
     def stop(self) -> None:
         self._stop.set()

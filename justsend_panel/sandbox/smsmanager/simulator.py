@@ -21,9 +21,7 @@ concurrency and back-off) over an outbox table of its own.
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
-import threading
 import uuid
 
 import httpx
@@ -49,7 +47,6 @@ CREATE TABLE IF NOT EXISTS smsm_outbox (
 CREATE INDEX IF NOT EXISTS smsm_outbox_next ON smsm_outbox (next_at);
 """
 TABLES = ("smsm_requests", "smsm_messages", "smsm_outbox")
-log = logging.getLogger("justsend_panel.sandbox")
 ERRORS = {"undelivered": "Recipient unreachable", "expired": "Validity period expired"}
 
 
@@ -94,8 +91,6 @@ class SmsManagerSimulator:
             store=store, clock=clock, base_url="", batch=config.postback_batch, timeout=config.postback_timeout,
             retry_base=config.postback_retry_base, retry_max=config.postback_retry_max,
         )
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     # -- accepting ------------------------------------------------------------------------------
 
@@ -189,6 +184,25 @@ class SmsManagerSimulator:
             self.dispatcher.wake()
         return bool(sent or finished)
 
+    def reply(self, message_id: str, text: str) -> int:
+        """A recipient's reply to ``message_id``, POSTed to its request's callback with the
+        request's payload (``{"type": "reply", "message_id", "phone_number", "text",
+        "payload", "timestamp"}``); 0 when the request had no callback, else 1."""
+        now = self.clock.now()
+        with self.store.write() as conn:
+            return conn.execute(
+                "INSERT INTO smsm_outbox (kind, payload, next_at) SELECT 'callback', json_object('url', q.callback,"
+                " 'body', json_object('type', 'reply', 'message_id', m.message_id, 'request_id', q.request_id,"
+                " 'phone_number', m.phone_number, 'text', :text, 'recipient_index', m.recipient_index,"
+                " 'timestamp', strftime('%Y-%m-%dT%H:%M:%SZ', :now, 'unixepoch'), 'payload', json(q.payload))), :now"
+                " FROM smsm_messages m JOIN smsm_requests q ON q.id = m.request_row"
+                " WHERE m.message_id = :id AND q.callback IS NOT NULL",
+                {"text": text, "now": now, "id": message_id},
+            ).rowcount
+
+    def known(self, message_id: str) -> bool:
+        return self.store.scalar("SELECT 1 FROM smsm_messages WHERE message_id = ?", (message_id,)) is not None
+
     def process_due(self) -> dict:
         self.step()
         sent = self.dispatcher.flush()
@@ -203,22 +217,10 @@ class SmsManagerSimulator:
             for table in TABLES:
                 conn.execute(f"DELETE FROM {table}")
 
-    # -- the real-time ticker -------------------------------------------------------------------
+    # -- the real-time sender (the lifecycle's ticker calls step) -------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._tick, name="sandbox-smsmanager", daemon=True)
-        self._thread.start()
         self.dispatcher.start()
 
-    def _tick(self) -> None:
-        while not self._stop.wait(self.config.tick_seconds):
-            try:
-                self.step()
-            except Exception:  # a bad step must not stop time; the next tick tries again
-                log.exception("SMS Manager step failed")
-
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
         self.dispatcher.stop()

@@ -216,3 +216,27 @@ def test_the_request_log_keeps_the_body_without_the_callback_url(smsm, smsm_sand
 def test_an_unknown_path_or_method(smsm):
     assert smsm.get("message").status_code == 405
     assert smsm.post("nothing").status_code == 404
+
+
+def test_a_reply_needs_a_known_message_and_a_text(smsm, smsm_sandbox):
+    control = smsm_sandbox.control_url + "/smsmanager/reply"
+    headers = {"App-Key": smsm_sandbox.app_key}
+    assert httpx.post(control, json={"message_id": "nope", "text": "STOP"}, headers=headers).status_code == 400
+    message_id = smsm.post("message", json=_request(GOOD[:1])).json()["accepted"][0]["message_id"] + "-0"
+    assert httpx.post(control, json={"message_id": message_id}, headers=headers).status_code == 400
+    no_callback = httpx.post(control, json={"message_id": message_id, "text": "STOP"}, headers=headers)
+    assert (no_callback.status_code, no_callback.json()["queued"]) == (201, 0)
+
+
+def test_on_the_real_clock_messages_move_and_callbacks_go_by_themselves(tmp_path, receiver, callback_url):
+    import time
+
+    with run_sandbox(tmp_dir=tmp_path, clock="real", start_after=0.1, delivery_after=0.1, tick_seconds=0.05) as sandbox:
+        headers = {"x-api-key": sandbox.smsmanager_api_key}
+        httpx.post(sandbox.smsmanager_url + "/message", json=_request(callback=callback_url), headers=headers).raise_for_status()
+        deadline = time.monotonic() + 15  # a bound for a loaded machine, not a speed claim
+        while time.monotonic() < deadline and len(callbacks(receiver)) < 6:
+            time.sleep(0.05)
+        statuses = sandbox.app.smsmanager.statuses()
+    assert len(callbacks(receiver)) == 6
+    assert set(statuses.values()) <= {"delivered", "undelivered", "expired"}

@@ -125,3 +125,16 @@ def test_fault_switches_map_to_sms_errors(sandbox):
             backend.send_batch(batch)
         sandbox.set_faults()
         assert backend.send_batch(batch).accepted[0].reference == "a"
+
+
+def test_a_reply_reaches_the_callback_and_parses_as_an_inbound_message(sandbox, backend, receiver):
+    from justsend_panel.sms.types import InboundMessage
+
+    callback = receiver.url.replace("/webhooks/justsend/", "/webhooks/smsmanager/")
+    receipt = backend.send_batch(OutboundBatch(reference="c", messages=[_m("rcp-1", "48500100200")], callback_url=callback))
+    message_id = receipt.accepted[0].message_id
+    result = sandbox._control("POST", "smsmanager/reply", json={"message_id": message_id, "text": "STOP"})
+    assert result["queued"] == 1
+    replies = [e for _, body in receiver.raw for e in backend.parse_webhook(body, headers={}) if isinstance(e, InboundMessage)]
+    assert [(r.msisdn, r.message, r.message_id, r.raw["payload"]) for r in replies] == [
+        ("48500100200", "STOP", message_id, {"refs": ["rcp-1"]})]
