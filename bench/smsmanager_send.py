@@ -28,8 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.campaign_send import _configure, _environment
-from bench.localservices import database_create, database_drop
+from bench.campaign_send import _environment, child_run, django_print, size_database
+from bench.localservices import database_drop
 from bench.procstat import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,14 +108,7 @@ def main() -> None:
     parser.add_argument("--child", type=int)
     args = parser.parse_args()
     if args.child:
-        _configure(os.environ["DATABASE_URL"])
-        if os.environ.get("BENCH_PROFILE"):
-            import cProfile
-
-            cProfile.runctx("child(campaign_id)", globals(), {"campaign_id": args.child},
-                            os.environ["BENCH_PROFILE"])
-        else:
-            child(args.child)
+        child_run(child, args.child)
         return
     WORK.mkdir(parents=True, exist_ok=True)
     from justsend_panel.sandbox.server import run_sandbox
@@ -130,29 +123,16 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     failed = 0
     for size in [int(s) for s in args.sizes.split(",")]:
-        if postgres:
-            url = database_create(args.database, f"bench_smsmanager_send_{size}")
-        else:
-            database = WORK / f"db-{size}.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{database}{suffix}").unlink(missing_ok=True)
-            url = f"sqlite:///{database}"
+        url = size_database(args.database, f"bench_smsmanager_send_{size}", WORK)
         window = WORK / f"rate-limits-{size}.sqlite3"
         window.unlink(missing_ok=True)
         env = {**os.environ, **_environment(url)}
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
-                       check=True)
         sandbox_dir = WORK / f"sandbox-{size}"
         for leftover in sandbox_dir.glob("sandbox.sqlite3*"):
             leftover.unlink()
         with run_sandbox(tmp_dir=sandbox_dir, clock="manual") as sandbox:
-            made = subprocess.run(
-                [sys.executable, "-c", "import sys; sys.argv=['x']; "
-                 "from bench.campaign_send import _configure; import os; "
-                 "_configure(os.environ['DATABASE_URL']); "
-                 f"from bench.smsmanager_send import fill; print(fill({size}, {args.rate}))"],
-                cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-            campaign_id = int(made.stdout.strip().splitlines()[-1])
+            campaign_id = int(django_print(
+                f"from bench.smsmanager_send import fill; print(fill({size}, {args.rate}))", env))
             env.update({
                 "PANEL_ENV": "development", "SMSMANAGER_API_KEY": "",
                 "SMSMANAGER_API_URL": sandbox.smsmanager_url,
