@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from campaigns.exceptions import CampaignError
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.services.cancelling import campaign_cancel
 from campaigns.services.editing import (
     EDITABLE,
@@ -145,3 +145,18 @@ class RecipientAdmin(HistoryAdmin):
 
 
 from campaigns.deliveries import admin as deliveries_admin  # noqa: E402,F401
+
+
+@admin.register(ProviderCall)
+class ProviderCallAdmin(HistoryAdmin):
+    """Calls recorded before they were made (providers without a batch lookup): history."""
+
+    list_display = ("reference", "campaign", "provider", "state", "accepted_count",
+                    "rejected_count", "created_at", "answered_at", "resent_at")
+    list_filter = ("state", "provider")
+    search_fields = ("=reference", "=batch_id", "campaign__name")
+    list_select_related = ("campaign",)
+    fields = ("campaign", "provider", "sequence", "reference", "state", "batch_id",
+              "accepted_count", "rejected_count", "error", "recipient_ids", "attempts",
+              "created_at", "answered_at", "resent_at")
+    readonly_fields = fields

@@ -8,8 +8,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from campaigns.deliveries.models import DeliveryCounts, Postback, Reply
+from campaigns.deliveries.models import DeliveryCounts, Postback, ProviderNotification, Reply
 from campaigns.deliveries.services.applying import postbacks_reapply
+from campaigns.deliveries.services.statuses import provider_notifications_reapply
 from justsend_panel.core.admin import HistoryAdmin
 
 
@@ -82,3 +83,36 @@ class DeliveryCountsAdmin(HistoryAdmin):
                     "replies", "updated_at")
     search_fields = ("campaign__name",)
     list_select_related = ("campaign",)
+
+
+@admin.register(ProviderNotification)
+class ProviderNotificationAdmin(HistoryAdmin):
+    """Other providers' status notifications as received; quarantined ones applied again."""
+
+    list_display = ("pk", "provider", "state", "attempts", "short_error", "received_at",
+                    "applied_at")
+    list_filter = ("state", "provider", "received_at")
+    search_fields = ("=dedup_key",)
+    date_hierarchy = "received_at"
+    show_full_result_count = False
+    fields = ("provider", "state", "error", "attempts", "received_at", "applied_at",
+              "dedup_key", "headers", "body")
+    actions = ["reapply"]
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj: ProviderNotification) -> str:
+        return obj.error[:120]
+
+    def has_reapply_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    @admin.action(description=_("Apply the selected quarantined notifications again"),
+                  permissions=["reapply"])
+    def reapply(self, request, queryset):
+        ids = list(queryset.filter(state=ProviderNotification.State.FAILED)
+                   .values_list("pk", flat=True))
+        count = provider_notifications_reapply(ids=ids)
+        self.message_user(request, ngettext(
+            "%(count)d quarantined notification queued to be applied again.",
+            "%(count)d quarantined notifications queued to be applied again.", count,
+        ) % {"count": count}, messages.SUCCESS if count else messages.WARNING)

@@ -34,6 +34,8 @@ from campaigns.deliveries.services.counters import counters_add
 from campaigns.exceptions import AudienceError, CampaignError, InvalidTransition, RenderingError
 from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.services.audience import audience_prepare
+# sending.py imports this module only inside campaign_submit: no import cycle.
+from campaigns.services.sending import _lease_held, _submission_failed
 from campaigns.services.state import (
     LEASE_RELEASED,
     campaign_qs_select_for_update,
@@ -127,7 +129,7 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
             else:
                 _blacklisted_remove(campaign)
     except (RenderingError, AudienceError, CampaignError) as error:
-        _failed(campaign.pk, error.message, token=token)
+        _submission_failed(campaign.pk, error.message, token=token)
         return
     with provider_backend(campaign.provider) as backend:
         completed = _calls_make(campaign, backend, options, keeper=keeper)
@@ -348,10 +350,6 @@ def _recipients_rejected(rows: list[tuple[int, str]], now) -> int:
 # --- ends ---------------------------------------------------------------------------
 
 
-def _lease_held(campaign_id: int, token: str) -> bool:
-    return campaign_qs_select_for_update().filter(pk=campaign_id, lease_token=token).exists()
-
-
 def _blacklisted_remove(campaign: Campaign) -> None:
     """On a resumed send, numbers blacklisted since the audience was prepared are dropped
     while no call has taken them yet."""
@@ -362,19 +360,6 @@ def _blacklisted_remove(campaign: Campaign) -> None:
         Campaign.objects.filter(pk=campaign.pk).update(
             blacklisted_removed=F("blacklisted_removed") + removed,
             recipients_count=F("recipients_count") - removed)
-
-
-def _failed(campaign_id: int, reason: str, *, token: str) -> None:
-    with transaction.atomic():
-        if not _lease_held(campaign_id, token):
-            return
-        try:
-            campaign_transition(campaign_id=campaign_id, to=S.FAILED,
-                                from_states=[S.SUBMITTING], failure_reason=reason,
-                                finished_at=timezone.now(), **LEASE_RELEASED)
-        except InvalidTransition:
-            return
-        _queued_close(campaign_id, R.FAILED)
 
 
 def _cancelled(campaign_id: int, *, token: str) -> None:

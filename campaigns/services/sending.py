@@ -43,7 +43,6 @@ from campaigns.services.audience import (
 )
 from campaigns.services.cost import campaign_cost
 from campaigns.services.editing import campaign_validate
-from campaigns.services.provider_sending import campaign_submit_recorded, sends_in_recorded_calls
 from campaigns.services.state import (
     LEASE_RELEASED,
     campaign_qs_select_for_update,
@@ -139,6 +138,12 @@ def campaign_submit(*, campaign_id: int) -> None:
     the holder dies). Transient provider errors propagate (the task retries and lands in
     the recovery path); anything Justsend refuses fails the campaign with its message.
     """
+    # Imported here: the recorded-calls path reuses this module's failure handling.
+    from campaigns.services.provider_sending import (
+        campaign_submit_recorded,
+        sends_in_recorded_calls,
+    )
+
     campaign = Campaign.objects.get(pk=campaign_id)
     if sends_in_recorded_calls(campaign.provider):
         # No lookup of a lost batch at this provider: each call is recorded before it is made.

@@ -5,6 +5,7 @@ choices (ProviderSetting) and a connection check."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
@@ -67,9 +68,11 @@ class ProvidersView(AdminOnlyMixin, TemplateView):
         for overview in providers_overview_get():
             form = forms_by_provider.get(overview.name) or ProviderSettingForm.for_setting(
                 overview.setting, prefix=overview.name)
-            webhook_url = (
-                self.request.build_absolute_uri(overview.webhook_path)
-                if overview.webhook_path else None
+            # The address providers reach (PANEL_PUBLIC_URL), else the one this page has.
+            webhook_url = overview.webhook_path and (
+                settings.PANEL_PUBLIC_URL + overview.webhook_path
+                if settings.PANEL_PUBLIC_URL
+                else self.request.build_absolute_uri(overview.webhook_path)
             )
             cards.append({
                 "provider": overview, "form": form, "webhook_url": webhook_url,

@@ -28,10 +28,27 @@ def test_one_line_per_provider_with_mode_and_capabilities(settings):
     assert "remote_groups," in justsend and "check:" not in lines[0]
 
 
-def test_check_prints_ok_against_the_sandbox(panel_sandbox):
+@pytest.fixture
+def smsmanager_on_the_sandbox(panel_sandbox, settings):
+    settings.SMSMANAGER_API_KEY = ""
+    settings.SMSMANAGER_API_URL = panel_sandbox.smsmanager_url
+    settings.SMSMANAGER_SANDBOX_API_KEY = panel_sandbox.smsmanager_api_key
+    return panel_sandbox
+
+
+def test_check_prints_ok_for_every_provider_against_the_sandbox(smsmanager_on_the_sandbox):
     lines = _run("--check")
-    [justsend] = [line for line in lines if line.startswith("justsend ")]
-    assert "check: ok (balance" in justsend
+    assert [line.split()[:2] for line in lines] == [
+        ["justsend", "simulator"], ["smsmanager", "simulator"]]
+    assert all("check: ok" in line for line in lines), lines
+
+
+def test_a_provider_that_is_off_is_listed_and_not_checked(panel_sandbox, settings):
+    settings.PRODUCTION = True  # SMS Manager without a key: off
+    settings.SMSMANAGER_API_KEY = ""
+    [smsmanager] = [line for line in _run("--check") if line.startswith("smsmanager ")]
+    assert smsmanager.split()[1] == "off"
+    assert smsmanager.endswith("check: skipped (off)")
 
 
 def test_a_failed_check_prints_the_error_and_exits_1(panel_sandbox, settings):

@@ -47,8 +47,12 @@ def test_the_page_never_shows_a_credential(admin_client_panel, settings):
 def test_the_webhook_url_to_paste_is_shown_to_administrators(admin_client_panel, settings):
     settings.ROOT_URLCONF = URLS
     settings.JUSTSEND_WEBHOOK_SECRET = "hook-secret"
+    settings.PANEL_PUBLIC_URL = ""
     page = admin_client_panel.get("/providers/").content.decode()
     assert "http://testserver/webhooks/justsend/hook-secret/" in _card(page, "justsend")
+    settings.PANEL_PUBLIC_URL = "https://panel.example.com"
+    page = admin_client_panel.get("/providers/").content.decode()
+    assert "https://panel.example.com/webhooks/justsend/hook-secret/" in _card(page, "justsend")
 
 
 def test_the_admin_menu_links_the_page(admin_client_panel):
@@ -149,3 +153,34 @@ def test_the_banner_names_the_simulated_providers(marketing_client, settings):
     settings.JUSTSEND_APP_KEY = "live"
     settings.SMSMANAGER_API_KEY = "live"
     assert 'data-testid="sandbox-banner"' not in marketing_client.get("/").content.decode()
+
+
+@pytest.fixture
+def smsmanager_on_the_sandbox(panel_sandbox, settings):
+    settings.SMSMANAGER_API_KEY = ""
+    settings.SMSMANAGER_API_URL = panel_sandbox.smsmanager_url
+    settings.SMSMANAGER_SANDBOX_API_KEY = panel_sandbox.smsmanager_api_key
+    return panel_sandbox
+
+
+def test_smsmanager_has_its_card_check_and_webhook_url(admin_client_panel, settings,
+                                                      smsmanager_on_the_sandbox):
+    settings.ROOT_URLCONF = URLS
+    settings.SMSMANAGER_WEBHOOK_SECRET = "sm-hook"
+    page = admin_client_panel.get("/providers/").content.decode()
+    card = _card(page, "smsmanager")
+    assert "SMS Manager" in card and "Simulator" in card
+    assert smsmanager_on_the_sandbox.smsmanager_url in card
+    assert "up to 100 recipients per call" in card and "channel flow (Viber, WhatsApp…)" in card
+    assert "http://testserver/webhooks/smsmanager/sm-hook/" in card
+    assert smsmanager_on_the_sandbox.smsmanager_api_key not in page
+    checked = admin_client_panel.post("/providers/smsmanager/check/").content.decode()
+    assert _card(checked, "smsmanager") and 'data-testid="check-result">OK in ' in checked
+
+
+def test_the_banner_names_every_simulated_provider(marketing_client, settings):
+    settings.JUSTSEND_SANDBOX = True
+    settings.SMSMANAGER_API_KEY = ""
+    settings.PRODUCTION = False
+    page = marketing_client.get("/").content.decode()
+    assert "Simulated providers: Justsend, SMS Manager — no message leaves this machine" in page

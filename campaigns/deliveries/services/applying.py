@@ -153,20 +153,26 @@ def postbacks_apply_batch(*, limit: int) -> ApplyResult:
 
 
 def _apply_or_split(batch: list[Postback], result: ApplyResult) -> None:
-    """Apply ``batch`` in a savepoint; if it raises, each half the same way, down to one."""
+    def quarantine(postback: Postback, error: Exception) -> None:
+        _quarantine(postback, error)
+        result.failed += 1
+
+    apply_or_split(batch, lambda part: result.add(_postbacks_apply(part)), quarantine)
+
+
+def apply_or_split(items: list, apply, quarantine) -> None:
+    """``apply(items)`` in a savepoint; if it raises, each half the same way, down to one
+    item, which ``quarantine(item, error)`` takes: one bad item never holds the others back."""
     try:
         with transaction.atomic():
-            applied = _postbacks_apply(batch)
+            apply(items)
     except Exception as error:  # noqa: BLE001 - whatever it is, it must not stop the rest
-        if len(batch) > 1:
-            half = len(batch) // 2
-            _apply_or_split(batch[:half], result)
-            _apply_or_split(batch[half:], result)
+        if len(items) > 1:
+            half = len(items) // 2
+            apply_or_split(items[:half], apply, quarantine)
+            apply_or_split(items[half:], apply, quarantine)
             return
-        _quarantine(batch[0], error)
-        result.failed += 1
-        return
-    result.add(applied)
+        quarantine(items[0], error)
 
 
 def _quarantine(postback: Postback, error: Exception) -> None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from contextlib import ExitStack
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,7 +30,7 @@ from django.utils import timezone
 from campaigns.deliveries.models import ProviderNotification
 from campaigns.deliveries.services.applying import (
     FINAL_RANK,
-    FINISHED_READ_TASK,
+    apply_or_split,
     RANK,
     RECIPIENT_FIELDS,
     SENT_RANK,
@@ -45,7 +45,6 @@ from justsend_panel.core.provider import (
     provider_registry,
     provider_webhook_secret,
 )
-from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.base import Backend
 from justsend_panel.sms.registry import PROVIDERS
 from justsend_panel.sms.types import MessageState, StatusEvent
@@ -167,26 +166,31 @@ def provider_notifications_apply_batch(*, limit: int) -> NotificationsApplied:
 
 
 def _apply_or_split(items, result: NotificationsApplied) -> None:
-    """Apply ``items`` in a savepoint; if that raises, each half the same way, down to one
-    notification, which is then quarantined with the error."""
-    try:
-        with transaction.atomic():
-            outcome = _events_apply(items)
-    except Exception as error:  # noqa: BLE001 - whatever it is, it must not stop the rest
-        if len(items) > 1:
-            half = len(items) // 2
-            _apply_or_split(items[:half], result)
-            _apply_or_split(items[half:], result)
-            return
-        _quarantine(items[0][0], N.FAILED, error)
+    def apply(part) -> None:
+        now = timezone.now()
+        for state, ids in _events_apply(part).items():
+            ProviderNotification.objects.filter(pk__in=ids).update(
+                state=state, applied_at=now if state == N.APPLIED else None, error="")
+            if state == N.APPLIED:
+                result.applied += len(ids)
+            else:
+                result.unmatched += len(ids)
+
+    def quarantine(item, error: Exception) -> None:
+        _quarantine(item[0], N.FAILED, error)
         result.failed += 1
-        return
-    now = timezone.now()
-    for state, ids in outcome.items():
-        ProviderNotification.objects.filter(pk__in=ids).update(
-            state=state, applied_at=now if state == N.APPLIED else None, error="")
-    result.applied += len(outcome[N.APPLIED])
-    result.unmatched += len(outcome[N.UNMATCHED])
+
+    apply_or_split(items, apply, quarantine)
+
+
+def provider_notifications_reapply(*, ids: list[int]) -> int:
+    """Queue quarantined notifications again (Django admin's action); returns how many."""
+    count = ProviderNotification.objects.filter(pk__in=ids, state=N.FAILED).update(
+        state=N.PENDING)
+    if count:
+        logger.info("%d quarantined provider notifications queued again", count)
+        postbacks_apply_request(force=True)
+    return count
 
 
 def _quarantine(notification: ProviderNotification, state: str, error: Exception) -> None:
@@ -226,8 +230,8 @@ def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent]]
         if RANK[old] < FINAL_RANK == RANK[new] and new in COUNTED_FINAL:
             deltas[recipient.campaign_id][new] += 1
     counters_add(deltas)
-    for campaign_id in campaigns_finish_all_final(campaign_ids=list(deltas)):
-        task_enqueue(FINISHED_READ_TASK, kwargs={"campaign_id": campaign_id})
+    # No read after finishing: these providers' campaigns have no bulk to read figures from.
+    campaigns_finish_all_final(campaign_ids=list(deltas))
     return outcome
 
 

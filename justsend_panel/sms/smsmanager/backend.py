@@ -9,8 +9,9 @@ whatever its message id. There is no lookup of a call by a reference of ours
 treats a call whose answer was lost as in doubt.
 
 Readings of the answer are in :mod:`.wire`. A recipient that the answer neither accepts
-nor rejects (no accepted entry for its request) is taken as accepted without a message id:
-it may have been sent, and its notifications still find it by its reference.
+nor rejects (no accepted entry for its request) is in neither list of the receipt: not
+known to be sent, so *in doubt* (docs/providers.md, "Answer"); a later notification naming
+its reference settles it.
 """
 
 from __future__ import annotations
@@ -179,10 +180,8 @@ class SmsManagerBackend(Backend):
                     rejected_messages.append(
                         RejectedMessage(message.reference, message.to, entry.reason, str(code) if code else None)
                     )
-                else:
-                    request_id = message_ids.get(r_index)
-                    message_id = f"{request_id}-{i_index}" if request_id else None
-                    accepted_messages.append(AcceptedMessage(message.reference, message_id))
+                elif r_index in message_ids:
+                    accepted_messages.append(AcceptedMessage(message.reference, f"{message_ids[r_index]}-{i_index}"))
         order = {message.reference: index for index, message in enumerate(batch.messages)}
         return SendReceipt(
             batch_id=answer.request_id,

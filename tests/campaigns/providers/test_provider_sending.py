@@ -233,3 +233,23 @@ def test_options_the_providers_rules_refuse_fail_the_campaign_before_any_call(
     assert campaign.status == S.FAILED
     assert "Unknown options: colour." in campaign.failure_reason
     assert fake_provider.batches == [] and not ProviderCall.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cancelled_while_calls_are_made_the_rest_is_never_sent(fake_provider, marketing_user):
+    from campaigns.services.cancelling import campaign_cancel
+
+    campaign = fake_campaign(marketing_user, count=25)
+    fake_provider.on_call = lambda batch: (
+        campaign_cancel(campaign=campaign, user=marketing_user)
+        if len(fake_provider.batches) == 1 else None)
+    campaign_submit(campaign_id=campaign.pk)
+
+    assert len(fake_provider.batches) == 1
+    campaign.refresh_from_db()
+    assert campaign.status == S.CANCELLED and campaign.lease_token == ""
+    counts = {}
+    for status in statuses(campaign).values():
+        counts[status] = counts.get(status, 0) + 1
+    assert counts == {R.SUBMITTED: 10, R.CANCELLED: 15}
+    assert campaign.not_sent_count == 15

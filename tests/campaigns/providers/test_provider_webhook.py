@@ -184,3 +184,27 @@ def test_no_secret_configured_means_no_webhook(client, fake_provider, settings):
 
 def test_the_webhook_takes_only_post(client, fake_provider):
     assert client.get(f"/webhooks/fakeprov/{SECRET}/").status_code == 405
+
+
+def test_django_admin_applies_a_quarantined_notification_again(
+        admin_client_panel, client, fake_provider, marketing_user, monkeypatch):
+    campaign = sent_campaign(marketing_user, fake_provider, count=3)
+    recipient = rows(campaign)[0]
+    post(client, [{"ref": str(recipient.pk), "status": "delivered"}])
+    with monkeypatch.context() as failing:
+        failing.setattr(statuses_module, "status_event_advance", lambda *args, **kwargs: 1 / 0)
+        provider_notifications_apply()
+    stored = ProviderNotification.objects.get()
+    assert stored.state == N.FAILED and "ZeroDivisionError" in stored.error
+
+    answer = admin_client_panel.post(
+        reverse("admin:campaigns_providernotification_changelist"),
+        {"action": "reapply", "_selected_action": [stored.pk]})
+    assert answer.status_code == 302
+    stored.refresh_from_db()
+    assert stored.state == N.PENDING
+    provider_notifications_apply()
+    recipient.refresh_from_db()
+    assert recipient.status == R.DELIVERED
+    assert admin_client_panel.get(
+        reverse("admin:campaigns_providercall_changelist")).status_code == 200

@@ -70,10 +70,11 @@ def test_indices_in_the_answer_win_over_order(api, backend):
     assert receipt.rejected == (RejectedMessage("b", "48500000001", "blocked"),)
 
 
-def test_a_recipient_the_answer_does_not_name_is_accepted_without_an_id(api, backend):
-    api.post("/messages").respond(200, json={"request_id": "q", "accepted": [], "rejected": []})
-    receipt = backend.send_batch(_batch([_m("a", "48500000001")]))
-    assert receipt.accepted == (AcceptedMessage("a", None),)
+def test_a_recipient_the_answer_does_not_name_is_neither_accepted_nor_rejected(api, backend):
+    api.post("/messages").respond(200, json={"request_id": "q", "accepted": [{"message_id": "A"}], "rejected": []})
+    receipt = backend.send_batch(_batch([_m("a", "48500000001"), _m("b", "48500000002", "other")]))
+    assert receipt.accepted == (AcceptedMessage("a", "A-0"),)  # "b": in doubt, in neither list
+    assert receipt.rejected == ()
 
 
 def test_invalid_options_and_oversized_batches_are_refused_before_a_call(api, backend):
