@@ -105,13 +105,23 @@ def main() -> None:
                         help="'sqlite' or a PostgreSQL server URL (a database per size is made)")
     parser.add_argument("--profile", metavar="DIR",
                         help="run the worker under cProfile, stats to DIR/worker-<size>.prof")
+    parser.add_argument(
+        "--keep-alive", action="store_true",
+        help="serve the simulator with HTTP/1.1 keep-alive (one thread, so one SQLite"
+             " connection, per client connection): the sandbox keeps a connection per"
+             " request thread open until it stops, two file descriptors per request, and"
+             " dies after about 10,000 requests under `ulimit -n` 20,000")
     parser.add_argument("--child", type=int)
     args = parser.parse_args()
     if args.child:
         child_run(child, args.child)
         return
     WORK.mkdir(parents=True, exist_ok=True)
+    from justsend_panel.sandbox import server
     from justsend_panel.sandbox.server import run_sandbox
+
+    if args.keep_alive:
+        server._QuietRequestHandler.protocol_version = "HTTP/1.1"
 
     postgres = args.database != "sqlite"
     print(f"# {platform.node()} {platform.processor() or platform.machine()}, "
