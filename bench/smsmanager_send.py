@@ -106,11 +106,11 @@ def main() -> None:
     parser.add_argument("--profile", metavar="DIR",
                         help="run the worker under cProfile, stats to DIR/worker-<size>.prof")
     parser.add_argument(
-        "--keep-alive", action="store_true",
-        help="serve the simulator with HTTP/1.1 keep-alive (one thread, so one SQLite"
-             " connection, per client connection): the sandbox keeps a connection per"
-             " request thread open until it stops, two file descriptors per request, and"
-             " dies after about 10,000 requests under `ulimit -n` 20,000")
+        "--one-thread", action="store_true",
+        help="serve the simulator from one thread (one worker calls it, one call at a time):"
+             " the sandbox keeps a SQLite connection per request thread open until it stops,"
+             " two file descriptors per request, and dies after about 10,000 requests under"
+             " `ulimit -n` 20,000")
     parser.add_argument("--child", type=int)
     args = parser.parse_args()
     if args.child:
@@ -120,8 +120,9 @@ def main() -> None:
     from justsend_panel.sandbox import server
     from justsend_panel.sandbox.server import run_sandbox
 
-    if args.keep_alive:
-        server._QuietRequestHandler.protocol_version = "HTTP/1.1"
+    if args.one_thread:
+        server.build_server = lambda app, host, port: server.make_server(
+            host, port, app, threaded=False, request_handler=server._QuietRequestHandler)
 
     postgres = args.database != "sqlite"
     print(f"# {platform.node()} {platform.processor() or platform.machine()}, "
