@@ -128,6 +128,45 @@ def child(campaign_id: int) -> None:
     }))
 
 
+def child_run(function, campaign_id: int) -> None:
+    """A benchmark's worker process: ``function(campaign_id)`` on the configured database,
+    under cProfile when BENCH_PROFILE names a stats file."""
+    _configure(os.environ["DATABASE_URL"])
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.runctx("function(campaign_id)", globals(),
+                        {"function": function, "campaign_id": campaign_id},
+                        os.environ["BENCH_PROFILE"])
+    else:
+        function(campaign_id)
+
+
+def size_database(database: str, name: str, folder: Path) -> str:
+    """A fresh, migrated database for one run: a new PostgreSQL database ``name`` on the
+    server ``database``, or (``database == "sqlite"``) a new SQLite file in ``folder``."""
+    if database != "sqlite":
+        url = database_create(database, name)
+    else:
+        path = folder / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT,
+                   env={**os.environ, **_environment(url)}, check=True)
+    return url
+
+
+def django_print(statement: str, env: dict) -> str:
+    """The last line ``statement`` prints, run in a new process with Django set up on
+    ``env``'s DATABASE_URL (the fills: not measured, out of the bench's own process)."""
+    run = subprocess.run(
+        [sys.executable, "-c", "import os, sys; sys.argv = ['x']; "
+         "from bench.campaign_send import _configure; _configure(os.environ['DATABASE_URL']); "
+         + statement], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return run.stdout.strip().splitlines()[-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -139,14 +178,7 @@ def main() -> None:
     parser.add_argument("--child", type=int)
     args = parser.parse_args()
     if args.child:
-        _configure(os.environ["DATABASE_URL"])
-        if os.environ.get("BENCH_PROFILE"):
-            import cProfile
-
-            cProfile.runctx("child(campaign_id)", globals(), {"campaign_id": args.child},
-                            os.environ["BENCH_PROFILE"])
-        else:
-            child(args.child)
+        child_run(child, args.child)
         return
     WORK.mkdir(parents=True, exist_ok=True)
     from justsend_panel.sandbox.server import run_sandbox
@@ -161,27 +193,15 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     failed = 0
     for size in [int(s) for s in args.sizes.split(",")]:
-        if postgres:
-            url = database_create(args.database, f"bench_campaign_send_{size}")
-        else:
-            database = WORK / f"db-{size}.sqlite3"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{database}{suffix}").unlink(missing_ok=True)
-            url = f"sqlite:///{database}"
+        url = size_database(args.database, f"bench_campaign_send_{size}", WORK)
         env = {**os.environ, **_environment(url)}
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
-                       check=True)
         sandbox_dir = WORK / f"sandbox-{size}"
         for leftover in sandbox_dir.glob("sandbox.sqlite3*"):
             leftover.unlink()
         with run_sandbox(tmp_dir=sandbox_dir, clock="manual") as sandbox:
             sandbox.set_balance(balance=10**9)
-            fill = subprocess.run(
-                [sys.executable, "-c", "import sys; sys.argv=['x']; "
-                 "from bench.campaign_send import _configure, _fill; import os; "
-                 f"_configure(os.environ['DATABASE_URL']); print(_fill({size}, {args.blacklist}))"],
-                cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-            campaign_id = int(fill.stdout.strip().splitlines()[-1])
+            campaign_id = int(django_print(f"from bench.campaign_send import _fill; "
+                                           f"print(_fill({size}, {args.blacklist}))", env))
             # The sandbox ingests a million-row file in this process: give it time to answer.
             env.update({"JUSTSEND_TIMEOUT": os.environ.get("JUSTSEND_TIMEOUT", "600"),
                         "JUSTSEND_APP_KEY": "", "JUSTSEND_API_URL": sandbox.api_url,

@@ -106,6 +106,15 @@ class Panel:
             "JUSTSEND_SANDBOX_APP_KEY": self.sandbox_key,
             "JUSTSEND_WEBHOOK_SECRET": self.webhook_secret,
             "JUSTSEND_TIMEOUT": "10",
+            # SMS Manager on its simulator in the same sandbox (its own key and secret).
+            "SMSMANAGER_API_KEY": "",
+            "SMSMANAGER_API_URL": f"http://127.0.0.1:{self.sandbox_port}/smsmanager/v2",
+            "SMSMANAGER_SANDBOX_API_KEY": secrets.token_urlsafe(24),
+            "SMSMANAGER_WEBHOOK_SECRET": secrets.token_urlsafe(24),
+            "SMSMANAGER_TIMEOUT": "10",
+            "PANEL_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+            # The send-rate windows every worker shares, in the work folder (not var/).
+            "RATE_LIMIT_STORAGE_URL": f"sqlite://{work.resolve() / 'rate-limits.sqlite3'}",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "INFO",
         }
@@ -194,7 +203,8 @@ class Panel:
         path = self.logs / f"{name}.log"
         if not path.exists():
             return ""
-        text = path.read_text(errors="replace").replace(self.webhook_secret, "<secret>")
+        text = path.read_text(errors="replace").replace(self.webhook_secret, "<secret>") \
+            .replace(self.env["SMSMANAGER_WEBHOOK_SECRET"], "<secret>")
         kept = text.splitlines()
         if notable:
             kept = [line for line in kept if any(

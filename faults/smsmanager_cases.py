@@ -1,0 +1,198 @@
+"""The fault cases for SMS Manager: a provider with no lookup of a sent request and no
+idempotency key, so each call is recorded before it is made and a call whose answer was
+lost is *in doubt* (campaigns.services.provider_sending).
+
+"Duplicated" is counted on the simulator's side: a number of the case's audience accepted
+in more than one request (``smsm_messages``, one row per accepted recipient). "In doubt":
+recipients left in doubt once every call is made and every notification the simulator
+had to send is applied; the case then sends them again through the service (the campaign
+page's "send to the in-doubt recipients"), as the user would, and they must be sent once.
+"Lost": a recipient with no final status (from callbacks) at the end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import UTC, datetime
+
+from faults import verdict
+from faults.cases import (
+    FINAL_RECIPIENT,
+    RATE_FAULTS,
+    STORM_SECONDS,
+    _finish,
+    _sleep_until,
+    _status,
+    _user,
+    campaign_launch,
+)
+from faults.harness import Panel, wait_for
+from faults.verdict import RECOVERY_BOUND, CaseResult, duplicates_count, losses_count
+
+PROVIDER = {"provider": "smsmanager", "provider_options": {}}
+# Recipients of SMS Manager's own statuses that still wait for a callback.
+WAITING = ("queued", "submitted", "sent")
+
+
+def _numbers(campaign_id: int) -> set[str]:
+    from campaigns.models import Recipient
+
+    return set(Recipient.objects.filter(campaign_id=campaign_id).values_list("msisdn", flat=True))
+
+
+def sandbox_accepted(panel: Panel, numbers: set[str]) -> list[str]:
+    """The case's numbers, once per time the simulator accepted them."""
+    return [row[0] for row in panel.sandbox_rows("SELECT phone_number FROM smsm_messages")
+            if row[0] in numbers]
+
+
+def _settled(panel: Panel, campaign_id: int) -> bool:
+    """Every call made and answered (or in doubt), every notification the simulator had
+    to send sent and applied: what is still in doubt now stays so without the user."""
+    from campaigns.models import ProviderCall, Recipient
+    from campaigns.deliveries.models import ProviderNotification
+
+    if _status(campaign_id) not in ("sending", "finished", "cancelled", "failed"):
+        return False
+    if ProviderCall.objects.filter(campaign_id=campaign_id, state="recorded").exists():
+        return False
+    if Recipient.objects.filter(campaign_id=campaign_id, status__in=WAITING).exists():
+        return False
+    if panel.sandbox_rows("SELECT COUNT(*) FROM smsm_messages WHERE status IN ('queued', 'sent')"
+                          )[0][0] or panel.sandbox_rows("SELECT COUNT(*) FROM smsm_outbox")[0][0]:
+        return False
+    return not ProviderNotification.objects.filter(provider="smsmanager",
+                                                   state="pending").exists()
+
+
+def _done(campaign_id: int) -> bool:
+    from campaigns.models import Recipient
+
+    return _status(campaign_id) == "finished" and not Recipient.objects.filter(
+        campaign_id=campaign_id).exclude(status__in=FINAL_RECIPIENT).exists()
+
+
+def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int,
+                    since: float) -> CaseResult:
+    """Wait for the campaign's calls and callbacks; count the in-doubt recipients; send
+    them again as the user would; wait until every recipient is final; account."""
+    from campaigns.deliveries.models import ProviderNotification
+    from campaigns.models import ProviderCall, Recipient
+    from campaigns.services.provider_sending import campaign_in_doubt_count, \
+        campaign_in_doubt_resend
+
+    timeout = verdict.deadline(RECOVERY_BOUND)
+    if not wait_for(lambda: _settled(panel, campaign.pk), timeout=timeout, interval=1):
+        result.notes.append(f"calls or callbacks unsettled at the deadline ({_status(campaign.pk)})")
+    numbers = _numbers(campaign.pk)
+    accepted_before = len(set(sandbox_accepted(panel, numbers)))
+    in_doubt = campaign_in_doubt_count(campaign=campaign)
+    states = Counter(ProviderCall.objects.filter(campaign=campaign)
+                     .values_list("state", flat=True))
+    result.info.append(f"{in_doubt:,} in doubt after the send")
+    result.info.append("calls " + ", ".join(f"{k} {v:,}" for k, v in sorted(states.items())))
+    # In doubt and at the simulator: a callback should have settled it.
+    doubtful = set(Recipient.objects.filter(campaign=campaign, status="in_doubt")
+                   .values_list("msisdn", flat=True))
+    accepted_doubtful = doubtful & set(sandbox_accepted(panel, numbers))
+    if accepted_doubtful:
+        result.notes.append(f"{len(accepted_doubtful):,} in doubt though the simulator took them "
+                            "and called back")
+    if in_doubt:
+        resent = campaign_in_doubt_resend(campaign=campaign, user=_user())
+        result.info.append(f"{resent:,} sent again by the user's choice "
+                           f"({accepted_before:,} at the simulator before)")
+    done = wait_for(lambda: _done(campaign.pk), timeout=timeout, interval=1)
+    if done:
+        result.recovery = time.monotonic() - since
+    else:
+        result.notes.append(f"campaign {_status(campaign.pk)} at the deadline")
+    charged = sandbox_accepted(panel, numbers)
+    final = list(Recipient.objects.filter(campaign=campaign, status__in=FINAL_RECIPIENT)
+                 .values_list("msisdn", flat=True))
+    result.sent = len(set(charged))
+    result.delivered = len(final)
+    result.duplicated += duplicates_count(charged)
+    # Every recipient of the audience final, and none missing from it.
+    result.lost += max(losses_count(expected=numbers, final=final), expected - len(final), 0)
+    left = Recipient.objects.filter(campaign=campaign, status="in_doubt").count()
+    if left:
+        result.notes.append(f"{left:,} still in doubt at the end")
+    bad = ProviderNotification.objects.filter(provider="smsmanager").exclude(
+        state__in=["pending", "applied"]).count()
+    if bad:
+        result.info.append(f"{bad:,} SMS Manager notifications unmatched or quarantined")
+    return result
+
+
+def case_sm_rate_faults(panel: Panel) -> CaseResult:
+    """30% 429 (Retry-After) + 10% 500 for 60 s on an SMS Manager campaign of 3,000
+    personalised recipients (10 per call)."""
+    errors = panel.errors_500()
+    size = 3000
+    name = "SMS Manager: 429 30% + 500 10% for 60 s, campaign 3,000"
+    began = datetime.now(UTC).isoformat(timespec="milliseconds")
+    panel.faults(**RATE_FAULTS)
+    storm_end = time.monotonic() + STORM_SECONDS
+    try:
+        campaign = campaign_launch(f"Faults: {name}", size, **PROVIDER)
+        _sleep_until(storm_end)
+    finally:
+        panel.faults_off()
+    answers = Counter(entry["status"] for entry in panel.control(
+        "GET", "requests", params={"path": "/smsmanager/v2/messages"})["requests"]
+        if entry["time"] >= began)
+    result = CaseResult(name, info=["calls answered during the storm: " + ", ".join(
+        f"{status} {count:,}" for status, count in sorted(answers.items(), key=str))])
+    result = in_doubt_settle(panel, result, campaign, expected=size, since=storm_end)
+    if result.recovery is not None:
+        result.info.append(f"{STORM_SECONDS + result.recovery:.0f} s from the launch")
+    return _finish(panel, result, errors)
+
+
+def case_sm_kill_call(panel: Panel, *, hang: bool = False) -> CaseResult:
+    """The workers SIGKILLed 1.5 s after a call was recorded (on its way), then restarted:
+    the rest is sent, the call in doubt is never re-sent on its own.
+
+    ``hang=False``: the simulator answers after 4 s, so it takes the killed call and its
+    callbacks settle the recipients in doubt. ``hang=True``: it holds the call and
+    answers 504 without taking it, so they stay in doubt until the user sends them again.
+    """
+    from campaigns.models import ProviderCall
+
+    errors = panel.errors_500()
+    size = 2000
+    name = ("SMS Manager: worker SIGKILL mid-call (call never taken), campaign 2,000" if hang
+            else "SMS Manager: worker SIGKILL mid-call (call taken), campaign 2,000")
+    result = CaseResult(name)
+    killed = []
+    try:
+        if not hang:
+            panel.faults(latency_ms=4000)
+        campaign = campaign_launch(f"Faults: {name}", size, **PROVIDER)
+        if hang:
+            # After the launch: its price and balance reads go to Justsend, which would hang too.
+            panel.faults(timeout=True)
+
+        def on_its_way() -> bool:
+            # A few calls in: the kill lands mid-campaign, mid-call.
+            if ProviderCall.objects.filter(campaign=campaign, state="recorded",
+                                           sequence__gte=3).exists():
+                time.sleep(1.5)
+                return True
+            return False
+
+        if not wait_for(on_its_way, timeout=120, interval=0.05):
+            result.notes.append("the moment to kill never came")
+        panel.kill_workers()
+        killed = list(ProviderCall.objects.filter(campaign=campaign, state="recorded")
+                      .values_list("sequence", "recipient_ids"))
+    finally:
+        panel.faults_off()
+    panel.restart_workers()
+    restarted = time.monotonic()
+    result.info.append(f"killed during call {[seq for seq, _ in killed]} of "
+                       f"{sum(len(ids) for _, ids in killed):,} recipients")
+    result = in_doubt_settle(panel, result, campaign, expected=size, since=restarted)
+    return _finish(panel, result, errors)
