@@ -17,7 +17,32 @@ from contacts.models import BlacklistEntry
 __all__ = ["Postback", "Reply", "DeliveryCounts", "ProviderNotification"]
 
 
-class Postback(models.Model):
+class ReceivedBody(models.Model):
+    """What the panel keeps of every provider request it takes in (a Justsend postback, a
+    provider's notification): the body as received, once, and how applying it went."""
+
+    # sha256 of what identifies the event: the same event twice is stored once.
+    dedup_key = models.CharField(_("deduplication key"), max_length=64, unique=True)
+    body = models.TextField(_("body as received"))
+    # The bytes as received, kept only when ``body`` had to differ from them: text no
+    # database stores (not UTF-8, NUL, a lone UTF-16 surrogate) is replaced by U+FFFD.
+    raw_body = models.BinaryField(_("raw body"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # Applies that failed with this row alone in the batch.
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def received_bytes(self) -> bytes:
+        """The request's body exactly as it arrived."""
+        return bytes(self.raw_body) if self.raw_body is not None else self.body.encode()
+
+
+class Postback(ReceivedBody):
     class Kind(models.TextChoices):
         SEND_STATUS = "send_status", _("Send status")
         DELIVERY_STATUS = "delivery_status", _("Delivery status")
@@ -36,20 +61,10 @@ class Postback(models.Model):
         FAILED = "failed", _("Quarantined: applying it failed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    # sha256 of the kind and the body's canonical JSON: the same event twice is stored once.
-    dedup_key = models.CharField(_("deduplication key"), max_length=64, unique=True)
-    body = models.TextField(_("body as received"))
-    # The bytes as received, kept only when ``body`` had to differ from them: text no
-    # database stores (NUL, a lone UTF-16 surrogate) is replaced there by U+FFFD.
-    raw_body = models.BinaryField(_("raw body"), null=True, blank=True)
+    # dedup_key: sha256 of the kind and the body's canonical JSON.
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.PENDING
     )
-    error = models.TextField(_("error"), blank=True)
-    received_at = models.DateTimeField(_("received at"))
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-    # Applies that failed with this postback alone in the batch.
-    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
     # Read from the body when it is stored, for matching and searching.
     bulk_uuid = models.CharField(_("bulk uuid"), max_length=64, blank=True)
     msisdn = models.CharField(_("number"), max_length=32, blank=True)
@@ -138,7 +153,7 @@ class DeliveryCounts(models.Model):
         return str(self.campaign)
 
 
-class ProviderNotification(models.Model):
+class ProviderNotification(ReceivedBody):
     """One webhook request of a provider other than Justsend, stored as received.
 
     Stored by ``/webhooks/<provider>/<secret>/`` with one INSERT; the apply task parses it
@@ -155,20 +170,12 @@ class ProviderNotification(models.Model):
         FAILED = "failed", _("Quarantined: applying it failed")
 
     provider = models.CharField(_("provider"), max_length=20)
-    # sha256 of the provider and the body: the same notification twice is stored once.
-    dedup_key = models.CharField(_("deduplication key"), max_length=64, unique=True)
-    body = models.TextField(_("body as received"))
-    # The bytes as received, kept only when ``body`` had to differ from them (not UTF-8, NUL).
-    raw_body = models.BinaryField(_("raw body"), null=True, blank=True)
+    # dedup_key: sha256 of the provider and the body.
     # The request's headers a parser may need (content type, a signature); never cookies.
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.PENDING
     )
-    error = models.TextField(_("error"), blank=True)
-    received_at = models.DateTimeField(_("received at"))
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
 
     class Meta:
         verbose_name = _("provider notification")
@@ -180,7 +187,3 @@ class ProviderNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} #{self.pk}"
-
-    @property
-    def received_bytes(self) -> bytes:
-        return bytes(self.raw_body) if self.raw_body is not None else self.body.encode()
