@@ -161,6 +161,8 @@ def test_smsmanager_has_its_card_check_and_webhook_url(admin_client_panel, setti
     assert "SMS Manager" in card and "Simulator" in card
     assert panel_sandbox.smsmanager_url in card
     assert "up to 100 recipients per call" in card and "channel flow (Viber, WhatsApp…)" in card
+    # Large figures are formatted for the reader, not printed raw.
+    assert "up to 1,000,000 recipients per call" in _card(page, "justsend")
     assert "http://testserver/webhooks/smsmanager/sm-hook/" in card
     assert panel_sandbox.smsmanager_api_key not in page
     checked = admin_client_panel.post("/providers/smsmanager/check/").content.decode()
