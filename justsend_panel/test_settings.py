@@ -62,5 +62,5 @@ if CELERY_BROKER_URL.startswith("filesystem") and not env("CELERY_FS_BROKER_DIR"
 # Test-only hooks a worker started by an integration test may ask for (tests/hooks): e.g.
 # PANEL_TEST_HOOKS=stall_after_submit. The app is installed only here, only when asked.
 PANEL_TEST_HOOKS = [name for name in os.environ.get("PANEL_TEST_HOOKS", "").split(",") if name]
-if PANEL_TEST_HOOKS:
+if PANEL_TEST_HOOKS or os.environ.get("PANEL_TEST_WORKER_ACTIVITY"):
     INSTALLED_APPS = [*INSTALLED_APPS, "tests.hooks.apps.TestHooksConfig"]  # noqa: F405
