@@ -52,7 +52,7 @@ def _fill(members: int, blacklist: int):
     group = Group.objects.filter(name="Bench: a million").first()
     if group is None or group.member_count != members:
         Group.objects.filter(name="Bench: a million").delete()
-        group = Group.objects.create(name="Bench: a million", justsend_id=None,
+        group = Group.objects.create(name="Bench: a million", remote_id=None,
                                      sync_state=SyncState.SYNCED)
         started = time.perf_counter()
         names = ["Anna", "Jan", "Zofia", "Łukasz", "Piotr", "Kasia"]

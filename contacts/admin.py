@@ -24,10 +24,10 @@ SYNC_FIELDS = ("sync_state", "sync_error", "synced_at")
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
     list_display = ("name", "group_type", "country", "member_count", "sync_state", "synced_at",
-                    "justsend_id")
+                    "remote_id")
     list_filter = ("group_type", "sync_state", "country")
-    search_fields = ("name", "=justsend_id")
-    readonly_fields = ("justsend_id", "member_count", *SYNC_FIELDS, "created_at", "updated_at")
+    search_fields = ("name", "=remote_id")
+    readonly_fields = ("remote_id", "member_count", *SYNC_FIELDS, "created_at", "updated_at")
     actions = ["retry_sync"]
 
     def save_model(self, request, obj, form, change):

@@ -49,7 +49,9 @@ class Group(TimeStampedModel, SyncedModel):
         _("type"), max_length=20, choices=Type.choices, default=Type.LOCAL
     )
     country = models.CharField(_("country"), max_length=80, choices=COUNTRY_CHOICES, blank=True)
-    justsend_id = models.BigIntegerField(_("Justsend id"), null=True, blank=True, unique=True)
+    # The group's id at the provider that keeps remote groups (Justsend); None until pushed.
+    remote_id = models.BigIntegerField(_("group id at the provider"), null=True, blank=True,
+                                       unique=True)
     # A counter kept in the same transaction as member changes: no COUNT(*) per page view.
     member_count = models.PositiveIntegerField(_("members"), default=0)
 

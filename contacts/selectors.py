@@ -207,14 +207,14 @@ def pull_latest() -> SyncOperation | None:
 # --- number lookup -----------------------------------------------------------------------
 
 
-def groups_deleting_justsend_ids() -> set[int]:
+def groups_deleting_remote_ids() -> set[int]:
     """Justsend ids of groups deleted in the panel whose delete has not reached Justsend:
     Justsend still lists them, and they are not to be pulled back."""
     return set(
         SyncOperation.objects.filter(kind=SyncOperation.Kind.GROUP_DELETE)
         .exclude(state=SyncOperation.State.DONE)
-        .exclude(payload__justsend_id=None)
-        .values_list("payload__justsend_id", flat=True)
+        .exclude(payload__remote_id=None)
+        .values_list("payload__remote_id", flat=True)
     )
 
 
@@ -251,12 +251,12 @@ def number_lookup(*, raw: str) -> NumberLookup:
     except SmsError as exc:
         result.remote_error = exc.message
         return result
-    local = Group.objects.in_bulk([g.id for g in remote if g.id is not None], field_name="justsend_id")
+    local = Group.objects.in_bulk([g.id for g in remote if g.id is not None], field_name="remote_id")
     result.remote_groups = [(group, local.get(group.id)) for group in remote]
     # Only a group Justsend lists and the panel has not can be one deleted here.
     unlinked = {group.id for group, linked in result.remote_groups if linked is None}
     if unlinked:
-        result.remote_deleting = groups_deleting_justsend_ids() & unlinked
+        result.remote_deleting = groups_deleting_remote_ids() & unlinked
     return result
 
 

@@ -89,7 +89,7 @@ class GroupTable(tables.Table):
 
     class Meta:
         model = Group
-        fields = ["name", "group_type", "country", "member_count", "sync_state", "justsend_id"]
+        fields = ["name", "group_type", "country", "member_count", "sync_state", "remote_id"]
         template_name = "django_tables2/bootstrap5.html"
         attrs = {"class": "table table-hover align-middle mb-0", "data-testid": "group-table"}
         empty_text = _("No groups match.")

@@ -459,7 +459,7 @@ def case_import_and_push(panel: Panel, *, kill: bool | str, faults: bool,
             restarted = time.monotonic()
 
         def pushed() -> int:
-            remote = Group.objects.values_list("justsend_id", flat=True).get(pk=group.pk)
+            remote = Group.objects.values_list("remote_id", flat=True).get(pk=group.pk)
             if remote is None:
                 return 0
             return panel.sandbox_rows("SELECT COUNT(*) FROM group_members WHERE group_id = ?",
@@ -503,7 +503,7 @@ def case_kill_pull(panel: Panel) -> CaseResult:
     operation = justsend_pull_request(full=True)
 
     def members() -> int:
-        return Member.objects.filter(group__justsend_id=remote.id).count()
+        return Member.objects.filter(group__remote_id=remote.id).count()
 
     if not wait_for(lambda: members() > 0 or SyncOperation.objects.filter(
             pk=operation.pk, state="running").exists(), timeout=90, interval=0.05):
@@ -515,11 +515,11 @@ def case_kill_pull(panel: Panel) -> CaseResult:
                     interval=1)
     if done:
         result.recovery = time.monotonic() - restarted
-    pulled = set(Member.objects.filter(group__justsend_id=remote.id)
+    pulled = set(Member.objects.filter(group__remote_id=remote.id)
                  .values_list("msisdn", flat=True))
     result.sent = 20000
     result.delivered = len(pulled)
     result.lost = losses_count(expected=numbers, final=pulled)
-    if Group.objects.filter(justsend_id=remote.id).count() > 1:
+    if Group.objects.filter(remote_id=remote.id).count() > 1:
         result.notes.append("the group was pulled twice")
     return _finish(panel, result, errors)

@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.worker",
     "tests.fixtures.browser",
+    "tests.fixtures.migrations",
 ]
 
 

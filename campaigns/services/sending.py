@@ -306,7 +306,7 @@ def _group_ids_safe(campaign: Campaign) -> bool:
             or campaign.excluded_groups.exists()):
         return False
     groups = list(campaign.groups.all())
-    if not groups or any(g.justsend_id is None or g.sync_state != SyncState.SYNCED
+    if not groups or any(g.remote_id is None or g.sync_state != SyncState.SYNCED
                          for g in groups):
         return False
     pending = SyncOperation.objects.exclude(state=SyncOperation.State.DONE)
@@ -340,7 +340,7 @@ def _send(client: JustsendClient, campaign: Campaign) -> tuple[str, sms.SendResu
     campaign_update_fields(campaign_id=campaign.pk, in_states=[S.SUBMITTING, S.CANCELLING],
                            submission_mode=mode)
     if mode == Campaign.SubmissionMode.GROUP_IDS:
-        group_ids = list(campaign.groups.values_list("justsend_id", flat=True))
+        group_ids = list(campaign.groups.values_list("remote_id", flat=True))
         return mode, client.send_bulk(request=bulk_request(campaign, group_ids=group_ids))
     if mode == Campaign.SubmissionMode.JSON:
         recipients = [sms.Recipient(msisdn=msisdn, content=content or None)

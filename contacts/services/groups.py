@@ -92,7 +92,7 @@ def group_delete(*, group: Group, by=None) -> None:
     ).delete()
     sync_operation_add(
         kind=Kind.GROUP_DELETE, group=group,
-        payload={"justsend_id": group.justsend_id, "name": group.name},
+        payload={"remote_id": group.remote_id, "name": group.name},
     )
     audit_record(
         action=Action.GROUP_DELETED, actor=by, obj=group,

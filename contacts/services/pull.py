@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from contacts.models import BlacklistEntry, BlacklistEvent, Group, Member, SyncOperation, SyncState
-from contacts.selectors import groups_deleting_justsend_ids
+from contacts.selectors import groups_deleting_remote_ids
 from contacts.services.blacklist import blacklist_events_record
 from contacts.services.groups import group_hold
 from contacts.services.outbox import sync_operation_add
@@ -287,13 +287,13 @@ def _groups_reconcile(
     remote_groups: list[RemoteGroup], busy: set[int], started: datetime, counts: PullCounts
 ) -> list[tuple[Group, RemoteGroup]]:
     remote_ids = [remote.id for remote in remote_groups if remote.id is not None]
-    linked = {g.justsend_id: g for g in Group.objects.filter(justsend_id__in=remote_ids)}
+    linked = {g.remote_id: g for g in Group.objects.filter(remote_id__in=remote_ids)}
     # Deleted here, the delete not yet pushed: Justsend still lists the group.
-    deleting = groups_deleting_justsend_ids()
+    deleting = groups_deleting_remote_ids()
     # A group of ours whose create has not recorded its id yet: Justsend may list it
     # already; it is not imported a second time (the create adopts or links it).
     waiting_names = set(
-        Group.objects.filter(justsend_id__isnull=True, pk__in=busy).values_list("name", flat=True)
+        Group.objects.filter(remote_id__isnull=True, pk__in=busy).values_list("name", flat=True)
     )
     pairs = []
     now = timezone.now()
@@ -306,7 +306,7 @@ def _groups_reconcile(
             if fields["name"] in waiting_names:
                 continue
             group, created = Group.objects.get_or_create(
-                justsend_id=remote.id,
+                remote_id=remote.id,
                 defaults={**fields, "sync_state": SyncState.SYNCED, "synced_at": now},
             )
             counts.groups_new += created
@@ -315,8 +315,8 @@ def _groups_reconcile(
             counts.groups_updated += 1
         pairs.append((group, remote))
     vanished = (
-        Group.objects.filter(justsend_id__isnull=False)
-        .exclude(justsend_id__in=remote_ids)
+        Group.objects.filter(remote_id__isnull=False)
+        .exclude(remote_id__in=remote_ids)
         .exclude(pk__in=busy)
         .filter(Q(synced_at__lt=started) | Q(synced_at__isnull=True))
     )

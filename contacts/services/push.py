@@ -171,7 +171,7 @@ def _operation_ready(*, for_update: bool = False) -> SyncOperation | None:
         waits_for_group = (
             operation.group_id is not None
             and operation.kind != Kind.GROUP_CREATE
-            and operation.group.justsend_id is None
+            and operation.group.remote_id is None
         )
         if waits_for_group:
             # Only a create can run in this lane now (a re-create after a retry comes
@@ -307,14 +307,14 @@ def group_sync_state_refresh(*, group_id: int, note: str = "") -> None:
     failed_error = (
         outstanding.filter(state=State.FAILED).order_by("-pk").values_list("last_error", flat=True)
     ).first()
-    group = Group.objects.filter(pk=group_id).only("justsend_id").first()
+    group = Group.objects.filter(pk=group_id).only("remote_id").first()
     if group is None:
         return
     if failed_error is not None:
         fields = {"sync_state": SyncState.ERROR, "sync_error": failed_error}
     elif outstanding.exists():
         fields = {"sync_state": SyncState.PENDING, "sync_error": note}
-    elif group.justsend_id is None:
+    elif group.remote_id is None:
         fields = {"sync_state": SyncState.ERROR, "sync_error": missing_message()}
     else:
         fields = {"sync_state": SyncState.SYNCED, "sync_error": "", "synced_at": timezone.now()}
@@ -331,7 +331,7 @@ def missing_message() -> str:
 def group_mark_missing(*, group_id: int | None) -> None:
     if group_id is not None:
         Group.objects.filter(pk=group_id).update(
-            justsend_id=None, sync_state=SyncState.ERROR, sync_error=missing_message()
+            remote_id=None, sync_state=SyncState.ERROR, sync_error=missing_message()
         )
 
 
@@ -374,7 +374,7 @@ def _group_country(group: Group) -> Country | None:
 def _group_fields_push(client: JustsendClient, group: Group) -> None:
     try:
         client.update_group(
-            group_id=group.justsend_id, name=group.name, group_type=GroupType(group.group_type),
+            group_id=group.remote_id, name=group.name, group_type=GroupType(group.group_type),
             country=_group_country(group),
         )
     except SmsNotFound as exc:
@@ -383,7 +383,7 @@ def _group_fields_push(client: JustsendClient, group: Group) -> None:
 
 def _group_adopt(client: JustsendClient, group: Group):
     """A remote group an earlier attempt may have created before its answer was lost."""
-    linked = set(Group.objects.filter(justsend_id__isnull=False).values_list("justsend_id", flat=True))
+    linked = set(Group.objects.filter(remote_id__isnull=False).values_list("remote_id", flat=True))
     for remote in client.iter_groups(size=100):
         if remote.id not in linked and remote.name == group.name and remote.group_type == group.group_type:
             return remote
@@ -394,7 +394,7 @@ def _group_create(client: JustsendClient, operation: SyncOperation) -> None:
     group = _group_of(operation)
     if group is None:
         return  # deleted before it reached Justsend
-    if group.justsend_id is not None:
+    if group.remote_id is not None:
         _group_fields_push(client, group)
         return
     remote = _group_adopt(client, group) if operation.attempts > 1 else None
@@ -403,8 +403,8 @@ def _group_create(client: JustsendClient, operation: SyncOperation) -> None:
             name=group.name, group_type=GroupType(group.group_type), country=_group_country(group)
         )
     try:
-        linked = Group.objects.filter(pk=group.pk, justsend_id__isnull=True).update(
-            justsend_id=remote.id
+        linked = Group.objects.filter(pk=group.pk, remote_id__isnull=True).update(
+            remote_id=remote.id
         )
     except IntegrityError:
         linked = 0
@@ -419,11 +419,11 @@ def _group_update(client: JustsendClient, operation: SyncOperation) -> None:
 
 
 def _group_delete(client: JustsendClient, operation: SyncOperation) -> None:
-    justsend_id = operation.payload.get("justsend_id")
-    if justsend_id is None:
+    remote_id = operation.payload.get("remote_id")
+    if remote_id is None:
         return
     try:
-        client.delete_group(group_id=justsend_id)
+        client.delete_group(group_id=remote_id)
     except SmsNotFound:
         pass  # already gone
 
@@ -450,9 +450,9 @@ def _member_details_push(client: JustsendClient, group: Group, msisdns: list[str
     )
     updates = [
         GroupMemberUpdate(
-            current=GroupMember(msisdn=m.msisdn, group_id=group.justsend_id),
+            current=GroupMember(msisdn=m.msisdn, group_id=group.remote_id),
             new=_member({"msisdn": m.msisdn, "name": m.name, "surname": m.surname,
-                         "address": m.address}, group.justsend_id),
+                         "address": m.address}, group.remote_id),
         )
         for m in with_details.only("msisdn", "name", "surname", "address")
     ]
@@ -467,11 +467,11 @@ def _members_add(client: JustsendClient, operation: SyncOperation) -> None:
     try:
         if "members" in operation.payload:
             for item in operation.payload["members"][operation.items_done:]:
-                _member_add_or_update(client, _member(item, group.justsend_id))
+                _member_add_or_update(client, _member(item, group.remote_id))
                 _progress(operation, 1)
             return
         for chunk in _chunks(operation.payload["msisdns"], operation.items_done):
-            client.batch_add_group_members(group_id=group.justsend_id, msisdns=chunk)
+            client.batch_add_group_members(group_id=group.remote_id, msisdns=chunk)
             _member_details_push(client, group, chunk)
             _progress(operation, len(chunk))
     except SmsNotFound as exc:
@@ -483,8 +483,8 @@ def _members_update(client: JustsendClient, operation: SyncOperation) -> None:
     if group is None:
         return
     for item in operation.payload["updates"][operation.items_done:]:
-        new = _member(item["member"], group.justsend_id)
-        current = GroupMember(msisdn=item["msisdn"], group_id=group.justsend_id)
+        new = _member(item["member"], group.remote_id)
+        current = GroupMember(msisdn=item["msisdn"], group_id=group.remote_id)
         try:
             client.update_group_members(updates=[GroupMemberUpdate(current=current, new=new)])
         except SmsNotFound:
@@ -502,13 +502,13 @@ def _members_remove(client: JustsendClient, operation: SyncOperation) -> None:
         return
     for chunk in _chunks(operation.payload["msisdns"], operation.items_done):
         try:
-            client.remove_group_members(group_id=group.justsend_id, msisdns=chunk)
+            client.remove_group_members(group_id=group.remote_id, msisdns=chunk)
         except SmsNotFound:
             # Justsend refuses the whole list when one number is not in the group: remove
             # them one by one, a number already gone counting as removed.
             for msisdn in chunk:
                 try:
-                    client.remove_group_members(group_id=group.justsend_id, msisdns=[msisdn])
+                    client.remove_group_members(group_id=group.remote_id, msisdns=[msisdn])
                 except SmsNotFound:
                     pass
         _progress(operation, len(chunk))
@@ -605,7 +605,7 @@ def group_sync_retry(*, group: Group) -> int:
     create_waiting = SyncOperation.objects.filter(
         group=group, kind=Kind.GROUP_CREATE
     ).exclude(state=State.DONE).exists()
-    if group.justsend_id is None and not create_waiting:
+    if group.remote_id is None and not create_waiting:
         group_recreate(group=group)
         retried += 1
     group_sync_state_refresh(group_id=group.pk)

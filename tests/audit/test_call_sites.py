@@ -195,7 +195,7 @@ def _pushed_group(ctx):
     group = group_create(name="Customers")
     sync_push_pending()
     group.refresh_from_db()
-    assert group.justsend_id is not None
+    assert group.remote_id is not None
     return group
 
 

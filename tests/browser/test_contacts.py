@@ -37,7 +37,7 @@ def test_staff_keep_a_group_and_the_blacklist_and_justsend_follows(
     screenshot("contacts-group-detail")
     group = Group.objects.get(name="Browser group")
     with panel_sandbox.client() as remote:
-        assert set(remote_members(remote, group.justsend_id)) == {"48500123123", "48600200300"}
+        assert set(remote_members(remote, group.remote_id)) == {"48500123123", "48600200300"}
 
     page.get_by_role("link", name="Blacklist", exact=True).click()
     page.get_by_label("Numbers").fill("500 123 123\nnot-a-number")
@@ -66,4 +66,4 @@ def test_staff_keep_a_group_and_the_blacklist_and_justsend_follows(
     assert list(Member.objects.values_list("msisdn", flat=True)) == ["48500123123"]
     expect(page.get_by_test_id("group-sync").get_by_text("synced")).to_be_visible(timeout=60_000)
     with panel_sandbox.client() as remote:
-        assert set(remote_members(remote, group.justsend_id)) == {"48500123123"}
+        assert set(remote_members(remote, group.remote_id)) == {"48500123123"}

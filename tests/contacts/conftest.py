@@ -36,5 +36,5 @@ def pushed_group(panel_sandbox, db):
     group = group_create(name="Customers")
     sync_push_pending()
     group.refresh_from_db()
-    assert group.justsend_id is not None
+    assert group.remote_id is not None
     return group

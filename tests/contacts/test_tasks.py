@@ -43,7 +43,7 @@ def test_changes_saved_during_an_outage_arrive_once_when_justsend_is_back(
     group.refresh_from_db()
     with panel_sandbox.client() as remote:
         assert [g["name"] for g in remote_groups(remote)] == ["Saved in an outage"]
-        members = remote_members(remote, group.justsend_id)
+        members = remote_members(remote, group.remote_id)
     assert list(members) == ["48500700700"] and members["48500700700"]["name"] == "Ada"
 
 
@@ -56,5 +56,5 @@ def test_pull_button_work_is_done_by_the_worker(celery_worker_process, panel_san
 
     wait_until(lambda: SyncOperation.objects.get(pk=operation.pk).state == SyncOperation.State.DONE,
                timeout=60)
-    group = Group.objects.get(justsend_id=group_id)
+    group = Group.objects.get(remote_id=group_id)
     assert list(group.members.values_list("msisdn", flat=True)) == ["48500800800"]

@@ -266,7 +266,7 @@ def test_lookup_says_a_justsend_group_deleted_here_is_on_its_way_out(
     with panel_sandbox.client() as remote:
         remote_id = remote.post("groups", json={"name": "Old list", "groupType": "LOCAL", "country": "POLAND"}).json()["id"]
         remote.post("group-members/batch-add", params={"groupId": remote_id}, json=["48500100100"])
-    Group.objects.filter(pk=group.pk).update(justsend_id=remote_id)
+    Group.objects.filter(pk=group.pk).update(remote_id=remote_id)
     group_delete(group=Group.objects.get(pk=group.pk))  # its push to Justsend not run yet
 
     page = _page(marketing_client.get(reverse("contacts:lookup"), {"q": "500100100"}))

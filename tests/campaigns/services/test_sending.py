@@ -105,7 +105,7 @@ def test_synced_whole_groups_go_by_group_ids_and_a_pending_sync_sends_the_list(p
     with panel_sandbox.client() as api:
         remote_group = api.post("groups", json={"name": "Customers", "groupType": "LOCAL", "country": "POLAND"}).json()
     remote_id = remote_group.get("id") or remote_group.get("groupId")
-    group.justsend_id, group.sync_state = remote_id, SyncState.SYNCED
+    group.remote_id, group.sync_state = remote_id, SyncState.SYNCED
     group.save()
     synced = campaign_make(groups=[group], status=S.QUEUED)
     campaign_submit(campaign_id=synced.pk)

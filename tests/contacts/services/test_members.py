@@ -74,20 +74,20 @@ def test_delete_selected_only_touches_the_group_and_moves_the_counter():
     assert sorted(remove.payload["msisdns"]) == ["48500123120", "48500123121"]
 
 
-def test_international_group_needs_a_country_and_delete_keeps_the_justsend_id():
+def test_international_group_needs_a_country_and_delete_keeps_the_remote_id():
     with pytest.raises(ApplicationError):
         group_create(name="Abroad", group_type=Group.Type.INTERNATIONAL)
     group = group_create(name="Abroad", group_type=Group.Type.INTERNATIONAL, country="GERMANY")
     group_update(group=group, name="Abroad", group_type=Group.Type.INTERNATIONAL, country="GERMANY")
     assert Kind.GROUP_UPDATE not in _kinds()  # nothing changed, nothing to push
-    Group.objects.filter(pk=group.pk).update(justsend_id=77)
+    Group.objects.filter(pk=group.pk).update(remote_id=77)
     group.refresh_from_db()
     member_add(group=group, msisdn="+49 1512 3456789")
     group_delete(group=group)
     assert not Group.objects.exists() and not Member.objects.exists()
     # The pending member push is dropped (Justsend drops members with the group).
     delete = SyncOperation.objects.get()
-    assert (delete.kind, delete.payload["justsend_id"]) == (Kind.GROUP_DELETE, 77)
+    assert (delete.kind, delete.payload["remote_id"]) == (Kind.GROUP_DELETE, 77)
 
 
 @pytest.mark.parametrize("typed", ["+421 905 123 456", "00421905123456"])

@@ -38,7 +38,7 @@ def test_pull_imports_groups_members_and_blacklist_made_in_justsend(panel_sandbo
 
     assert operation.state == SyncOperation.State.DONE
     assert operation.items_done == operation.items_total == 2  # one group + the blacklist
-    group = Group.objects.get(justsend_id=group_id)
+    group = Group.objects.get(remote_id=group_id)
     assert (group.name, group.sync_state, group.member_count) == ("From Justsend", SyncState.SYNCED, 2)
     assert dict(Member.objects.filter(group=group).values_list("msisdn", "name")) == {
         "48500000001": "Ewa", "48500000002": ""}
@@ -70,10 +70,10 @@ def test_changes_made_in_justsend_are_taken_over_and_local_only_members_pushed_a
 ):
     member_add(group=pushed_group, msisdn="500000021", name="Local")
     sync_push_pending()
-    remote.put("groups", json={"id": pushed_group.justsend_id, "name": "Renamed there"}).raise_for_status()
+    remote.put("groups", json={"id": pushed_group.remote_id, "name": "Renamed there"}).raise_for_status()
     remote.put("group-members", json=[{
-        "currentMemberData": {"msisdn": "48500000021", "groupId": pushed_group.justsend_id},
-        "newMemberData": {"msisdn": "48500000021", "groupId": pushed_group.justsend_id, "name": "Changed"},
+        "currentMemberData": {"msisdn": "48500000021", "groupId": pushed_group.remote_id},
+        "newMemberData": {"msisdn": "48500000021", "groupId": pushed_group.remote_id, "name": "Changed"},
     }]).raise_for_status()
     # A member the panel has but Justsend lost (nothing is waiting to push it).
     Member.objects.create(group=pushed_group, msisdn="48500000022")
@@ -84,11 +84,11 @@ def test_changes_made_in_justsend_are_taken_over_and_local_only_members_pushed_a
     assert group.name == "Renamed there"
     assert Member.objects.get(msisdn="48500000021").name == "Changed"
     sync_push_pending()
-    assert set(remote_members(remote, group.justsend_id)) == {"48500000021", "48500000022"}
+    assert set(remote_members(remote, group.remote_id)) == {"48500000021", "48500000022"}
 
 
 def test_a_group_with_changes_waiting_keeps_the_local_version(pushed_group, remote):
-    remote.put("groups", json={"id": pushed_group.justsend_id, "name": "Theirs"}).raise_for_status()
+    remote.put("groups", json={"id": pushed_group.remote_id, "name": "Theirs"}).raise_for_status()
     member_add(group=pushed_group, msisdn="500000031")  # waiting to be pushed
 
     _pull()
@@ -99,12 +99,12 @@ def test_a_group_with_changes_waiting_keeps_the_local_version(pushed_group, remo
 def test_a_group_deleted_in_justsend_is_marked_not_dropped(pushed_group, remote):
     member_add(group=pushed_group, msisdn="500000041")
     sync_push_pending()
-    remote.delete(f"groups/{pushed_group.justsend_id}").raise_for_status()
+    remote.delete(f"groups/{pushed_group.remote_id}").raise_for_status()
 
     operation = _pull()
 
     group = Group.objects.get(pk=pushed_group.pk)
-    assert group.sync_state == SyncState.ERROR and group.justsend_id is None
+    assert group.sync_state == SyncState.ERROR and group.remote_id is None
     assert Member.objects.filter(group=group).count() == 1
     assert operation.payload["counts"]["groups_missing"] == 1
 
@@ -115,7 +115,7 @@ def test_the_hourly_pull_skips_member_lists_whose_counts_match(pushed_group, pan
 
     justsend_pull_run(full=False)  # as beat runs it
 
-    assert not panel_sandbox.requests(path=f"/api/group-members/{pushed_group.justsend_id}")
+    assert not panel_sandbox.requests(path=f"/api/group-members/{pushed_group.remote_id}")
 
 
 def test_local_blacklist_entries_missing_in_justsend_are_pushed_again(panel_sandbox, remote):
@@ -158,18 +158,18 @@ def test_a_group_deleted_here_is_not_pulled_back_before_its_delete_reaches_justs
 ):
     """Justsend still lists the group until the delete is pushed (a moment, or an outage
     long); a pull meanwhile must not bring it back with its members."""
-    justsend_id = pushed_group.justsend_id
+    remote_id = pushed_group.remote_id
     member_add(group=pushed_group, msisdn="48500000031")
     sync_push_pending()
     group_delete(group=pushed_group)
-    assert justsend_id in _remote_group_ids(remote)  # the delete is not pushed yet
+    assert remote_id in _remote_group_ids(remote)  # the delete is not pushed yet
 
     operation = _pull()
 
     assert operation.state == SyncOperation.State.DONE
-    assert not Group.objects.filter(justsend_id=justsend_id).exists()
+    assert not Group.objects.filter(remote_id=remote_id).exists()
     assert not Member.objects.filter(msisdn="48500000031").exists()
     sync_push_pending()
-    assert justsend_id not in _remote_group_ids(remote)
+    assert remote_id not in _remote_group_ids(remote)
     _pull()
     assert not Group.objects.exists()

@@ -19,7 +19,7 @@ def _states():
     return list(SyncOperation.objects.order_by("pk").values_list("kind", "state"))
 
 
-def test_group_create_records_the_justsend_id_and_members_follow(panel_sandbox, remote):
+def test_group_create_records_the_remote_id_and_members_follow(panel_sandbox, remote):
     group = group_create(name="VIP", group_type=Group.Type.LOCAL)
     member_add(group=group, msisdn="500 123 123", name="Jan", surname="Kowalski")
     assert Group.objects.get(pk=group.pk).sync_state == SyncState.PENDING
@@ -30,8 +30,8 @@ def test_group_create_records_the_justsend_id_and_members_follow(panel_sandbox, 
     assert summary.done == 2 and summary.failed == 0
     assert group.sync_state == SyncState.SYNCED and group.synced_at is not None
     [remote_group] = remote_groups(remote)
-    assert remote_group["id"] == group.justsend_id and remote_group["name"] == "VIP"
-    member = remote_members(remote, group.justsend_id)["48500123123"]
+    assert remote_group["id"] == group.remote_id and remote_group["name"] == "VIP"
+    member = remote_members(remote, group.remote_id)["48500123123"]
     assert (member["name"], member["surname"]) == ("Jan", "Kowalski")
 
 
@@ -52,7 +52,7 @@ def test_a_local_group_with_only_a_name_is_sent_with_country_poland(panel_sandbo
     assert panel_sandbox.requests(path="/api/groups")[-1]["json"]["country"] == "POLAND"
 
 
-def test_member_operations_wait_until_the_group_has_its_justsend_id(panel_sandbox):
+def test_member_operations_wait_until_the_group_has_its_remote_id(panel_sandbox):
     group = group_create(name="Later")
     member_add(group=group, msisdn="+48 600 100 200")
     # The create failed for good: the members must not be pushed to no group.
@@ -75,7 +75,7 @@ def test_many_members_go_in_batch_add_chunks_with_their_names(pushed_group, pane
 
     calls = panel_sandbox.requests(path="/api/group-members/batch-add")
     assert [len(call["json"]) for call in calls] == [PUSH_CHUNK, 5]
-    members = remote_members(remote, pushed_group.justsend_id)
+    members = remote_members(remote, pushed_group.remote_id)
     assert len(members) == len(numbers)
     assert members[numbers[3]]["name"] == "Ala"
     operation = SyncOperation.objects.get(kind=SyncOperation.Kind.MEMBERS_ADD)
@@ -91,7 +91,7 @@ def test_update_and_delete_of_members_reach_justsend(pushed_group, remote):
     members_delete(group=pushed_group, member_ids=[gone.pk])
     sync_push_pending()
 
-    members = remote_members(remote, pushed_group.justsend_id)
+    members = remote_members(remote, pushed_group.remote_id)
     assert set(members) == {"48500100109"}
     assert members["48500100109"]["name"] == "New"
     assert Group.objects.get(pk=pushed_group.pk).member_count == 1
@@ -102,13 +102,13 @@ def test_removing_a_number_justsend_never_had_still_removes_the_others(pushed_gr
     b = member_add(group=pushed_group, msisdn="500100201")
     sync_push_pending()
     # Someone removed b in Justsend's own panel; the panel does not know.
-    remote.request("DELETE", "group-members", params={"groupId": pushed_group.justsend_id},
+    remote.request("DELETE", "group-members", params={"groupId": pushed_group.remote_id},
                    json=["48500100201"]).raise_for_status()
 
     members_delete(group=pushed_group, member_ids=[a.pk, b.pk])
     sync_push_pending()
 
-    assert remote_members(remote, pushed_group.justsend_id) == {}
+    assert remote_members(remote, pushed_group.remote_id) == {}
     assert not SyncOperation.objects.exclude(state=State.DONE).exists()
 
 
@@ -165,7 +165,7 @@ def test_outage_keeps_local_edits_and_pushes_them_once_when_justsend_is_back(pan
     group.refresh_from_db()
     assert group.sync_state == SyncState.SYNCED and group.sync_error == ""
     assert [g["name"] for g in remote_groups(remote)] == ["Outage"]
-    assert list(remote_members(remote, group.justsend_id)) == ["48500200300"]
+    assert list(remote_members(remote, group.remote_id)) == ["48500200300"]
     assert remote_blacklist(remote) == {("48500200301", "POLAND")}
     assert {state for _, state in _states()} == {State.DONE}
     created = [r for r in panel_sandbox.requests(path="/api/groups") if r["method"] == "POST"]
@@ -183,7 +183,7 @@ def test_a_create_whose_answer_was_lost_is_adopted_not_duplicated(panel_sandbox,
 
     group.refresh_from_db()
     [remote_group] = remote_groups(remote)
-    assert group.justsend_id == remote_group["id"]
+    assert group.remote_id == remote_group["id"]
 
 
 def test_a_rejected_push_fails_with_justsends_message_and_retry_sends_it_again(pushed_group, remote):
@@ -208,19 +208,19 @@ def test_a_rejected_push_fails_with_justsends_message_and_retry_sends_it_again(p
 
     group.refresh_from_db()
     assert group.sync_state == SyncState.SYNCED
-    assert set(remote_members(remote, group.justsend_id)) == {"48500300300", "48500300301"}
+    assert set(remote_members(remote, group.remote_id)) == {"48500300300", "48500300301"}
 
 
 def test_a_group_deleted_in_justsend_is_marked_and_retry_recreates_it_with_members(pushed_group, remote):
     member_add(group=pushed_group, msisdn="500400400")
     sync_push_pending()
-    remote.delete(f"groups/{pushed_group.justsend_id}").raise_for_status()
+    remote.delete(f"groups/{pushed_group.remote_id}").raise_for_status()
 
     group_update(group=pushed_group, name="Still here", group_type="LOCAL", country="")
     sync_push_pending()
 
     group = Group.objects.get(pk=pushed_group.pk)
-    assert group.sync_state == SyncState.ERROR and group.justsend_id is None
+    assert group.sync_state == SyncState.ERROR and group.remote_id is None
     assert "no longer exists" in group.sync_error
 
     group_sync_retry(group=group)
@@ -230,4 +230,4 @@ def test_a_group_deleted_in_justsend_is_marked_and_retry_recreates_it_with_membe
     assert group.sync_state == SyncState.SYNCED
     [remote_group] = remote_groups(remote)
     assert remote_group["name"] == "Still here"
-    assert set(remote_members(remote, group.justsend_id)) == {"48500400400"}
+    assert set(remote_members(remote, group.remote_id)) == {"48500400400"}

@@ -154,7 +154,7 @@ def test_a_pull_killed_after_page_k_resumes_at_page_k_and_finishes_under_faults(
         assert justsend_pull_run(operation_id=operation.pk, budget=0).more is True
     operation.refresh_from_db()
     assert operation.payload["cursor"]["page"] == 2
-    assert Member.objects.filter(group__justsend_id=group_id).count() == 200
+    assert Member.objects.filter(group__remote_id=group_id).count() == 200
     SyncOperation.objects.filter(pk=operation.pk).update(
         state=State.RUNNING, lease_token="dead-worker",
         lease_expires_at=timezone.now() - timedelta(seconds=1),
@@ -179,7 +179,7 @@ def test_a_pull_killed_after_page_k_resumes_at_page_k_and_finishes_under_faults(
     assert operation.state == State.DONE, operation.last_error
     resumed = _member_pages_asked(panel_sandbox, group_id)[asked_before:]
     assert resumed[0] == 2 and 0 not in resumed and 1 not in resumed
-    local = set(Member.objects.filter(group__justsend_id=group_id).values_list("msisdn", flat=True))
+    local = set(Member.objects.filter(group__remote_id=group_id).values_list("msisdn", flat=True))
     assert local == set(numbers)
     assert operation.payload["counts"]["members_new"] == 450
     assert operation.payload["cursor"] is None
