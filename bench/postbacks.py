@@ -160,7 +160,7 @@ def campaign_create(recipients: int) -> int:
     from campaigns.models import Campaign, Recipient
 
     campaign = Campaign.objects.create(
-        name="Postback bench", message="Hello", variant="ECO_RESP", bulk_uuid=BULK_UUID,
+        name="Postback bench", message="Hello", variant="ECO_RESP", batch_id=BULK_UUID,
         status=Campaign.Status.SENDING, submitted_at=timezone.now(), recipients_count=recipients,
     )
     table = Recipient._meta.db_table
@@ -304,7 +304,7 @@ def applied_figures(stored: int) -> None:
     result = postbacks_apply(budget_seconds=3600)
     elapsed = time.perf_counter() - started
     statuses = dict(Recipient.objects.values_list("status").order_by().annotate(n=Count("pk")))
-    campaign = Campaign.objects.get(bulk_uuid=BULK_UUID)
+    campaign = Campaign.objects.get(batch_id=BULK_UUID)
     print(f"applying: {result.applied:,} of {stored:,} events in {elapsed:.1f} s = "
           f"{result.applied / elapsed:,.0f} events/s (batches of 1,000, one process); "
           f"recipients by status: {statuses}; campaign sent/delivered counters: "

@@ -43,9 +43,9 @@ class BillingSettingsAdmin(admin.ModelAdmin):
 class UploadedFileLinkAdmin(HistoryAdmin):
     """Written by a campaign's launch; the Uploaded files page matches Justsend's files by it."""
 
-    list_display = ("file_name", "campaign_id", "campaign_name", "bulk_uuid", "created_at")
+    list_display = ("file_name", "campaign_id", "campaign_name", "batch_id", "created_at")
     list_filter = ("created_at",)
-    search_fields = ("file_name", "campaign_name", "bulk_uuid")
+    search_fields = ("file_name", "campaign_name", "batch_id")
     date_hierarchy = "created_at"
-    readonly_fields = ("file_name", "bulk_uuid", "campaign_id", "campaign_name", "created_at",
+    readonly_fields = ("file_name", "batch_id", "campaign_id", "campaign_name", "created_at",
                        "updated_at")

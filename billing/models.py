@@ -94,7 +94,8 @@ class UploadedFileLink(TimeStampedModel):
     """
 
     file_name = models.CharField(_("file name"), max_length=255, db_index=True)
-    bulk_uuid = models.CharField(_("Justsend bulk id"), max_length=64, blank=True, db_index=True)
+    batch_id = models.CharField(_("batch id at the provider"), max_length=64, blank=True,
+                                db_index=True)
     campaign_id = models.PositiveBigIntegerField(_("campaign"), null=True, blank=True)
     campaign_name = models.CharField(_("campaign name"), max_length=255, blank=True)
 

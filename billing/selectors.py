@@ -233,26 +233,26 @@ def upload_descriptors_page_get(
 def uploaded_file_links_for(
     descriptors: Sequence[FileDescriptor],
 ) -> dict[str, UploadedFileLink]:
-    """descriptor id -> the campaign's upload row, matched by bulk id, else by file name."""
-    bulk_ids = {_bulk_uuid(d) for d in descriptors} - {""}
+    """descriptor id -> the campaign's upload row, matched by batch id, else by file name."""
+    batch_ids = {_batch_id(d) for d in descriptors} - {""}
     names = {d.file_name for d in descriptors if d.file_name}
-    if not bulk_ids and not names:
+    if not batch_ids and not names:
         return {}
     links = list(
-        UploadedFileLink.objects.filter(Q(bulk_uuid__in=bulk_ids) | Q(file_name__in=names))
+        UploadedFileLink.objects.filter(Q(batch_id__in=batch_ids) | Q(file_name__in=names))
         .order_by("-created_at")
     )
-    by_bulk = {link.bulk_uuid: link for link in reversed(links) if link.bulk_uuid}
+    by_batch = {link.batch_id: link for link in reversed(links) if link.batch_id}
     by_name = {link.file_name: link for link in reversed(links)}  # newest wins
     found = {}
     for descriptor in descriptors:
-        link = by_bulk.get(_bulk_uuid(descriptor)) or by_name.get(descriptor.file_name or "")
+        link = by_batch.get(_batch_id(descriptor)) or by_name.get(descriptor.file_name or "")
         if link is not None and descriptor.id is not None:
             found[descriptor.id] = link
     return found
 
 
-def _bulk_uuid(descriptor: FileDescriptor) -> str:
+def _batch_id(descriptor: FileDescriptor) -> str:
     # Not in the manual's field list; the sandbox (and perhaps Justsend) sends it.
     value = descriptor.raw.get("bulkUuid") or descriptor.raw.get("bulkId")
     return str(value) if value else ""

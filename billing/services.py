@@ -227,12 +227,12 @@ def _mail2sms_record(user, summary: str, **params) -> None:
 
 
 def uploaded_file_link_record(
-    *, file_name: str, campaign_id: int | None, campaign_name: str = "", bulk_uuid: str = ""
+    *, file_name: str, campaign_id: int | None, campaign_name: str = "", batch_id: str = ""
 ) -> UploadedFileLink:
     """Called by the campaign launch after ``upload_bulk``: which campaign sent this file."""
     return UploadedFileLink.objects.create(
         file_name=file_name,
-        bulk_uuid=bulk_uuid or "",
+        batch_id=batch_id or "",
         campaign_id=campaign_id,
         campaign_name=campaign_name,
     )

@@ -26,7 +26,7 @@ from justsend_panel.core.admin import HistoryAdmin
 
 # Values Justsend owns or the send engine writes: an edit here would only lie.
 ENGINE_FIELDS = (
-    "reference", "status", "failure_reason", "cancel_error", "bulk_uuid", "bulk_status",
+    "reference", "status", "failure_reason", "cancel_error", "batch_id", "bulk_status",
     "submission_mode", "submit_attempts", "recipients_count", "duplicates_removed",
     "blacklisted_removed", "invalid_removed", "outside_country_removed", "excluded_removed",
     "prepared_count",
@@ -63,7 +63,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "delivered_count", "cost", "created_by", "created_at",
     )
     list_filter = ("status", "bulk_type", "variant", "submission_mode", "created_at")
-    search_fields = ("name", "=reference", "=bulk_uuid")
+    search_fields = ("name", "=reference", "=batch_id")
     date_hierarchy = "created_at"
     readonly_fields = ENGINE_FIELDS
     filter_horizontal = ("groups", "excluded_groups")

@@ -116,7 +116,10 @@ class Campaign(TimeStampedModel, LeasedModel):
     failure_reason = models.TextField(_("failure reason"), blank=True)
     # Why a cancel did not go through (409 too late, 404…), shown on the page.
     cancel_error = models.TextField(_("cancel error"), blank=True)
-    bulk_uuid = models.CharField(_("Justsend bulk id"), max_length=64, blank=True, db_index=True)
+    # The provider's id of the batch the campaign went out in (Justsend's bulk uuid); empty
+    # while unsent, and for a provider sending in recorded calls (no single batch).
+    batch_id = models.CharField(_("batch id at the provider"), max_length=64, blank=True,
+                                db_index=True)
     bulk_status = models.CharField(_("Justsend bulk status"), max_length=40, blank=True)
     submission_mode = models.CharField(
         _("submitted as"), max_length=10, choices=SubmissionMode.choices, blank=True

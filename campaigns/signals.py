@@ -9,5 +9,5 @@ at that moment and prove the recovery.
 
 from django.dispatch import Signal
 
-# Sent with ``campaign_id`` and ``bulk_uuid``.
+# Sent with ``campaign_id`` and ``batch_id``.
 submission_answered = Signal()

@@ -359,7 +359,7 @@ def case_poison_postbacks(panel: Panel) -> CaseResult:
     # Finished at Justsend (the poller leaves it alone); its postbacks still come in.
     campaign = Campaign.objects.create(
         name="Faults: poison postbacks", message="Hello", variant="ECO_RESP",
-        bulk_uuid=bulk_uuid, status=Campaign.Status.FINISHED, submitted_at=timezone.now(),
+        batch_id=bulk_uuid, status=Campaign.Status.FINISHED, submitted_at=timezone.now(),
         recipients_count=2000)
     numbers = [f"48{start + i}" for i in range(2000)]
     Recipient.objects.bulk_create(Recipient(campaign=campaign, msisdn=n) for n in numbers)

@@ -60,7 +60,7 @@ def campaign_cancel(*, campaign: Campaign, user) -> Campaign:
             audit_record(action=Action.CAMPAIGN_CANCELLED, actor=user, obj=cancelled)
             return cancelled
         cancelling = campaign_transition(campaign_id=locked.pk, to=S.CANCELLING, cancel_error="")
-        if cancelling.bulk_uuid:
+        if cancelling.batch_id:
             campaign_enqueue(CANCEL_TASK, locked.pk)
         audit_record(action=Action.CAMPAIGN_CANCELLED, actor=user, obj=cancelling)
         # Still submitting: the submit task sees "cancelling" and hands the bulk over.
@@ -76,9 +76,9 @@ def campaign_cancel_remote(*, campaign_id: int) -> None:
     the refunded points, the counts, and every recipient that never left closed.
     """
     campaign = Campaign.objects.get(pk=campaign_id)
-    if campaign.status != S.CANCELLING or not campaign.bulk_uuid:
+    if campaign.status != S.CANCELLING or not campaign.batch_id:
         return
-    token = lease_claim(Campaign.objects.filter(status=S.CANCELLING).exclude(bulk_uuid=""),
+    token = lease_claim(Campaign.objects.filter(status=S.CANCELLING).exclude(batch_id=""),
                         pk=campaign_id)
     if token is None:
         return  # another task is cancelling it, or it moved on
@@ -93,7 +93,7 @@ def _cancel_leased(campaign: Campaign, *, token: str, keeper) -> None:
     campaign_id = campaign.pk
     try:
         with justsend_client() as client:
-            client.cancel_bulk(uuid=campaign.bulk_uuid)
+            client.cancel_bulk(uuid=campaign.batch_id)
     except TRANSIENT_ERRORS:
         raise
     except SmsConflict:
@@ -104,7 +104,7 @@ def _cancel_leased(campaign: Campaign, *, token: str, keeper) -> None:
     except SmsNotFound:
         _cancel_refused(campaign_id, S.FAILED,
                         _("Justsend does not know this campaign's bulk (%(uuid)s): it cannot "
-                          "be cancelled or followed.") % {"uuid": campaign.bulk_uuid},
+                          "be cancelled or followed.") % {"uuid": campaign.batch_id},
                         token=token, failure=True)
         return
     except SmsApiError as error:

@@ -58,7 +58,7 @@ def campaigns_poll_in_flight() -> int:
     for campaign_id in campaigns_finished_unread_ids():
         campaign_finished_read(campaign_id=campaign_id)
     ids = list(
-        Campaign.objects.filter(status__in=IN_FLIGHT).exclude(bulk_uuid="")
+        Campaign.objects.filter(status__in=IN_FLIGHT).exclude(batch_id="")
         .order_by("pk").values_list("pk", flat=True)
     )
     if not ids:
@@ -75,13 +75,13 @@ def campaigns_poll_in_flight() -> int:
 
 def campaign_poll(*, campaign_id: int, client: JustsendClient) -> Campaign:
     campaign = Campaign.objects.get(pk=campaign_id)
-    if campaign.status not in IN_FLIGHT or not campaign.bulk_uuid:
+    if campaign.status not in IN_FLIGHT or not campaign.batch_id:
         return campaign
     try:
-        details = client.get_bulk(uuid=campaign.bulk_uuid)
+        details = client.get_bulk(uuid=campaign.batch_id)
     except SmsNotFound:
         reason = _("Justsend no longer knows this campaign's bulk (%(uuid)s).") % {
-            "uuid": campaign.bulk_uuid}
+            "uuid": campaign.batch_id}
         return _move(campaign, S.FAILED, failure_reason=reason, finished_at=timezone.now())
     invalid = _invalid_recipients(client, campaign, details)
     fields = _bulk_fields(details)
@@ -134,10 +134,10 @@ def campaign_settle(*, campaign_id: int) -> None:
     the last poll (logged); the recipients are closed either way.
     """
     campaign = Campaign.objects.get(pk=campaign_id)
-    if campaign.bulk_uuid:
+    if campaign.batch_id:
         try:
             with justsend_client() as client:
-                details = call_retrying(lambda: client.get_bulk(uuid=campaign.bulk_uuid))
+                details = call_retrying(lambda: client.get_bulk(uuid=campaign.batch_id))
         except SmsError as error:
             logger.warning("Campaign %s: the cancelled bulk could not be read: %s",
                            campaign_id, error)
@@ -152,7 +152,7 @@ def campaigns_finished_unread_ids() -> list[int]:
     now = timezone.now()
     return list(
         Campaign.objects.filter(status=S.FINISHED, finished_at__gte=now - FINISHED_READ_WITHIN)
-        .exclude(bulk_uuid="")
+        .exclude(batch_id="")
         .filter(Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=F("finished_at")))
         .order_by("pk").values_list("pk", flat=True)
     )
@@ -165,11 +165,11 @@ def campaign_finished_read(*, campaign_id: int) -> None:
     read; a read that fails after a few seconds of retries leaves the last poll's (logged).
     """
     campaign = Campaign.objects.get(pk=campaign_id)
-    if campaign.status != S.FINISHED or not campaign.bulk_uuid:
+    if campaign.status != S.FINISHED or not campaign.batch_id:
         return
     try:
         with justsend_client() as client:
-            details = call_retrying(lambda: client.get_bulk(uuid=campaign.bulk_uuid))
+            details = call_retrying(lambda: client.get_bulk(uuid=campaign.batch_id))
     except SmsError as error:
         logger.warning("Campaign %s: the finished bulk could not be read: %s", campaign_id,
                        error)
@@ -181,7 +181,7 @@ def campaign_finished_read(*, campaign_id: int) -> None:
 def campaigns_cancel_lapsed() -> list[int]:
     """Enqueue again the cancels whose task was lost or whose worker died (lease lapsed)."""
     lapsed = lapsed_hand_on(
-        Campaign.objects.filter(status=S.CANCELLING).exclude(bulk_uuid=""), timezone.now())
+        Campaign.objects.filter(status=S.CANCELLING).exclude(batch_id=""), timezone.now())
     for campaign_id in lapsed:
         campaign_enqueue(CANCEL_TASK, campaign_id)
     return lapsed
@@ -202,7 +202,7 @@ def _invalid_recipients(client: JustsendClient, campaign: Campaign,
     if user_id is None:
         return None
     try:
-        rows = client.list_invalid_recipients(uuid=campaign.bulk_uuid, user_id=int(user_id))
+        rows = client.list_invalid_recipients(uuid=campaign.batch_id, user_id=int(user_id))
     except SmsError as error:
         logger.info("Invalid recipients of campaign %s not read: %s", campaign.pk, error)
         return None

@@ -45,7 +45,7 @@ def campaigns_submit_due(*, now: datetime | None = None) -> list[int]:
     # A submission cancelled before Justsend's answer was recorded is the submit task's too.
     lapsed = lapsed_hand_on(
         Campaign.objects.filter(status__in=[S.QUEUED, S.SUBMITTING, S.CANCELLING],
-                                bulk_uuid=""),
+                                batch_id=""),
         timezone.now(),
     )
     for campaign_id in lapsed:
@@ -53,7 +53,7 @@ def campaigns_submit_due(*, now: datetime | None = None) -> list[int]:
     # A "send to the in-doubt recipients" runs on a sending campaign sent in recorded calls
     # (no bulk): only an expired lease is handed on there, never an unclaimed one.
     resending = Campaign.objects.filter(lease_expired_q(timezone.now()), status=S.SENDING,
-                                        bulk_uuid="").exclude(provider="justsend")
+                                        batch_id="").exclude(provider="justsend")
     for campaign_id in list(resending.order_by("pk").values_list("pk", flat=True)):
         if resending.filter(pk=campaign_id).update(lease_token="", lease_expires_at=None):
             campaign_enqueue(SUBMIT_TASK, campaign_id)

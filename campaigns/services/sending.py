@@ -144,9 +144,9 @@ def campaign_submit(*, campaign_id: int) -> None:
                             status=S.SUBMITTING, submit_attempts=F("submit_attempts") + 1,
                             updated_at=timezone.now())
         recovery = False
-    elif campaign.status in (S.SUBMITTING, S.CANCELLING) and not campaign.bulk_uuid:
+    elif campaign.status in (S.SUBMITTING, S.CANCELLING) and not campaign.batch_id:
         token = lease_claim(
-            Campaign.objects.filter(status__in=[S.SUBMITTING, S.CANCELLING], bulk_uuid=""),
+            Campaign.objects.filter(status__in=[S.SUBMITTING, S.CANCELLING], batch_id=""),
             pk=campaign_id)
         recovery = True
     else:
@@ -172,7 +172,7 @@ def _submit_leased(campaign: Campaign, *, token: str, recovery: bool, keeper) ->
         if bulk is not None:
             logger.warning("Campaign %s: bulk %s already at Justsend, not sent again",
                            campaign_id, bulk.uuid)
-            _submitted(campaign, token=token, bulk_uuid=bulk.uuid or "",
+            _submitted(campaign, token=token, batch_id=bulk.uuid or "",
                        mode=campaign.submission_mode or "",
                        bulk_status=str(bulk.bulk_status or ""))
             return
@@ -201,8 +201,8 @@ def _submit_leased(campaign: Campaign, *, token: str, recovery: bool, keeper) ->
                            % {"error": error.message}, token=token)
         return
     submission_answered.send(sender=Campaign, campaign_id=campaign_id,
-                             bulk_uuid=result.id or "")
-    _submitted(campaign, token=token, bulk_uuid=result.id or "", mode=mode)
+                             batch_id=result.id or "")
+    _submitted(campaign, token=token, batch_id=result.id or "", mode=mode)
 
 
 def bulk_find(client: JustsendClient, campaign: Campaign) -> sms.Bulk | None:
@@ -220,25 +220,25 @@ def _lease_held(campaign_id: int, token: str) -> bool:
     return campaign_qs_select_for_update().filter(pk=campaign_id, lease_token=token).exists()
 
 
-def _submitted(campaign: Campaign, *, token: str, bulk_uuid: str, mode: str,
+def _submitted(campaign: Campaign, *, token: str, batch_id: str, mode: str,
                bulk_status: str = "") -> None:
     """Record the bulk and release the lease with ``submitting -> sending``.
 
     Written only while the lease is ours: a holder that was taken over leaves the result
     to the new holder, which finds the bulk by its name.
     """
-    fields = {"bulk_uuid": bulk_uuid, "submission_mode": mode, "submitted_at": timezone.now(),
+    fields = {"batch_id": batch_id, "submission_mode": mode, "submitted_at": timezone.now(),
               "bulk_status": bulk_status, **LEASE_RELEASED}
     with transaction.atomic():
         if not _lease_held(campaign.pk, token):
             logger.warning("Campaign %s: lease lost before bulk %s was recorded; the holder "
-                           "that took over finds it by name", campaign.pk, bulk_uuid)
+                           "that took over finds it by name", campaign.pk, batch_id)
             return
         if mode == Campaign.SubmissionMode.UPLOAD:
             # Billing's "Uploaded files" page links Justsend's file list back to campaigns.
             uploaded_file_link_record(file_name=upload_file_name(campaign),
                                       campaign_id=campaign.pk, campaign_name=campaign.name,
-                                      bulk_uuid=bulk_uuid)
+                                      batch_id=batch_id)
         try:
             campaign_transition(campaign_id=campaign.pk, to=S.SENDING,
                                 from_states=[S.SUBMITTING], **fields)

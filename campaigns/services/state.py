@@ -148,7 +148,7 @@ def recipients_close(*, campaign_id: int) -> int:
     ).update(status=closed, updated_at=timezone.now())
     # Nothing reached Justsend: every recipient is "not sent" (with a bulk, Justsend's own
     # notSentCount, read by the poll or the settling read, is the figure).
-    Campaign.objects.filter(pk=campaign_id, bulk_uuid="").update(
+    Campaign.objects.filter(pk=campaign_id, batch_id="").update(
         not_sent_count=Recipient.objects.filter(
             campaign_id=campaign_id, status__in=list(RECIPIENT_CLOSED.values())).count())
     return closed_count
@@ -170,7 +170,7 @@ def campaigns_finish_all_final(*, campaign_ids: Iterable[int]) -> list[int]:
         Campaign.objects.filter(lease_free_q(now), pk__in=sorted(set(campaign_ids)),
                                 status=S.SENDING)
         # A Justsend campaign has its bulk; one sent in recorded calls has none.
-        .exclude(bulk_uuid="", provider="justsend").order_by("pk").values_list("pk", flat=True)
+        .exclude(batch_id="", provider="justsend").order_by("pk").values_list("pk", flat=True)
     )
     finished = []
     for campaign_id in candidates:

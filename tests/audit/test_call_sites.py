@@ -110,7 +110,7 @@ def _duplicated(ctx, campaign):
 
 
 def _finished_with_undelivered(ctx):
-    campaign = _draft(ctx, status=Campaign.Status.FINISHED, bulk_uuid="b-1")
+    campaign = _draft(ctx, status=Campaign.Status.FINISHED, batch_id="b-1")
     Recipient.objects.bulk_create(
         Recipient(campaign=campaign, msisdn=f"4850000000{i}", status=status)
         for i, status in enumerate([Recipient.Status.DELIVERED, Recipient.Status.UNDELIVERED])

@@ -29,7 +29,7 @@ def test_low_balance_status_uses_the_newest_snapshot(settings):
 
 
 def test_links_match_by_bulk_id_then_by_newest_file_name():
-    uploaded_file_link_record(file_name="a.csv", campaign_id=1, bulk_uuid="bulk-1")
+    uploaded_file_link_record(file_name="a.csv", campaign_id=1, batch_id="bulk-1")
     uploaded_file_link_record(file_name="a.csv", campaign_id=2)
     uploaded_file_link_record(file_name="b.csv", campaign_id=3)
     descriptors = [

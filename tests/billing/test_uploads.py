@@ -12,7 +12,7 @@ def test_lists_uploaded_files_with_status_date_and_campaign(marketing_client, pa
     spring_bulk = file_upload(file_name="spring.csv")
     file_upload(file_name="manual.csv")
     file_upload(file_name="autumn.csv")
-    uploaded_file_link_record(file_name="spring.csv", campaign_id=7, campaign_name="Spring sale", bulk_uuid=spring_bulk)
+    uploaded_file_link_record(file_name="spring.csv", campaign_id=7, campaign_name="Spring sale", batch_id=spring_bulk)
     # Matched by file name when the campaign did not get a bulk id back.
     uploaded_file_link_record(file_name="autumn.csv", campaign_id=9, campaign_name="Autumn")
 

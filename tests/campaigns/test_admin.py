@@ -23,7 +23,7 @@ def _change_data(campaign, **changes):
 
 
 def test_a_sending_campaign_cannot_be_changed_or_deleted(admin_client_panel):
-    campaign = campaign_make(status=S.SENDING, bulk_uuid="b-1")
+    campaign = campaign_make(status=S.SENDING, batch_id="b-1")
     url = f"{CHANGELIST}{campaign.pk}/"
     page = admin_client_panel.get(f"{url}change/")
     assert page.status_code == 200 and 'name="message"' not in page.content.decode()
@@ -56,7 +56,7 @@ def test_a_draft_may_be_deleted(admin_client_panel):
 
 def test_cancel_action_calls_the_cancel_service(admin_client_panel, sent_tasks,
                                                 django_capture_on_commit_callbacks):
-    sending = campaign_make(status=S.SENDING, bulk_uuid="b-1")
+    sending = campaign_make(status=S.SENDING, batch_id="b-1")
     draft = campaign_make(name="Draft")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_panel.post(CHANGELIST, {

@@ -18,7 +18,7 @@ R = Recipient.Status
 def finished(marketing_user):
     group = group_with_members("Customers", 40)
     campaign = campaign_make(marketing_user, groups=[group], status=Campaign.Status.FINISHED,
-                             name="Spring", undelivered_count=33, bulk_uuid="b-1")
+                             name="Spring", undelivered_count=33, batch_id="b-1")
     statuses = [R.DELIVERED] * 7 + [R.UNDELIVERED] * 20 + [R.EXPIRED] * 3 + [R.REJECTED] * 10
     Recipient.objects.bulk_create(
         Recipient(campaign=campaign, msisdn=f"48{500000000 + i}", status=status)

@@ -330,6 +330,15 @@ def test_detail_shows_the_failure_reason(marketing_client):
     assert 'data-testid="cancel"' not in html
 
 
+def test_detail_shows_the_providers_batch_id(marketing_client):
+    campaign = campaign_make(None, status=Campaign.Status.FINISHED,
+                             batch_id="9f1c2a4e-0b7d-4c55-9a8e-3d2f6b1e7c10")
+    url = reverse("campaigns:campaign_detail", args=[campaign.pk])
+    html = marketing_client.get(url).content.decode()
+    assert "Batch at the provider" in html
+    assert "<code>9f1c2a4e-0b7d-4c55-9a8e-3d2f6b1e7c10</code>" in html
+
+
 # --- the list ------------------------------------------------------------------------------
 
 

@@ -125,7 +125,7 @@ def postbacks_apply(*, limit: int | None = None, budget_seconds: float | None = 
 def postbacks_waiting_release(*, now=None) -> int:
     """Queue again the waiting postbacks whose bulk is now known; give up on very old ones."""
     now = now or timezone.now()
-    known = Campaign.objects.exclude(bulk_uuid="").values("bulk_uuid")
+    known = Campaign.objects.exclude(batch_id="").values("batch_id")
     released = Postback.objects.filter(state=P.WAITING, bulk_uuid__in=known).update(
         state=P.PENDING
     )
@@ -239,8 +239,8 @@ def _deliveries_apply(items: list[tuple[Postback, DeliveryEvent]],
                       outcome: dict[str, list[int]]) -> None:
     uuids = {event.uuid for _postback, event in items if event.uuid}
     campaigns = dict(
-        Campaign.objects.filter(bulk_uuid__in=uuids).exclude(bulk_uuid="")
-        .values_list("bulk_uuid", "pk")
+        Campaign.objects.filter(batch_id__in=uuids).exclude(batch_id="")
+        .values_list("batch_id", "pk")
     ) if uuids else {}
     wanted: dict[int, set[str]] = defaultdict(set)
     for _postback, event in items:

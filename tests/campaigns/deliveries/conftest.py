@@ -26,12 +26,12 @@ def post(client, body, kind: str | None = None, secret: str = SECRET):
     return client.post(webhook_url(kind, secret), data=data, content_type="application/json")
 
 
-def sent_campaign(count: int = 3, *, variant: str = "ECO", bulk_uuid: str | None = None,
+def sent_campaign(count: int = 3, *, variant: str = "ECO", batch_id: str | None = None,
                   start: int = 500000000) -> Campaign:
     """A campaign Justsend is sending, with ``count`` queued recipient rows."""
     campaign = Campaign.objects.create(
         name="Spring sale", message="Sale today", variant=variant,
-        status=Campaign.Status.SENDING, bulk_uuid=bulk_uuid or str(uuid.uuid4()),
+        status=Campaign.Status.SENDING, batch_id=batch_id or str(uuid.uuid4()),
         submitted_at=timezone.now() - timezone.timedelta(hours=1), recipients_count=count,
     )
     Recipient.objects.bulk_create(
@@ -42,7 +42,7 @@ def sent_campaign(count: int = 3, *, variant: str = "ECO", bulk_uuid: str | None
 
 def send_status(campaign: Campaign, msisdn: str, *, message_id: int = 1, at_ms: int = BASE_MS):
     return {"id": message_id, "sender": "4777", "msisdn": msisdn, "operator": "POLAND_PLAY",
-            "deliveryTime": at_ms, "uuid": campaign.bulk_uuid}
+            "deliveryTime": at_ms, "uuid": campaign.batch_id}
 
 
 def delivery_status(campaign: Campaign, msisdn: str, status: str = "MESSAGE_DELIVERED", *,

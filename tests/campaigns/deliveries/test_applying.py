@@ -94,8 +94,8 @@ def test_an_unknown_outcome_is_kept_as_text_and_waits_for_a_known_one(client):
 
 
 def test_events_for_an_unknown_bulk_wait_and_apply_once_the_campaign_knows_it(client):
-    campaign = sent_campaign(1, bulk_uuid="later-uuid")
-    Campaign.objects.filter(pk=campaign.pk).update(bulk_uuid="")  # submission not recorded yet
+    campaign = sent_campaign(1, batch_id="later-uuid")
+    Campaign.objects.filter(pk=campaign.pk).update(batch_id="")  # submission not recorded yet
     post(client, send_status(campaign, "48500000000"))
     post(client, delivery_status(campaign, "48500000000"))
     result = postbacks_apply()
@@ -103,7 +103,7 @@ def test_events_for_an_unknown_bulk_wait_and_apply_once_the_campaign_knows_it(cl
     assert set(Postback.objects.values_list("state", flat=True)) == {Postback.State.WAITING}
     assert _recipient(campaign).status == R.QUEUED
 
-    Campaign.objects.filter(pk=campaign.pk).update(bulk_uuid="later-uuid")
+    Campaign.objects.filter(pk=campaign.pk).update(batch_id="later-uuid")
     result = postbacks_apply()
     assert result.applied == 2
     assert _recipient(campaign).status == R.DELIVERED
@@ -147,7 +147,7 @@ def test_polling_never_lowers_what_postbacks_counted_and_raises_what_they_missed
     campaign = campaign_make(groups=[group], status=Campaign.Status.QUEUED)
     campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
-    assert campaign.status == Campaign.Status.SENDING and campaign.bulk_uuid
+    assert campaign.status == Campaign.Status.SENDING and campaign.batch_id
     # Two of three final: the third keeps the campaign sending (and polled).
     for i in range(2):
         post(client, delivery_status(campaign, f"4850000000{i}", "MESSAGE_EXPIRED", message_id=i))

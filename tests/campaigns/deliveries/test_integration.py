@@ -43,7 +43,7 @@ def test_postbacks_from_the_sandbox_reach_every_recipient_through_a_real_worker(
     assert not rows.filter(delivered_at__lt=F("sent_at")).exists()
 
     with justsend_client() as client:
-        counts = client.get_bulk(uuid=campaign.bulk_uuid).counts
+        counts = client.get_bulk(uuid=campaign.batch_id).counts
     campaign.refresh_from_db()
     assert campaign.sent_count == counts.sent == 20
     assert campaign.delivered_count == counts.delivered == rows.filter(status=R.DELIVERED).count()

@@ -82,7 +82,7 @@ def test_a_worker_killed_between_the_call_and_the_commit_is_taken_over_and_sends
                              queue=STALL_QUEUE)
         wait_until(lambda: _bulks_named(panel_sandbox, campaign.bulk_name), timeout=60)
         held = Campaign.objects.get(pk=campaign.pk)
-        assert (held.status, held.bulk_uuid) == (S.SUBMITTING, ""), log_path.read_text()
+        assert (held.status, held.batch_id) == (S.SUBMITTING, ""), log_path.read_text()
         assert held.lease_token and held.lease_expires_at
     finally:
         worker.send_signal(signal.SIGKILL)
@@ -100,6 +100,6 @@ def test_a_worker_killed_between_the_call_and_the_commit_is_taken_over_and_sends
     campaign.refresh_from_db()
     # The dead worker's last renewal bounded its lease to LEASE_SECONDS after its death.
     assert held.lease_expires_at <= killed_at + timedelta(seconds=STALL_LEASE_SECONDS)
-    assert campaign.bulk_uuid == remote["uuid"]
+    assert campaign.batch_id == remote["uuid"]
     assert len(_bulks_named(panel_sandbox, campaign.bulk_name)) == 1
     assert len(panel_sandbox.requests(path="/api/sender/bulk/send")) == 1

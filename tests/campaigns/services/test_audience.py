@@ -198,7 +198,7 @@ def test_no_blacklisted_number_ever_reaches_a_submitted_bulk(
               + panel_sandbox.requests(path="/api/upload/bulk"))
     assert len(logged) == before + 1
     with panel_sandbox.client() as api:
-        remote = api.get(f"overview/bulks/{campaign.bulk_uuid}").json()
+        remote = api.get(f"overview/bulks/{campaign.batch_id}").json()
     assert remote["recipientsCount"] == len(allowed)
     assert not set(blacklisted) & set(
         r["msisdn"] for r in (logged[-1].get("json") or {}).get("recipients", []))

@@ -36,7 +36,7 @@ def test_cancel_mid_send_leaves_every_recipient_final_with_justsends_counts(
     campaign.refresh_from_db()
     assert campaign.status == S.SENDING, campaign.failure_reason
     posting_sandbox.advance(2)  # started after 1 s, half way through its 2 s of sending
-    sent = _bulk(posting_sandbox, campaign.bulk_uuid)["sentCount"]
+    sent = _bulk(posting_sandbox, campaign.batch_id)["sentCount"]
     assert 0 < sent < 20
 
     campaign_cancel(campaign=campaign, user=marketing_user)
@@ -47,7 +47,7 @@ def test_cancel_mid_send_leaves_every_recipient_final_with_justsends_counts(
     posting_sandbox.advance(5)  # and every delivery report of the sent part
     _postbacks_applied(2 * sent)
 
-    bulk = _bulk(posting_sandbox, campaign.bulk_uuid)
+    bulk = _bulk(posting_sandbox, campaign.batch_id)
     rows = campaign.recipients.all()
     assert set(rows.values_list("status", flat=True)) <= FINAL
     assert rows.filter(status=R.CANCELLED).count() == bulk["notSentCount"] == 20 - sent
@@ -84,7 +84,7 @@ def test_recipients_of_a_bulk_justsend_rejected_are_failed(panel_sandbox):
     campaign = campaign_make(groups=[group_with_members("Customers", 3)], status=S.QUEUED)
     campaign_submit(campaign_id=campaign.pk)
     with panel_sandbox.client() as api:
-        api.delete(f"sender/bulk/{Campaign.objects.get(pk=campaign.pk).bulk_uuid}")
+        api.delete(f"sender/bulk/{Campaign.objects.get(pk=campaign.pk).batch_id}")
     Campaign.objects.filter(pk=campaign.pk).update(status=S.CANCELLING)
     campaigns_poll_in_flight()  # Justsend says CANCELED: the campaign is cancelled
     campaign.refresh_from_db()

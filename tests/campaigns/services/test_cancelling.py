@@ -42,7 +42,7 @@ def test_a_submitted_campaign_is_cancelled_at_justsend(panel_sandbox, marketing_
     campaign_cancel_remote(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.status == S.CANCELLED
-    [delete] = panel_sandbox.requests(path=f"/api/sender/bulk/{campaign.bulk_uuid}")
+    [delete] = panel_sandbox.requests(path=f"/api/sender/bulk/{campaign.batch_id}")
     assert (delete["method"], delete["status"]) == ("DELETE", 200)
 
 
@@ -57,7 +57,7 @@ def test_cancelling_twice_ends_in_one_state(panel_sandbox, marketing_user, sent_
     campaign_cancel_remote(campaign_id=campaign.pk)
     campaign_cancel_remote(campaign_id=campaign.pk)  # a duplicate task does nothing
     assert campaign_cancel(campaign=campaign, user=marketing_user).status == S.CANCELLED
-    assert len(panel_sandbox.requests(path=f"/api/sender/bulk/{campaign.bulk_uuid}")) == 1
+    assert len(panel_sandbox.requests(path=f"/api/sender/bulk/{campaign.batch_id}")) == 1
 
 
 @pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_a_finished_bulk_answers_409_and_the_page_says_so(panel_sandbox, marketi
 
 @pytest.mark.django_db
 def test_an_unknown_bulk_answers_404_and_is_explained(panel_sandbox, sent_tasks):
-    campaign = campaign_make(status=S.CANCELLING, bulk_uuid="00000000-0000-0000-0000-000000000000")
+    campaign = campaign_make(status=S.CANCELLING, batch_id="00000000-0000-0000-0000-000000000000")
     campaign_cancel_remote(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.status == S.FAILED and "does not know" in campaign.cancel_error
@@ -99,13 +99,13 @@ def test_cancel_while_the_submit_task_runs_cancels_the_bulk_it_created(
     with django_capture_on_commit_callbacks(execute=True):
         campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
-    assert campaign.status == S.CANCELLING and campaign.bulk_uuid
+    assert campaign.status == S.CANCELLING and campaign.batch_id
     assert sent_tasks == [(CANCEL_TASK, campaign.pk)]
     campaign_cancel_remote(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.status == S.CANCELLED
     with panel_sandbox.client() as api:
-        assert api.get(f"overview/bulks/{campaign.bulk_uuid}").json()["bulkStatus"] == "CANCELED"
+        assert api.get(f"overview/bulks/{campaign.batch_id}").json()["bulkStatus"] == "CANCELED"
 
 
 @pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_cancel_during_preparation_sends_nothing(panel_sandbox, marketing_user, 
 def test_polling_follows_a_cancelling_campaign_to_its_end(panel_sandbox, sent_tasks):
     campaign = _submitted(panel_sandbox)
     with panel_sandbox.client() as api:
-        api.delete(f"sender/bulk/{campaign.bulk_uuid}")
+        api.delete(f"sender/bulk/{campaign.batch_id}")
     Campaign.objects.filter(pk=campaign.pk).update(status=S.CANCELLING)
     assert campaigns_poll_in_flight() == 1
     campaign.refresh_from_db()

@@ -52,14 +52,14 @@ def test_create_and_update_a_draft_with_groups(marketing_user):
 def test_duplicate_and_resend_to_the_undelivered(marketing_user):
     group = group_with_members("Customers", 3)
     original = campaign_make(marketing_user, groups=[group], status="finished",
-                             bulk_type="PERSONALIZED", message="Hi {name}", bulk_uuid="u")
+                             bulk_type="PERSONALIZED", message="Hi {name}", batch_id="u")
     Recipient.objects.bulk_create([
         Recipient(campaign=original, msisdn="48500000000", status="delivered"),
         Recipient(campaign=original, msisdn="48500000001", status="undelivered"),
         Recipient(campaign=original, msisdn="48500000002", status="expired"),
     ])
     copy = campaign_duplicate(campaign=original, user=marketing_user)
-    assert (copy.status, copy.bulk_uuid, copy.source) == ("draft", "", original)
+    assert (copy.status, copy.batch_id, copy.source) == ("draft", "", original)
     assert copy.reference != original.reference and list(copy.groups.all()) == [group]
     again = campaign_resend_undelivered(campaign=original, user=marketing_user)
     summary = audience_summary(campaign=again)

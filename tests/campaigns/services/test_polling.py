@@ -45,7 +45,7 @@ def test_polling_keeps_invalid_recipients_justsend_reports(panel_sandbox):
 
 @pytest.mark.django_db
 def test_a_bulk_justsend_forgot_fails_the_campaign_with_a_reason(panel_sandbox):
-    campaign = campaign_make(status=S.SENDING, bulk_uuid="00000000-0000-0000-0000-000000000000")
+    campaign = campaign_make(status=S.SENDING, batch_id="00000000-0000-0000-0000-000000000000")
     campaigns_poll_in_flight()
     campaign.refresh_from_db()
     assert campaign.status == S.FAILED and "no longer knows" in campaign.failure_reason

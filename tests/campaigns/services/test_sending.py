@@ -74,7 +74,7 @@ def test_every_bulk_type_and_variant_reaches_the_sandbox_as_the_manual_says(
     if variant == "VOICE":
         assert body["bulkProperties"]["voiceConfig"]["maxCount"] == 3
     with panel_sandbox.client() as api:
-        remote = api.get(f"overview/bulks/{campaign.bulk_uuid}").json()
+        remote = api.get(f"overview/bulks/{campaign.batch_id}").json()
     assert remote["recipientsCount"] == 3
 
 
@@ -89,13 +89,13 @@ def test_large_audience_goes_as_a_streamed_file(panel_sandbox, settings):
     assert logged["path"] == "/api/upload/bulk" and campaign.submission_mode == "upload"
     assert logged["multipart"]["file"]["rows"] == 5
     with panel_sandbox.client() as api:
-        remote = api.get(f"overview/bulks/{campaign.bulk_uuid}").json()
+        remote = api.get(f"overview/bulks/{campaign.batch_id}").json()
     assert remote["recipientsCount"] == 5
     # Billing's "Uploaded files" page can link Justsend's file back to this campaign.
     from billing.models import UploadedFileLink
 
     link = UploadedFileLink.objects.get()
-    assert (link.campaign_id, link.bulk_uuid) == (campaign.pk, campaign.bulk_uuid)
+    assert (link.campaign_id, link.batch_id) == (campaign.pk, campaign.batch_id)
     assert link.file_name == logged["multipart"]["file"]["filename"]
 
 
@@ -137,12 +137,12 @@ def test_a_campaign_left_in_submitting_is_looked_up_not_sent_again(panel_sandbox
     campaign = campaign_make(groups=[group_with_members("Customers", 2)], status=S.QUEUED)
     campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
-    uuid = campaign.bulk_uuid
+    uuid = campaign.batch_id
     # As if the worker died after Justsend's answer and before our commit:
-    Campaign.objects.filter(pk=campaign.pk).update(status=S.SUBMITTING, bulk_uuid="")
+    Campaign.objects.filter(pk=campaign.pk).update(status=S.SUBMITTING, batch_id="")
     campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
-    assert (campaign.status, campaign.bulk_uuid) == (S.SENDING, uuid)
+    assert (campaign.status, campaign.batch_id) == (S.SENDING, uuid)
     assert len(_logged(panel_sandbox)) == 1
 
 
@@ -154,7 +154,7 @@ def test_a_campaign_in_submitting_that_justsend_does_not_have_is_sent(panel_sand
     campaign.refresh_from_db()
     assert campaign.status == S.SENDING and len(_logged(panel_sandbox)) == 1
     with justsend_client() as client:
-        assert bulk_find(client, campaign).uuid == campaign.bulk_uuid
+        assert bulk_find(client, campaign).uuid == campaign.batch_id
 
 
 @pytest.mark.django_db

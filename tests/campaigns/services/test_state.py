@@ -27,10 +27,10 @@ def test_transition_moves_and_sets_fields_together():
 def test_a_move_outside_the_table_is_refused_and_nothing_changes():
     campaign = campaign_make(status=S.FINISHED)
     with pytest.raises(InvalidTransition) as raised:
-        campaign_transition(campaign_id=campaign.pk, to=S.SENDING, bulk_uuid="x")
+        campaign_transition(campaign_id=campaign.pk, to=S.SENDING, batch_id="x")
     assert "finished" in raised.value.message
     campaign.refresh_from_db()
-    assert (campaign.status, campaign.bulk_uuid) == (S.FINISHED, "")
+    assert (campaign.status, campaign.batch_id) == (S.FINISHED, "")
 
 
 @pytest.mark.django_db

@@ -42,7 +42,7 @@ def test_a_recovery_that_finds_the_lease_held_neither_looks_up_nor_sends(panel_s
     _leased(campaign, seconds=60)
     campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
-    assert (campaign.status, campaign.bulk_uuid) == (S.SUBMITTING, "")
+    assert (campaign.status, campaign.batch_id) == (S.SUBMITTING, "")
     assert campaign.lease_token == "other-worker:1:ab"
     assert panel_sandbox.requests(path=SEND) == []
     assert panel_sandbox.requests(path="/api/overview/bulks") == []
@@ -54,7 +54,7 @@ def test_an_expired_lease_is_taken_over_and_released_with_the_bulk(panel_sandbox
     _leased(campaign, seconds=-1)
     campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
-    assert campaign.status == S.SENDING and campaign.bulk_uuid
+    assert campaign.status == S.SENDING and campaign.batch_id
     assert (campaign.lease_token, campaign.lease_expires_at) == ("", None)
     assert len(panel_sandbox.requests(path=SEND)) == 1
 
@@ -95,13 +95,13 @@ def test_a_holder_taken_over_after_justsends_answer_leaves_the_result_to_the_new
     finally:
         submission_answered.disconnect(dispatch_uid="test-taken-over")
     campaign.refresh_from_db()
-    assert (campaign.status, campaign.bulk_uuid) == (S.SUBMITTING, "")
+    assert (campaign.status, campaign.batch_id) == (S.SUBMITTING, "")
     assert campaign.lease_token == "other-worker:1:ab"  # not released by the old holder
 
     _leased(campaign, seconds=-1)  # the new holder died too: the next one finds the bulk
     campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
-    assert campaign.status == S.SENDING and campaign.bulk_uuid
+    assert campaign.status == S.SENDING and campaign.batch_id
     assert len(panel_sandbox.requests(path=SEND)) == 1
 
 
@@ -113,8 +113,8 @@ def test_the_sweep_hands_on_only_work_whose_lease_lapsed(
     expired = campaign_make(name="expired", status=S.SUBMITTING)
     fresh_queued = campaign_make(name="fresh", status=S.QUEUED)
     lost_queued = campaign_make(name="lost", status=S.QUEUED)
-    held_cancel = campaign_make(name="held cancel", status=S.CANCELLING, bulk_uuid="u-1")
-    dead_cancel = campaign_make(name="dead cancel", status=S.CANCELLING, bulk_uuid="u-2")
+    held_cancel = campaign_make(name="held cancel", status=S.CANCELLING, batch_id="u-1")
+    dead_cancel = campaign_make(name="dead cancel", status=S.CANCELLING, batch_id="u-2")
     Campaign.objects.update(updated_at=long_ago)
     Campaign.objects.filter(pk=fresh_queued.pk).update(updated_at=timezone.now())
     for campaign in (held, held_cancel):
@@ -150,7 +150,7 @@ def test_a_cancel_that_finds_the_lease_held_does_not_call_justsend(panel_sandbox
     campaign_cancel_remote(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.status == S.CANCELLING
-    assert panel_sandbox.requests(path=f"/api/sender/bulk/{campaign.bulk_uuid}") == []
+    assert panel_sandbox.requests(path=f"/api/sender/bulk/{campaign.batch_id}") == []
 
     _leased(campaign, seconds=-1)
     campaign_cancel_remote(campaign_id=campaign.pk)
@@ -192,10 +192,10 @@ def test_two_recoveries_at_once_send_at_most_once(panel_sandbox):
     panel_sandbox.set_faults(latency_ms=0)
     assert errors == []
     campaign.refresh_from_db()
-    assert campaign.status == S.SENDING and campaign.bulk_uuid
+    assert campaign.status == S.SENDING and campaign.batch_id
     with panel_sandbox.client() as api:
         bulks = api.get("overview/bulks", params={"size": 100}).json()["content"]
-    assert [b["uuid"] for b in bulks if b["name"] == campaign.bulk_name] == [campaign.bulk_uuid]
+    assert [b["uuid"] for b in bulks if b["name"] == campaign.bulk_name] == [campaign.batch_id]
     assert len(panel_sandbox.requests(path=SEND)) == 1
 
 
