@@ -268,7 +268,7 @@ class Recipient(models.Model):
     )
     status_code = models.CharField(_("status code"), max_length=64, blank=True)
     operator = models.CharField(_("operator"), max_length=100, blank=True)
-    message_id = models.CharField(_("Justsend message id"), max_length=64, blank=True)
+    message_id = models.CharField(_("message id at the provider"), max_length=64, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("final status at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -321,7 +321,7 @@ class SentMessage(TimeStampedModel):
     content = models.TextField(_("content"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
                              default=State.SENDING)
-    message_id = models.CharField(_("Justsend message id"), max_length=64, blank=True)
+    message_id = models.CharField(_("message id at the provider"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("sent by"),
