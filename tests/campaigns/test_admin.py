@@ -108,3 +108,12 @@ def test_admin_form_refuses_what_the_rules_refuse(administrator, fields, field, 
 def test_admin_form_takes_a_valid_inter_campaign(administrator):
     form = _admin_form(administrator, variant="INTER", sender="ACME", country="SLOVAKIA")
     assert form.is_valid(), form.errors
+
+
+def test_a_recipients_message_id_is_labelled_as_the_providers(admin_client_panel):
+    # SMS Manager's per-recipient ids are stored there too, not only Justsend's.
+    recipient = Recipient.objects.create(campaign=campaign_make(status=S.SENDING),
+                                         msisdn="48500123123", message_id="req-1-0")
+    page = admin_client_panel.get(f"/admin/campaigns/recipient/{recipient.pk}/change/")
+    html = page.content.decode()
+    assert "Message id at the provider" in html and "Justsend message id" not in html
