@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
 from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
 from contacts.selectors import group_attribute_keys_get
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_for
 from justsend_panel.sms.exceptions import SmsError, SmsNotFound
 from justsend_panel.sms.registry import vocabulary
 
@@ -76,7 +76,7 @@ def single_message_page(
 ) -> SingleMessagePage:
     """One page (from 0) of ``/overview/singlemessages``; a failure comes back as ``error``."""
     try:
-        with justsend_client() as client:
+        with provider_for("statistics").client() as client:
             result = client.list_single_messages(start_date=start, end_date=end, page=page, size=size)
     except SmsError as error:
         logger.warning("single messages page %s: %r", page, error)
@@ -88,7 +88,7 @@ def single_message_page(
 
 def single_message_get(*, message_id: str) -> SingleMessageLookup:
     try:
-        with justsend_client() as client:
+        with provider_for("statistics").client() as client:
             return SingleMessageLookup(message=client.get_single_message(message_id=message_id))
     except SmsError as error:
         logger.warning("single message %s: %r", message_id, error)

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from contacts.models import BlacklistEntry, Group, GroupAttributeKey, Member, SyncOperation
 from contacts.phones import ParsedNumber, default_region, msisdn_parse
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_for
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.registry import vocabulary
 
@@ -246,7 +246,7 @@ def number_lookup(*, raw: str) -> NumberLookup:
         BlacklistEntry.objects.filter(msisdn=parsed.msisdn).select_related("created_by").first()
     )
     try:
-        with justsend_client() as client:
+        with provider_for("remote_groups").client() as client:
             remote = list(client.iter_search_groups(msisdn=parsed.msisdn, size=100))
     except SmsError as exc:
         result.remote_error = exc.message
