@@ -15,7 +15,7 @@ from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
 from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
 from contacts.selectors import group_attribute_keys_get
 from justsend_panel.core.provider import provider_for
-from justsend_panel.sms.exceptions import SmsError, SmsNotFound
+from justsend_panel.sms.exceptions import SmsError, SmsNotFound, SmsUnsupported
 from justsend_panel.sms.registry import vocabulary
 
 JS = vocabulary("justsend")
@@ -65,6 +65,8 @@ class SingleMessageLookup:
 
 
 def _provider_error(error: SmsError) -> str:
+    if isinstance(error, SmsUnsupported):
+        return error.message  # no provider keeps the list: nobody was asked
     if isinstance(error, SmsNotFound):
         return _("Justsend does not know this message.")
     return _("Justsend could not be asked: %(reason)s") % {"reason": error.message}

@@ -66,10 +66,12 @@ def test_the_push_claims_nothing_and_the_changes_wait(panel_sandbox):
 
 
 def test_the_lookup_shows_the_local_half_and_says_why_the_remote_one_is_missing(
-    marketing_client,
+    marketing_client, panel_sandbox
 ):
     BlacklistEntry.objects.create(msisdn="48500100100")
     response = marketing_client.get(reverse("contacts:lookup"), {"q": "500100100"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert NONE_KEEPS_GROUPS in page and 'data-testid="lookup-blacklisted"' in page
+    assert f'data-testid="lookup-remote-error">{NONE_KEEPS_GROUPS}<' in page  # nobody asked
+    assert 'data-testid="lookup-blacklisted"' in page
+    assert panel_sandbox.requests(path="/api/groups") == []
