@@ -202,12 +202,11 @@ CAPABILITY_LABELS = {
     "statistics": gettext_lazy("sending history and statistics at the provider"),
 }
 
-# What a page says when no enabled provider has the capability a feature needs.
+# What a page says when no enabled provider has the capability a feature needs (the
+# others: "No configured provider offers <label>.").
 CAPABILITY_MISSING = {
     "remote_groups": gettext_lazy("No configured provider keeps contact groups."),
-    "remote_blacklist": gettext_lazy("No configured provider keeps a blacklist."),
     "balance": gettext_lazy("No configured provider reports an account balance."),
-    "price_query": gettext_lazy("No configured provider gives its prices."),
     "file_upload": gettext_lazy("No configured provider takes audience files."),
     "email_to_sms": gettext_lazy("No configured provider offers Mail2SMS."),
     "statistics": gettext_lazy("No configured provider keeps sending statistics."),
