@@ -20,11 +20,10 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from justsend_panel.core.caching import cache_delete, cache_get, cache_set
 from justsend_panel.core.exceptions import ApplicationError
-from justsend_panel.core.provider import justsend_app_key, justsend_client
+from justsend_panel.core.provider import provider_for
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.registry import vocabulary
 
@@ -54,16 +53,16 @@ class Reading(Generic[T]):
 
 
 @contextmanager
-def justsend_session() -> Iterator[JustsendClient]:
-    """A Justsend client; a missing App-Key is a domain error rather than a crash."""
-    if not justsend_app_key():
-        raise ApplicationError(_("No Justsend App-Key is configured."))
-    with justsend_client() as client:
+def justsend_session(capability: str) -> Iterator[JustsendClient]:
+    """The client of the provider that offers ``capability`` (a
+    :class:`~justsend_panel.sms.base.Capabilities` field: Justsend's, the one provider
+    with these features). None does, or its key is missing: an SmsError with the reason."""
+    with provider_for(capability).client() as client:
         yield client
 
 
-def justsend_call(operation: Callable[[JustsendClient], T]) -> T:
-    with justsend_session() as client:
+def justsend_call(operation: Callable[[JustsendClient], T], *, capability: str) -> T:
+    with justsend_session(capability) as client:
         return operation(client)
 
 
@@ -74,9 +73,10 @@ def cache_key(*parts: object) -> str:
 
 
 def cached_read(
-    key: str, fetch: Callable[[JustsendClient], T], *, force: bool = False
+    key: str, fetch: Callable[[JustsendClient], T], *, capability: str, force: bool = False
 ) -> Reading[T]:
-    """The value under ``key``: cached if fresh, else fetched, else the last one with the error."""
+    """The value under ``key``: cached if fresh, else fetched from the provider that offers
+    ``capability``, else the last one with the error."""
     now = timezone.now()
     fresh_for = timedelta(seconds=settings.BILLING_CACHE_SECONDS)
     entry: Reading[T] | None = cache_get(key)
@@ -85,7 +85,7 @@ def cached_read(
         if last_attempt is not None and now - last_attempt < fresh_for:
             return entry
     try:
-        value = justsend_call(fetch)
+        value = justsend_call(fetch, capability=capability)
     except (SmsError, ApplicationError) as exc:
         logger.warning("Billing: reading from Justsend failed: %s", exc)
         failed = replace(entry, error=exc.message, error_at=now) if entry else Reading(

@@ -191,7 +191,7 @@ def transactions_page_get(
     return cached_read(
         key,
         lambda client: client.list_transactions(**query.client_kwargs(), **paging.client_kwargs()),
-        force=force,
+        capability="balance", force=force,
     )
 
 
@@ -199,7 +199,7 @@ def transactions_iter(
     *, query: TransactionQuery, sort_field: str | None, sort_direction: SortDirection | None
 ) -> Iterator[Transaction]:
     """Every transaction the query matches, page after page, straight from Justsend."""
-    with justsend_session() as client:
+    with justsend_session("balance") as client:
         yield from client.iter_transactions(
             **query.client_kwargs(),
             size=EXPORT_PAGE_SIZE,
@@ -226,7 +226,7 @@ def upload_descriptors_page_get(
         lambda client: client.list_upload_descriptors(
             days=query.days, import_status=query.status or None, **paging.client_kwargs()
         ),
-        force=force,
+        capability="file_upload", force=force,
     )
 
 
@@ -262,14 +262,16 @@ def _batch_id(descriptor: FileDescriptor) -> str:
 
 
 def auth_codes_get(*, force: bool = False) -> Reading[list[AuthCode]]:
-    return cached_read(cache_key(AUTH_CODES_KEY), lambda c: c.list_auth_codes(), force=force)
+    return cached_read(cache_key(AUTH_CODES_KEY), lambda c: c.list_auth_codes(),
+                       capability="email_to_sms", force=force)
 
 
 def auth_code_get(*, auth_code_id: str) -> AuthCode | None:
     """One code, fresh from Justsend (an edit form must start from current values)."""
-    codes = justsend_call(lambda client: client.list_auth_codes())
+    codes = justsend_call(lambda client: client.list_auth_codes(), capability="email_to_sms")
     return next((code for code in codes if code.id == auth_code_id), None)
 
 
 def whitelist_get(*, force: bool = False) -> Reading[list[WhitelistEntry]]:
-    return cached_read(cache_key(WHITELIST_KEY), lambda c: c.list_whitelist(), force=force)
+    return cached_read(cache_key(WHITELIST_KEY), lambda c: c.list_whitelist(),
+                       capability="email_to_sms", force=force)

@@ -24,6 +24,7 @@ from billing.selectors import (
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.provider import provider_offers
 from justsend_panel.sms.registry import vocabulary
 
 JS = vocabulary("justsend")
@@ -100,9 +101,12 @@ def _low_balance_status_changed() -> None:
     transaction.on_commit(low_balance_status_forget)
 
 
-def account_snapshot_take(*, source: AccountSnapshot.Source) -> AccountSnapshot:
-    """Ask Justsend now and record the answer; provider errors reach the caller (the task)."""
-    figures = justsend_call(_account_figures_fetch)
+def account_snapshot_take(*, source: AccountSnapshot.Source) -> AccountSnapshot | None:
+    """Ask Justsend now and record the answer; provider errors reach the caller (the task).
+    No provider reports a balance: nothing to record (beat keeps asking, quietly)."""
+    if not provider_offers("balance"):
+        return None
+    figures = justsend_call(_account_figures_fetch, capability="balance")
     return account_snapshot_record(figures=figures, source=source)
 
 
@@ -120,7 +124,7 @@ def account_reading_get(*, force: bool = False) -> Reading[AccountFigures]:
         account_snapshot_record(figures=figures, source=source)
         return figures
 
-    reading = cached_read(cache_key(ACCOUNT_KEY), fetch, force=force)
+    reading = cached_read(cache_key(ACCOUNT_KEY), fetch, capability="balance", force=force)
     if reading.value is None:
         snapshot = AccountSnapshot.objects.order_by("-taken_at").first()
         if snapshot is not None:
@@ -179,7 +183,8 @@ class AuthCodeSettings:
 
 def auth_code_create(*, code_settings: AuthCodeSettings, user=None) -> AuthCode:
     code_settings.check()
-    code = justsend_call(lambda client: client.create_auth_code(**code_settings.client_kwargs()))
+    code = justsend_call(lambda client: client.create_auth_code(**code_settings.client_kwargs()),
+                         capability="email_to_sms")
     cached_read_forget(cache_key(AUTH_CODES_KEY))
     _mail2sms_record(user, gettext_noop("Authorisation code %(id)s created (%(variant)s)"),
                      id=code.id, variant=code_settings.bulk_variant.value)
@@ -194,7 +199,8 @@ def auth_code_update(
     code = justsend_call(
         lambda client: client.update_auth_code(
             auth_code_id=auth_code_id, **code_settings.client_kwargs()
-        )
+        ),
+        capability="email_to_sms",
     )
     cached_read_forget(cache_key(AUTH_CODES_KEY))
     _mail2sms_record(user, gettext_noop("Authorisation code %(id)s changed (%(variant)s)"),
@@ -204,14 +210,16 @@ def auth_code_update(
 
 
 def auth_code_delete(*, auth_code_id: str, user=None) -> None:
-    justsend_call(lambda client: client.delete_auth_code(auth_code_id=auth_code_id))
+    justsend_call(lambda client: client.delete_auth_code(auth_code_id=auth_code_id),
+                  capability="email_to_sms")
     cached_read_forget(cache_key(AUTH_CODES_KEY))
     _mail2sms_record(user, gettext_noop("Authorisation code %(id)s deleted"), id=auth_code_id)
     logger.info("Mail2SMS: %s deleted auth code %s", user, auth_code_id)
 
 
 def whitelist_entry_delete(*, entry_id: str, user=None) -> None:
-    justsend_call(lambda client: client.delete_whitelist_entry(entry_id=entry_id))
+    justsend_call(lambda client: client.delete_whitelist_entry(entry_id=entry_id),
+                  capability="email_to_sms")
     cached_read_forget(cache_key(WHITELIST_KEY))
     _mail2sms_record(user, gettext_noop("Whitelist entry %(id)s removed"), id=entry_id)
     logger.info("Mail2SMS: %s removed whitelist entry %s", user, entry_id)

@@ -14,8 +14,8 @@ from django.utils.translation import pgettext
 from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
 from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
 from contacts.selectors import group_attribute_keys_get
-from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.exceptions import SmsError, SmsNotFound
+from justsend_panel.core.provider import provider_for
+from justsend_panel.sms.exceptions import SmsError, SmsNotFound, SmsUnsupported
 from justsend_panel.sms.registry import vocabulary
 
 JS = vocabulary("justsend")
@@ -65,6 +65,8 @@ class SingleMessageLookup:
 
 
 def _provider_error(error: SmsError) -> str:
+    if isinstance(error, SmsUnsupported):
+        return error.message  # no provider keeps the list: nobody was asked
     if isinstance(error, SmsNotFound):
         return _("Justsend does not know this message.")
     return _("Justsend could not be asked: %(reason)s") % {"reason": error.message}
@@ -76,7 +78,7 @@ def single_message_page(
 ) -> SingleMessagePage:
     """One page (from 0) of ``/overview/singlemessages``; a failure comes back as ``error``."""
     try:
-        with justsend_client() as client:
+        with provider_for("statistics").client() as client:
             result = client.list_single_messages(start_date=start, end_date=end, page=page, size=size)
     except SmsError as error:
         logger.warning("single messages page %s: %r", page, error)
@@ -88,7 +90,7 @@ def single_message_page(
 
 def single_message_get(*, message_id: str) -> SingleMessageLookup:
     try:
-        with justsend_client() as client:
+        with provider_for("statistics").client() as client:
             return SingleMessageLookup(message=client.get_single_message(message_id=message_id))
     except SmsError as error:
         logger.warning("single message %s: %r", message_id, error)

@@ -17,6 +17,7 @@ from contacts.services.groups import group_create, group_delete, group_update
 from contacts.services.members import members_delete
 from contacts.services.push import group_sync_retry, sync_operations_retry
 from justsend_panel.core.admin import HistoryAdmin
+from justsend_panel.sms.exceptions import SmsUnsupported
 
 SYNC_FIELDS = ("sync_state", "sync_error", "synced_at")
 
@@ -46,8 +47,12 @@ class GroupAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Push the failed changes of the selected groups again"))
     def retry_sync(self, request, queryset):
-        for group in queryset:
-            group_sync_retry(group=group)
+        try:
+            for group in queryset:
+                group_sync_retry(group=group)
+        except SmsUnsupported as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
         self.message_user(request, _("Queued again."), messages.SUCCESS)
 
 

@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 
 from contacts.models import BlacklistEntry, Group, GroupAttributeKey, Member, SyncOperation
 from contacts.phones import ParsedNumber, default_region, msisdn_parse
-from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.core.provider import provider_for
+from justsend_panel.sms.exceptions import SmsError, SmsUnsupported
 from justsend_panel.sms.registry import vocabulary
 
 JS = vocabulary("justsend")
@@ -227,6 +227,8 @@ class NumberLookup:
     # Justsend ids among remote_groups that the panel has deleted, the delete on its way
     remote_deleting: set[int] = field(default_factory=set)
     remote_error: str | None = None
+    # No configured provider keeps groups: remote_error says so, and nobody was asked.
+    remote_unsupported: bool = False
 
 
 def number_lookup(*, raw: str) -> NumberLookup:
@@ -246,10 +248,11 @@ def number_lookup(*, raw: str) -> NumberLookup:
         BlacklistEntry.objects.filter(msisdn=parsed.msisdn).select_related("created_by").first()
     )
     try:
-        with justsend_client() as client:
+        with provider_for("remote_groups").client() as client:
             remote = list(client.iter_search_groups(msisdn=parsed.msisdn, size=100))
     except SmsError as exc:
         result.remote_error = exc.message
+        result.remote_unsupported = isinstance(exc, SmsUnsupported)
         return result
     local = Group.objects.in_bulk([g.id for g in remote if g.id is not None], field_name="remote_id")
     result.remote_groups = [(group, local.get(group.id)) for group in remote]

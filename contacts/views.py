@@ -41,6 +41,7 @@ from contacts.tables import BlacklistTable, GroupTable, MemberTable
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
 from justsend_panel.core.spreadsheets import spreadsheet_csv_response
+from justsend_panel.sms.exceptions import SmsUnsupported
 
 
 def _can(action: str, model: str) -> tuple[str, str]:
@@ -222,8 +223,12 @@ class GroupRetryView(PostOnlyView):
 
     def post(self, request, pk):
         group = get_object_or_404(Group, pk=pk)
-        group_sync_retry(group=group)
-        messages.info(request, _("The failed changes of “%(name)s” are pushed again.") % {"name": group.name})
+        try:
+            group_sync_retry(group=group)
+        except SmsUnsupported as error:
+            messages.error(request, error.message)
+        else:
+            messages.info(request, _("The failed changes of “%(name)s” are pushed again.") % {"name": group.name})
         return redirect("contacts:group_detail", pk=pk)
 
 
@@ -417,7 +422,11 @@ class BlacklistRetryView(PostOnlyView):
     permission_required = _can("change", "blacklistentry")
 
     def post(self, request):
-        count = blacklist_sync_retry()
+        try:
+            count = blacklist_sync_retry()
+        except SmsUnsupported as error:
+            messages.error(request, error.message)
+            return redirect("contacts:blacklist")
         messages.info(request, ngettext(
             "%(count)d blacklist change is pushed again.",
             "%(count)d blacklist changes are pushed again.", count,
@@ -444,8 +453,12 @@ class PullView(PostOnlyView):
     permission_required = _can("change", "group")
 
     def post(self, request):
-        justsend_pull_request(full=True, by=request.user)
-        messages.info(request, _("Pulling groups, members and the blacklist from Justsend."))
+        try:
+            justsend_pull_request(full=True, by=request.user)
+        except SmsUnsupported as error:
+            messages.error(request, error.message)
+        else:
+            messages.info(request, _("Pulling groups, members and the blacklist from Justsend."))
         return redirect("contacts:group_list")
 
 

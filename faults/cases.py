@@ -487,7 +487,7 @@ def case_kill_pull(panel: Panel) -> CaseResult:
     """A 20,000-member group made in Justsend's own panel; the pull killed half-way."""
     from contacts.models import Group, Member, SyncOperation
     from contacts.services.pull import justsend_pull_request
-    from justsend_panel.core.provider import justsend_client
+    from justsend_panel.core.provider import provider_backend
     from justsend_panel.sms.registry import vocabulary
 
     Country = vocabulary("justsend").Country
@@ -496,7 +496,7 @@ def case_kill_pull(panel: Panel) -> CaseResult:
     result = CaseResult("worker SIGKILL during a pull")
     start = next(_numbers)
     numbers = [f"48{start + i}" for i in range(20000)]
-    with justsend_client() as client:
+    with provider_backend("justsend").client() as client:
         remote = client.create_group(name=f"Faults pull {start}", country=Country.POLAND)
         for index in range(0, len(numbers), 5000):
             client.batch_add_group_members(group_id=remote.id, msisdns=numbers[index:index + 5000])

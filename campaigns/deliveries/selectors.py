@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from campaigns.deliveries.models import Postback, Reply
 from campaigns.deliveries.services.replies import msisdn_digits
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_for
 from justsend_panel.sms.registry import vocabulary
 from justsend_panel.sms.types import Page
 
@@ -52,7 +52,7 @@ def keyword_responses_page_get(*, query: KeywordQuery, page: int, size: int) -> 
     No ``sortField``: the manual names no date among a keyword response's fields (8.4 lists
     userId, keyword, msisdn, email, responseMessage), and any other field is refused.
     """
-    with justsend_client() as client:
+    with provider_for("statistics").client() as client:
         return client.list_keyword_responses(
             platform_type=query.platform_type,
             keyword=query.keyword or None,

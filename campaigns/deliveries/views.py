@@ -28,7 +28,7 @@ from campaigns.deliveries.services.statuses import (
 from campaigns.deliveries.webhook import webhook_receive
 from justsend_panel.core.paging import page_number
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
-from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.exceptions import SmsError, SmsUnsupported
 from justsend_panel.sms.registry import vocabulary
 
 JS = vocabulary("justsend")
@@ -109,6 +109,8 @@ class KeywordResponseListView(PanelPermissionMixin, SingleTableMixin, TemplateVi
                     query=_keyword_query(self.filter.form.cleaned_data),
                     page=page_number(request) - 1, size=KEYWORD_PAGE_SIZE,
                 )
+            except SmsUnsupported as error:
+                self.error = error.message  # no provider keeps them: nobody was asked
             except SmsError as error:
                 logger.warning("Keyword responses not read: %s", error)
                 self.error = _("Justsend did not answer: %(error)s") % {"error": error.message}

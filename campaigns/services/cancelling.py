@@ -25,7 +25,7 @@ from campaigns.services.state import (
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_backend
 from justsend_panel.sms.exceptions import (
     TRANSIENT_ERRORS,
     SmsApiError,
@@ -92,7 +92,7 @@ def campaign_cancel_remote(*, campaign_id: int) -> None:
 def _cancel_leased(campaign: Campaign, *, token: str, keeper) -> None:
     campaign_id = campaign.pk
     try:
-        with justsend_client() as client:
+        with provider_backend(campaign.provider, needs="cancel").client() as client:
             client.cancel_bulk(uuid=campaign.batch_id)
     except TRANSIENT_ERRORS:
         raise

@@ -21,8 +21,8 @@ from campaigns.services.state import (
     lapsed_hand_on,
     recipients_close,
 )
-from justsend_panel.core.provider import justsend_client
-from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError, SmsNotFound
+from justsend_panel.core.provider import provider_backend
+from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError, SmsNotFound, SmsUnsupported
 from justsend_panel.sms.registry import vocabulary
 from justsend_panel.sms.retrying import call_retrying
 
@@ -63,13 +63,24 @@ def campaigns_poll_in_flight() -> int:
     )
     if not ids:
         return 0
-    with justsend_client() as client:
-        for campaign_id in ids:
-            try:
-                campaign_poll(campaign_id=campaign_id, client=client)
-            except TRANSIENT_ERRORS as error:
-                # The next minute polls again; one unreachable bulk does not stop the rest.
-                logger.warning("Polling campaign %s failed: %s", campaign_id, error)
+    # Each campaign is polled at its own provider, one client per provider.
+    by_provider: dict[str, list[int]] = {}
+    for campaign_id, provider in Campaign.objects.filter(pk__in=ids).order_by("pk").values_list(
+            "pk", "provider"):
+        by_provider.setdefault(provider, []).append(campaign_id)
+    for provider, provider_ids in by_provider.items():
+        try:
+            backend = provider_backend(provider, needs="delivery_polling")
+        except SmsUnsupported as error:
+            logger.warning("Polling %s campaigns %s: %s", provider, provider_ids, error)
+            continue
+        with backend, backend.client() as client:
+            for campaign_id in provider_ids:
+                try:
+                    campaign_poll(campaign_id=campaign_id, client=client)
+                except TRANSIENT_ERRORS as error:
+                    # The next minute polls again; one unreachable bulk does not stop the rest.
+                    logger.warning("Polling campaign %s failed: %s", campaign_id, error)
     return len(ids)
 
 
@@ -136,7 +147,7 @@ def campaign_settle(*, campaign_id: int) -> None:
     campaign = Campaign.objects.get(pk=campaign_id)
     if campaign.batch_id:
         try:
-            with justsend_client() as client:
+            with _polling_client(campaign) as client:
                 details = call_retrying(lambda: client.get_bulk(uuid=campaign.batch_id))
         except SmsError as error:
             logger.warning("Campaign %s: the cancelled bulk could not be read: %s",
@@ -168,7 +179,7 @@ def campaign_finished_read(*, campaign_id: int) -> None:
     if campaign.status != S.FINISHED or not campaign.batch_id:
         return
     try:
-        with justsend_client() as client:
+        with _polling_client(campaign) as client:
             details = call_retrying(lambda: client.get_bulk(uuid=campaign.batch_id))
     except SmsError as error:
         logger.warning("Campaign %s: the finished bulk could not be read: %s", campaign_id,
@@ -176,6 +187,11 @@ def campaign_finished_read(*, campaign_id: int) -> None:
         return
     campaign_update_fields(campaign_id=campaign_id, in_states=[S.FINISHED],
                            **_bulk_fields(details))
+
+
+def _polling_client(campaign: Campaign) -> JustsendClient:
+    """The client of the campaign's provider, which must let its batches be read back."""
+    return provider_backend(campaign.provider, needs="delivery_polling").client()
 
 
 def campaigns_cancel_lapsed() -> list[int]:

@@ -54,7 +54,7 @@ from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_backend
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
 from justsend_panel.sms.registry import vocabulary
 
@@ -167,7 +167,9 @@ def campaign_submit(*, campaign_id: int) -> None:
 def _submit_leased(campaign: Campaign, *, token: str, recovery: bool, keeper) -> None:
     campaign_id = campaign.pk
     if recovery:
-        with justsend_client() as client:
+        # This path is for providers that find a batch by our reference (Justsend's bulk
+        # name); campaign_submit sends the others in recorded calls.
+        with _campaign_client(campaign) as client:
             bulk = bulk_find(client, campaign)
         if bulk is not None:
             logger.warning("Campaign %s: bulk %s already at Justsend, not sent again",
@@ -189,7 +191,7 @@ def _submit_leased(campaign: Campaign, *, token: str, recovery: bool, keeper) ->
             return
         if keeper.lost.is_set():
             return  # taken over while preparing: the new holder sends
-        with justsend_client() as client:
+        with _campaign_client(campaign) as client:
             mode, result = _send(client, campaign)
     except (RenderingError, AudienceError) as error:
         _submission_failed(campaign_id, error.message, token=token)
@@ -203,6 +205,11 @@ def _submit_leased(campaign: Campaign, *, token: str, recovery: bool, keeper) ->
     submission_answered.send(sender=Campaign, campaign_id=campaign_id,
                              batch_id=result.id or "")
     _submitted(campaign, token=token, batch_id=result.id or "", mode=mode)
+
+
+def _campaign_client(campaign: Campaign) -> JustsendClient:
+    """The client of the campaign's provider, which must find a batch by our reference."""
+    return provider_backend(campaign.provider, needs="find_batch_by_reference").client()
 
 
 def bulk_find(client: JustsendClient, campaign: Campaign) -> sms.Bulk | None:

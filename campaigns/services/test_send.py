@@ -18,7 +18,7 @@ from campaigns.services.rendering import MissingField, renderer_for, sample_text
 from contacts.models import BlacklistEntry, Member
 from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.services import audit_record
-from justsend_panel.core.provider import justsend_client, provider_backend
+from justsend_panel.core.provider import provider_backend
 from justsend_panel.sms.registry import backend_class, vocabulary
 from justsend_panel.sms.exceptions import SmsApiError, SmsError, SmsHostError, SmsRateLimited, SmsUnsupported
 from justsend_panel.sms.types import OutboundBatch, OutboundMessage
@@ -150,7 +150,8 @@ def single_message_send(
         return repeated
     try:
         if justsend:
-            result = _provider_send(msisdn=msisdn, content=content, variant=variant, sender=sender)
+            result = _provider_send(provider=provider, msisdn=msisdn, content=content,
+                                    variant=variant, sender=sender)
         else:
             result = _backend_send(
                 provider=provider, msisdn=msisdn, content=content, sender=sender,
@@ -190,9 +191,10 @@ def single_message_send(
     return SendOutcome(result)
 
 
-def _provider_send(*, msisdn: str, content: str, variant: str, sender: str | None) -> SendResult:
+def _provider_send(*, provider: str, msisdn: str, content: str, variant: str,
+                   sender: str | None) -> SendResult:
     try:
-        with justsend_client() as client:
+        with provider_backend(provider).client() as client:
             result = client.send_single_message(
                 msisdn=msisdn, content=content, bulk_variant=BulkVariant(variant), sender=sender or None
             )

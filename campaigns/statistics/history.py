@@ -107,7 +107,7 @@ def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
     # A day ahead: Justsend's clock may run ahead of ours, and a message it has scheduled
     # for this number belongs in the history too.
     end = timezone.now() + timedelta(days=1)
-    with justsend_session() as client:
+    with justsend_session("statistics") as client:
         rows = list(islice(client.iter_user_history(
             msisdn=msisdn, from_date=end - timedelta(days=days + 1), to_date=end,
             size=HISTORY_PAGE_SIZE, sort_field="sendDate", sort_direction="DESC",

@@ -231,7 +231,7 @@ def justsend_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], Figures, s
     """Per day and variant, the sum (with its cost) and its currency, from Justsend;
     provider errors reach the caller."""
     variant = query.variant or None
-    with justsend_session() as client:
+    with justsend_session("statistics") as client:
         pages = client.iter_send_stats(
             from_date=query.start_at, to_date=query.end_at, bulk_variant=variant,
             size=STATS_PAGE_SIZE, sort_field="sendDate", sort_direction="ASC",

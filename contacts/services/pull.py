@@ -50,7 +50,7 @@ from justsend_panel.audit.models import BEAT
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import lease_claim, lease_free_q, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_for, provider_name_for, provider_offers
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
 from justsend_panel.sms.registry import vocabulary
 
@@ -124,7 +124,9 @@ def _pull_to_start(full: bool) -> tuple[SyncOperation, bool]:
 
 def justsend_pull_request(*, full: bool = True, by=None) -> SyncOperation:
     """Record a pull and start it once committed; a pull under way is not started twice.
-    ``by``: the user who asked."""
+    ``by``: the user who asked. No provider keeps contact groups: SmsUnsupported, and
+    nothing is recorded."""
+    provider_name_for("remote_groups")
     with transaction.atomic():
         operation, running = _pull_to_start(full)
         if running:
@@ -178,6 +180,8 @@ def justsend_pull_run(
     ran out (the caller queues the next one, see ``operation.payload["more"]``). A
     transient error leaves it pending with its cursor and is raised for a retry.
     """
+    if operation_id is None and not provider_offers("remote_groups"):
+        return None  # beat's pull: nothing to pull from, and no failed pull to record
     claim = _pull_claim(operation_id, full)
     if claim is None:
         return None
@@ -189,7 +193,8 @@ def justsend_pull_run(
     state, error, more, hold = State.FAILED, "", False, 0.0
     failures, cursor_at_start = int(operation.payload.get("failures", 0)), asdict(cursor)
     try:
-        with lease_kept(SyncOperation, pk=operation.pk, token=token), justsend_client() as client:
+        with lease_kept(SyncOperation, pk=operation.pk, token=token), \
+                provider_for("remote_groups").client() as client:
             _pull(client, operation, counts, cursor, deadline=deadline,
                   full=bool(operation.payload.get("full", full)))
         state = State.DONE

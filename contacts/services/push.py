@@ -41,13 +41,14 @@ from justsend_panel.core.leases import (
     lease_seconds,
     lease_token_new,
 )
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_for, provider_name_for
 from justsend_panel.sms.retrying import call_retrying
 from justsend_panel.sms.exceptions import (
     TRANSIENT_ERRORS,
     SmsConflict,
     SmsError,
     SmsNotFound,
+    SmsUnsupported,
 )
 from justsend_panel.sms.registry import vocabulary
 
@@ -113,7 +114,14 @@ def sync_push_pending(*, limit: int | None = None, budget: float | None = None) 
     if _operation_ready() is None:
         return summary
     deadline = time.monotonic() + (slice_seconds() if budget is None else budget)
-    with justsend_client() as client:
+    try:
+        # The provider that keeps contact groups takes the blacklist too (Justsend).
+        backend = provider_for("remote_groups")
+    except SmsUnsupported as exc:
+        # Nothing is claimed: the changes wait, pending, for such a provider to be configured.
+        log.warning("Contacts sync: nothing pushed: %s", exc)
+        return summary
+    with backend, backend.client() as client:
         while limit is None or summary.done + summary.failed < limit:
             operation = _operation_claim()
             if operation is None:
@@ -601,6 +609,7 @@ def sync_operations_retry(
 @transaction.atomic
 def group_sync_retry(*, group: Group) -> int:
     """Queue the group's failed pushes again; a group missing in Justsend is re-created."""
+    provider_name_for("remote_groups")  # none keeps groups: SmsUnsupported, nothing queued
     retried = sync_operations_retry(group=group)
     create_waiting = SyncOperation.objects.filter(
         group=group, kind=Kind.GROUP_CREATE
@@ -649,6 +658,7 @@ def _members_add_queue(group: Group, msisdns: list[str]) -> None:
 @transaction.atomic
 def blacklist_sync_retry() -> int:
     """Push again every blacklist entry in error, and the removals that failed."""
+    provider_name_for("remote_groups")  # the provider the push takes the blacklist to
     removals = sync_operations_retry(kinds=[Kind.BLACKLIST_REMOVE])
     # The failed additions are replaced by new ones built from the entries in error, which
     # also covers numbers Justsend skipped inside an addition that otherwise succeeded.

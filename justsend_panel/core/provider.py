@@ -1,8 +1,9 @@
 """The one place the panel's configuration meets the provider layer.
 
 :func:`provider_registry` builds the process's :class:`~justsend_panel.sms.registry.Registry`
-from settings; every app reaches a provider through it (:func:`provider_backend`), and
-Justsend-only features through :func:`justsend_client`.
+from settings; every app reaches a provider through it: a campaign's own provider with
+:func:`provider_backend`, a feature only some providers have (remote groups, Mail2SMS,
+the provider's statistics…) with :func:`provider_for`, which names the capability.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from django.utils.translation import gettext_lazy
 from justsend_panel.core.models import ProviderSetting
 
 from justsend_panel.sms.base import Backend, Mode, ProviderConfig
-from justsend_panel.sms.exceptions import SmsUnauthorized
-from justsend_panel.sms.registry import PROVIDERS, Registry, backend_class, vocabulary
-
-JustsendClient = vocabulary("justsend").JustsendClient
+from justsend_panel.sms.exceptions import SmsUnsupported
+from justsend_panel.sms.registry import PROVIDERS, Registry, backend_class
 
 
 def justsend_app_key() -> str:
@@ -115,23 +114,45 @@ def provider_callback_url(name: str) -> str | None:
     return settings.PANEL_PUBLIC_URL + path
 
 
-def provider_backend(name: str) -> Backend:
-    """A new backend for provider ``name``; use it as a context manager."""
-    return provider_registry().get(name)
-
-
-def justsend_client() -> JustsendClient:
-    app_key = justsend_app_key()
-    if not app_key:
-        # A configuration error, reported like any other refusal so that every page
-        # that talks to Justsend shows it as a message instead of failing.
-        raise SmsUnauthorized(
-            _(
-                "No Justsend App-Key is configured: set JUSTSEND_APP_KEY, or run the panel"
-                " with its run command, which sets up the sandbox."
-            )
+def provider_backend(name: str, *, needs: str | None = None) -> Backend:
+    """A new backend for provider ``name``; use it as a context manager. With ``needs`` (a
+    :class:`~justsend_panel.sms.base.Capabilities` field), a provider without that
+    capability raises :class:`SmsUnsupported` instead of failing later in a call."""
+    registry = provider_registry()
+    if needs is not None and not getattr(registry.capabilities(name), needs):
+        raise SmsUnsupported(
+            _("%(provider)s does not offer %(feature)s.")
+            % {"provider": backend_class(name).label or name, "feature": _feature(needs)}
         )
-    return provider_backend("justsend").client()
+    return registry.get(name)
+
+
+def provider_for(capability: str) -> Backend:
+    """A new backend of the first enabled provider (in the panel's order) that offers
+    ``capability``; use it as a context manager, and its ``client()`` for the provider's
+    own methods. None does: :class:`SmsUnsupported` with a message fit for the page."""
+    return provider_registry().get(provider_name_for(capability))
+
+
+def provider_offers(capability: str) -> bool:
+    """Whether an enabled provider offers ``capability`` (a page may offer the feature)."""
+    return bool(provider_registry().with_capability(capability))
+
+
+def provider_name_for(capability: str) -> str:
+    """The name of the provider :func:`provider_for` would use, without building it."""
+    names = provider_registry().with_capability(capability)
+    if not names:
+        missing = CAPABILITY_MISSING.get(capability)
+        raise SmsUnsupported(
+            str(missing) if missing is not None
+            else _("No configured provider offers %(feature)s.") % {"feature": _feature(capability)}
+        )
+    return names[0]
+
+
+def _feature(capability: str) -> str:
+    return str(CAPABILITY_LABELS.get(capability, capability))
 
 
 @dataclass(frozen=True)
@@ -177,6 +198,18 @@ CAPABILITY_LABELS = {
     "device_routing": gettext_lazy("choice of device and SIM"),
     "balance": gettext_lazy("account balance"),
     "price_query": gettext_lazy("prices from the provider"),
+    "email_to_sms": gettext_lazy("Mail2SMS (e-mail to SMS)"),
+    "statistics": gettext_lazy("sending history and statistics at the provider"),
+}
+
+# What a page says when no enabled provider has the capability a feature needs (the
+# others: "No configured provider offers <label>.").
+CAPABILITY_MISSING = {
+    "remote_groups": gettext_lazy("No configured provider keeps contact groups."),
+    "balance": gettext_lazy("No configured provider reports an account balance."),
+    "file_upload": gettext_lazy("No configured provider takes audience files."),
+    "email_to_sms": gettext_lazy("No configured provider offers Mail2SMS."),
+    "statistics": gettext_lazy("No configured provider keeps sending statistics."),
 }
 
 

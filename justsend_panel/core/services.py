@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.models import ProviderSetting, WorkerHeartbeat
-from justsend_panel.core.provider import justsend_client, provider_backend
+from justsend_panel.core.provider import provider_backend, provider_for
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.core.roles import ADMINISTRATORS
 from justsend_panel.sms.exceptions import SmsError
@@ -81,7 +81,7 @@ def connection_check(*, by=None) -> ConnectionCheck:
     ``by``: the user who asked (recorded in the activity log with the outcome)."""
     started = time.monotonic()
     try:
-        with justsend_client() as client:
+        with provider_for("balance").client() as client:
             summary = client.get_account_summary()
     except SmsError as exc:
         elapsed = int((time.monotonic() - started) * 1000)

@@ -71,8 +71,10 @@ class Capabilities:
     mms: bool = False
     channels: bool = False  # channel flow / fallback (Viber, WhatsApp…)
     device_routing: bool = False  # device / SIM choice (phone gateway)
-    balance: bool = False
+    balance: bool = False  # the account's balance and its payments
     price_query: bool = False
+    email_to_sms: bool = False  # e-mail to SMS gateway with its codes and whitelist (Mail2SMS)
+    statistics: bool = False  # sending history and statistics kept by the provider
 
     def offered(self) -> list[str]:
         """The names of the boolean capabilities this provider has, in declaration order."""

@@ -4,7 +4,7 @@ import io
 
 from django.utils import timezone
 
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_backend
 from justsend_panel.sms.justsend.types import BulkSendRequest, BulkType, BulkVariant, Recipient
 
 
@@ -18,7 +18,7 @@ def bulk_send(*, recipients: int = 2, name: str = "Promo") -> str:
         send_date=timezone.now(),
         recipients=[Recipient(msisdn=f"4850010{i:04d}") for i in range(recipients)],
     )
-    with justsend_client() as client:
+    with provider_backend("justsend").client() as client:
         return client.send_bulk(request=request).id
 
 
@@ -31,5 +31,5 @@ def file_upload(*, file_name: str, rows: int = 2) -> str:
         send_date=timezone.now(),
     )
     body = "".join(f"4850020{i:04d}\n" for i in range(rows)).encode()
-    with justsend_client() as client:
+    with provider_backend("justsend").client() as client:
         return client.upload_bulk(request=request, file=io.BytesIO(body), filename=file_name).id

@@ -1,6 +1,6 @@
 import pytest
 
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_backend
 from justsend_panel.sms.justsend.types import BulkVariant, Country
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +14,12 @@ VOICE = {
 
 
 def _codes():
-    with justsend_client() as client:
+    with provider_backend("justsend").client() as client:
         return client.list_auth_codes()
 
 
 def _create(**kwargs):
-    with justsend_client() as client:
+    with provider_backend("justsend").client() as client:
         return client.create_auth_code(**kwargs)
 
 
@@ -168,7 +168,7 @@ def test_whitelist_entry_is_removed_after_confirmation(admin_client_panel, panel
     assert "old@example.com" in admin_client_panel.get(url).content.decode()
     response = admin_client_panel.post(url, follow=True)
     assert "removed from the whitelist" in response.content.decode()
-    with justsend_client() as client:
+    with provider_backend("justsend").client() as client:
         assert client.list_whitelist() == []
 
 

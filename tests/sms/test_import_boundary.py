@@ -137,7 +137,7 @@ import justsend_panel.sms.types
 from justsend_panel.sms import exceptions, registry, types
 from justsend_panel.sms.registry import vocabulary
 from justsend_panel.sms.types import Page, StatusEvent
-from justsend_panel.core.provider import justsend_client, provider_backend
+from justsend_panel.core.provider import provider_backend, provider_for
 from justsend_panel.smsish import justsend
 import importlib
 importlib.import_module(name)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from justsend_panel.sms.base import Backend, Capabilities
 from justsend_panel.sms.exceptions import SmsUnauthorized
 from justsend_panel.sms.justsend.client import JustsendClient
@@ -36,6 +38,8 @@ class JustsendBackend(Backend):
         inbound_messages=True,
         balance=True,
         price_query=True,
+        email_to_sms=True,  # manual 5, Mail2SMS
+        statistics=True,  # manual 8.4-8.8: keyword responses, statistics, messages, history
     )
 
     _client: JustsendClient | None = None
@@ -45,7 +49,12 @@ class JustsendBackend(Backend):
         if self._client is None:
             app_key = self.config.credentials.get("app_key", "")
             if not app_key:
-                raise SmsUnauthorized("No Justsend App-Key is configured.")
+                # A configuration error, reported like any other refusal so that every
+                # page that talks to Justsend shows it as a message instead of failing.
+                raise SmsUnauthorized(_(
+                    "No Justsend App-Key is configured: set JUSTSEND_APP_KEY, or run the"
+                    " panel with its run command, which sets up the sandbox."
+                ))
             self._client = JustsendClient(
                 self.config.api_url, app_key, timeout=self.config.timeout, transport=self.transport
             )

@@ -5,7 +5,7 @@ test_import_boundary.py checks it); they reach what they need of Justsend here, 
 ``vocabulary("justsend")`` of :mod:`justsend_panel.sms.registry`: its enums and
 request/answer types, its sending rules (:mod:`.rules`), Mail2SMS (:mod:`.mail2sms`), the
 postback parsers, and the client's class for type hints (the client itself comes from
-``justsend_panel.core.provider.justsend_client()``).
+the backend's ``client()``: ``justsend_panel.core.provider.provider_for(capability)``).
 """
 
 from justsend_panel.sms.justsend import mail2sms, rules

@@ -140,7 +140,7 @@ def test_polling_never_lowers_what_postbacks_counted_and_raises_what_they_missed
         client, panel_sandbox):
     from campaigns.services import campaign_submit
     from campaigns.services.polling import campaign_poll
-    from justsend_panel.core.provider import justsend_client
+    from justsend_panel.core.provider import provider_backend
     from tests.campaigns.services.conftest import campaign_make, group_with_members
 
     group = group_with_members("Customers", 3)
@@ -155,7 +155,7 @@ def test_polling_never_lowers_what_postbacks_counted_and_raises_what_they_missed
     campaign.refresh_from_db()
     assert (campaign.sent_count, campaign.undelivered_count) == (2, 2)
 
-    with justsend_client() as justsend:  # the sandbox has sent nothing yet: all zero
+    with provider_backend("justsend").client() as justsend:  # the sandbox has sent nothing yet: all zero
         campaign_poll(campaign_id=campaign.pk, client=justsend)
     campaign.refresh_from_db()
     assert (campaign.sent_count, campaign.undelivered_count) == (2, 2)
@@ -163,7 +163,7 @@ def test_polling_never_lowers_what_postbacks_counted_and_raises_what_they_missed
 
     Campaign.objects.filter(pk=campaign.pk).update(sent_count=0)  # as if postbacks were lost
     panel_sandbox.advance(3600)  # now Justsend has sent everything
-    with justsend_client() as justsend:
+    with provider_backend("justsend").client() as justsend:
         campaign_poll(campaign_id=campaign.pk, client=justsend)
     campaign.refresh_from_db()
     assert campaign.sent_count == 3

@@ -14,7 +14,7 @@ from campaigns.deliveries.models import Postback, Reply
 from campaigns.models import Campaign, Recipient
 from campaigns.services import campaign_submit
 from contacts.models import BlacklistEntry
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_backend
 from tests.campaigns.deliveries.conftest import SECRET, incoming
 from tests.campaigns.services.conftest import campaign_make, group_with_members
 from tests.fixtures.worker import wait_until
@@ -42,7 +42,7 @@ def test_postbacks_from_the_sandbox_reach_every_recipient_through_a_real_worker(
     assert not rows.filter(sent_at__isnull=True).exists()
     assert not rows.filter(delivered_at__lt=F("sent_at")).exists()
 
-    with justsend_client() as client:
+    with provider_backend("justsend").client() as client:
         counts = client.get_bulk(uuid=campaign.batch_id).counts
     campaign.refresh_from_db()
     assert campaign.sent_count == counts.sent == 20

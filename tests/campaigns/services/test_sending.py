@@ -10,7 +10,7 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_launch, campaign_submit
 from campaigns.services.sending import SUBMIT_TASK, bulk_find
 from contacts.models import SyncState
-from justsend_panel.core.provider import justsend_client
+from justsend_panel.core.provider import provider_backend
 from tests.campaigns.services.conftest import campaign_make, group_with_members
 
 S = Campaign.Status
@@ -153,7 +153,7 @@ def test_a_campaign_in_submitting_that_justsend_does_not_have_is_sent(panel_sand
     campaign_submit(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.status == S.SENDING and len(_logged(panel_sandbox)) == 1
-    with justsend_client() as client:
+    with provider_backend("justsend").client() as client:
         assert bulk_find(client, campaign).uuid == campaign.batch_id
 
 
