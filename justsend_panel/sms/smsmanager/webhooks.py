@@ -29,10 +29,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from justsend_panel.sms.exceptions import SmsWebhookError
-from justsend_panel.sms.justsend import wire as justsend_wire
-from justsend_panel.sms.justsend.webhooks import json_load, json_storable, unstorable_possible
+from justsend_panel.sms import wire
 from justsend_panel.sms.smsmanager.statuses import map_status
 from justsend_panel.sms.types import InboundMessage, JsonDict, StatusEvent
+from justsend_panel.sms.webhooks import json_load, json_storable, unstorable_possible
 
 PROVIDER = "smsmanager"
 STATUS_KEYS = ("status", "state", "delivery_status")
@@ -44,7 +44,7 @@ _EPOCH_SECONDS_BELOW = 10**11  # a smaller number is seconds, a larger one milli
 
 
 def _text(value: Any) -> str | None:
-    value = justsend_wire.text(value)
+    value = wire.text(value)
     return value.strip() or None if value is not None else None
 
 
@@ -59,7 +59,7 @@ def occurred_at(data: Mapping[str, Any]) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < _EPOCH_SECONDS_BELOW:
         return datetime.fromtimestamp(value, tz=UTC)
     try:
-        parsed = justsend_wire.timestamp(value)
+        parsed = wire.timestamp(value)
     except (OverflowError, OSError, ValueError):
         parsed = None
     if parsed is None:
@@ -68,7 +68,7 @@ def occurred_at(data: Mapping[str, Any]) -> datetime | None:
 
 
 def recipient_index(data: Mapping[str, Any]) -> int | None:
-    index = justsend_wire.integer(data.get("recipient_index"))
+    index = wire.integer(data.get("recipient_index"))
     if index is not None:
         return index
     match = _INDEX_SUFFIX.search(_text(data.get("message_id")) or "")
