@@ -12,7 +12,9 @@ readings (docs/providers.md):
   and ``recipient_index``;
 * a reply has no status but a text (``text``, ``message`` or ``body``) and the replying
   number (``phone_number`` or ``from``), or says ``"type": "reply"``/``"inbound"``;
-* a reply's ``payload`` (the original request's) stays in ``raw``;
+* a reply carries the original request's ``payload`` and names the message it answers
+  (``message_id``, ``recipient_index``), so its ``reference`` is the recipient's, read
+  like a status's; the payload stays in ``raw``;
 * the recipient's reference is ``payload["refs"][index]``, ``index`` from
   ``recipient_index`` or the ``-<index>`` suffix of ``message_id`` (a request of one
   recipient: ``refs[0]``).
@@ -131,6 +133,7 @@ def parse_reply(data: JsonDict) -> InboundMessage:
         sender=_text(data.get("sender")) or _text(data.get("to")),
         received_at=occurred_at(data),
         message=text or "",
+        reference=reference_of(data),
         raw=data,
     )
 
