@@ -177,6 +177,7 @@ CAPABILITY_LABELS = {
     "device_routing": gettext_lazy("choice of device and SIM"),
     "balance": gettext_lazy("account balance"),
     "price_query": gettext_lazy("prices from the provider"),
+    "charged_points": gettext_lazy("points charged, as the provider reports them"),
 }
 
 

@@ -73,6 +73,9 @@ class Capabilities:
     device_routing: bool = False  # device / SIM choice (phone gateway)
     balance: bool = False
     price_query: bool = False
+    # Says what it charged for what it sent (Justsend: a bulk's chargedPoints); the campaign
+    # page shows charged points only for such a provider.
+    charged_points: bool = False
 
     def offered(self) -> list[str]:
         """The names of the boolean capabilities this provider has, in declaration order."""

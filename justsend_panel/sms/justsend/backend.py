@@ -36,6 +36,7 @@ class JustsendBackend(Backend):
         inbound_messages=True,
         balance=True,
         price_query=True,
+        charged_points=True,  # a bulk's chargedPoints (J 8.2)
     )
 
     _client: JustsendClient | None = None
