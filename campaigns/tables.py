@@ -99,8 +99,13 @@ class RecipientTable(tables.Table):
     def render_status(self, record):
         return badge(record.status, record.get_status_display(), RECIPIENT_BADGES)
 
-    def render_status_code(self, value):
-        return DELIVERY_OUTCOMES.html(value)
+    def render_status_code(self, record, value):
+        if str(value).upper() in DELIVERY_OUTCOMES:
+            return DELIVERY_OUTCOMES.html(value)
+        # Another provider's own words (SMS Manager's "delivered", "Recipient unreachable"),
+        # untranslated: the panel's state in the reader's language, the words a tooltip away.
+        return format_html('<span title="{}" data-raw="{}">{}</span>', value, value,
+                           record.get_status_display())
 
     def render_operator(self, value):
         return OPERATORS.html(value)

@@ -73,7 +73,7 @@ class ReplyAdmin(HistoryAdmin):
     date_hierarchy = "received_at"
     fields = ("msisdn", "message", "received_at", "campaign", "is_stop", "blacklist_entry",
               "sender", "operator", "prefix", "group_name", "message_id", "postback",
-              "created_at")
+              "notification", "notification_index", "created_at")
     readonly_fields = fields
 
 

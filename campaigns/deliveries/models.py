@@ -88,13 +88,25 @@ class Postback(ReceivedBody):
 
 
 class Reply(models.Model):
-    """An incoming message (MO) from a number, linked to the campaign it answers."""
+    """An incoming message (MO) from a number, linked to the campaign it answers.
+
+    It came in a Justsend postback (``postback``) or in another provider's notification
+    (``notification``; one notification may carry several, told apart by
+    ``notification_index``): either way it is kept once.
+    """
 
     postback = models.OneToOneField(
         Postback, on_delete=models.SET_NULL, null=True, blank=True, related_name="reply",
         verbose_name=_("postback"),
     )
-    message_id = models.CharField(_("Justsend message id"), max_length=64, blank=True)
+    notification = models.ForeignKey(
+        "ProviderNotification", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="replies", verbose_name=_("provider notification"),
+    )
+    # The reply's place among the events of its notification.
+    notification_index = models.PositiveSmallIntegerField(
+        _("index in the notification"), null=True, blank=True)
+    message_id = models.CharField(_("provider's message id"), max_length=64, blank=True)
     msisdn = models.CharField(_("number"), max_length=32)
     message = models.TextField(_("message"), blank=True)
     sender = models.CharField(_("sent to"), max_length=64, blank=True)
@@ -120,6 +132,11 @@ class Reply(models.Model):
         indexes = [
             models.Index(fields=["msisdn", "received_at"], name="reply_msisdn_idx"),
             models.Index(fields=["campaign", "received_at"], name="reply_campaign_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "notification_index"],
+                                    condition=Q(notification__isnull=False),
+                                    name="reply_notification_once"),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,11 @@
 """A provider's name and its options as the pages show them: ``{{ campaign.provider|provider_label }}``,
-``{{ options.flow|channel_flow }}`` ("SMS → Viber"), ``{{ options.tag|provider_tag }}``."""
+``{{ options.flow|channel_flow }}`` ("SMS → Viber"), ``{{ options.tag|provider_tag }}``; and what
+it can do: ``{% if campaign.provider|provider_can:"charged_points" %}``."""
 
 from django import template
 
 from campaigns.provider_options import CHANNEL_LABELS, TAG_LABELS, provider_label as _provider_label
+from justsend_panel.core.provider import provider_registry
 from justsend_panel.sms.exceptions import SmsUnsupported
 
 register = template.Library()
@@ -15,6 +17,16 @@ def provider_label(name: str) -> str:
         return _provider_label(name)
     except SmsUnsupported:  # a provider since removed from the panel: its name as stored
         return name
+
+
+@register.filter
+def provider_can(name: str, capability: str) -> bool:
+    """Whether provider ``name`` offers ``capability`` (a ``Capabilities`` field); a provider
+    since removed from the panel offers nothing."""
+    try:
+        return bool(getattr(provider_registry().capabilities(name), capability))
+    except SmsUnsupported:
+        return False
 
 
 @register.filter

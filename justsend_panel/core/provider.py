@@ -200,6 +200,7 @@ CAPABILITY_LABELS = {
     "price_query": gettext_lazy("prices from the provider"),
     "email_to_sms": gettext_lazy("Mail2SMS (e-mail to SMS)"),
     "statistics": gettext_lazy("sending history and statistics at the provider"),
+    "charged_points": gettext_lazy("points charged, as the provider reports them"),
 }
 
 # What a page says when no enabled provider has the capability a feature needs (the

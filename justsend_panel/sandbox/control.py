@@ -144,12 +144,27 @@ def smsmanager_messages(app, request: Request):
 
 
 def smsmanager_reply(app, request: Request):
-    """A reply to an SMS Manager message: ``{"message_id": "...", "text": "STOP"}``."""
+    """A recipient's reply to an SMS Manager message: ``{"message_id": "...", "text": "STOP"}``,
+    or ``{"phone_number": "...", "text": "STOP"}`` for the latest message to that number (as
+    Justsend's ``/incoming`` takes a number)."""
     data = json_body(request, expect=dict)
-    message_id, text = data.get("message_id"), data.get("text")
-    if not isinstance(message_id, str) or not app.smsmanager.known(message_id):
+    message_id, number, text = data.get("message_id"), data.get("phone_number"), data.get("text")
+    unknown = sorted(set(data) - {"message_id", "phone_number", "text"})
+    if unknown:
+        raise bad_request(f"Unknown fields: {unknown}")
+    if (message_id is None) == (number is None):
+        raise bad_request("Give 'message_id' or 'phone_number'")
+    if number is not None:
+        message_id = app.smsmanager.latest_message_to(number) if isinstance(number, str) else None
+        if message_id is None:
+            raise bad_request("'phone_number' must name a number an SMS Manager message was sent to")
+    elif not isinstance(message_id, str) or not app.smsmanager.known(message_id):
         raise bad_request("'message_id' must name an SMS Manager message")
     if not isinstance(text, str) or not text:
         raise bad_request("'text' is required")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise bad_request("'text' holds a lone UTF-16 surrogate, which the sandbox cannot store") from None
     queued = app.smsmanager.reply(message_id, text)
     return json_response({"queued": queued, **app.process_due()}, status=201)

@@ -72,6 +72,14 @@ class RunningSandbox:
     def incoming(self, **message) -> dict:
         return self._control("POST", "incoming", json=message)
 
+    def smsmanager_reply(self, text: str, *, message_id: str | None = None,
+                         phone_number: str | None = None) -> dict:
+        """A reply to an SMS Manager message (by its id, or the latest to a number), POSTed
+        to the message's callback."""
+        body = {"text": text, **({"message_id": message_id} if message_id else {}),
+                **({"phone_number": phone_number} if phone_number else {})}
+        return self._control("POST", "smsmanager/reply", json=body)
+
     def set_balance(self, *, balance: float | None = None, promo: float | None = None) -> dict:
         return self._control("POST", "balance", json={k: v for k, v in (("balance", balance), ("promo", promo)) if v is not None})
 

@@ -75,6 +75,9 @@ class Capabilities:
     price_query: bool = False
     email_to_sms: bool = False  # e-mail to SMS gateway with its codes and whitelist (Mail2SMS)
     statistics: bool = False  # sending history and statistics kept by the provider
+    # Says what it charged for what it sent (Justsend: a bulk's chargedPoints); the campaign
+    # page shows charged points only for such a provider.
+    charged_points: bool = False
 
     def offered(self) -> list[str]:
         """The names of the boolean capabilities this provider has, in declaration order."""

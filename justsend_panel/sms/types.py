@@ -166,4 +166,7 @@ class InboundMessage:
     sender: str | None = None  # the number or name the reply was sent to
     uuid: str | None = None  # the provider's request id, where it gives one
     received_at: datetime | None = None
+    # The panel's reference of the recipient who replied, when the provider echoes it
+    # (SMS Manager: the request's ``payload``); the reply then names its campaign.
+    reference: str | None = None
     raw: JsonDict = field(default_factory=dict, repr=False, compare=False)

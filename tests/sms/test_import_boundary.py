@@ -164,3 +164,55 @@ def test_the_check_names_each_offending_line():
 
 def test_the_check_leaves_the_neutral_layer_alone():
     assert provider_imports(ALLOWED, ROOT / "campaigns" / "services" / "example.py") == []
+
+
+def provider_package_modules() -> dict[str, list[Path]]:
+    """provider name -> the .py files of its package under justsend_panel/sms/."""
+    sms = ROOT / "justsend_panel" / "sms"
+    return {
+        path.name: sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
+        for path in sorted(sms.iterdir())
+        if path.is_dir() and path.name in PROVIDER_PACKAGES
+    }
+
+
+def other_provider_imports(source: str, path: Path, provider: str) -> list[tuple[int, str]]:
+    """The imports in a file of ``provider``'s package that land in another provider's."""
+    own = f"{SMS}.{provider}"
+    return [(line, module) for line, module in provider_imports(source, path)
+            if module != own and not module.startswith(own + ".")]
+
+
+def test_no_provider_package_imports_another():
+    """What two providers share lives in the neutral layer (``sms/webhooks.py``,
+    ``sms/wire.py``, ``sms/types.py``…), never in one provider's package."""
+    packages = provider_package_modules()
+    assert {"justsend", "smsmanager"} <= set(packages)
+    offences = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for provider, paths in packages.items()
+        for path in paths
+        for line, module in other_provider_imports(path.read_text(encoding="utf-8"), path, provider)
+    ]
+    assert offences == [], "Move what providers share up to justsend_panel/sms/:\n" + "\n".join(offences)
+
+
+def test_the_cross_provider_check_names_each_offending_line_and_spares_the_own_package():
+    path = ROOT / "justsend_panel" / "sms" / "smsmanager" / "webhooks.py"
+    source = '''\
+from justsend_panel.sms.justsend import wire as justsend_wire
+from justsend_panel.sms.justsend.webhooks import json_load
+from justsend_panel.sms import justsend, smsmanager
+from ..justsend import types
+from . import statuses
+from .wire import MessageRequest
+from justsend_panel.sms.smsmanager.statuses import map_status
+from justsend_panel.sms.webhooks import json_storable
+from justsend_panel.sms import wire
+'''
+    assert other_provider_imports(source, path, "smsmanager") == [
+        (1, "justsend_panel.sms.justsend"),
+        (2, "justsend_panel.sms.justsend.webhooks"),
+        (3, "justsend_panel.sms.justsend"),
+        (4, "justsend_panel.sms.justsend"),
+    ]

@@ -1,5 +1,5 @@
-"""Status notifications of providers other than Justsend: stored as received, applied in
-batches, forward-only, quarantined when they cannot be applied.
+"""Notifications of providers other than Justsend (statuses and replies): stored as
+received, applied in batches, forward-only, quarantined when they cannot be applied.
 
 The webhook (``/webhooks/<provider>/<secret>/``) stores the body with one INSERT
 (:func:`provider_notification_receive`) and asks for the apply task, the same task that
@@ -9,7 +9,10 @@ body with the provider's backend (``parse_webhook``) into provider-neutral
 by its reference (the panel's Recipient pk, echoed back by the provider) or else by its
 message id, only among the campaigns of that provider. A final status is never
 overwritten, a recipient in doubt is settled by any event that names it, and the
-campaign's counters move in the same transaction (:func:`counters_add`).
+campaign's counters move in the same transaction (:func:`counters_add`). A reply
+(:class:`~justsend_panel.sms.types.InboundMessage`) is kept and acted on by the service
+that keeps Justsend's (:func:`provider_replies_store`: linked to its campaign, STOP
+blacklists the number), once however often its notification is applied.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from campaigns.deliveries.services.applying import (
 )
 from campaigns.deliveries.services.counters import counters_add
 from campaigns.deliveries.services.receiving import postbacks_apply_request
+from campaigns.deliveries.services.replies import provider_replies_store
 from campaigns.models import Recipient
 from campaigns.services.state import campaigns_finish_all_final
 from justsend_panel.core.provider import (
@@ -47,7 +51,7 @@ from justsend_panel.core.provider import (
 )
 from justsend_panel.sms.base import Backend
 from justsend_panel.sms.registry import PROVIDERS
-from justsend_panel.sms.types import MessageState, StatusEvent
+from justsend_panel.sms.types import InboundMessage, MessageState, StatusEvent
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +123,7 @@ class NotificationsApplied:
     malformed: int = 0
     failed: int = 0
     read: int = 0
+    replies: int = 0
     more: bool = False
 
 
@@ -129,7 +134,7 @@ def provider_notifications_apply(*, limit: int | None = None,
     total = NotificationsApplied()
     for _batch in range(batches):
         result = provider_notifications_apply_batch(limit=limit)
-        for name in ("applied", "unmatched", "malformed", "failed", "read"):
+        for name in ("applied", "unmatched", "malformed", "failed", "read", "replies"):
             setattr(total, name, getattr(total, name) + getattr(result, name))
         if result.read < limit:
             return total
@@ -144,7 +149,7 @@ def provider_notifications_apply_batch(*, limit: int) -> NotificationsApplied:
     batch = list(ProviderNotification.objects.select_for_update(skip_locked=True)
                  .filter(state=N.PENDING).order_by("pk")[:limit])
     result = NotificationsApplied(read=len(batch))
-    parsed: list[tuple[ProviderNotification, list[StatusEvent]]] = []
+    parsed: list[tuple[ProviderNotification, list[StatusEvent | InboundMessage]]] = []
     with ExitStack() as stack:
         backends: dict[str, Backend] = {}
         for notification in batch:
@@ -159,7 +164,8 @@ def provider_notifications_apply_batch(*, limit: int) -> NotificationsApplied:
                 _quarantine(notification, N.MALFORMED, error)
                 result.malformed += 1
                 continue
-            parsed.append((notification, [e for e in events if isinstance(e, StatusEvent)]))
+            parsed.append((notification, [e for e in events
+                                          if isinstance(e, StatusEvent | InboundMessage)]))
     if parsed:
         _apply_or_split(parsed, result)
     return result
@@ -168,7 +174,9 @@ def provider_notifications_apply_batch(*, limit: int) -> NotificationsApplied:
 def _apply_or_split(items, result: NotificationsApplied) -> None:
     def apply(part) -> None:
         now = timezone.now()
-        for state, ids in _events_apply(part).items():
+        outcome, replies = _events_apply(part)
+        result.replies += replies
+        for state, ids in outcome.items():
             ProviderNotification.objects.filter(pk__in=ids).update(
                 state=state, applied_at=now if state == N.APPLIED else None, error="")
             if state == N.APPLIED:
@@ -201,15 +209,25 @@ def _quarantine(notification: ProviderNotification, state: str, error: Exception
         attempts=F("attempts") + 1, applied_at=None)
 
 
-def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent]]],
-                  ) -> dict[str, list[int]]:
-    recipients = _recipients_locked(items)
+def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent | InboundMessage]]],
+                  ) -> tuple[dict[str, list[int]], int]:
+    """Apply the events; (notification ids by their new state, how many replies were new).
+    A notification that carries a reply is applied: the reply is kept, linked or not."""
+    replies: dict[str, list[tuple[ProviderNotification, int, InboundMessage]]] = defaultdict(list)
+    statuses: list[tuple[ProviderNotification, list[StatusEvent]]] = []
+    for notification, events in items:
+        for index, event in enumerate(events):
+            if isinstance(event, InboundMessage):
+                replies[notification.provider].append((notification, index, event))
+        statuses.append((notification, [e for e in events if isinstance(e, StatusEvent)]))
+    with_reply = {notification.pk for found in replies.values() for notification, _i, _m in found}
+    recipients = _recipients_locked(statuses)
     now = timezone.now()
     before: dict[int, str] = {}
     changed: dict[int, Recipient] = {}
     outcome: dict[str, list[int]] = defaultdict(list)
-    for notification, events in items:
-        matched = False
+    for notification, events in statuses:
+        matched = notification.pk in with_reply
         for event in events:
             recipient = _recipient_of(recipients, notification.provider, event)
             if recipient is None:
@@ -232,7 +250,9 @@ def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent]]
     counters_add(deltas)
     # No read after finishing: these providers' campaigns have no bulk to read figures from.
     campaigns_finish_all_final(campaign_ids=list(deltas))
-    return outcome
+    kept = sum(provider_replies_store(provider=provider, items=found)
+               for provider, found in replies.items())
+    return outcome, kept
 
 
 def _recipients_locked(items) -> dict[tuple[str, str, str], Recipient]:

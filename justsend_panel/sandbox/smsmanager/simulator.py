@@ -186,8 +186,15 @@ class SmsManagerSimulator:
 
     def reply(self, message_id: str, text: str) -> int:
         """A recipient's reply to ``message_id``, POSTed to its request's callback with the
-        request's payload (``{"type": "reply", "message_id", "phone_number", "text",
-        "payload", "timestamp"}``); 0 when the request had no callback, else 1."""
+        request's payload; 0 when the request had no callback, else 1. The body (the panel's
+        reading, docs/providers.md; the manual says only that the payload "is returned in
+        the delivery notification and replies")::
+
+            {"type": "reply", "message_id": "<the answered message's id>-<index>",
+             "request_id": "...", "phone_number": "...", "text": "STOP",
+             "recipient_index": 0, "timestamp": "2026-12-03T08:00:05Z",
+             "payload": {...the answered request's payload...}}
+        """
         now = self.clock.now()
         with self.store.write() as conn:
             return conn.execute(
@@ -199,6 +206,11 @@ class SmsManagerSimulator:
                 " WHERE m.message_id = :id AND q.callback IS NOT NULL",
                 {"text": text, "now": now, "id": message_id},
             ).rowcount
+
+    def latest_message_to(self, number: str) -> str | None:
+        """The id of the latest message to ``number``, or None."""
+        return self.store.scalar(
+            "SELECT message_id FROM smsm_messages WHERE phone_number = ? ORDER BY id DESC LIMIT 1", (number,))
 
     def known(self, message_id: str) -> bool:
         return self.store.scalar("SELECT 1 FROM smsm_messages WHERE message_id = ?", (message_id,)) is not None

@@ -40,6 +40,7 @@ class JustsendBackend(Backend):
         price_query=True,
         email_to_sms=True,  # manual 5, Mail2SMS
         statistics=True,  # manual 8.4-8.8: keyword responses, statistics, messages, history
+        charged_points=True,  # a bulk's chargedPoints (J 8.2)
     )
 
     _client: JustsendClient | None = None

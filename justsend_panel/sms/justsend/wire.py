@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -49,6 +47,7 @@ from justsend_panel.sms.justsend.types import (
     WhitelistEntry,
 )
 from justsend_panel.sms.types import JsonDict, Money, Page
+from justsend_panel.sms.wire import decimal, integer, text, timestamp  # noqa: F401 - wire.text etc.
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
@@ -56,51 +55,7 @@ E = TypeVar("E", bound=Enum)
 _ID_LIKE = re.compile(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d+)$")
 
 
-# --- scalar readers -----------------------------------------------------------
-
-
-def text(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
-    return str(value)
-
-
-def integer(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
-
-
-def decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
-        return None
-    try:
-        return Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-
-
-def timestamp(value: Any) -> datetime | None:
-    """ISO 8601 text (``Z`` or an offset; naive means UTC) or milliseconds since the epoch."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    candidate = value.strip()
-    if candidate.isdigit():
-        return datetime.fromtimestamp(int(candidate) / 1000, tz=UTC)
-    try:
-        parsed = datetime.fromisoformat(candidate.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+# --- scalar readers (text, integer, decimal, timestamp): justsend_panel.sms.wire
 
 
 def member_of(enum_class: type[E], value: Any) -> E | str | None:

@@ -108,6 +108,8 @@ class SmsManagerBackend(Backend):
         personalised_batch=True,  # one body per request of /v2/messages
         scheduling=True,
         delivery_webhooks=True,
+        # Replies come to the same callback, the request's payload echoed (SM L57).
+        inbound_messages=True,
         channels=True,
         find_batch_by_reference=False,  # no lookup: the panel records each call first
     )

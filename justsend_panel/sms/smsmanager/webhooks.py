@@ -12,7 +12,9 @@ readings (docs/providers.md):
   and ``recipient_index``;
 * a reply has no status but a text (``text``, ``message`` or ``body``) and the replying
   number (``phone_number`` or ``from``), or says ``"type": "reply"``/``"inbound"``;
-* a reply's ``payload`` (the original request's) stays in ``raw``;
+* a reply carries the original request's ``payload`` and names the message it answers
+  (``message_id``, ``recipient_index``), so its ``reference`` is the recipient's, read
+  like a status's; the payload stays in ``raw``;
 * the recipient's reference is ``payload["refs"][index]``, ``index`` from
   ``recipient_index`` or the ``-<index>`` suffix of ``message_id`` (a request of one
   recipient: ``refs[0]``).
@@ -29,10 +31,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from justsend_panel.sms.exceptions import SmsWebhookError
-from justsend_panel.sms.justsend import wire as justsend_wire
-from justsend_panel.sms.justsend.webhooks import json_load, json_storable, unstorable_possible
+from justsend_panel.sms import wire
 from justsend_panel.sms.smsmanager.statuses import map_status
 from justsend_panel.sms.types import InboundMessage, JsonDict, StatusEvent
+from justsend_panel.sms.webhooks import json_load, json_storable, unstorable_possible
 
 PROVIDER = "smsmanager"
 STATUS_KEYS = ("status", "state", "delivery_status")
@@ -44,7 +46,7 @@ _EPOCH_SECONDS_BELOW = 10**11  # a smaller number is seconds, a larger one milli
 
 
 def _text(value: Any) -> str | None:
-    value = justsend_wire.text(value)
+    value = wire.text(value)
     return value.strip() or None if value is not None else None
 
 
@@ -59,7 +61,7 @@ def occurred_at(data: Mapping[str, Any]) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < _EPOCH_SECONDS_BELOW:
         return datetime.fromtimestamp(value, tz=UTC)
     try:
-        parsed = justsend_wire.timestamp(value)
+        parsed = wire.timestamp(value)
     except (OverflowError, OSError, ValueError):
         parsed = None
     if parsed is None:
@@ -68,7 +70,7 @@ def occurred_at(data: Mapping[str, Any]) -> datetime | None:
 
 
 def recipient_index(data: Mapping[str, Any]) -> int | None:
-    index = justsend_wire.integer(data.get("recipient_index"))
+    index = wire.integer(data.get("recipient_index"))
     if index is not None:
         return index
     match = _INDEX_SUFFIX.search(_text(data.get("message_id")) or "")
@@ -131,6 +133,7 @@ def parse_reply(data: JsonDict) -> InboundMessage:
         sender=_text(data.get("sender")) or _text(data.get("to")),
         received_at=occurred_at(data),
         message=text or "",
+        reference=reference_of(data),
         raw=data,
     )
 

@@ -208,3 +208,41 @@ def test_a_worker_killed_mid_call_leaves_the_call_in_doubt_until_its_callbacks_s
         "SELECT phone_number FROM smsm_messages")]
     assert len(numbers) == len(set(numbers)) == 300  # the lost call was not sent again
     assert campaign_in_doubt_count(campaign=campaign) == 0  # its callbacks settled it
+
+
+def test_replies_through_sms_manager_stop_blacklists_and_a_reply_is_kept_on_the_campaign(
+        smsmanager_sandbox, smsmanager_worker, live_server, marketing_user):
+    """Simulator -> the live panel's /webhooks/smsmanager/<secret>/ -> the worker's apply:
+    a STOP reply blacklists the number (reason STOP reply, linked to the reply), a normal
+    reply is kept on the campaign, and the blacklist applies to the next campaign."""
+    from campaigns.deliveries.models import DeliveryCounts, ProviderNotification, Reply
+
+    group = group_with_members("Customers", 20, start=500000000)
+    campaign = campaign_make(marketing_user, groups=[group], provider="smsmanager",
+                             message="Winter sale -20%", status=S.QUEUED)
+    celery_app.send_task("campaigns.submit", kwargs={"campaign_id": campaign.pk}, queue=QUEUE)
+    wait_until(lambda: Campaign.objects.get(pk=campaign.pk).status == S.SENDING, timeout=180)
+    stopper, talker = "48500000003", "48500000011"
+
+    smsmanager_sandbox.smsmanager_reply("Stop!", phone_number=stopper)
+    smsmanager_sandbox.smsmanager_reply("Is it for the red one too?", phone_number=talker)
+
+    stop = wait_until(lambda: Reply.objects.filter(msisdn=stopper, blacklist_entry__isnull=False)
+                      .first(), timeout=120)
+    talk = wait_until(lambda: Reply.objects.filter(msisdn=talker).first(), timeout=120)
+    assert (stop.campaign_id, stop.is_stop, stop.message) == (campaign.pk, True, "Stop!")
+    entry = BlacklistEntry.objects.get(msisdn=stopper)
+    assert entry.reason == BlacklistEntry.Reason.STOP_REPLY and stop.blacklist_entry == entry
+    assert (talk.campaign_id, talk.is_stop, talk.blacklist_entry) == (campaign.pk, False, None)
+    assert not BlacklistEntry.objects.filter(msisdn=talker).exists()
+    assert Reply.objects.count() == 2
+    assert DeliveryCounts.objects.get(campaign=campaign).replies == 2
+    assert set(ProviderNotification.objects.filter(body__contains='"reply"')
+               .values_list("state", flat=True)) == {ProviderNotification.State.APPLIED}
+
+    again = campaign_make(marketing_user, groups=[group], provider="smsmanager",
+                          message="Last chance", status=S.QUEUED)
+    celery_app.send_task("campaigns.submit", kwargs={"campaign_id": again.pk}, queue=QUEUE)
+    wait_until(lambda: Campaign.objects.get(pk=again.pk).status == S.SENDING, timeout=180)
+    again.refresh_from_db()
+    assert (again.recipients_count, again.blacklisted_removed) == (19, 1)

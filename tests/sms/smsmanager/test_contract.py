@@ -3,8 +3,10 @@ SMS Manager simulator over loopback HTTP (nothing mocked)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from justsend_panel.sandbox.server import run_sandbox
@@ -138,3 +140,26 @@ def test_a_reply_reaches_the_callback_and_parses_as_an_inbound_message(sandbox, 
     replies = [e for _, body in receiver.raw for e in backend.parse_webhook(body, headers={}) if isinstance(e, InboundMessage)]
     assert [(r.msisdn, r.message, r.message_id, r.raw["payload"]) for r in replies] == [
         ("48500100200", "STOP", message_id, {"refs": ["rcp-1"]})]
+
+
+def test_a_reply_by_number_carries_exactly_the_documented_body_and_names_its_recipient(
+        sandbox, backend, receiver):
+    """The simulator's reply body is the one docs/providers.md assumes, no more; the
+    parser reads the answered recipient's reference from the echoed payload."""
+    from justsend_panel.sms.types import InboundMessage
+
+    callback = receiver.url.replace("/webhooks/justsend/", "/webhooks/smsmanager/")
+    messages = [_m("rcp-1", "48500100200"), _m("rcp-2", "48500100201")]
+    receipt = backend.send_batch(OutboundBatch(reference="c", messages=messages, callback_url=callback))
+    assert sandbox.smsmanager_reply("Stop", phone_number="48500100201")["queued"] == 1
+    [body] = [body for _, body in receiver.raw if b'"reply"' in body]
+    data = json.loads(body)
+    assert set(data) == {"type", "message_id", "request_id", "phone_number", "text",
+                         "recipient_index", "timestamp", "payload"}
+    assert (data["type"], data["phone_number"], data["text"], data["payload"]) \
+        == ("reply", "48500100201", "Stop", {"refs": ["rcp-1", "rcp-2"]})
+    assert data["message_id"] == receipt.accepted[1].message_id
+    [reply] = backend.parse_webhook(body, headers={})
+    assert isinstance(reply, InboundMessage) and reply.reference == "rcp-2"
+    with pytest.raises(httpx.HTTPStatusError):
+        sandbox.smsmanager_reply("Stop", phone_number="48999999999")  # never sent to

@@ -22,7 +22,8 @@ def test_registered_with_its_capabilities():
     assert backend.label == "SMS Manager"
     caps = backend.capabilities
     assert caps.max_recipients_per_call == 100
-    assert caps.offered() == ["personalised_batch", "scheduling", "delivery_webhooks", "channels"]
+    assert caps.offered() == ["personalised_batch", "scheduling", "delivery_webhooks",
+                              "inbound_messages", "channels"]
 
 
 def test_one_text_goes_100_per_call_in_order():

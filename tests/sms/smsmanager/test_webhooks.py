@@ -102,6 +102,15 @@ def test_a_reply_is_an_inbound_message():
     assert isinstance(untyped, InboundMessage) and untyped.message == "Yes please"
 
 
+def test_a_reply_names_the_recipient_it_answers_from_the_echoed_payload():
+    by_suffix = _one({"type": "reply", "message_id": "m-2", "phone_number": "420777123456",
+                      "text": "STOP", "payload": REFS})
+    by_index = _one({"type": "reply", "message_id": "m", "recipient_index": 1,
+                     "phone_number": "420777123456", "text": "Yes", "payload": REFS})
+    unnamed = _one({"type": "reply", "phone_number": "420777123456", "text": "Hi", "payload": REFS})
+    assert (by_suffix.reference, by_index.reference, unnamed.reference) == ("rcp-12", "rcp-11", None)
+
+
 @pytest.mark.parametrize(
     "body",
     [b"not json", b"[]", b'"text"', b"[1]", b'{"status": "sent"}', b'{"message_id": "m"}',
