@@ -22,7 +22,8 @@ def _celery_app(monkeypatch, broker_url: str, **transport_options) -> Celery:
     """The panel's Celery configuration with another broker."""
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    app = Celery("broker-outage")
+    # Not the current app: tasks sent after this test must not find the dead broker.
+    app = Celery("broker-outage", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = broker_url
     app.conf.broker_transport_options = transport_options
