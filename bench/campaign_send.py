@@ -13,7 +13,8 @@ rendered, remove the blacklist, stream the CSV and upload it to a sandbox (in th
 process), up to Justsend's answer. Prints the seconds from launch to the answer (and the
 part spent preparing the audience), the worker's CPU seconds (user + system: the figure
 that does not depend on what else loads the machine), the sandbox's CPU seconds and the
-worker's peak memory (max RSS). The dev database and broker are never touched.
+worker's peak memory (max RSS). The dev database and broker are never touched. Exits
+non-zero when a campaign did not reach Justsend or went to another number of recipients.
 """
 
 import argparse
@@ -96,6 +97,17 @@ def _fill(size: int, blacklist: int) -> int:
     campaign.groups.set([group])
     connection.close()
     return campaign.pk
+
+
+def send_problems(result: dict, *, size: int, blacklist: int) -> list[str]:
+    """What is wrong with one run's outcome (nothing about its speed): a campaign that did
+    not reach Justsend, or one sent to another number of recipients than the fill made."""
+    if result["status"] != "sending":
+        return [f"campaign {result['status']}: {result['failure']}"]
+    expected = size - min(blacklist // 5, size // 10)  # _fill puts a fifth inside the group
+    if not result["recipients"] or result["recipients"] != expected:
+        return [f"sent to {result['recipients'] or 0:,} recipients, expected {expected:,}"]
+    return []
 
 
 def child(campaign_id: int) -> None:
@@ -221,8 +233,9 @@ def main() -> None:
             ingest = uploads[-1]["multipart"]["file"].get("seconds") if uploads else None
         if postgres:
             database_drop(url)
-        if result["status"] != "sending":
-            print(f"| {size:,} | FAILED: {result['failure']} |")
+        wrong = send_problems(result, size=size, blacklist=args.blacklist)
+        if wrong:
+            print(f"| {size:,} | FAILED: {'; '.join(wrong)} |", flush=True)
             failed += 1
             continue
         sandbox_seconds = ((sandbox_after.user - sandbox_cpu.user)

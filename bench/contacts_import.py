@@ -15,7 +15,8 @@ formats (48…, +48 …, 500-…), 1% invalid and 1% repeated numbers, names and
 imported as an extra attribute. The database is the one given, or a new SQLite file under
 /tmp; the dev database and broker are never touched. On PostgreSQL the database given is
 flushed of contacts first (members truncated), and the server's CPU time is printed too
-when the cluster runs on this machine (read from /proc). Figures go to docs/benchmarks.md.
+when the cluster runs on this machine (read from /proc). Exits non-zero when a worker
+failed or the rows are not all accounted for. Figures go to docs/benchmarks.md.
 """
 
 import argparse
@@ -90,6 +91,21 @@ def _server_cpu(connection) -> float | None:
         return cpu_seconds([postmaster], reaped=True) + cpu_seconds(process_tree(postmaster)[1:])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def import_problems(*, rows: int, state: str, totals: dict, in_table: int,
+                    failed: list) -> list[str]:
+    """What is wrong with one run (nothing about its speed): a worker that failed, an
+    import not finished, rows not all accounted for, or nothing imported at all."""
+    found = [f"worker process failed: {args}" for args in failed]
+    if state != "finished":
+        found.append(f"import {state}")
+    counted = sum(totals.get(key) or 0 for key in ("imported", "invalid", "duplicates"))
+    if counted != rows:
+        found.append(f"{counted:,} rows counted (imported + invalid + duplicates) of {rows:,}")
+    if not totals.get("imported") or in_table != totals["imported"]:
+        found.append(f"{totals.get('imported') or 0:,} imported, {in_table:,} in the table")
+    return found
 
 
 def worker(import_id: int, profile: str = "", helper: bool = False) -> None:
@@ -223,6 +239,7 @@ def main() -> None:
         duplicates=Sum("duplicates"),
     )
     group = Group.objects.get(pk=job.group_id)
+    in_table = Member.objects.filter(group=group).count()
     print(
         f"{connection.vendor} {connection.Database.__name__}: {args.rows:,} rows in"
         f" {elapsed:.1f} s = {args.rows / elapsed:,.0f} rows/s ({args.workers} worker"
@@ -230,7 +247,7 @@ def main() -> None:
         f" peak worker RSS {peak_mb:.0f} MB; state {job.state}; imported"
         f" {totals['imported']:,}, invalid {totals['invalid']:,}, duplicates"
         f" {totals['duplicates']:,}; group counter {group.member_count:,}, rows in table"
-        f" {Member.objects.filter(group=group).count():,}"
+        f" {in_table:,}"
     )
     print(
         f"workers' CPU time {cpu:.1f} s = {args.rows / cpu:,.0f} rows per CPU-second (what an"
@@ -245,6 +262,10 @@ def main() -> None:
               f" {cpu + server:.1f} s = {args.rows / (cpu + server):,.0f} rows per CPU-second")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
           f"{f' (worker failed: {failed})' if failed else ''}")
+    wrong = import_problems(rows=args.rows, state=job.state, totals=totals,
+                            in_table=in_table, failed=failed)
+    if wrong:
+        sys.exit(f"contacts_import FAILED: {'; '.join(wrong)}")
 
 
 if __name__ == "__main__":

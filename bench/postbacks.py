@@ -6,9 +6,11 @@
 Run as root (it starts a throwaway PostgreSQL cluster as the ``postgres`` user, like
 ``.ci/run``) with ``wrk`` installed (``apt-get install -y wrk``). Steps:
 
-1. initdb + start PostgreSQL on a free port under /tmp (fsync off, as in CI), migrate, and
-   create one ECO_RESP campaign "at Justsend" with ``--recipients`` recipient rows;
-2. start gunicorn (``--workers`` x ``--threads``, gthread) serving the panel;
+1. initdb + start PostgreSQL on a free port in a new folder under /tmp, this run's own
+   (fsync off, as in CI), migrate, and create one ECO_RESP campaign "at Justsend" with
+   ``--recipients`` recipient rows;
+2. start gunicorn (``--workers`` x ``--threads``, gthread) serving the panel, and wait until
+   every worker has loaded it (its ``post_worker_init`` hook; an open port is not enough);
 3. wrk posts distinct postbacks for ``--seconds``: each request one event, alternately a
    send status and a delivery status for the campaign's recipients (a Lua counter makes
    every body unique), with a fixed number of connections;
@@ -16,6 +18,9 @@ Run as root (it starts a throwaway PostgreSQL cluster as the ``postgres`` user, 
    stored (rows in the postback table): they must be equal;
 5. applies the stored postbacks in this process, as the worker does, and prints events/s
    and the recipients' final statuses.
+
+Exits non-zero when the run measured nothing (no answer, none accepted) or lost a
+postback (answered 200, not stored); the folder is then kept for a look.
 
 The worker is not running during the load (its tasks wait in a throwaway filesystem
 broker): the figure is the webhook's, not the webhook's and the worker's on two cores.
@@ -29,17 +34,22 @@ import platform
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from bench.localservices import PostgresCluster, database_create, free_port
 from bench.procstat import cpu_seconds, process_tree
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = Path("/tmp/bench-postbacks")
+# This run's own folder (cluster, broker, counts), made by main(): runs side by side never
+# share one.
+WORK = Path(tempfile.gettempdir())
+# Seconds a gunicorn worker may take to load the panel (a loaded machine: 30 s and more).
+BOOT_TIMEOUT = 300
 SECRET = "bench-" + uuid.uuid4().hex
 BULK_UUID = str(uuid.uuid4())
 
@@ -81,7 +91,14 @@ end
 GUNICORN_CONFIG = r"""
 import os
 
+# Not the per-user default (~/.gunicorn/gunicorn.ctl): another gunicorn would take it over.
+control_socket_disable = True
 _fds = {}
+
+
+def post_worker_init(worker):
+    # The worker has loaded the panel and answers from now on: the bench waits for all.
+    open(os.path.join(READY, str(os.getpid())), "w").close()
 
 
 def post_request(worker, req, environ, resp):
@@ -96,47 +113,35 @@ def post_request(worker, req, environ, resp):
 
 
 def gunicorn_counting_config() -> Path:
-    """A gunicorn config whose ``post_request`` hook counts the answers of the run."""
+    """A gunicorn config whose ``post_request`` hook counts the answers of the run and whose
+    ``post_worker_init`` hook says when each worker is ready."""
     (WORK / "answered").mkdir(exist_ok=True)
+    (WORK / "ready").mkdir(exist_ok=True)
     config = WORK / "gunicorn_conf.py"
-    config.write_text(f"ANSWERED = {str(WORK / 'answered')!r}\n" + GUNICORN_CONFIG)
+    config.write_text(f"ANSWERED = {str(WORK / 'answered')!r}\n"
+                      f"READY = {str(WORK / 'ready')!r}\n" + GUNICORN_CONFIG)
     return config
 
 
-def postgres_pids() -> list[int]:
-    postmaster = int((WORK / "pg" / "postmaster.pid").read_text().split()[0])
+def gunicorn_wait_ready(gunicorn: subprocess.Popen, workers: int, *,
+                        timeout: float = BOOT_TIMEOUT) -> float:
+    """Seconds until every worker has loaded the panel. An open port is not enough: the
+    master listens at once, while its workers may still be importing Django (tens of
+    seconds on a loaded machine), and wrk's requests wait unanswered in the backlog."""
+    started = time.monotonic()
+    while len(list((WORK / "ready").iterdir())) < workers:
+        if gunicorn.poll() is not None:
+            sys.exit(f"gunicorn exited with {gunicorn.returncode}; its log: "
+                     f"{(WORK / 'gunicorn.log').read_text()[-2000:]}")
+        if time.monotonic() - started > timeout:
+            sys.exit(f"gunicorn's workers were not ready within {timeout:.0f} s")
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def postgres_pids(cluster: PostgresCluster) -> list[int]:
+    postmaster = int((cluster.directory / "pg" / "postmaster.pid").read_text().split()[0])
     return process_tree(postmaster)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run(cmd: str | list, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, check=True, **kwargs)
-
-
-def postgres_start(port: int) -> Path:
-    pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    data = WORK / "pg"
-    data.mkdir(parents=True)
-    shutil.chown(WORK, "postgres")
-    shutil.chown(data, "postgres")
-    as_postgres = ["su", "postgres", "-c"]
-    run(as_postgres + [f"{pg_bin}/initdb -D {data} -U postgres --auth=trust -E UTF8 >/dev/null"])
-    run(as_postgres + [
-        f"{pg_bin}/pg_ctl -D {data} -l {WORK}/pg.log -w start -o '-p {port} -k {WORK}"
-        " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200'"
-    ], stdout=subprocess.DEVNULL)
-    run(as_postgres + [f"{pg_bin}/createdb -h 127.0.0.1 -p {port} bench"])
-    return pg_bin
-
-
-def postgres_stop(pg_bin: Path) -> None:
-    subprocess.run(["su", "postgres", "-c", f"{pg_bin}/pg_ctl -D {WORK}/pg stop -m immediate"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def panel_env(database_url: str) -> dict:
@@ -151,6 +156,19 @@ def panel_env(database_url: str) -> dict:
         "LOG_LEVEL": "WARNING",
         "DEBUG": "false",
     }
+
+
+def run_problems(*, figures: dict, accepted: int, answered: int, stored: int) -> list[str]:
+    """What makes a run's figures worthless or wrong (nothing about its speed)."""
+    found = []
+    if not figures["requests"] or not answered:
+        found.append(f"nothing was measured: wrk saw {figures['requests']:,} answers, the "
+                     f"server answered {answered:,} requests of the run")
+    elif not accepted:
+        found.append(f"no postback was accepted: {answered:,} answers, none a 200")
+    if stored != accepted:
+        found.append(f"{accepted:,} postbacks answered 200 but {stored:,} stored")
+    return found
 
 
 def campaign_create(recipients: int) -> int:
@@ -212,15 +230,17 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    pg_port, web_port = free_port(), free_port()
-    pg_bin = postgres_start(pg_port)
-    database_url = f"postgres://postgres@127.0.0.1:{pg_port}/bench"
+    global WORK
+    WORK = Path(tempfile.mkdtemp(prefix="bench-postbacks."))
+    cluster = PostgresCluster(WORK).start()
+    database_url = database_create(cluster.url, "bench")
+    web_port = free_port()
     env = panel_env(database_url)
     gunicorn = None
+    wrong: list[str] = []
     try:
-        run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env)
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
+                       check=True)
         os.environ.update(env)
         sys.path.insert(0, str(ROOT))
         import django
@@ -238,15 +258,10 @@ def main() -> None:
             cwd=ROOT, env=env, stdout=open(WORK / "gunicorn.log", "w"), stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{web_port}/webhooks/justsend/{SECRET}/"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", web_port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        boot = gunicorn_wait_ready(gunicorn, args.workers)
         # Warm-up (connections, imports) on another bulk, told apart in the counts below.
         wrk_run(base, 3, 8, 1, args.recipients, "warm-up", "warmup")
-        web_pids, db_pids = process_tree(gunicorn.pid), postgres_pids()
+        web_pids, db_pids = process_tree(gunicorn.pid), postgres_pids(cluster)
         cpu_before = cpu_seconds(web_pids), cpu_seconds(db_pids), resource.getrusage(
             resource.RUSAGE_CHILDREN)
         load_before = os.getloadavg()[0]
@@ -255,7 +270,7 @@ def main() -> None:
         load_after = os.getloadavg()[0]
         wrk_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         web_cpu = cpu_seconds(web_pids) - cpu_before[0]
-        db_cpu = cpu_seconds(postgres_pids()) - cpu_before[1]
+        db_cpu = cpu_seconds(postgres_pids(cluster)) - cpu_before[1]
         wrk_cpu = (wrk_usage.ru_utime + wrk_usage.ru_stime
                    - cpu_before[2].ru_utime - cpu_before[2].ru_stime)
         figures = wrk_figures(output)
@@ -268,10 +283,11 @@ def main() -> None:
         answered = "".join(path.read_text() for path in (WORK / "answered").glob("*"))
         accepted = answered.count("2")
         print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python "
-              f"{platform.python_version()}, PostgreSQL {pg_bin.parent.name} (fsync off)")
+              f"{platform.python_version()}, PostgreSQL {cluster.bin.parent.name} (fsync off)")
         threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
         print(f"gunicorn {args.worker_class} {args.workers} workers{threads}; wrk "
-              f"{args.wrk_threads} threads, {args.connections} connections, {args.seconds} s")
+              f"{args.wrk_threads} threads, {args.connections} connections, {args.seconds} s; "
+              f"workers ready {boot:.1f} s after the start")
         print(f"ingestion: {figures['rps']:,.0f} postbacks/s; p50 {figures['p50']:.2f} ms, "
               f"p90 {figures['p90']:.2f} ms, p99 {figures['p99']:.2f} ms")
         print(f"count in (answered 200 by the server): {accepted:,} of {len(answered):,} answered; "
@@ -287,11 +303,18 @@ def main() -> None:
               f"wrk {per['wrk']:.2f} ms -> {2000 / sum(per.values()):,.0f} postbacks/s would fill "
               f"two idle cores; {1000 * os.cpu_count() / (per['web'] + per['db']):,.0f}/s "
               f"with the load generator elsewhere")
-        applied_figures(stored)
+        wrong = run_problems(figures=figures, accepted=accepted, answered=len(answered),
+                             stored=stored)
+        if not wrong:
+            applied_figures(stored)
     finally:
         if gunicorn is not None:
             gunicorn.kill()
-        postgres_stop(pg_bin)
+        cluster.stop()
+    if wrong:
+        sys.exit(f"postbacks FAILED: {'; '.join(wrong)} (gunicorn's log and the counts are "
+                 f"kept in {WORK})")
+    shutil.rmtree(WORK, ignore_errors=True)
 
 
 def applied_figures(stored: int) -> None:

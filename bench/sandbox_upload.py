@@ -55,6 +55,8 @@ def main() -> None:
     print(f"{platform.python_version()} on {platform.machine()}, {args.rows:,} rows ({len(csv_bytes):,} bytes)")
     print(f"upload answered 201 in {elapsed:.2f} s ({args.rows / elapsed:,.0f} rows/s), "
           f"CPU {cpu:.2f} s (client + sandbox), {recipients:,} recipients stored")
+    if not recipients or recipients != args.rows:
+        sys.exit(f"sandbox_upload FAILED: {recipients:,} recipients stored of {args.rows:,}")
 
 
 if __name__ == "__main__":

@@ -107,10 +107,8 @@ def main() -> None:
                         help="run the worker under cProfile, stats to DIR/worker-<size>.prof")
     parser.add_argument(
         "--one-thread", action="store_true",
-        help="serve the simulator from one thread (one worker calls it, one call at a time):"
-             " the sandbox keeps a SQLite connection per request thread open until it stops,"
-             " two file descriptors per request, and dies after about 10,000 requests under"
-             " `ulimit -n` 20,000")
+        help="serve the simulator from one thread (the worker makes one call at a time):"
+             " spares it a new thread per request (the figures of earlier runs)")
     parser.add_argument("--child", type=int)
     args = parser.parse_args()
     if args.child:

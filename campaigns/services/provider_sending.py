@@ -20,11 +20,13 @@ call left ``recorded`` in doubt and goes on with the recipients no call has take
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -183,42 +185,105 @@ RATE_LIMITED_WAIT_MAX = 10.0
 
 def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) -> bool:
     """Calls for every queued recipient, a slice at a time. False when stopped early
-    (cancelled, or the lease was taken over)."""
+    (cancelled, or the lease was taken over).
+
+    A call's accepted answer is recorded by an :class:`_AnswerRecorder` thread while this
+    one paces, records and makes the next call: one call on its way at a time, as before.
+    """
     callback_url = provider_callback_url(campaign.provider)
     rate = provider_rate_get(campaign.provider)
-    while True:
-        rows = list(
-            Recipient.objects.filter(campaign=campaign, status=R.QUEUED).order_by("pk")
-            .values_list("pk", "msisdn", "content", "params")[:SLICE]
-        )
-        if not rows:
-            return True
-        messages = [OutboundMessage(reference=str(pk), to=msisdn,
-                                    text=message_text(campaign, content, params))
-                    for pk, msisdn, content, params in rows]
-        for messages_of_call in backend.plan_calls(messages):
-            if keeper.lost.is_set() or Campaign.objects.filter(
-                    pk=campaign.pk, status=S.CANCELLING).exists():
-                return False
-            # Wait for the turn first: a worker killed while it waits leaves no call
-            # recorded (in doubt) that never left.
-            pace(campaign.provider, rate)
-            call = call_record(campaign=campaign, messages=messages_of_call)
-            try:
-                call_make(call=call, backend=backend, batch=OutboundBatch(
-                    reference=call.reference, messages=messages_of_call,
-                    sender=campaign.sender or None, options=options,
-                    callback_url=callback_url,
-                ))
-            except SmsRateLimited as error:
-                # Not taken (its recipients are queued again). A short Retry-After is
-                # waited here, keeping the pace; a long one ends the task, whose retry
-                # waits it (the task's growing countdown would stall a storm of short ones).
-                wait = error.retry_after if error.retry_after is not None else 1.0
-                if wait > RATE_LIMITED_WAIT_MAX:
-                    raise
-                if keeper.lost.wait(wait):
+    recorder = _AnswerRecorder(inline=connection.in_atomic_block)
+    try:
+        sequence = ProviderCall.objects.filter(campaign=campaign).aggregate(
+            last=Max("sequence"))["last"] or 0
+        while True:
+            rows = list(
+                Recipient.objects.filter(campaign=campaign, status=R.QUEUED).order_by("pk")
+                .values_list("pk", "msisdn", "content", "params")[:SLICE]
+            )
+            if not rows:
+                return True
+            messages = [OutboundMessage(reference=str(pk), to=msisdn,
+                                        text=message_text(campaign, content, params))
+                        for pk, msisdn, content, params in rows]
+            for messages_of_call in backend.plan_calls(messages):
+                if recorder.error or keeper.lost.is_set() or Campaign.objects.filter(
+                        pk=campaign.pk, status=S.CANCELLING).exists():
                     return False
+                # Wait for the turn first: a worker killed while it waits leaves no call
+                # recorded (in doubt) that never left.
+                pace(campaign.provider, rate)
+                sequence += 1
+                call = call_record(campaign=campaign, messages=messages_of_call,
+                                   sequence=sequence)
+                try:
+                    call_make(call=call, backend=backend, batch=OutboundBatch(
+                        reference=call.reference, messages=messages_of_call,
+                        sender=campaign.sender or None, options=options,
+                        callback_url=callback_url,
+                    ), answered=recorder.answered)
+                except SmsRateLimited as error:
+                    # Not taken (its recipients are queued again). A short Retry-After is
+                    # waited here, keeping the pace; a long one ends the task, whose retry
+                    # waits it (the task's growing countdown would stall a storm of short
+                    # ones).
+                    wait = error.retry_after if error.retry_after is not None else 1.0
+                    if wait > RATE_LIMITED_WAIT_MAX:
+                        raise
+                    if keeper.lost.wait(wait):
+                        return False
+    finally:
+        recorder.close()
+
+
+class _AnswerRecorder:
+    """Records accepted answers (:func:`call_answered`) in a thread of its own, in order,
+    so that the next call is not held up by the last one's writes. Until its answer is
+    committed a call stays ``recorded``: a worker killed meanwhile leaves it in doubt, as
+    one killed during the call would. :meth:`close` waits for every answer, then raises a
+    failure to record one in the caller's thread.
+
+    Inside a transaction (a test's) another thread could not see the recorded calls: the
+    answers are recorded at once, in the caller's thread.
+    """
+
+    def __init__(self, *, inline: bool):
+        self.inline = inline
+        self.error: BaseException | None = None
+        self._pending = threading.Semaphore(2)  # answers waiting: the memory stays flat
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = None
+        if not inline:
+            self._thread = threading.Thread(target=self._run, name="provider-answers",
+                                            daemon=True)
+            self._thread.start()
+
+    def answered(self, *, call: ProviderCall, receipt: SendReceipt) -> None:
+        if self.inline:
+            call_answered(call=call, receipt=receipt)
+            return
+        self._pending.acquire()
+        self._queue.put((call, receipt))
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        try:
+            while (item := self._queue.get()) is not None:
+                try:
+                    if self.error is None:
+                        call_answered(call=item[0], receipt=item[1])
+                except BaseException as error:  # noqa: BLE001  (raised again by close())
+                    self.error = error
+                finally:
+                    self._pending.release()
+        finally:
+            connections.close_all()  # this thread's own
 
 
 def message_text(campaign: Campaign, content: str, params) -> str:
@@ -239,12 +304,13 @@ def message_text(campaign: Campaign, content: str, params) -> str:
 # --- one call -------------------------------------------------------------------------
 
 
-def call_record(*, campaign: Campaign, messages: Sequence[OutboundMessage]) -> ProviderCall:
-    """Record the call and put its recipients in doubt, committed before the HTTP call."""
+def call_record(*, campaign: Campaign, messages: Sequence[OutboundMessage],
+                sequence: int) -> ProviderCall:
+    """Record the call and put its recipients in doubt, committed before the HTTP call.
+
+    ``sequence`` is the campaign's next call number (the lease holder counts them)."""
     ids = [int(message.reference) for message in messages]
     with transaction.atomic():
-        sequence = (ProviderCall.objects.filter(campaign=campaign)
-                    .aggregate(last=Max("sequence"))["last"] or 0) + 1
         call = ProviderCall.objects.create(
             campaign=campaign, provider=campaign.provider, sequence=sequence,
             reference=f"{campaign.reference}-{sequence}", recipient_ids=ids,
@@ -253,8 +319,10 @@ def call_record(*, campaign: Campaign, messages: Sequence[OutboundMessage]) -> P
     return call
 
 
-def call_make(*, call: ProviderCall, backend: Backend, batch: OutboundBatch) -> None:
-    """Make the recorded call and record what became of it (see the module's doc)."""
+def call_make(*, call: ProviderCall, backend: Backend, batch: OutboundBatch,
+              answered=None) -> None:
+    """Make the recorded call and record what became of it (see the module's doc);
+    ``answered`` records an accepted answer (default :func:`call_answered`)."""
     try:
         receipt = backend.send_batch(batch)
     except SmsRateLimited as error:
@@ -271,7 +339,7 @@ def call_make(*, call: ProviderCall, backend: Backend, batch: OutboundBatch) -> 
     except SmsError as error:
         call_refused(call=call, reason=error.message)
         return
-    call_answered(call=call, receipt=receipt)
+    (answered or call_answered)(call=call, receipt=receipt)
 
 
 def call_in_doubt(*, call: ProviderCall, error: str) -> None:

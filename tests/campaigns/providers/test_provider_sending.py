@@ -2,6 +2,7 @@
 is made, rejected recipients final, lost answers in doubt and never sent again on their
 own, the user's explicit re-send, and a killed worker's work resumed without duplicates."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import Campaign, ProviderCall, Recipient
+from campaigns.services import provider_sending
 from campaigns.services.provider_sending import campaign_in_doubt_count, campaign_in_doubt_resend
 from campaigns.services.scheduling import campaigns_submit_due
 from campaigns.services.sending import campaign_submit
@@ -269,3 +271,62 @@ def test_cancelled_while_calls_are_made_the_rest_is_never_sent(fake_provider, ma
         counts[status] = counts.get(status, 0) + 1
     assert counts == {R.SUBMITTED: 10, R.CANCELLED: 15}
     assert campaign.not_sent_count == 15
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_call_is_made_while_the_answer_before_it_is_being_recorded(
+        fake_provider, marketing_user, monkeypatch):
+    """A call paced at 50/s has 20 ms for the pacing, its record, the HTTP call and the
+    answer's writes: the answer is written beside the next call, not before it."""
+    campaign = fake_campaign(marketing_user, count=25)
+    second_call_made = threading.Event()
+    waited = []
+    original = provider_sending.call_answered
+
+    def answer_of_the_first_waits_for_the_second_call(*, call, receipt):
+        if call.sequence == 1:
+            waited.append(second_call_made.wait(timeout=10))  # an event, not a speed
+        original(call=call, receipt=receipt)
+
+    monkeypatch.setattr(provider_sending, "call_answered",
+                        answer_of_the_first_waits_for_the_second_call)
+    fake_provider.on_call = lambda batch: (
+        second_call_made.set() if batch.reference.endswith("-2") else None)
+    campaign_submit(campaign_id=campaign.pk)
+
+    assert waited == [True]
+    campaign.refresh_from_db()
+    assert campaign.status == S.SENDING and campaign.lease_token == ""
+    assert set(statuses(campaign).values()) == {R.SUBMITTED}
+    assert list(ProviderCall.objects.filter(campaign=campaign).values_list(
+        "sequence", "state")) == [(1, C.SENT), (2, C.SENT), (3, C.SENT)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_that_could_not_be_recorded_leaves_its_call_in_doubt_never_sent_twice(
+        fake_provider, marketing_user, monkeypatch):
+    campaign = fake_campaign(marketing_user, count=25)
+    original = provider_sending.call_answered
+
+    def first_answer_fails(*, call, receipt):
+        if call.sequence == 1:
+            raise RuntimeError("database gone")
+        original(call=call, receipt=receipt)
+
+    monkeypatch.setattr(provider_sending, "call_answered", first_answer_fails)
+    with pytest.raises(RuntimeError, match="database gone"):
+        campaign_submit(campaign_id=campaign.pk)
+    # The calls made before the failure was seen (1 to 3) lost their answers.
+    lost = sum(len(batch.messages) for batch in fake_provider.batches)
+    made = len(fake_provider.batches)
+    assert list(ProviderCall.objects.filter(campaign=campaign).values_list(
+        "state", flat=True)) == [C.RECORDED] * made
+
+    monkeypatch.setattr(provider_sending, "call_answered", original)
+    campaign_submit(campaign_id=campaign.pk)  # the task's retry: the answer is lost
+    references = sent_references(fake_provider)
+    assert len(references) == len(set(references)) == 25  # every recipient handed over once
+    assert list(ProviderCall.objects.filter(campaign=campaign, sequence__lte=made)
+                .values_list("state", flat=True)) == [C.IN_DOUBT] * made
+    assert campaign_in_doubt_count(campaign=campaign) == lost
