@@ -23,6 +23,7 @@ import logging
 import queue
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Sequence
 
@@ -193,6 +194,7 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) 
     callback_url = provider_callback_url(campaign.provider)
     rate = provider_rate_get(campaign.provider)
     recorder = _AnswerRecorder(inline=connection.in_atomic_block)
+    cancel_asked = _CancelWatch(campaign.pk)
     try:
         sequence = ProviderCall.objects.filter(campaign=campaign).aggregate(
             last=Max("sequence"))["last"] or 0
@@ -207,8 +209,7 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) 
                                         text=message_text(campaign, content, params))
                         for pk, msisdn, content, params in rows]
             for messages_of_call in backend.plan_calls(messages):
-                if recorder.error or keeper.lost.is_set() or Campaign.objects.filter(
-                        pk=campaign.pk, status=S.CANCELLING).exists():
+                if recorder.error or keeper.lost.is_set() or cancel_asked():
                     return False
                 # Wait for the turn first: a worker killed while it waits leaves no call
                 # recorded (in doubt) that never left.
@@ -234,6 +235,28 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) 
                         return False
     finally:
         recorder.close()
+
+
+# A cancel is looked for at most this often (seconds) between calls: asking before every
+# call cost a database round trip per call, a fifth of a call's time at 50 calls/s.
+CANCEL_CHECK_SECONDS = 0.5
+
+
+class _CancelWatch:
+    """Whether the user asked to cancel the campaign, read from the database at most once
+    per :data:`CANCEL_CHECK_SECONDS` (the first time at once)."""
+
+    def __init__(self, campaign_id: int, *, clock=time.monotonic):
+        self.campaign_id = campaign_id
+        self.clock = clock
+        self._checked_at: float | None = None
+
+    def __call__(self) -> bool:
+        now = self.clock()
+        if self._checked_at is not None and now - self._checked_at < CANCEL_CHECK_SECONDS:
+            return False
+        self._checked_at = now
+        return Campaign.objects.filter(pk=self.campaign_id, status=S.CANCELLING).exists()
 
 
 class _AnswerRecorder:

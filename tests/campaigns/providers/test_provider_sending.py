@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Campaign, ProviderCall, Recipient
@@ -254,9 +255,11 @@ def test_options_the_providers_rules_refuse_fail_the_campaign_before_any_call(
 
 
 @pytest.mark.django_db
-def test_cancelled_while_calls_are_made_the_rest_is_never_sent(fake_provider, marketing_user):
+def test_cancelled_while_calls_are_made_the_rest_is_never_sent(fake_provider, marketing_user,
+                                                                monkeypatch):
     from campaigns.services.cancelling import campaign_cancel
 
+    monkeypatch.setattr(provider_sending, "CANCEL_CHECK_SECONDS", 0)  # looked for every call
     campaign = fake_campaign(marketing_user, count=25)
     fake_provider.on_call = lambda batch: (
         campaign_cancel(campaign=campaign, user=marketing_user)
@@ -272,6 +275,20 @@ def test_cancelled_while_calls_are_made_the_rest_is_never_sent(fake_provider, ma
     assert counts == {R.SUBMITTED: 10, R.CANCELLED: 15}
     assert campaign.not_sent_count == 15
 
+
+@pytest.mark.django_db
+def test_a_cancel_is_looked_for_once_per_interval_not_before_every_call(
+        fake_provider, marketing_user):
+    """The cancel check cost a round trip per call; it is read at most once per
+    CANCEL_CHECK_SECONDS (a clock the test moves, never the machine's uptime)."""
+    now = [1000.0]
+    watch = provider_sending._CancelWatch(fake_campaign(marketing_user, count=1).pk,
+                                          clock=lambda: now[0])
+    with CaptureQueriesContext(connection) as queries:
+        assert [watch() for _ in range(5)] == [False] * 5
+        now[0] += provider_sending.CANCEL_CHECK_SECONDS
+        assert watch() is False
+    assert len(queries) == 2
 
 
 @pytest.mark.django_db(transaction=True)
