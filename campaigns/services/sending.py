@@ -54,7 +54,7 @@ from justsend_panel.audit.actions import Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.leases import lease_claim, lease_kept, lease_release
 from justsend_panel.core.queueing import task_enqueue
-from justsend_panel.core.provider import provider_backend
+from justsend_panel.core.provider import provider_backend, provider_registry
 from justsend_panel.sms.exceptions import TRANSIENT_ERRORS, SmsError
 from justsend_panel.sms.registry import vocabulary
 
@@ -94,12 +94,14 @@ def campaign_launch(*, campaign: Campaign, user, now: datetime | None = None) ->
         raise missing_fields_error(summary.missing_count, summary.missing)
     if not summary.recipients:
         raise AudienceError(_("The campaign has no recipient to send to."))
-    cost_launch_check(cost=campaign_cost(campaign=campaign, summary=summary), variant=campaign.variant)
+    cost = campaign_cost(campaign=campaign, summary=summary)
+    cost_launch_check(cost=cost, variant=campaign.variant)
     later = campaign.scheduled_at is not None and campaign.scheduled_at > now
     with transaction.atomic():
         launched = campaign_transition(
             campaign_id=campaign.pk, to=S.SCHEDULED if later else S.QUEUED,
             from_states=[S.DRAFT], launched_at=now, launched_by=user,
+            **_estimate_kept(campaign, cost),
         )
         if not later:
             campaign_enqueue(SUBMIT_TASK, campaign.pk)
@@ -113,6 +115,14 @@ def campaign_launch(*, campaign: Campaign, user, now: datetime | None = None) ->
                 if later else {})},
         )
     return launched
+
+
+def _estimate_kept(campaign: Campaign, cost) -> dict:
+    """The cost the launch showed, kept on a campaign whose provider never reports what it
+    charged (the campaign page shows it as the estimate); Justsend's comes from its bulk."""
+    if cost.total_cost is None or provider_registry().capabilities(campaign.provider).charged_points:
+        return {}
+    return {"cost": cost.total_cost, "cost_currency": cost.currency or ""}
 
 
 # --- submission -----------------------------------------------------------------------

@@ -280,6 +280,22 @@ def test_the_cost_of_an_smsmanager_campaign_is_segments_times_the_providers_pric
     assert 'data-testid="balance"' not in html and 'data-testid="price-not-set"' not in html
 
 
+def test_the_launch_keeps_the_estimate_of_a_provider_that_reports_no_charge(
+    smsmanager_enabled, marketing_client, marketing_user, sent_tasks, django_capture_on_commit_callbacks
+):
+    """SMS Manager says nothing of what it charged: the cost the launch showed is kept, and
+    the campaign page shows it as the estimate (never "Charged points")."""
+    ProviderSetting.objects.create(provider="smsmanager", price_per_segment=Decimal("0.0825"), currency="CZK")
+    campaign = smsmanager_campaign(marketing_user, message="x" * 170)
+    with django_capture_on_commit_callbacks(execute=True):
+        marketing_client.post(reverse("campaigns:campaign_launch", args=[campaign.pk]))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.QUEUED
+    assert (campaign.cost, campaign.cost_currency) == (Decimal("0.4950"), "CZK")
+    html = marketing_client.get(reverse("campaigns:campaign_detail", args=[campaign.pk])).content.decode()
+    assert 'data-count="estimated_cost"' in html and 'data-count="charged_points"' not in html
+
+
 def test_without_a_price_the_preview_says_so_and_the_campaign_can_still_be_launched(
     smsmanager_enabled, client, marketing_user, administrator
 ):
