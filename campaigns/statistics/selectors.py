@@ -27,6 +27,7 @@ from billing.services import AccountFigures, account_reading_get
 from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
 from campaigns.selectors import Progress, campaign_progress_get
 from justsend_panel.core import formatting
+from justsend_panel.core.provider import provider_registry
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.registry import vocabulary
@@ -144,6 +145,9 @@ def _local_query(query: StatsQuery):
 
 def local_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], str]:
     """Per day and variant from the campaigns' counters: one grouped query. Also the currency."""
+    registry = provider_registry()
+    charging = Q(provider__in=[name for name in registry.names()
+                               if registry.capabilities(name).charged_points])
     grouped = (
         _local_query(query)
         .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
@@ -156,9 +160,10 @@ def local_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], str]:
             undelivered=Sum("undelivered_count"),
             not_sent=Sum("not_sent_count"),
             points=Sum("charged_points"),
-            cost=Sum("cost"),
-            # Justsend bills one account in one currency.
-            currency=Max("cost_currency"),
+            # Justsend bills one account in one currency; another provider's estimate (in
+            # its own currency, from the Providers page) is never added to it.
+            cost=Sum("cost", filter=charging),
+            currency=Max("cost_currency", filter=charging),
         )
         .order_by("day", "variant")
     )

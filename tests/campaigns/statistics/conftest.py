@@ -20,7 +20,7 @@ def finished_campaign(name: str, *, day, variant=Campaign.Variant.ECO, hour: int
         submitted_at=local_at(day, hour), recipients_count=recipients, sent_count=sent,
         delivered_count=delivered, undelivered_count=undelivered,
         not_sent_count=recipients - sent, charged_points=Decimal(points),
-        cost=Decimal(cost) if cost is not None else None, cost_currency="PLN", **fields,
+        cost=Decimal(cost) if cost is not None else None, cost_currency=fields.pop("cost_currency", "PLN"), **fields,
     )
 
 

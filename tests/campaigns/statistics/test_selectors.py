@@ -56,6 +56,18 @@ def test_local_figures_are_the_campaign_counters_per_day_and_variant_in_one_quer
     assert sum(row.cost or 0 for row in rows) == sum(c.cost or 0 for c in campaigns)
 
 
+def test_another_providers_estimate_is_not_added_to_justsends_cost(db):
+    """An SMS Manager campaign keeps the estimate its launch showed, in the Providers
+    page's currency: the day's cost stays Justsend's, in Justsend's currency."""
+    today = timezone.localdate()
+    finished_campaign("Justsend", day=today, cost="0.70")
+    finished_campaign("SMS Manager", day=today, cost="9.90", provider="smsmanager",
+                      cost_currency="CZK")
+    rows, currency = local_daily_stats(query=StatsQuery(start=today, end=today))
+    assert ([row.cost for row in rows], [row.batches for row in rows], currency) == (
+        [Decimal("0.70")], [2], "PLN")
+
+
 def test_a_campaign_submitted_late_in_the_evening_counts_on_its_local_day(db):
     # Midnight in the panel's zone (Europe/Warsaw) is the previous day in UTC: the
     # panel's days are local days.
