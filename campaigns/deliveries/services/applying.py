@@ -46,10 +46,10 @@ from campaigns.services.state import campaigns_finish_all_final
 from justsend_panel.core.queueing import task_enqueue
 from justsend_panel.sms.exceptions import SmsWebhookError
 from justsend_panel.sms.registry import vocabulary
+from justsend_panel.sms.webhooks import storable_text
 
 JS = vocabulary("justsend")
 parse_postback = JS.parse_postback
-storable_text = JS.storable_text
 DeliveryEvent = JS.DeliveryEvent
 DeliveryStatus = JS.DeliveryStatus
 PostbackKind = JS.PostbackKind

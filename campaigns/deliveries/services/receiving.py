@@ -31,13 +31,13 @@ from campaigns.deliveries.models import Postback
 from justsend_panel.core.queueing import task_send_now
 from justsend_panel.sms.exceptions import SmsWebhookError
 from justsend_panel.sms.registry import vocabulary
+from justsend_panel.sms.webhooks import storable_text
 
 JS = vocabulary("justsend")
 detect_kind = JS.detect_kind
 json_load = JS.json_load
 json_storable = JS.json_storable
 parse_postback = JS.parse_postback
-storable_text = JS.storable_text
 unstorable_possible = JS.unstorable_possible
 PostbackKind = JS.PostbackKind
 

@@ -18,7 +18,6 @@ blacklists the number), once however often its notification is applied.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -52,6 +51,7 @@ from justsend_panel.core.provider import (
 from justsend_panel.sms.base import Backend
 from justsend_panel.sms.registry import PROVIDERS
 from justsend_panel.sms.types import InboundMessage, MessageState, StatusEvent
+from justsend_panel.sms.webhooks import secret_matches, storable_text
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +74,6 @@ COUNTED_FINAL = (R.DELIVERED, R.UNDELIVERED, R.EXPIRED, R.REJECTED)
 _HEADERS_DROPPED = {"cookie", "authorization", "proxy-authorization"}
 
 
-def storable_text(text: str) -> str:
-    """Text every database stores: NUL (PostgreSQL refuses it) becomes U+FFFD."""
-    return text.replace("\x00", "\ufffd")
-
-
 # --- receiving ----------------------------------------------------------------------
 
 
@@ -91,8 +86,7 @@ def provider_webhook_allowed(*, provider: str, secret: str) -> bool:
     if provider not in registry.enabled() or not registry.capabilities(
             provider).delivery_webhooks:
         return False
-    expected = provider_webhook_secret(provider)
-    return bool(expected) and hmac.compare_digest(secret.encode(), expected.encode())
+    return secret_matches(secret, provider_webhook_secret(provider))
 
 
 def provider_notification_receive(*, provider: str, body: bytes,
