@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import uuid
 
-from ..config import SandboxConfig
-from ..lifecycle import Clock, delivery_status_sql
-from ..smsmanager.simulator import CallbackDispatcher
-from ..store import Store
+from ..provider_simulator import ProviderSimulator, UrlCallbackDispatcher
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jc_messages (
@@ -36,7 +33,6 @@ CREATE TABLE IF NOT EXISTS jc_outbox (
     attempts INTEGER NOT NULL DEFAULT 0, next_at REAL NOT NULL, last_error TEXT);
 CREATE INDEX IF NOT EXISTS jc_outbox_next ON jc_outbox (next_at);
 """
-TABLES = ("jc_messages", "jc_outbox")
 
 
 def _webhook_sql(status_sql: str, time_sql: str) -> str:
@@ -50,25 +46,21 @@ def _webhook_sql(status_sql: str, time_sql: str) -> str:
     )
 
 
-class JustCallDispatcher(CallbackDispatcher):
+class JustCallDispatcher(UrlCallbackDispatcher):
+    """The webhook sender over ``jc_outbox``; each row names its message's ``webhook_url``."""
+
     table = "jc_outbox"
 
 
-class JustCallSimulator:
-    def __init__(self, *, store: Store, clock: Clock, config: SandboxConfig):
-        self.store = store
-        self.clock = clock
-        self.config = config
-        store.conn.executescript(SCHEMA)
-        final_sql, _, _ = delivery_status_sql(config, "m.id")
-        # MESSAGE_DELIVERED -> delivered, MESSAGE_UNDELIVERED -> undelivered, MESSAGE_EXPIRED -> failed
-        self.final_sql = (
-            f"CASE lower(substr({final_sql}, 9)) WHEN 'expired' THEN 'failed' ELSE lower(substr({final_sql}, 9)) END"
-        )
-        self.dispatcher = JustCallDispatcher(
-            store=store, clock=clock, base_url="", batch=config.postback_batch, timeout=config.postback_timeout,
-            retry_base=config.postback_retry_base, retry_max=config.postback_retry_max,
-        )
+class JustCallSimulator(ProviderSimulator):
+    schema = SCHEMA
+    tables = ("jc_messages", "jc_outbox")
+    dispatcher_class = JustCallDispatcher
+    counters = ("justcallWebhooksSent", "justcallWebhooksPending")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.final_sql = f"CASE {self.final_sql} WHEN 'expired' THEN 'failed' ELSE {self.final_sql} END"
 
     def accept(self, *, sender: str, to: str, body: str, media_url: str | None, webhook_url: str | None) -> dict:
         """Store one checked message (queued, its webhook queued too); the answer's ``data``."""
@@ -111,23 +103,3 @@ class JustCallSimulator:
         if sent or finished:
             self.dispatcher.wake()
         return bool(sent or finished)
-
-    def process_due(self) -> dict:
-        self.step()
-        sent = self.dispatcher.flush()
-        return {"justcallWebhooksSent": sent, "justcallWebhooksPending": self.dispatcher.pending()}
-
-    def statuses(self) -> dict[str, str]:
-        """message_id -> status, for tests and the control API."""
-        return {row[0]: row[1] for row in self.store.all("SELECT message_id, status FROM jc_messages ORDER BY id")}
-
-    def reset(self) -> None:
-        with self.store.write() as conn:
-            for table in TABLES:
-                conn.execute(f"DELETE FROM {table}")
-
-    def start(self) -> None:
-        self.dispatcher.start()
-
-    def stop(self) -> None:
-        self.dispatcher.stop()
