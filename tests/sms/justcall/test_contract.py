@@ -14,15 +14,13 @@ from justsend_panel.sms.base import Mode, ProviderConfig
 from justsend_panel.sms.exceptions import (
     SmsApiError,
     SmsNotFound,
-    SmsRateLimited,
-    SmsServerError,
-    SmsTimeoutError,
     SmsUnauthorized,
 )
 from justsend_panel.sms.justcall.backend import JustCallBackend
 from justsend_panel.sms.justcall.client import JustCallClient
 from justsend_panel.sms.justcall.wire import TextRequest
 from justsend_panel.sms.types import MessageState, OutboundBatch, OutboundMessage
+from tests.fixtures.providers import fault_switches_map_to_sms_errors
 from tests.fixtures.sandbox import POSTBACK_DELIVERY_MIX, PostbackReceiver
 
 FROM = "+14155551234"  # one of the simulator's default SMS-enabled numbers
@@ -126,17 +124,5 @@ def test_check_sends_nothing_and_a_wrong_secret_is_refused(sandbox, backend):
 
 
 def test_fault_switches_map_to_sms_errors(sandbox):
-    batch = OutboundBatch(reference="c", messages=[OutboundMessage("a", "48500100200", "Hi")], sender=FROM)
     with JustCallBackend(_config(sandbox, timeout=0.5)) as backend:
-        sandbox.set_faults(rate_429=1, retry_after=12)
-        with pytest.raises(SmsRateLimited) as limited:
-            backend.send_batch(batch)
-        assert limited.value.retry_after == 12
-        sandbox.set_faults(rate_500=1)
-        with pytest.raises(SmsServerError):
-            backend.send_batch(batch)
-        sandbox.set_faults(timeout=True)
-        with pytest.raises(SmsTimeoutError):
-            backend.send_batch(batch)
-        sandbox.set_faults()
-        assert backend.send_batch(batch).accepted[0].reference == "a"
+        fault_switches_map_to_sms_errors(sandbox, backend, OutboundBatch(reference="c", messages=[OutboundMessage("a", "48500100200", "Hi")], sender=FROM))
