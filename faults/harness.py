@@ -112,6 +112,13 @@ class Panel:
             "SMSMANAGER_SANDBOX_API_KEY": secrets.token_urlsafe(24),
             "SMSMANAGER_WEBHOOK_SECRET": secrets.token_urlsafe(24),
             "SMSMANAGER_TIMEOUT": "10",
+            # JustCall on its simulator in the same sandbox (its own key and secret).
+            "JUSTCALL_API_KEY": "",
+            "JUSTCALL_API_URL": f"http://127.0.0.1:{self.sandbox_port}/justcall/v2",
+            "JUSTCALL_SANDBOX_API_KEY": secrets.token_urlsafe(24),
+            "JUSTCALL_SANDBOX_API_SECRET": secrets.token_urlsafe(24),
+            "JUSTCALL_WEBHOOK_SECRET": secrets.token_urlsafe(24),
+            "JUSTCALL_TIMEOUT": "10",
             "PANEL_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             # The send-rate windows every worker shares, in the work folder (not var/).
             "RATE_LIMIT_STORAGE_URL": f"sqlite://{work.resolve() / 'rate-limits.sqlite3'}",

@@ -395,6 +395,24 @@ SMSMANAGER_API_URL = env(
 )
 SMSMANAGER_TIMEOUT = env.float("SMSMANAGER_TIMEOUT", default=30.0)
 
+# --- JustCall (SMS API v2) --------------------------------------------------------------
+# Live with a key and a secret; without them its simulator (under /justcall/v2 in the
+# sandbox process) in development, off in production.
+JUSTCALL_API_KEY = _secret("JUSTCALL_API_KEY")
+JUSTCALL_API_SECRET = _secret("JUSTCALL_API_SECRET")
+JUSTCALL_WEBHOOK_SECRET = _secret("JUSTCALL_WEBHOOK_SECRET")
+JUSTCALL_SANDBOX_API_KEY = _secret("JUSTCALL_SANDBOX_API_KEY")
+JUSTCALL_SANDBOX_API_SECRET = _secret("JUSTCALL_SANDBOX_API_SECRET")
+JUSTCALL_API_URL = env(
+    "JUSTCALL_API_URL",
+    default=(
+        "https://api.justcall.io/v2"
+        if JUSTCALL_API_KEY or PRODUCTION
+        else f"http://127.0.0.1:{JUSTSEND_SANDBOX_PORT}/justcall/v2"
+    ),
+)
+JUSTCALL_TIMEOUT = env.float("JUSTCALL_TIMEOUT", default=30.0)
+
 # The panel's own base URL as the providers reach it (no trailing slash): the callback
 # URLs the panel gives a provider with each call are built on it. The run command sets it
 # to its own address when unset.
@@ -410,6 +428,8 @@ if PRODUCTION:
     required = ["JUSTSEND_APP_KEY", "JUSTSEND_WEBHOOK_SECRET"]
     if SMSMANAGER_API_KEY:  # live: it calls the panel back
         required.append("SMSMANAGER_WEBHOOK_SECRET")
+    if JUSTCALL_API_KEY:  # live: it needs the secret, and it calls the panel back
+        required += ["JUSTCALL_API_SECRET", "JUSTCALL_WEBHOOK_SECRET"]
     missing = [name for name in required if not globals()[name]]
     if missing:
         raise ImproperlyConfigured(f"Production needs {', '.join(missing)} in the environment.")

@@ -28,6 +28,11 @@ JUSTSEND_SANDBOX_APP_KEY = os.environ.get("JUSTSEND_SANDBOX_APP_KEY") or "no-san
 SMSMANAGER_API_KEY = ""
 SMSMANAGER_API_URL = os.environ.get("SMSMANAGER_API_URL") or "http://127.0.0.1:1/smsmanager/v2"
 SMSMANAGER_SANDBOX_API_KEY = os.environ.get("SMSMANAGER_SANDBOX_API_KEY") or "no-sandbox-running"
+# And JustCall's.
+JUSTCALL_API_KEY = ""
+JUSTCALL_API_URL = os.environ.get("JUSTCALL_API_URL") or "http://127.0.0.1:1/justcall/v2"
+JUSTCALL_SANDBOX_API_KEY = os.environ.get("JUSTCALL_SANDBOX_API_KEY") or "no-sandbox-running"
+JUSTCALL_SANDBOX_API_SECRET = os.environ.get("JUSTCALL_SANDBOX_API_SECRET") or "no-sandbox-running"
 
 # One id per test run, inherited by the worker processes a run starts: two runs at once
 # (two developers in one tree) never share a SQLite test database or a broker folder.

@@ -85,4 +85,9 @@ def panel_sandbox(session_sandbox, settings):
     settings.SMSMANAGER_API_KEY = ""
     settings.SMSMANAGER_API_URL = session_sandbox.smsmanager_url
     settings.SMSMANAGER_SANDBOX_API_KEY = session_sandbox.smsmanager_api_key
+    # And JustCall's, under /justcall/v2.
+    settings.JUSTCALL_API_KEY = ""
+    settings.JUSTCALL_API_URL = session_sandbox.justcall_url
+    settings.JUSTCALL_SANDBOX_API_KEY = session_sandbox.justcall_api_key
+    settings.JUSTCALL_SANDBOX_API_SECRET = session_sandbox.justcall_api_secret
     return session_sandbox

@@ -13,6 +13,9 @@ GENERATED = {
     "JUSTSEND_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
     "SMSMANAGER_SANDBOX_API_KEY": lambda: secrets.token_urlsafe(32),
     "SMSMANAGER_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
+    "JUSTCALL_SANDBOX_API_KEY": lambda: secrets.token_urlsafe(32),
+    "JUSTCALL_SANDBOX_API_SECRET": lambda: secrets.token_urlsafe(32),
+    "JUSTCALL_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
 }
 
 

@@ -40,6 +40,7 @@ def provider_configs() -> dict[str, ProviderConfig]:
     smsmanager_mode = (
         Mode.LIVE if settings.SMSMANAGER_API_KEY else _mode_without_credentials()
     )
+    justcall_mode = Mode.LIVE if settings.JUSTCALL_API_KEY else _mode_without_credentials()
     return {
         "justsend": ProviderConfig(
             name="justsend",
@@ -58,6 +59,22 @@ def provider_configs() -> dict[str, ProviderConfig]:
             ),
             timeout=settings.SMSMANAGER_TIMEOUT,
         ),
+        "justcall": ProviderConfig(
+            name="justcall",
+            mode=justcall_mode,
+            api_url=settings.JUSTCALL_API_URL,
+            credentials=(
+                {} if justcall_mode is Mode.OFF
+                else {
+                    "api_key": settings.JUSTCALL_API_KEY or settings.JUSTCALL_SANDBOX_API_KEY,
+                    "api_secret": (
+                        settings.JUSTCALL_API_SECRET if settings.JUSTCALL_API_KEY
+                        else settings.JUSTCALL_SANDBOX_API_SECRET
+                    ),
+                }
+            ),
+            timeout=settings.JUSTCALL_TIMEOUT,
+        ),
     }
 
 
@@ -67,6 +84,8 @@ CONFIGURING_SETTINGS = (
     "JUSTSEND_SANDBOX", "JUSTSEND_API_URL", "JUSTSEND_APP_KEY", "JUSTSEND_SANDBOX_APP_KEY",
     "JUSTSEND_TIMEOUT",
     "SMSMANAGER_API_KEY", "SMSMANAGER_API_URL", "SMSMANAGER_SANDBOX_API_KEY", "SMSMANAGER_TIMEOUT",
+    "JUSTCALL_API_KEY", "JUSTCALL_API_SECRET", "JUSTCALL_API_URL", "JUSTCALL_SANDBOX_API_KEY",
+    "JUSTCALL_SANDBOX_API_SECRET", "JUSTCALL_TIMEOUT",
 )
 
 

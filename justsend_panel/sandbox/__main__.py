@@ -8,6 +8,8 @@ defaults to ``JUSTSEND_SANDBOX_POSTBACK_URL``. Prices, starting balance and deli
 (``DELIVERED=0.8,UNDELIVERED=0.15,EXPIRED=0.05``), ``JUSTSEND_SANDBOX_SEED``.
 SMS Manager's simulator answers under ``/smsmanager/v2`` on the same port when
 ``SMSMANAGER_SANDBOX_API_KEY`` is set (never printed); without it every request there gets 401.
+JustCall's answers under ``/justcall/v2`` when ``JUSTCALL_SANDBOX_API_KEY`` and
+``JUSTCALL_SANDBOX_API_SECRET`` are set (its From numbers: ``JUSTCALL_SANDBOX_NUMBERS``).
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Justsend sandbox API: http://{args.host}:{server.server_port}/api (clock: {args.clock}, state: {args.state})", flush=True)
     if app.config.smsmanager_api_key:
         print(f"SMS Manager simulator: http://{args.host}:{server.server_port}/smsmanager/v2", flush=True)
+    if app.config.justcall_credentials:
+        print(f"JustCall simulator: http://{args.host}:{server.server_port}/justcall/v2", flush=True)
     if args.postback_url:
         print("Postbacks go to the configured postback URL", flush=True)  # the URL carries a secret: not printed
     try:

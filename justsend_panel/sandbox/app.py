@@ -17,7 +17,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import ClosingIterator
 
-from . import api_account, api_groups, api_overview, api_sending, control, smsmanager
+from . import api_account, api_groups, api_overview, api_sending, control, justcall, smsmanager
 from .accounts import Accounts
 from .config import SandboxConfig
 from .lifecycle import Clock, Lifecycle
@@ -83,6 +83,7 @@ CONTROL_ROUTES = [
     ("/whitelist", ["POST"], control.whitelist_add),
     ("/smsmanager/messages", ["GET"], control.smsmanager_messages),
     ("/smsmanager/reply", ["POST"], control.smsmanager_reply),
+    ("/justcall/messages", ["GET"], control.justcall_messages),
 ]
 
 
@@ -90,6 +91,7 @@ def _url_map() -> Map:
     rules = [Rule("/api" + path, methods=methods, endpoint=handler) for path, methods, handler in API_ROUTES]
     rules += [Rule("/_sandbox" + path, methods=methods, endpoint=handler) for path, methods, handler in CONTROL_ROUTES]
     rules += [Rule(smsmanager.PREFIX + path, methods=methods, endpoint=handler) for path, methods, handler in smsmanager.ROUTES]
+    rules += [Rule(justcall.PREFIX + path, methods=methods, endpoint=handler) for path, methods, handler in justcall.ROUTES]
     return Map(rules, strict_slashes=False, merge_slashes=False)
 
 
@@ -111,6 +113,8 @@ class SandboxApp:
             self.lifecycle.on_progress = self.dispatcher.wake
         self.smsmanager = smsmanager.SmsManagerSimulator(store=self.store, clock=self.clock, config=config)
         self.lifecycle.also_step.append(self.smsmanager.step)
+        self.justcall = justcall.JustCallSimulator(store=self.store, clock=self.clock, config=config)
+        self.lifecycle.also_step.append(self.justcall.step)
         self.url_map = _url_map()
         self.request_log: deque[dict] = deque(maxlen=config.request_log_size)
         self._request_log_lock = threading.Lock()
@@ -123,6 +127,7 @@ class SandboxApp:
             if self.dispatcher is not None:
                 self.dispatcher.start()
             self.smsmanager.start()
+            self.justcall.start()
 
     # -- the control side ---------------------------------------------------------------------
 
@@ -143,11 +148,13 @@ class SandboxApp:
         self.lifecycle.step()
         sent = self.dispatcher.flush() if self.dispatcher is not None else 0
         pending = self.dispatcher.pending() if self.dispatcher is not None else 0
-        return {"postbacksSent": sent, "postbacksPending": pending, **self.smsmanager.process_due()}
+        return {"postbacksSent": sent, "postbacksPending": pending, **self.smsmanager.process_due(),
+                **self.justcall.process_due()}
 
     def reset(self) -> None:
         self.store.wipe()
         self.smsmanager.reset()
+        self.justcall.reset()
         with self.store.write() as conn:
             self.accounts.reset(conn)
             self.clock.reset(conn)
@@ -169,6 +176,7 @@ class SandboxApp:
         if self.dispatcher is not None:
             self.dispatcher.stop()
         self.smsmanager.stop()
+        self.justcall.stop()
         self.store.close()
 
     # -- WSGI ---------------------------------------------------------------------------------
@@ -186,11 +194,14 @@ class SandboxApp:
     def _respond(self, request: Request) -> Response:
         path = request.path
         is_smsmanager = path == smsmanager.PREFIX or path.startswith(smsmanager.PREFIX + "/")
-        is_api = path == "/api" or path.startswith("/api/") or is_smsmanager
+        is_justcall = path == justcall.PREFIX or path.startswith(justcall.PREFIX + "/")
+        is_api = path == "/api" or path.startswith("/api/") or is_smsmanager or is_justcall
         if not (is_api or path.startswith("/_sandbox/")):
             return ApiError(404, "Not found").to_response(path)
         if is_smsmanager:  # SMS Manager's simulator: its own key, same faults and log
             key, expected, refusal = smsmanager.api_key(request), self.config.smsmanager_api_key, "Invalid or missing API key"
+        elif is_justcall:  # JustCall's simulator: "Authorization: {api_key}:{api_secret}"
+            key, expected, refusal = justcall.credentials(request), self.config.justcall_credentials, "Invalid API key or secret"
         else:
             key, expected, refusal = request.headers.get("App-Key"), self.config.app_key, "Access denied: missing or invalid App-Key"
         entry = self._log_entry(request, key, expected) if is_api else None
@@ -263,11 +274,13 @@ class SandboxApp:
 
 
 def _without_callback(data):
-    """An SMS Manager request as logged: its callback URL holds the panel's webhook secret."""
+    """A request as logged: SMS Manager's callback and JustCall's webhook_url hold the panel's
+    webhook secret."""
     items = data if isinstance(data, list) else [data]
     for item in items:
-        if isinstance(item, dict) and isinstance(item.get("callback"), str):
-            item["callback"] = "<callback URL>"
+        for key in ("callback", "webhook_url"):
+            if isinstance(item, dict) and isinstance(item.get(key), str):
+                item[key] = "<callback URL>"
     return data
 
 

@@ -1,5 +1,6 @@
 """Sandbox settings: constructor arguments first, then ``JUSTSEND_SANDBOX_*`` variables (and
-``SMSMANAGER_SANDBOX_API_KEY``), then defaults."""
+``SMSMANAGER_SANDBOX_API_KEY``, ``JUSTCALL_SANDBOX_API_KEY``/``_SECRET``/``_NUMBERS``), then
+defaults."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .rules import VARIANTS
 DEFAULT_PRICES = {"ECO": 7, "FULL": 8, "PRO": 9, "ECO_RESP": 9, "PRO_RESP": 9, "INTER": 35, "VOICE": 15}
 DEFAULT_DELIVERY_MIX = {"MESSAGE_DELIVERED": 0.85, "MESSAGE_UNDELIVERED": 0.10, "MESSAGE_EXPIRED": 0.05}
 DELIVERY_STATUSES = tuple(DEFAULT_DELIVERY_MIX)
+DEFAULT_JUSTCALL_NUMBERS = ("+14155551234", "+48221234567")
 
 
 def _parse_pairs(text: str, what: str) -> dict[str, float]:
@@ -59,6 +61,18 @@ class SandboxConfig:
     hang_seconds: float = 120.0
     # SMS Manager's simulator (under /smsmanager/v2): its API key; without one it answers 401.
     smsmanager_api_key: str | None = None
+    # JustCall's simulator (under /justcall/v2): its key and secret (without both it answers
+    # 401) and its SMS-enabled From numbers (any other ``from`` gets 404).
+    justcall_api_key: str | None = None
+    justcall_api_secret: str | None = None
+    justcall_numbers: tuple[str, ...] = DEFAULT_JUSTCALL_NUMBERS
+
+    @property
+    def justcall_credentials(self) -> str | None:
+        """The ``Authorization`` value JustCall's simulator expects, or None when unset."""
+        if not (self.justcall_api_key and self.justcall_api_secret):
+            return None
+        return f"{self.justcall_api_key}:{self.justcall_api_secret}"
 
     @classmethod
     def build(cls, *, state_path, app_key: str, postback_url=None, clock="real",
@@ -91,8 +105,20 @@ class SandboxConfig:
             prices=merged_prices,
             delivery_mix=mix,
             seed=int(_first(seed, env_seed, defaults.seed)),
-            **{"smsmanager_api_key": os.environ.get("SMSMANAGER_SANDBOX_API_KEY") or None, **options},
+            **{
+                "smsmanager_api_key": os.environ.get("SMSMANAGER_SANDBOX_API_KEY") or None,
+                "justcall_api_key": os.environ.get("JUSTCALL_SANDBOX_API_KEY") or None,
+                "justcall_api_secret": os.environ.get("JUSTCALL_SANDBOX_API_SECRET") or None,
+                "justcall_numbers": _justcall_numbers(os.environ.get("JUSTCALL_SANDBOX_NUMBERS")),
+                **options,
+            },
         )
+
+
+def _justcall_numbers(text: str | None) -> tuple[str, ...]:
+    """``"+14155551234,+48221234567"``; unset or empty: the defaults."""
+    numbers = tuple(filter(None, (part.strip() for part in (text or "").split(","))))
+    return numbers or DEFAULT_JUSTCALL_NUMBERS
 
 
 def _parse_mix(text: str) -> dict[str, float]:

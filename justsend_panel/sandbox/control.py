@@ -143,6 +143,11 @@ def smsmanager_messages(app, request: Request):
     return json_response({"statuses": app.smsmanager.statuses()})
 
 
+def justcall_messages(app, request: Request):
+    """JustCall's messages and their statuses: ``{"statuses": {message_id: status}}``."""
+    return json_response({"statuses": app.justcall.statuses()})
+
+
 def smsmanager_reply(app, request: Request):
     """A recipient's reply to an SMS Manager message: ``{"message_id": "...", "text": "STOP"}``,
     or ``{"phone_number": "...", "text": "STOP"}`` for the latest message to that number (as

@@ -15,6 +15,8 @@ from .app import SandboxApp, create_app
 
 DEFAULT_TEST_KEY = "sandbox-test-key"
 DEFAULT_SMSMANAGER_TEST_KEY = "sandbox-smsmanager-test-key"
+DEFAULT_JUSTCALL_TEST_KEY = "sandbox-justcall-test-key"
+DEFAULT_JUSTCALL_TEST_SECRET = "sandbox-justcall-test-secret"
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -36,6 +38,13 @@ class RunningSandbox:
     base_url: str
     app_key: str
     smsmanager_api_key: str | None = None
+    justcall_api_key: str | None = None
+    justcall_api_secret: str | None = None
+
+    @property
+    def justcall_url(self) -> str:
+        """JustCall's simulated SMS API v2 (``justcall_api_key``:``justcall_api_secret``)."""
+        return self.base_url + "/justcall/v2"
 
     @property
     def api_url(self) -> str:
@@ -80,6 +89,10 @@ class RunningSandbox:
                 **({"phone_number": phone_number} if phone_number else {})}
         return self._control("POST", "smsmanager/reply", json=body)
 
+    def justcall_statuses(self) -> dict[str, str]:
+        """JustCall's simulated messages: ``{message_id: status}``."""
+        return self._control("GET", "justcall/messages")["statuses"]
+
     def set_balance(self, *, balance: float | None = None, promo: float | None = None) -> dict:
         return self._control("POST", "balance", json={k: v for k, v in (("balance", balance), ("promo", promo)) if v is not None})
 
@@ -96,17 +109,20 @@ class RunningSandbox:
 @contextmanager
 def run_sandbox(*, tmp_dir, app_key: str = DEFAULT_TEST_KEY, postback_url: str | None = None, clock: str = "manual",
                 host: str = "127.0.0.1", port: int = 0, smsmanager_api_key: str | None = DEFAULT_SMSMANAGER_TEST_KEY,
-                **options) -> Iterator[RunningSandbox]:
+                justcall_api_key: str | None = DEFAULT_JUSTCALL_TEST_KEY,
+                justcall_api_secret: str | None = DEFAULT_JUSTCALL_TEST_SECRET, **options) -> Iterator[RunningSandbox]:
     """Serve a sandbox (state in ``tmp_dir/sandbox.sqlite3`` unless ``state_path`` is given) in a thread."""
     state_path = options.pop("state_path", None) or Path(tmp_dir) / "sandbox.sqlite3"
     app = create_app(state_path=state_path, app_key=app_key, postback_url=postback_url, clock=clock,
-                     smsmanager_api_key=smsmanager_api_key, **options)
+                     smsmanager_api_key=smsmanager_api_key, justcall_api_key=justcall_api_key,
+                     justcall_api_secret=justcall_api_secret, **options)
     server = build_server(app, host, port)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-server", daemon=True)
     thread.start()
     try:
         yield RunningSandbox(app=app, base_url=f"http://{host}:{server.server_port}", app_key=app_key,
-                             smsmanager_api_key=smsmanager_api_key)
+                             smsmanager_api_key=smsmanager_api_key, justcall_api_key=justcall_api_key,
+                             justcall_api_secret=justcall_api_secret)
     finally:
         app.release_hangs()  # let any request hanging in the timeout fault finish
         server.shutdown()

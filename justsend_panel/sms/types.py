@@ -77,12 +77,19 @@ class MessageState(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class OutboundMessage:
     """One recipient's message. ``reference`` is the panel's own id for the recipient
-    (sent to the provider where it echoes one back, as SMS Manager's ``payload``)."""
+    (sent to the provider where it echoes one back, as SMS Manager's ``payload``).
+
+    ``callback_token``: an unguessable token naming this recipient, for a provider that
+    takes a status URL per message (JustCall's ``webhook_url``): the backend appends it to
+    the batch's ``callback_url`` (``<callback_url>/<token>/``) and hands it back as the
+    ``reference`` of the status events that URL receives. The panel makes and checks it.
+    """
 
     reference: str
     to: str  # E.164 without "+", as the panel stores numbers
     text: str
     media_url: str | None = None
+    callback_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

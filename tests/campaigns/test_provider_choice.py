@@ -63,7 +63,10 @@ SMSMANAGER = {
 
 def test_the_provider_select_lists_the_enabled_providers_with_justsend_first(smsmanager_enabled):
     form = CampaignForm()
-    assert form.fields["provider"].choices == [("justsend", "Justsend"), ("smsmanager", "SMS Manager")]
+    # JustCall is registered and simulated in development too (issue #17); its compose
+    # options and sending path come with the apps' JustCall work.
+    assert form.fields["provider"].choices == [
+        ("justsend", "Justsend"), ("smsmanager", "SMS Manager"), ("justcall", "JustCall")]
     assert form["provider"].value() == "justsend"
     assert {"smsmanager_sender", "smsmanager_flow", "smsmanager_tag"} <= set(form.fields)
 

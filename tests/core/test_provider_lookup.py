@@ -76,6 +76,7 @@ def test_a_provider_that_is_off_does_not_count(settings):
 
 def test_a_capability_without_its_own_message_is_named_by_its_label(monkeypatch):
     capabilities_withdraw(monkeypatch, "justsend", "mms")
+    capabilities_withdraw(monkeypatch, "justcall", "mms")  # JustCall offers MMS (issue #17)
     with pytest.raises(SmsUnsupported, match="^No configured provider offers MMS.$"):
         provider_for("mms")
 

@@ -31,7 +31,7 @@ def test_one_line_per_provider_with_mode_and_capabilities(settings):
 def test_check_prints_ok_for_every_provider_against_the_sandbox(panel_sandbox):
     lines = _run("--check")
     assert [line.split()[:2] for line in lines] == [
-        ["justsend", "simulator"], ["smsmanager", "simulator"]]
+        ["justsend", "simulator"], ["smsmanager", "simulator"], ["justcall", "simulator"]]
     assert all("check: ok" in line for line in lines), lines
 
 
@@ -41,6 +41,17 @@ def test_a_provider_that_is_off_is_listed_and_not_checked(panel_sandbox, setting
     [smsmanager] = [line for line in _run("--check") if line.startswith("smsmanager ")]
     assert smsmanager.split()[1] == "off"
     assert smsmanager.endswith("check: skipped (off)")
+
+
+def test_a_wrong_justcall_secret_fails_its_check_without_showing_it(panel_sandbox, settings):
+    settings.JUSTCALL_SANDBOX_API_SECRET = "not-the-justcall-secret"
+    out = StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("providers", "--check", stdout=out)
+    assert "Connection check failed: justcall" in str(raised.value)
+    [justcall] = [line for line in out.getvalue().splitlines() if line.startswith("justcall ")]
+    assert "check: ok" not in justcall and "401" in justcall
+    assert "not-the-justcall-secret" not in out.getvalue() + str(raised.value)
 
 
 def test_a_failed_check_prints_the_error_and_exits_1(panel_sandbox, settings):

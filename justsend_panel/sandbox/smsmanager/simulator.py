@@ -24,12 +24,7 @@ import json
 import sqlite3
 import uuid
 
-import httpx
-
-from ..config import SandboxConfig
-from ..lifecycle import Clock, delivery_status_sql
-from ..postbacks import PostbackDispatcher
-from ..store import Store
+from ..provider_simulator import ProviderSimulator, UrlCallbackDispatcher
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS smsm_requests (
@@ -46,7 +41,6 @@ CREATE TABLE IF NOT EXISTS smsm_outbox (
     attempts INTEGER NOT NULL DEFAULT 0, next_at REAL NOT NULL, last_error TEXT);
 CREATE INDEX IF NOT EXISTS smsm_outbox_next ON smsm_outbox (next_at);
 """
-TABLES = ("smsm_requests", "smsm_messages", "smsm_outbox")
 ERRORS = {"undelivered": "Recipient unreachable", "expired": "Validity period expired"}
 
 
@@ -65,32 +59,17 @@ def _notification_sql(status_sql: str, time_sql: str) -> str:
     )
 
 
-class CallbackDispatcher(PostbackDispatcher):
-    """The postback sender over ``smsm_outbox``; each row names its own URL (the request's callback)."""
+class CallbackDispatcher(UrlCallbackDispatcher):
+    """The callback sender over ``smsm_outbox``; each row names its own URL (the request's callback)."""
 
     table = "smsm_outbox"
 
-    def _post(self, kind: str, payload: str) -> str | None:
-        envelope = json.loads(payload)
-        try:
-            response = self._client.post(envelope["url"], json=envelope["body"])
-        except httpx.HTTPError as exc:
-            return f"{type(exc).__name__}"  # the URL (with the panel's secret) stays out of the log
-        return None if response.is_success else f"HTTP {response.status_code}"
 
-
-class SmsManagerSimulator:
-    def __init__(self, *, store: Store, clock: Clock, config: SandboxConfig):
-        self.store = store
-        self.clock = clock
-        self.config = config
-        store.conn.executescript(SCHEMA)
-        final_sql, _, _ = delivery_status_sql(config, "m.id")
-        self.final_sql = f"lower(substr({final_sql}, 9))"  # MESSAGE_DELIVERED -> delivered
-        self.dispatcher = CallbackDispatcher(
-            store=store, clock=clock, base_url="", batch=config.postback_batch, timeout=config.postback_timeout,
-            retry_base=config.postback_retry_base, retry_max=config.postback_retry_max,
-        )
+class SmsManagerSimulator(ProviderSimulator):
+    schema = SCHEMA
+    tables = ("smsm_messages", "smsm_requests", "smsm_outbox")
+    dispatcher_class = CallbackDispatcher
+    counters = ("smsmanagerCallbacksSent", "smsmanagerCallbacksPending")
 
     # -- accepting ------------------------------------------------------------------------------
 
@@ -214,25 +193,3 @@ class SmsManagerSimulator:
 
     def known(self, message_id: str) -> bool:
         return self.store.scalar("SELECT 1 FROM smsm_messages WHERE message_id = ?", (message_id,)) is not None
-
-    def process_due(self) -> dict:
-        self.step()
-        sent = self.dispatcher.flush()
-        return {"smsmanagerCallbacksSent": sent, "smsmanagerCallbacksPending": self.dispatcher.pending()}
-
-    def statuses(self) -> dict[str, str]:
-        """message_id -> status, for tests and the control API."""
-        return {row[0]: row[1] for row in self.store.all("SELECT message_id, status FROM smsm_messages ORDER BY id")}
-
-    def reset(self) -> None:
-        with self.store.write() as conn:
-            for table in TABLES:
-                conn.execute(f"DELETE FROM {table}")
-
-    # -- the real-time sender (the lifecycle's ticker calls step) -------------------------------
-
-    def start(self) -> None:
-        self.dispatcher.start()
-
-    def stop(self) -> None:
-        self.dispatcher.stop()

@@ -13,15 +13,13 @@ from justsend_panel.sandbox.server import run_sandbox
 from justsend_panel.sms.base import Mode, ProviderConfig
 from justsend_panel.sms.exceptions import (
     SmsApiError,
-    SmsRateLimited,
-    SmsServerError,
-    SmsTimeoutError,
     SmsUnauthorized,
 )
 from justsend_panel.sms.smsmanager.backend import SmsManagerBackend
 from justsend_panel.sms.smsmanager.client import SmsManagerClient
 from justsend_panel.sms.smsmanager.wire import MessageRequest
 from justsend_panel.sms.types import MessageState, OutboundBatch, OutboundMessage, StatusEvent
+from tests.fixtures.providers import fault_switches_map_to_sms_errors
 from tests.fixtures.sandbox import POSTBACK_DELIVERY_MIX, PostbackReceiver
 
 
@@ -113,20 +111,8 @@ def test_check_and_a_wrong_key(sandbox, backend):
 
 
 def test_fault_switches_map_to_sms_errors(sandbox):
-    batch = OutboundBatch(reference="c", messages=[_m("a", "48500100200")])
     with SmsManagerBackend(_config(sandbox, timeout=0.5)) as backend:
-        sandbox.set_faults(rate_429=1, retry_after=12)
-        with pytest.raises(SmsRateLimited) as limited:
-            backend.send_batch(batch)
-        assert limited.value.retry_after == 12
-        sandbox.set_faults(rate_500=1)
-        with pytest.raises(SmsServerError):
-            backend.send_batch(batch)
-        sandbox.set_faults(timeout=True)
-        with pytest.raises(SmsTimeoutError):
-            backend.send_batch(batch)
-        sandbox.set_faults()
-        assert backend.send_batch(batch).accepted[0].reference == "a"
+        fault_switches_map_to_sms_errors(sandbox, backend, OutboundBatch(reference="c", messages=[_m("a", "48500100200")]))
 
 
 def test_a_reply_reaches_the_callback_and_parses_as_an_inbound_message(sandbox, backend, receiver):

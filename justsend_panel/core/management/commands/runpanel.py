@@ -163,6 +163,8 @@ def panel_processes(*, host: str, port: int, python: str = sys.executable):
         sandbox_env = {
             "JUSTSEND_SANDBOX_APP_KEY": settings.JUSTSEND_SANDBOX_APP_KEY,
             "SMSMANAGER_SANDBOX_API_KEY": settings.SMSMANAGER_SANDBOX_API_KEY,
+            "JUSTCALL_SANDBOX_API_KEY": settings.JUSTCALL_SANDBOX_API_KEY,
+            "JUSTCALL_SANDBOX_API_SECRET": settings.JUSTCALL_SANDBOX_API_SECRET,
         }
         postback_url = _postback_url(host=host, port=port)
         if postback_url:
