@@ -28,6 +28,10 @@ JUSTSEND_SANDBOX_APP_KEY = os.environ.get("JUSTSEND_SANDBOX_APP_KEY") or "no-san
 SMSMANAGER_API_KEY = ""
 SMSMANAGER_API_URL = os.environ.get("SMSMANAGER_API_URL") or "http://127.0.0.1:1/smsmanager/v2"
 SMSMANAGER_SANDBOX_API_KEY = os.environ.get("SMSMANAGER_SANDBOX_API_KEY") or "no-sandbox-running"
+# And SMS.by.
+SMSBY_TOKEN = ""
+SMSBY_API_URL = os.environ.get("SMSBY_API_URL") or "http://127.0.0.1:1/smsby/api/v1"
+SMSBY_SANDBOX_TOKEN = os.environ.get("SMSBY_SANDBOX_TOKEN") or "no-sandbox-running"
 
 # One id per test run, inherited by the worker processes a run starts: two runs at once
 # (two developers in one tree) never share a SQLite test database or a broker folder.

@@ -85,4 +85,8 @@ def panel_sandbox(session_sandbox, settings):
     settings.SMSMANAGER_API_KEY = ""
     settings.SMSMANAGER_API_URL = session_sandbox.smsmanager_url
     settings.SMSMANAGER_SANDBOX_API_KEY = session_sandbox.smsmanager_api_key
+    # And SMS.by's, under /smsby/api/v1.
+    settings.SMSBY_TOKEN = ""
+    settings.SMSBY_API_URL = session_sandbox.smsby_url
+    settings.SMSBY_SANDBOX_TOKEN = session_sandbox.smsby_token
     return session_sandbox

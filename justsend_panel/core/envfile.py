@@ -13,6 +13,7 @@ GENERATED = {
     "JUSTSEND_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
     "SMSMANAGER_SANDBOX_API_KEY": lambda: secrets.token_urlsafe(32),
     "SMSMANAGER_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
+    "SMSBY_SANDBOX_TOKEN": lambda: secrets.token_urlsafe(32),
 }
 
 

@@ -40,6 +40,7 @@ def provider_configs() -> dict[str, ProviderConfig]:
     smsmanager_mode = (
         Mode.LIVE if settings.SMSMANAGER_API_KEY else _mode_without_credentials()
     )
+    smsby_mode = Mode.LIVE if settings.SMSBY_TOKEN else _mode_without_credentials()
     return {
         "justsend": ProviderConfig(
             name="justsend",
@@ -58,6 +59,16 @@ def provider_configs() -> dict[str, ProviderConfig]:
             ),
             timeout=settings.SMSMANAGER_TIMEOUT,
         ),
+        "smsby": ProviderConfig(
+            name="smsby",
+            mode=smsby_mode,
+            api_url=settings.SMSBY_API_URL,
+            credentials=(
+                {} if smsby_mode is Mode.OFF else {"token": settings.SMSBY_TOKEN or settings.SMSBY_SANDBOX_TOKEN}
+            ),
+            timeout=settings.SMSBY_TIMEOUT,
+            options={"mailing_size": settings.SMSBY_MAILING_SIZE},
+        ),
     }
 
 
@@ -67,6 +78,7 @@ CONFIGURING_SETTINGS = (
     "JUSTSEND_SANDBOX", "JUSTSEND_API_URL", "JUSTSEND_APP_KEY", "JUSTSEND_SANDBOX_APP_KEY",
     "JUSTSEND_TIMEOUT",
     "SMSMANAGER_API_KEY", "SMSMANAGER_API_URL", "SMSMANAGER_SANDBOX_API_KEY", "SMSMANAGER_TIMEOUT",
+    "SMSBY_TOKEN", "SMSBY_API_URL", "SMSBY_SANDBOX_TOKEN", "SMSBY_TIMEOUT", "SMSBY_MAILING_SIZE",
 )
 
 

@@ -8,6 +8,7 @@ defaults to ``JUSTSEND_SANDBOX_POSTBACK_URL``. Prices, starting balance and deli
 (``DELIVERED=0.8,UNDELIVERED=0.15,EXPIRED=0.05``), ``JUSTSEND_SANDBOX_SEED``.
 SMS Manager's simulator answers under ``/smsmanager/v2`` on the same port when
 ``SMSMANAGER_SANDBOX_API_KEY`` is set (never printed); without it every request there gets 401.
+SMS.by's answers under ``/smsby/api/v1`` when ``SMSBY_SANDBOX_TOKEN`` is set, likewise.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Justsend sandbox API: http://{args.host}:{server.server_port}/api (clock: {args.clock}, state: {args.state})", flush=True)
     if app.config.smsmanager_api_key:
         print(f"SMS Manager simulator: http://{args.host}:{server.server_port}/smsmanager/v2", flush=True)
+    if app.config.smsby_token:
+        print(f"SMS.by simulator: http://{args.host}:{server.server_port}/smsby/api/v1", flush=True)
     if args.postback_url:
         print("Postbacks go to the configured postback URL", flush=True)  # the URL carries a secret: not printed
     try:

@@ -17,7 +17,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import ClosingIterator
 
-from . import api_account, api_groups, api_overview, api_sending, control, smsmanager
+from . import api_account, api_groups, api_overview, api_sending, control, smsby, smsmanager
 from .accounts import Accounts
 from .config import SandboxConfig
 from .lifecycle import Clock, Lifecycle
@@ -83,6 +83,8 @@ CONTROL_ROUTES = [
     ("/whitelist", ["POST"], control.whitelist_add),
     ("/smsmanager/messages", ["GET"], control.smsmanager_messages),
     ("/smsmanager/reply", ["POST"], control.smsmanager_reply),
+    ("/smsby/messages", ["GET"], control.smsby_messages),
+    ("/smsby/balance", ["POST"], control.smsby_balance),
 ]
 
 
@@ -90,6 +92,7 @@ def _url_map() -> Map:
     rules = [Rule("/api" + path, methods=methods, endpoint=handler) for path, methods, handler in API_ROUTES]
     rules += [Rule("/_sandbox" + path, methods=methods, endpoint=handler) for path, methods, handler in CONTROL_ROUTES]
     rules += [Rule(smsmanager.PREFIX + path, methods=methods, endpoint=handler) for path, methods, handler in smsmanager.ROUTES]
+    rules += [Rule(smsby.PREFIX + path, methods=methods, endpoint=handler) for path, methods, handler in smsby.ROUTES]
     return Map(rules, strict_slashes=False, merge_slashes=False)
 
 
@@ -111,6 +114,8 @@ class SandboxApp:
             self.lifecycle.on_progress = self.dispatcher.wake
         self.smsmanager = smsmanager.SmsManagerSimulator(store=self.store, clock=self.clock, config=config)
         self.lifecycle.also_step.append(self.smsmanager.step)
+        self.smsby = smsby.SmsBySimulator(store=self.store, clock=self.clock, config=config)
+        self.lifecycle.also_step.append(self.smsby.step)
         self.url_map = _url_map()
         self.request_log: deque[dict] = deque(maxlen=config.request_log_size)
         self._request_log_lock = threading.Lock()
@@ -143,11 +148,13 @@ class SandboxApp:
         self.lifecycle.step()
         sent = self.dispatcher.flush() if self.dispatcher is not None else 0
         pending = self.dispatcher.pending() if self.dispatcher is not None else 0
+        self.smsby.step()
         return {"postbacksSent": sent, "postbacksPending": pending, **self.smsmanager.process_due()}
 
     def reset(self) -> None:
         self.store.wipe()
         self.smsmanager.reset()
+        self.smsby.reset()
         with self.store.write() as conn:
             self.accounts.reset(conn)
             self.clock.reset(conn)
@@ -186,10 +193,13 @@ class SandboxApp:
     def _respond(self, request: Request) -> Response:
         path = request.path
         is_smsmanager = path == smsmanager.PREFIX or path.startswith(smsmanager.PREFIX + "/")
-        is_api = path == "/api" or path.startswith("/api/") or is_smsmanager
+        is_smsby = path == smsby.PREFIX or path.startswith(smsby.PREFIX + "/")
+        is_api = path == "/api" or path.startswith("/api/") or is_smsmanager or is_smsby
         if not (is_api or path.startswith("/_sandbox/")):
             return ApiError(404, "Not found").to_response(path)
-        if is_smsmanager:  # SMS Manager's simulator: its own key, same faults and log
+        if is_smsby:  # SMS.by's simulator: its own token, where the manual puts it
+            key, expected, refusal = smsby.token(request), self.config.smsby_token, "Invalid or missing token"
+        elif is_smsmanager:  # SMS Manager's simulator: its own key, same faults and log
             key, expected, refusal = smsmanager.api_key(request), self.config.smsmanager_api_key, "Invalid or missing API key"
         else:
             key, expected, refusal = request.headers.get("App-Key"), self.config.app_key, "Access denied: missing or invalid App-Key"
@@ -228,8 +238,9 @@ class SandboxApp:
 
     def _log_entry(self, request: Request, key: str | None, expected: str | None) -> dict:
         query = {k: (v[0] if len(v) == 1 else v) for k, v in request.args.lists()}
-        if "apikey" in query:
-            query["apikey"] = "***"  # SMS Manager's simple GET carries its key here
+        for secret in ("apikey", "token"):  # SMS Manager's simple GET, SMS.by's query
+            if secret in query:
+                query[secret] = "***"
         entry = {
             "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             "method": request.method,
@@ -260,6 +271,8 @@ class SandboxApp:
                     entry["json"] = _without_callback(json.loads(raw)) if raw else None
                 except (ValueError, UnicodeDecodeError):
                     entry["body"] = raw[:1000].decode("utf-8", "replace")
+                    if self.config.smsby_token:  # SMS.by's form bodies carry its token
+                        entry["body"] = entry["body"].replace(self.config.smsby_token, "***")
 
 
 def _without_callback(data):
@@ -268,6 +281,8 @@ def _without_callback(data):
     for item in items:
         if isinstance(item, dict) and isinstance(item.get("callback"), str):
             item["callback"] = "<callback URL>"
+        if isinstance(item, dict) and "token" in item:  # SMS.by's sendBulkSms body
+            item["token"] = "***"
     return data
 
 

@@ -1,5 +1,5 @@
 """Sandbox settings: constructor arguments first, then ``JUSTSEND_SANDBOX_*`` variables (and
-``SMSMANAGER_SANDBOX_API_KEY``), then defaults."""
+``SMSMANAGER_SANDBOX_API_KEY``, ``SMSBY_SANDBOX_TOKEN``), then defaults."""
 
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ class SandboxConfig:
     hang_seconds: float = 120.0
     # SMS Manager's simulator (under /smsmanager/v2): its API key; without one it answers 401.
     smsmanager_api_key: str | None = None
+    # SMS.by's simulator (under /smsby/api/v1): its token; without one it answers 401.
+    smsby_token: str | None = None
 
     @classmethod
     def build(cls, *, state_path, app_key: str, postback_url=None, clock="real",
@@ -91,7 +93,8 @@ class SandboxConfig:
             prices=merged_prices,
             delivery_mix=mix,
             seed=int(_first(seed, env_seed, defaults.seed)),
-            **{"smsmanager_api_key": os.environ.get("SMSMANAGER_SANDBOX_API_KEY") or None, **options},
+            **{"smsmanager_api_key": os.environ.get("SMSMANAGER_SANDBOX_API_KEY") or None,
+               "smsby_token": os.environ.get("SMSBY_SANDBOX_TOKEN") or None, **options},
         )
 
 

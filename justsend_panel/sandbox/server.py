@@ -15,6 +15,7 @@ from .app import SandboxApp, create_app
 
 DEFAULT_TEST_KEY = "sandbox-test-key"
 DEFAULT_SMSMANAGER_TEST_KEY = "sandbox-smsmanager-test-key"
+DEFAULT_SMSBY_TEST_TOKEN = "sandbox-smsby-test-token"
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -36,6 +37,7 @@ class RunningSandbox:
     base_url: str
     app_key: str
     smsmanager_api_key: str | None = None
+    smsby_token: str | None = None
 
     @property
     def api_url(self) -> str:
@@ -45,6 +47,11 @@ class RunningSandbox:
     def smsmanager_url(self) -> str:
         """SMS Manager's simulated JSON API v2 (its API key: ``smsmanager_api_key``)."""
         return self.base_url + "/smsmanager/v2"
+
+    @property
+    def smsby_url(self) -> str:
+        """SMS.by's simulated API (its token: ``smsby_token``)."""
+        return self.base_url + "/smsby/api/v1"
 
     @property
     def control_url(self) -> str:
@@ -80,6 +87,13 @@ class RunningSandbox:
                 **({"phone_number": phone_number} if phone_number else {})}
         return self._control("POST", "smsmanager/reply", json=body)
 
+    def smsby_messages(self) -> dict:
+        """SMS.by's messages: ``{sms_id: {status, channel, phone}}``."""
+        return self._control("GET", "smsby/messages")["messages"]
+
+    def smsby_set_balance(self, balance: float) -> dict:
+        return self._control("POST", "smsby/balance", json={"balance": balance})
+
     def set_balance(self, *, balance: float | None = None, promo: float | None = None) -> dict:
         return self._control("POST", "balance", json={k: v for k, v in (("balance", balance), ("promo", promo)) if v is not None})
 
@@ -96,17 +110,17 @@ class RunningSandbox:
 @contextmanager
 def run_sandbox(*, tmp_dir, app_key: str = DEFAULT_TEST_KEY, postback_url: str | None = None, clock: str = "manual",
                 host: str = "127.0.0.1", port: int = 0, smsmanager_api_key: str | None = DEFAULT_SMSMANAGER_TEST_KEY,
-                **options) -> Iterator[RunningSandbox]:
+                smsby_token: str | None = DEFAULT_SMSBY_TEST_TOKEN, **options) -> Iterator[RunningSandbox]:
     """Serve a sandbox (state in ``tmp_dir/sandbox.sqlite3`` unless ``state_path`` is given) in a thread."""
     state_path = options.pop("state_path", None) or Path(tmp_dir) / "sandbox.sqlite3"
     app = create_app(state_path=state_path, app_key=app_key, postback_url=postback_url, clock=clock,
-                     smsmanager_api_key=smsmanager_api_key, **options)
+                     smsmanager_api_key=smsmanager_api_key, smsby_token=smsby_token, **options)
     server = build_server(app, host, port)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-server", daemon=True)
     thread.start()
     try:
         yield RunningSandbox(app=app, base_url=f"http://{host}:{server.server_port}", app_key=app_key,
-                             smsmanager_api_key=smsmanager_api_key)
+                             smsmanager_api_key=smsmanager_api_key, smsby_token=smsby_token)
     finally:
         app.release_hangs()  # let any request hanging in the timeout fault finish
         server.shutdown()

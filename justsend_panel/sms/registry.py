@@ -21,6 +21,7 @@ from justsend_panel.sms.exceptions import SmsUnsupported
 PROVIDERS: dict[str, str] = {
     "justsend": "justsend_panel.sms.justsend.backend:JustsendBackend",
     "smsmanager": "justsend_panel.sms.smsmanager.backend:SmsManagerBackend",
+    "smsby": "justsend_panel.sms.smsby.backend:SmsByBackend",
 }
 
 

@@ -163,6 +163,7 @@ def panel_processes(*, host: str, port: int, python: str = sys.executable):
         sandbox_env = {
             "JUSTSEND_SANDBOX_APP_KEY": settings.JUSTSEND_SANDBOX_APP_KEY,
             "SMSMANAGER_SANDBOX_API_KEY": settings.SMSMANAGER_SANDBOX_API_KEY,
+            "SMSBY_SANDBOX_TOKEN": settings.SMSBY_SANDBOX_TOKEN,
         }
         postback_url = _postback_url(host=host, port=port)
         if postback_url:
