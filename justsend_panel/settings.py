@@ -400,14 +400,12 @@ SMSMANAGER_TIMEOUT = env.float("SMSMANAGER_TIMEOUT", default=30.0)
 # without one, off in production. SMS.by pushes no status: the panel polls it.
 SMSBY_TOKEN = _secret("SMSBY_TOKEN")
 SMSBY_SANDBOX_TOKEN = _secret("SMSBY_SANDBOX_TOKEN")
-SMSBY_API_URL = env(
-    "SMSBY_API_URL",
-    default=(
-        "https://app.sms.by/api/v1"
-        if SMSBY_TOKEN or PRODUCTION
-        else f"http://127.0.0.1:{JUSTSEND_SANDBOX_PORT}/smsby/api/v1"
-    ),
+# The manual gives no host: with a token the URL must be set (no guessed default).
+SMSBY_API_URL = env("SMSBY_API_URL", default="") or (
+    "" if SMSBY_TOKEN or PRODUCTION else f"http://127.0.0.1:{JUSTSEND_SANDBOX_PORT}/smsby/api/v1"
 )
+if SMSBY_TOKEN and not SMSBY_API_URL:
+    raise ImproperlyConfigured("SMSBY_TOKEN is set: set SMSBY_API_URL too (SMS.by's manual names no host).")
 SMSBY_TIMEOUT = env.float("SMSBY_TIMEOUT", default=30.0)
 # Recipients per sendBulkSms mailing (the manual names no limit; at most 10,000).
 SMSBY_MAILING_SIZE = env.int("SMSBY_MAILING_SIZE", default=1000)

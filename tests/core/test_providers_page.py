@@ -150,6 +150,7 @@ def test_the_banner_names_the_simulated_providers(marketing_client, settings):
     settings.JUSTSEND_SANDBOX = False
     settings.JUSTSEND_APP_KEY = "live"
     settings.SMSMANAGER_API_KEY = "live"
+    settings.SMSBY_TOKEN = "live"
     assert 'data-testid="sandbox-banner"' not in marketing_client.get("/").content.decode()
 
 
@@ -174,4 +175,4 @@ def test_the_banner_names_every_simulated_provider(marketing_client, settings):
     settings.SMSMANAGER_API_KEY = ""
     settings.PRODUCTION = False
     page = marketing_client.get("/").content.decode()
-    assert "Simulated providers: Justsend, SMS Manager — no message leaves this machine" in page
+    assert "Simulated providers: Justsend, SMS Manager, SMS.by — no message leaves this machine" in page

@@ -1,1 +1,1 @@
-"""SMS.by (https://app.sms.by/api/v1): client, wire shapes, status map, option rules, backend."""
+"""SMS.by (``…/api/v1``; the manual gives no host): client, wire shapes, status map, option rules, backend."""

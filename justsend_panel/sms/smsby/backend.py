@@ -51,7 +51,8 @@ class SmsByBackend(Backend):
     capabilities = Capabilities(
         max_recipients_per_call=MAX_MAILING_SIZE,
         personalised_batch=True,  # message_type "personal"
-        scheduling=True,  # schedule_time
+        # schedule_time's time zone is not documented: the panel keeps a campaign until due.
+        scheduling=False,
         find_batch_by_reference=True,  # the mailing's name, in getSMSMessages
         delivery_polling=True,  # statusBulkSms; no push is documented
         channels=True,  # Viber forwarding, Telegram/WhatsApp verification codes
@@ -89,6 +90,8 @@ class SmsByBackend(Backend):
     def build_payload(self, batch: OutboundBatch) -> tuple[Mailing, str]:
         if len(batch.messages) > self.mailing_size:
             raise ValueError(f"An SMS.by mailing holds at most {self.mailing_size} recipients: split it with plan_calls().")
+        if batch.scheduled_at is not None:
+            raise ValueError("SMS.by's schedule_time has no documented time zone: the panel submits at the due time.")
         options = validate_options(batch.options)
         alphaname_id = options.get("alphaname_id")
         if alphaname_id is None and batch.sender:
@@ -98,11 +101,10 @@ class SmsByBackend(Backend):
         texts = {message.text for message in batch.messages}
         if len(texts) == 1:
             mailing = Mailing(name=batch.reference, alphaname_id=alphaname_id, message_type=MessageType.BULK,
-                              phones=[m.to for m in batch.messages], text=texts.pop(),
-                              schedule_time=batch.scheduled_at)
+                              phones=[m.to for m in batch.messages], text=texts.pop())
         else:
             mailing = Mailing(name=batch.reference, alphaname_id=alphaname_id, message_type=MessageType.PERSONAL,
-                              personal=[(m.to, m.text) for m in batch.messages], schedule_time=batch.scheduled_at)
+                              personal=[(m.to, m.text) for m in batch.messages])
         return mailing, batch.callback_url or ""
 
     def post_payload(self, payload: tuple[Mailing, str]) -> BulkAnswer:

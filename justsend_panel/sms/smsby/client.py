@@ -48,7 +48,6 @@ from justsend_panel.sms.smsby.wire import (
     parse_sms_check,
 )
 
-DEFAULT_BASE_URL = "https://app.sms.by/api/v1"
 MAILING_TYPES = ("WEB", "API")
 
 
@@ -83,8 +82,8 @@ def _text(value: Any, name: str) -> str:
 class SmsByClient:
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
-        token: str = "",
+        base_url: str,
+        token: str,
         *,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,

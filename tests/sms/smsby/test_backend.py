@@ -22,7 +22,7 @@ def _messages(count: int, text=lambda i: "Same text") -> list[OutboundMessage]:
 def test_capabilities_from_the_manual():
     capabilities = backend_class("smsby").capabilities
     assert capabilities.find_batch_by_reference and capabilities.delivery_polling
-    assert capabilities.personalised_batch and capabilities.scheduling and capabilities.channels
+    assert capabilities.personalised_batch and capabilities.channels and not capabilities.scheduling
     assert not capabilities.delivery_webhooks and not capabilities.balance and not capabilities.cancel
     assert not capabilities.inbound_messages
 
@@ -47,13 +47,11 @@ def test_a_mailing_size_outside_1_to_10000_is_refused():
 
 def test_one_text_goes_as_a_bulk_mailing_named_by_the_reference(api, backend):
     route = api.post("/sendBulkSms").respond(200, json={"uuid": "u-1", "success": "OK"})
-    batch = OutboundBatch(reference="campaign-9-call-3", messages=_messages(2), sender="55",
-                          scheduled_at=datetime(2026, 12, 24, 9, 0, tzinfo=UTC))
+    batch = OutboundBatch(reference="campaign-9-call-3", messages=_messages(2), sender="55")
     receipt = backend.send_batch(batch)
     [mailing] = sent_json(route)["messages"]
     assert mailing == {"alphaname_id": "55", "name": "campaign-9-call-3", "message_type": "bulk",
-                       "text": "Same text", "delivery_list": ["375291100000", "375291100001"],
-                       "schedule_time": "2026-12-24T12:00:00"}
+                       "text": "Same text", "delivery_list": ["375291100000", "375291100001"]}
     assert receipt.batch_id == "u-1"
     assert [a.reference for a in receipt.accepted] == ["r0", "r1"] and receipt.rejected == ()
 
@@ -67,6 +65,13 @@ def test_different_texts_go_as_a_personal_mailing_and_options_win_over_the_sende
     assert body["callback_url"] == "https://panel.test/cb"
     assert body["messages"][0]["message_type"] == "personal" and body["messages"][0]["alphaname_id"] == "8"
     assert body["messages"][0]["delivery_list"][1] == {"phone": "375291100001", "text": "Hi 1"}
+
+
+def test_a_scheduled_batch_is_refused_the_panel_schedules_itself(backend):
+    batch = OutboundBatch(reference="ref", messages=_messages(1), sender="1",
+                          scheduled_at=datetime(2026, 12, 24, 9, 0, tzinfo=UTC))
+    with pytest.raises(ValueError, match="time zone"):
+        backend.build_payload(batch)
 
 
 def test_a_batch_without_an_alpha_name_is_refused_before_the_call(backend):
