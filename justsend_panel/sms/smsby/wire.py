@@ -151,6 +151,13 @@ def refusal(raw: Any) -> None:
         raise SmsApiError(f"{PROVIDER} refused the request: {detail}", status=200, body=raw)
 
 
+def _required(data: Mapping[str, Any], key: str, what: str, raw: Any) -> str:
+    value = _text(data.get(key))
+    if value is None:
+        raise SmsBadResponse(f"{PROVIDER}'s {what} has no {key}.", body=raw)
+    return value
+
+
 def _object(raw: Any, what: str) -> Mapping[str, Any]:
     refusal(raw)
     if not isinstance(raw, Mapping):
@@ -166,9 +173,7 @@ class BulkAnswer:
 
 def parse_bulk_answer(raw: Any) -> BulkAnswer:
     data = _object(raw, "sendBulkSms")
-    uuid = _text(data.get("uuid"))
-    if uuid is None:
-        raise SmsBadResponse(f"{PROVIDER}'s sendBulkSms answer has no uuid.", body=raw)
+    uuid = _required(data, "uuid", "sendBulkSms", raw)
     return BulkAnswer(uuid, raw)
 
 
@@ -233,9 +238,7 @@ class SmsAnswer:
 
 def parse_sms_answer(raw: Any) -> SmsAnswer:
     data = _object(raw, "a message")
-    sms_id = _text(data.get("sms_id"))
-    if sms_id is None:
-        raise SmsBadResponse(f"{PROVIDER}'s answer has no sms_id.", body=raw)
+    sms_id = _required(data, "sms_id", "answer", raw)
     status = _text(data.get("status"))
     return SmsAnswer(sms_id, status, map_status(status), wire.integer(data.get("parts")),
                      wire.decimal(data.get("cost")), raw)
@@ -255,9 +258,7 @@ class CreatedMessage:
 
 def parse_created_message(raw: Any) -> CreatedMessage:
     data = _object(raw, "createSmsMessage")
-    message_id = _text(data.get("message_id"))
-    if message_id is None:
-        raise SmsBadResponse(f"{PROVIDER}'s createSmsMessage answer has no message_id.", body=raw)
+    message_id = _required(data, "message_id", "createSmsMessage", raw)
     return CreatedMessage(message_id, wire.integer(data.get("parts")), wire.integer(data.get("len")),
                           _text(data.get("alphaname")), local_timestamp(data.get("time")), raw)
 
@@ -281,9 +282,7 @@ class SmsCheck:
 
 def parse_sms_check(raw: Any) -> SmsCheck:
     data = _object(raw, "checkSMS")
-    sms_id = _text(data.get("sms_id"))
-    if sms_id is None:
-        raise SmsBadResponse(f"{PROVIDER}'s checkSMS answer has no sms_id.", body=raw)
+    sms_id = _required(data, "sms_id", "checkSMS", raw)
     channel = _text(data.get("channel"))
     return SmsCheck(sms_id, local_timestamp(data.get("sent")), local_timestamp(data.get("delivered")),
                     channel.lower() if channel else None, raw)
@@ -312,9 +311,7 @@ def _result(raw: Any, what: str) -> list[Mapping[str, Any]]:
 def parse_messages_list(raw: Any) -> list[MessageEntry]:
     entries = []
     for item in _result(raw, "getMessagesList"):
-        message_id = _text(item.get("message_id"))
-        if message_id is None:
-            raise SmsBadResponse(f"{PROVIDER}'s getMessagesList entry has no message_id.", body=raw)
+        message_id = _required(item, "message_id", "getMessagesList", raw)
         entries.append(MessageEntry(message_id, wire.text(item.get("message")), wire.integer(item.get("parts")),
                                     local_timestamp(item.get("d_create")), _text(item.get("status")), dict(item)))
     return entries
@@ -349,9 +346,7 @@ def parse_mailings(raw: Any) -> list[MailingSummary]:
         raise SmsBadResponse(f"{PROVIDER}'s getSMSMessages answer has no data list.", body=raw)
     mailings = []
     for item in items:
-        mailing_id = _text(item.get("id"))
-        if mailing_id is None:
-            raise SmsBadResponse(f"{PROVIDER}'s getSMSMessages entry has no id.", body=raw)
+        mailing_id = _required(item, "id", "getSMSMessages", raw)
         mailings.append(MailingSummary(
             mailing_id, wire.text(item.get("name")), _text(item.get("type")), _text(item.get("status")),
             local_timestamp(item.get("d_create")), local_timestamp(item.get("d_schedule")),
