@@ -63,7 +63,7 @@ SMSMANAGER = {
 
 def test_the_provider_select_lists_the_enabled_providers_with_justsend_first(smsmanager_enabled):
     form = CampaignForm()
-    assert form.fields["provider"].choices == [("justsend", "Justsend"), ("smsmanager", "SMS Manager")]
+    assert form.fields["provider"].choices == [("justsend", "Justsend"), ("smsmanager", "SMS Manager"), ("smsby", "SMS.by")]
     assert form["provider"].value() == "justsend"
     assert {"smsmanager_sender", "smsmanager_flow", "smsmanager_tag"} <= set(form.fields)
 
