@@ -119,6 +119,11 @@ class Panel:
             "JUSTCALL_SANDBOX_API_SECRET": secrets.token_urlsafe(24),
             "JUSTCALL_WEBHOOK_SECRET": secrets.token_urlsafe(24),
             "JUSTCALL_TIMEOUT": "10",
+            # SMS.by on its simulator in the same sandbox (its own token).
+            "SMSBY_TOKEN": "",
+            "SMSBY_API_URL": f"http://127.0.0.1:{self.sandbox_port}/smsby/api/v1",
+            "SMSBY_SANDBOX_TOKEN": secrets.token_urlsafe(24),
+            "SMSBY_TIMEOUT": "10",
             "PANEL_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             # The send-rate windows every worker shares, in the work folder (not var/).
             "RATE_LIMIT_STORAGE_URL": f"sqlite://{work.resolve() / 'rate-limits.sqlite3'}",

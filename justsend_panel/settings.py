@@ -412,6 +412,20 @@ JUSTCALL_API_URL = env(
     ),
 )
 JUSTCALL_TIMEOUT = env.float("JUSTCALL_TIMEOUT", default=30.0)
+# --- SMS.by -------------------------------------------------------------------------------
+# The same rule: live with a token, its simulator (under /smsby/api/v1) in development
+# without one, off in production. SMS.by pushes no status: the panel polls it.
+SMSBY_TOKEN = _secret("SMSBY_TOKEN")
+SMSBY_SANDBOX_TOKEN = _secret("SMSBY_SANDBOX_TOKEN")
+# The manual gives no host: with a token the URL must be set (no guessed default).
+SMSBY_API_URL = env("SMSBY_API_URL", default="") or (
+    "" if SMSBY_TOKEN or PRODUCTION else f"http://127.0.0.1:{JUSTSEND_SANDBOX_PORT}/smsby/api/v1"
+)
+if SMSBY_TOKEN and not SMSBY_API_URL:
+    raise ImproperlyConfigured("SMSBY_TOKEN is set: set SMSBY_API_URL too (SMS.by's manual names no host).")
+SMSBY_TIMEOUT = env.float("SMSBY_TIMEOUT", default=30.0)
+# Recipients per sendBulkSms mailing (the manual names no limit; at most 10,000).
+SMSBY_MAILING_SIZE = env.int("SMSBY_MAILING_SIZE", default=1000)
 
 # The panel's own base URL as the providers reach it (no trailing slash): the callback
 # URLs the panel gives a provider with each call are built on it. The run command sets it

@@ -33,6 +33,10 @@ JUSTCALL_API_KEY = ""
 JUSTCALL_API_URL = os.environ.get("JUSTCALL_API_URL") or "http://127.0.0.1:1/justcall/v2"
 JUSTCALL_SANDBOX_API_KEY = os.environ.get("JUSTCALL_SANDBOX_API_KEY") or "no-sandbox-running"
 JUSTCALL_SANDBOX_API_SECRET = os.environ.get("JUSTCALL_SANDBOX_API_SECRET") or "no-sandbox-running"
+# And SMS.by.
+SMSBY_TOKEN = ""
+SMSBY_API_URL = os.environ.get("SMSBY_API_URL") or "http://127.0.0.1:1/smsby/api/v1"
+SMSBY_SANDBOX_TOKEN = os.environ.get("SMSBY_SANDBOX_TOKEN") or "no-sandbox-running"
 
 # One id per test run, inherited by the worker processes a run starts: two runs at once
 # (two developers in one tree) never share a SQLite test database or a broker folder.

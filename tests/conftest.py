@@ -90,4 +90,8 @@ def panel_sandbox(session_sandbox, settings):
     settings.JUSTCALL_API_URL = session_sandbox.justcall_url
     settings.JUSTCALL_SANDBOX_API_KEY = session_sandbox.justcall_api_key
     settings.JUSTCALL_SANDBOX_API_SECRET = session_sandbox.justcall_api_secret
+    # And SMS.by's, under /smsby/api/v1.
+    settings.SMSBY_TOKEN = ""
+    settings.SMSBY_API_URL = session_sandbox.smsby_url
+    settings.SMSBY_SANDBOX_TOKEN = session_sandbox.smsby_token
     return session_sandbox

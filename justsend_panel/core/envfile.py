@@ -16,6 +16,7 @@ GENERATED = {
     "JUSTCALL_SANDBOX_API_KEY": lambda: secrets.token_urlsafe(32),
     "JUSTCALL_SANDBOX_API_SECRET": lambda: secrets.token_urlsafe(32),
     "JUSTCALL_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(32),
+    "SMSBY_SANDBOX_TOKEN": lambda: secrets.token_urlsafe(32),
 }
 
 

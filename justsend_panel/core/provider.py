@@ -41,6 +41,7 @@ def provider_configs() -> dict[str, ProviderConfig]:
         Mode.LIVE if settings.SMSMANAGER_API_KEY else _mode_without_credentials()
     )
     justcall_mode = Mode.LIVE if settings.JUSTCALL_API_KEY else _mode_without_credentials()
+    smsby_mode = Mode.LIVE if settings.SMSBY_TOKEN else _mode_without_credentials()
     return {
         "justsend": ProviderConfig(
             name="justsend",
@@ -75,6 +76,16 @@ def provider_configs() -> dict[str, ProviderConfig]:
             ),
             timeout=settings.JUSTCALL_TIMEOUT,
         ),
+        "smsby": ProviderConfig(
+            name="smsby",
+            mode=smsby_mode,
+            api_url=settings.SMSBY_API_URL,
+            credentials=(
+                {} if smsby_mode is Mode.OFF else {"token": settings.SMSBY_TOKEN or settings.SMSBY_SANDBOX_TOKEN}
+            ),
+            timeout=settings.SMSBY_TIMEOUT,
+            options={"mailing_size": settings.SMSBY_MAILING_SIZE},
+        ),
     }
 
 
@@ -86,6 +97,7 @@ CONFIGURING_SETTINGS = (
     "SMSMANAGER_API_KEY", "SMSMANAGER_API_URL", "SMSMANAGER_SANDBOX_API_KEY", "SMSMANAGER_TIMEOUT",
     "JUSTCALL_API_KEY", "JUSTCALL_API_SECRET", "JUSTCALL_API_URL", "JUSTCALL_SANDBOX_API_KEY",
     "JUSTCALL_SANDBOX_API_SECRET", "JUSTCALL_TIMEOUT",
+    "SMSBY_TOKEN", "SMSBY_API_URL", "SMSBY_SANDBOX_TOKEN", "SMSBY_TIMEOUT", "SMSBY_MAILING_SIZE",
 )
 
 

@@ -10,6 +10,7 @@ SMS Manager's simulator answers under ``/smsmanager/v2`` on the same port when
 ``SMSMANAGER_SANDBOX_API_KEY`` is set (never printed); without it every request there gets 401.
 JustCall's answers under ``/justcall/v2`` when ``JUSTCALL_SANDBOX_API_KEY`` and
 ``JUSTCALL_SANDBOX_API_SECRET`` are set (its From numbers: ``JUSTCALL_SANDBOX_NUMBERS``).
+SMS.by's answers under ``/smsby/api/v1`` when ``SMSBY_SANDBOX_TOKEN`` is set, likewise.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SMS Manager simulator: http://{args.host}:{server.server_port}/smsmanager/v2", flush=True)
     if app.config.justcall_credentials:
         print(f"JustCall simulator: http://{args.host}:{server.server_port}/justcall/v2", flush=True)
+    if app.config.smsby_token:
+        print(f"SMS.by simulator: http://{args.host}:{server.server_port}/smsby/api/v1", flush=True)
     if args.postback_url:
         print("Postbacks go to the configured postback URL", flush=True)  # the URL carries a secret: not printed
     try:

@@ -17,7 +17,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import ClosingIterator
 
-from . import api_account, api_groups, api_overview, api_sending, control, justcall, smsmanager
+from . import api_account, api_groups, api_overview, api_sending, control, justcall, smsby, smsmanager
 from .accounts import Accounts
 from .config import SandboxConfig
 from .lifecycle import Clock, Lifecycle
@@ -84,6 +84,8 @@ CONTROL_ROUTES = [
     ("/smsmanager/messages", ["GET"], control.smsmanager_messages),
     ("/smsmanager/reply", ["POST"], control.smsmanager_reply),
     ("/justcall/messages", ["GET"], control.justcall_messages),
+    ("/smsby/messages", ["GET"], control.smsby_messages),
+    ("/smsby/balance", ["POST"], control.smsby_balance),
 ]
 
 
@@ -92,6 +94,7 @@ def _url_map() -> Map:
     rules += [Rule("/_sandbox" + path, methods=methods, endpoint=handler) for path, methods, handler in CONTROL_ROUTES]
     rules += [Rule(smsmanager.PREFIX + path, methods=methods, endpoint=handler) for path, methods, handler in smsmanager.ROUTES]
     rules += [Rule(justcall.PREFIX + path, methods=methods, endpoint=handler) for path, methods, handler in justcall.ROUTES]
+    rules += [Rule(smsby.PREFIX + path, methods=methods, endpoint=handler) for path, methods, handler in smsby.ROUTES]
     return Map(rules, strict_slashes=False, merge_slashes=False)
 
 
@@ -115,6 +118,8 @@ class SandboxApp:
         self.lifecycle.also_step.append(self.smsmanager.step)
         self.justcall = justcall.JustCallSimulator(store=self.store, clock=self.clock, config=config)
         self.lifecycle.also_step.append(self.justcall.step)
+        self.smsby = smsby.SmsBySimulator(store=self.store, clock=self.clock, config=config)
+        self.lifecycle.also_step.append(self.smsby.step)
         self.url_map = _url_map()
         self.request_log: deque[dict] = deque(maxlen=config.request_log_size)
         self._request_log_lock = threading.Lock()
@@ -148,6 +153,7 @@ class SandboxApp:
         self.lifecycle.step()
         sent = self.dispatcher.flush() if self.dispatcher is not None else 0
         pending = self.dispatcher.pending() if self.dispatcher is not None else 0
+        self.smsby.step()
         return {"postbacksSent": sent, "postbacksPending": pending, **self.smsmanager.process_due(),
                 **self.justcall.process_due()}
 
@@ -155,6 +161,7 @@ class SandboxApp:
         self.store.wipe()
         self.smsmanager.reset()
         self.justcall.reset()
+        self.smsby.reset()
         with self.store.write() as conn:
             self.accounts.reset(conn)
             self.clock.reset(conn)
@@ -195,10 +202,13 @@ class SandboxApp:
         path = request.path
         is_smsmanager = path == smsmanager.PREFIX or path.startswith(smsmanager.PREFIX + "/")
         is_justcall = path == justcall.PREFIX or path.startswith(justcall.PREFIX + "/")
-        is_api = path == "/api" or path.startswith("/api/") or is_smsmanager or is_justcall
+        is_smsby = path == smsby.PREFIX or path.startswith(smsby.PREFIX + "/")
+        is_api = path == "/api" or path.startswith("/api/") or is_smsmanager or is_justcall or is_smsby
         if not (is_api or path.startswith("/_sandbox/")):
             return ApiError(404, "Not found").to_response(path)
-        if is_smsmanager:  # SMS Manager's simulator: its own key, same faults and log
+        if is_smsby:  # SMS.by's simulator: its own token, where the manual puts it
+            key, expected, refusal = smsby.token(request), self.config.smsby_token, "Invalid or missing token"
+        elif is_smsmanager:  # SMS Manager's simulator: its own key, same faults and log
             key, expected, refusal = smsmanager.api_key(request), self.config.smsmanager_api_key, "Invalid or missing API key"
         elif is_justcall:  # JustCall's simulator: "Authorization: {api_key}:{api_secret}"
             key, expected, refusal = justcall.credentials(request), self.config.justcall_credentials, "Invalid API key or secret"
@@ -239,8 +249,9 @@ class SandboxApp:
 
     def _log_entry(self, request: Request, key: str | None, expected: str | None) -> dict:
         query = {k: (v[0] if len(v) == 1 else v) for k, v in request.args.lists()}
-        if "apikey" in query:
-            query["apikey"] = "***"  # SMS Manager's simple GET carries its key here
+        for secret in ("apikey", "token"):  # SMS Manager's simple GET, SMS.by's query
+            if secret in query:
+                query[secret] = "***"
         entry = {
             "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             "method": request.method,
@@ -271,6 +282,8 @@ class SandboxApp:
                     entry["json"] = _without_callback(json.loads(raw)) if raw else None
                 except (ValueError, UnicodeDecodeError):
                     entry["body"] = raw[:1000].decode("utf-8", "replace")
+                    if self.config.smsby_token:  # SMS.by's form bodies carry its token
+                        entry["body"] = entry["body"].replace(self.config.smsby_token, "***")
 
 
 def _without_callback(data):
@@ -281,6 +294,8 @@ def _without_callback(data):
         for key in ("callback", "webhook_url"):
             if isinstance(item, dict) and isinstance(item.get(key), str):
                 item[key] = "<callback URL>"
+        if isinstance(item, dict) and "token" in item:  # SMS.by's sendBulkSms body
+            item["token"] = "***"
     return data
 
 

@@ -1,6 +1,6 @@
 """Sandbox settings: constructor arguments first, then ``JUSTSEND_SANDBOX_*`` variables (and
-``SMSMANAGER_SANDBOX_API_KEY``, ``JUSTCALL_SANDBOX_API_KEY``/``_SECRET``/``_NUMBERS``), then
-defaults."""
+``SMSMANAGER_SANDBOX_API_KEY``, ``JUSTCALL_SANDBOX_API_KEY``/``_SECRET``/``_NUMBERS``,
+``SMSBY_SANDBOX_TOKEN``), then defaults."""
 
 from __future__ import annotations
 
@@ -66,6 +66,8 @@ class SandboxConfig:
     justcall_api_key: str | None = None
     justcall_api_secret: str | None = None
     justcall_numbers: tuple[str, ...] = DEFAULT_JUSTCALL_NUMBERS
+    # SMS.by's simulator (under /smsby/api/v1): its token; without one it answers 401.
+    smsby_token: str | None = None
 
     @property
     def justcall_credentials(self) -> str | None:
@@ -110,6 +112,7 @@ class SandboxConfig:
                 "justcall_api_key": os.environ.get("JUSTCALL_SANDBOX_API_KEY") or None,
                 "justcall_api_secret": os.environ.get("JUSTCALL_SANDBOX_API_SECRET") or None,
                 "justcall_numbers": _justcall_numbers(os.environ.get("JUSTCALL_SANDBOX_NUMBERS")),
+                "smsby_token": os.environ.get("SMSBY_SANDBOX_TOKEN") or None,
                 **options,
             },
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from werkzeug.wrappers import Request
 
@@ -173,3 +174,17 @@ def smsmanager_reply(app, request: Request):
         raise bad_request("'text' holds a lone UTF-16 surrogate, which the sandbox cannot store") from None
     queued = app.smsmanager.reply(message_id, text)
     return json_response({"queued": queued, **app.process_due()}, status=201)
+
+
+def smsby_messages(app, request: Request):
+    """SMS.by's messages: ``{"messages": {sms_id: {"status", "channel", "phone"}}}``."""
+    return json_response({"messages": app.smsby.statuses()})
+
+
+def smsby_balance(app, request: Request):
+    """Set SMS.by's balance: ``{"balance": 12.5}``."""
+    amount = _number(json_body(request, expect=dict), "balance")
+    if amount is None:
+        raise bad_request("'balance' is required")
+    app.smsby.set_balance(Decimal(str(amount)))
+    return json_response({"balance": float(app.smsby.balance())})

@@ -17,6 +17,7 @@ DEFAULT_TEST_KEY = "sandbox-test-key"
 DEFAULT_SMSMANAGER_TEST_KEY = "sandbox-smsmanager-test-key"
 DEFAULT_JUSTCALL_TEST_KEY = "sandbox-justcall-test-key"
 DEFAULT_JUSTCALL_TEST_SECRET = "sandbox-justcall-test-secret"
+DEFAULT_SMSBY_TEST_TOKEN = "sandbox-smsby-test-token"
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -40,6 +41,7 @@ class RunningSandbox:
     smsmanager_api_key: str | None = None
     justcall_api_key: str | None = None
     justcall_api_secret: str | None = None
+    smsby_token: str | None = None
 
     @property
     def justcall_url(self) -> str:
@@ -54,6 +56,11 @@ class RunningSandbox:
     def smsmanager_url(self) -> str:
         """SMS Manager's simulated JSON API v2 (its API key: ``smsmanager_api_key``)."""
         return self.base_url + "/smsmanager/v2"
+
+    @property
+    def smsby_url(self) -> str:
+        """SMS.by's simulated API (its token: ``smsby_token``)."""
+        return self.base_url + "/smsby/api/v1"
 
     @property
     def control_url(self) -> str:
@@ -93,6 +100,13 @@ class RunningSandbox:
         """JustCall's simulated messages: ``{message_id: status}``."""
         return self._control("GET", "justcall/messages")["statuses"]
 
+    def smsby_messages(self) -> dict:
+        """SMS.by's messages: ``{sms_id: {status, channel, phone}}``."""
+        return self._control("GET", "smsby/messages")["messages"]
+
+    def smsby_set_balance(self, balance: float) -> dict:
+        return self._control("POST", "smsby/balance", json={"balance": balance})
+
     def set_balance(self, *, balance: float | None = None, promo: float | None = None) -> dict:
         return self._control("POST", "balance", json={k: v for k, v in (("balance", balance), ("promo", promo)) if v is not None})
 
@@ -110,19 +124,20 @@ class RunningSandbox:
 def run_sandbox(*, tmp_dir, app_key: str = DEFAULT_TEST_KEY, postback_url: str | None = None, clock: str = "manual",
                 host: str = "127.0.0.1", port: int = 0, smsmanager_api_key: str | None = DEFAULT_SMSMANAGER_TEST_KEY,
                 justcall_api_key: str | None = DEFAULT_JUSTCALL_TEST_KEY,
-                justcall_api_secret: str | None = DEFAULT_JUSTCALL_TEST_SECRET, **options) -> Iterator[RunningSandbox]:
+                justcall_api_secret: str | None = DEFAULT_JUSTCALL_TEST_SECRET,
+                smsby_token: str | None = DEFAULT_SMSBY_TEST_TOKEN, **options) -> Iterator[RunningSandbox]:
     """Serve a sandbox (state in ``tmp_dir/sandbox.sqlite3`` unless ``state_path`` is given) in a thread."""
     state_path = options.pop("state_path", None) or Path(tmp_dir) / "sandbox.sqlite3"
     app = create_app(state_path=state_path, app_key=app_key, postback_url=postback_url, clock=clock,
                      smsmanager_api_key=smsmanager_api_key, justcall_api_key=justcall_api_key,
-                     justcall_api_secret=justcall_api_secret, **options)
+                     justcall_api_secret=justcall_api_secret, smsby_token=smsby_token, **options)
     server = build_server(app, host, port)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-server", daemon=True)
     thread.start()
     try:
         yield RunningSandbox(app=app, base_url=f"http://{host}:{server.server_port}", app_key=app_key,
                              smsmanager_api_key=smsmanager_api_key, justcall_api_key=justcall_api_key,
-                             justcall_api_secret=justcall_api_secret)
+                             justcall_api_secret=justcall_api_secret, smsby_token=smsby_token)
     finally:
         app.release_hangs()  # let any request hanging in the timeout fault finish
         server.shutdown()

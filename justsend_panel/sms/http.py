@@ -141,7 +141,8 @@ class ProviderTransport:
 
     provider: ClassVar[str] = "The SMS provider"  # as error messages name it
     log_name: ClassVar[str] = "sms"  # the first word of each log line
-    key_header: ClassVar[str] = "Authorization"
+    # None: the key does not travel in a header (SMS.by takes its token in the query/body).
+    key_header: ClassVar[str | None] = "Authorization"
     key_name: ClassVar[str] = "access key"  # as error messages name the key
 
     def __init__(
@@ -162,7 +163,7 @@ class ProviderTransport:
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             transport=transport,
             headers={
-                self.key_header: app_key,
+                **({self.key_header: app_key} if self.key_header else {}),
                 "User-Agent": user_agent or DEFAULT_USER_AGENT,
                 "Accept": "application/json, text/plain;q=0.9, */*;q=0.8",
             },

@@ -22,6 +22,7 @@ PROVIDERS: dict[str, str] = {
     "justsend": "justsend_panel.sms.justsend.backend:JustsendBackend",
     "smsmanager": "justsend_panel.sms.smsmanager.backend:SmsManagerBackend",
     "justcall": "justsend_panel.sms.justcall.backend:JustCallBackend",
+    "smsby": "justsend_panel.sms.smsby.backend:SmsByBackend",
 }
 
 

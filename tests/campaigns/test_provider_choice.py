@@ -66,7 +66,7 @@ def test_the_provider_select_lists_the_enabled_providers_with_justsend_first(sms
     # JustCall is registered and simulated in development too (issue #17); its compose
     # options and sending path come with the apps' JustCall work.
     assert form.fields["provider"].choices == [
-        ("justsend", "Justsend"), ("smsmanager", "SMS Manager"), ("justcall", "JustCall")]
+        ("justsend", "Justsend"), ("smsmanager", "SMS Manager"), ("justcall", "JustCall"), ("smsby", "SMS.by")]
     assert form["provider"].value() == "justsend"
     assert {"smsmanager_sender", "smsmanager_flow", "smsmanager_tag"} <= set(form.fields)
 

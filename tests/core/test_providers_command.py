@@ -31,7 +31,7 @@ def test_one_line_per_provider_with_mode_and_capabilities(settings):
 def test_check_prints_ok_for_every_provider_against_the_sandbox(panel_sandbox):
     lines = _run("--check")
     assert [line.split()[:2] for line in lines] == [
-        ["justsend", "simulator"], ["smsmanager", "simulator"], ["justcall", "simulator"]]
+        ["justsend", "simulator"], ["smsmanager", "simulator"], ["justcall", "simulator"], ["smsby", "simulator"]]
     assert all("check: ok" in line for line in lines), lines
 
 

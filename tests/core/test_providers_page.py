@@ -151,6 +151,7 @@ def test_the_banner_names_the_simulated_providers(marketing_client, settings):
     settings.JUSTSEND_APP_KEY = "live"
     settings.SMSMANAGER_API_KEY = "live"
     settings.JUSTCALL_API_KEY = "live"
+    settings.SMSBY_TOKEN = "live"
     assert 'data-testid="sandbox-banner"' not in marketing_client.get("/").content.decode()
 
 
@@ -175,4 +176,4 @@ def test_the_banner_names_every_simulated_provider(marketing_client, settings):
     settings.SMSMANAGER_API_KEY = ""
     settings.PRODUCTION = False
     page = marketing_client.get("/").content.decode()
-    assert "Simulated providers: Justsend, SMS Manager, JustCall — no message leaves this machine" in page
+    assert "Simulated providers: Justsend, SMS Manager, JustCall, SMS.by — no message leaves this machine" in page

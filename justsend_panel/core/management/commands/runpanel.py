@@ -165,6 +165,7 @@ def panel_processes(*, host: str, port: int, python: str = sys.executable):
             "SMSMANAGER_SANDBOX_API_KEY": settings.SMSMANAGER_SANDBOX_API_KEY,
             "JUSTCALL_SANDBOX_API_KEY": settings.JUSTCALL_SANDBOX_API_KEY,
             "JUSTCALL_SANDBOX_API_SECRET": settings.JUSTCALL_SANDBOX_API_SECRET,
+            "SMSBY_SANDBOX_TOKEN": settings.SMSBY_SANDBOX_TOKEN,
         }
         postback_url = _postback_url(host=host, port=port)
         if postback_url:

@@ -1,0 +1,152 @@
+"""SMS.by behind the provider interface (see :mod:`justsend_panel.sms.base`).
+
+A call is one ``sendBulkSms`` with one mailing of at most ``mailing_size`` recipients
+(``ProviderConfig.options["mailing_size"]``, default 1,000): ``bulk`` when every recipient
+gets the same text, else ``personal``. The mailing's ``name`` is the call's reference, so a
+call whose answer was lost is found again by name in ``getSMSMessages``
+(``find_batch_by_reference=True``). SMS.by pushes no delivery status: the panel polls.
+
+A batch id is the ``uuid`` of ``sendBulkSms`` (polled with ``statusBulkSms``), or, for a
+mailing found again by its name, ``mailing:<id>`` (polled with ``getSmsDeliveryList``, since
+``getSMSMessages`` names no uuid). Statuses name the recipient by phone and ``delivery_id``,
+not by the panel's reference: the apps match them by number within the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from justsend_panel.sms.base import Backend, Capabilities
+from justsend_panel.sms.exceptions import SmsApiError, SmsUnauthorized
+from justsend_panel.sms.smsby.client import SmsByClient
+from justsend_panel.sms.smsby.vocabulary import (
+    DEFAULT_MAILING_SIZE,
+    MAX_MAILING_SIZE,
+    MessageType,
+    validate_options,
+)
+from justsend_panel.sms.smsby.wire import BulkAnswer, Delivery, Mailing
+from justsend_panel.sms.types import (
+    AcceptedMessage,
+    OutboundBatch,
+    OutboundMessage,
+    SendReceipt,
+    StatusEvent,
+)
+
+PROVIDER = "smsby"
+RECOVERED_PREFIX = "mailing:"
+DELIVERY_PAGE = 1000
+
+
+def _event(delivery: Delivery) -> StatusEvent:
+    return StatusEvent(provider=PROVIDER, state=delivery.state, raw_status=delivery.status,
+                       message_id=delivery.delivery_id, msisdn=delivery.phone, occurred_at=delivery.time,
+                       raw=delivery.raw)
+
+
+class SmsByBackend(Backend):
+    name = "smsby"
+    label = "SMS.by"
+    capabilities = Capabilities(
+        max_recipients_per_call=MAX_MAILING_SIZE,
+        personalised_batch=True,  # message_type "personal"
+        # schedule_time's time zone is not documented: the panel keeps a campaign until due.
+        scheduling=False,
+        find_batch_by_reference=True,  # the mailing's name, in getSMSMessages
+        delivery_polling=True,  # statusBulkSms; no push is documented
+        channels=True,  # Viber forwarding, Telegram/WhatsApp verification codes
+    )
+    default_rate_limit = 5.0  # the manual names no limit, only 429
+
+    _client: SmsByClient | None = None
+
+    @property
+    def mailing_size(self) -> int:
+        size = int(self.config.options.get("mailing_size") or DEFAULT_MAILING_SIZE)
+        if not 1 <= size <= MAX_MAILING_SIZE:
+            raise ValueError(f"An SMS.by mailing holds 1 to {MAX_MAILING_SIZE} recipients, configured {size}.")
+        return size
+
+    def client(self) -> SmsByClient:
+        if self._client is None:
+            token = self.config.credentials.get("token", "")
+            if not token:
+                raise SmsUnauthorized("No SMS.by token is configured.")
+            self._client = SmsByClient(self.config.api_url, token, timeout=self.config.timeout,
+                                       transport=self.transport)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # --- sending ------------------------------------------------------------------------
+    def plan_calls(self, messages: Sequence[OutboundMessage]) -> list[list[OutboundMessage]]:
+        size = self.mailing_size
+        return [list(messages[i : i + size]) for i in range(0, len(messages), size)]
+
+    def build_payload(self, batch: OutboundBatch) -> tuple[Mailing, str]:
+        if len(batch.messages) > self.mailing_size:
+            raise ValueError(f"An SMS.by mailing holds at most {self.mailing_size} recipients: split it with plan_calls().")
+        if batch.scheduled_at is not None:
+            raise ValueError("SMS.by's schedule_time has no documented time zone: the panel submits at the due time.")
+        options = validate_options(batch.options)
+        alphaname_id = options.get("alphaname_id")
+        if alphaname_id is None and batch.sender:
+            alphaname_id = validate_options({"alphaname_id": batch.sender})["alphaname_id"]
+        if alphaname_id is None:
+            raise ValueError("An SMS.by mailing needs an alpha name id (the provider's default sender).")
+        texts = {message.text for message in batch.messages}
+        if len(texts) == 1:
+            mailing = Mailing(name=batch.reference, alphaname_id=alphaname_id, message_type=MessageType.BULK,
+                              phones=[m.to for m in batch.messages], text=texts.pop())
+        else:
+            mailing = Mailing(name=batch.reference, alphaname_id=alphaname_id, message_type=MessageType.PERSONAL,
+                              personal=[(m.to, m.text) for m in batch.messages])
+        return mailing, batch.callback_url or ""
+
+    def post_payload(self, payload: tuple[Mailing, str]) -> BulkAnswer:
+        mailing, callback_url = payload
+        return self.client().send_bulk_sms([mailing], callback_url=callback_url)
+
+    def parse_receipt(self, batch: OutboundBatch, answer: BulkAnswer) -> SendReceipt:
+        """Every recipient accepted under the mailing's uuid: the answer names no one, and a
+        number SMS.by refuses shows in its status later."""
+        return SendReceipt(
+            batch_id=answer.uuid,
+            accepted=tuple(AcceptedMessage(message.reference, None) for message in batch.messages),
+            raw=answer.raw,
+        )
+
+    # --- after the send -----------------------------------------------------------------
+    def find_batch(self, reference: str) -> str | None:
+        """``mailing:<id>`` of the API mailing named ``reference``, or ``None``."""
+        for mailing in self.client().get_sms_messages(type="API"):
+            if mailing.name == reference:
+                return f"{RECOVERED_PREFIX}{mailing.id}"
+        return None
+
+    def poll_statuses(self, batch_id: str) -> Sequence[StatusEvent]:
+        if batch_id.startswith(RECOVERED_PREFIX):
+            message_id = int(batch_id.removeprefix(RECOVERED_PREFIX))
+            events, offset = [], 0
+            while True:
+                page = self.client().get_sms_delivery_list(message_id, limit_offset=offset, limit_rows=DELIVERY_PAGE)
+                events.extend(_event(delivery) for delivery in page)
+                if len(page) < DELIVERY_PAGE:
+                    return events
+                offset += DELIVERY_PAGE
+        return [_event(d) for mailing in self.client().status_bulk_sms(batch_id) for d in mailing.deliveries]
+
+    # --- account ------------------------------------------------------------------------
+    def check(self) -> str:
+        """``getMessagesList`` of one row: authenticated, sends nothing, reads almost nothing.
+        The manual names no 401: a token SMS.by refuses with 400 is reported as such."""
+        try:
+            self.client().get_messages_list(limit_offset=0, limit_rows=1)
+        except SmsApiError as error:
+            raise SmsUnauthorized(f"SMS.by refused the token: {error.message}", status=error.status,
+                                  body=error.body) from error
+        return "token accepted"
