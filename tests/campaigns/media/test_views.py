@@ -134,3 +134,17 @@ def test_the_public_url_answers_404_for_anything_but_an_existing_file(
         from campaigns.media.services import media_file_delete
         media_file_delete(media_file=logo, user=marketing_user)
     assert client.get(f"/m/{logo.token}/logo.png").status_code == 404
+
+
+def test_a_polish_name_is_served_at_its_encoded_url(client, marketing_user):
+    media_file = media_file_upload(upload=SimpleUploadedFile("zdjęcie sklepu.png", png_bytes()),
+                                   user=marketing_user)
+    assert media_file.name == "zdjęcie_sklepu.png"
+    url = f"/m/{media_file.token}/zdj%C4%99cie_sklepu.png"
+    from campaigns.media.selectors import media_public_url
+    assert media_public_url(media_file=media_file) == "https://panel.example.com" + url
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        "inline; filename*=utf-8''zdj%C4%99cie_sklepu.png")
