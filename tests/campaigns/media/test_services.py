@@ -154,3 +154,14 @@ def test_media_for_compose_lists_every_file_newest_first(marketing_user):
     newer = media_file_upload(upload=upload("b.pdf", SAMPLES["application/pdf"][1]),
                               user=marketing_user)
     assert list(media_for_compose()) == [newer, older]
+
+
+def test_a_failed_save_leaves_no_stored_file(marketing_user, media_root, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("campaigns.media.services.audit_record", broken)
+    with pytest.raises(RuntimeError):
+        media_file_upload(upload=upload("logo.png", png_bytes()), user=marketing_user)
+    assert not MediaFile.objects.exists()
+    assert list((media_root / "mms").iterdir()) == []
