@@ -160,3 +160,4 @@ class ProviderCallAdmin(HistoryAdmin):
               "accepted_count", "rejected_count", "error", "recipient_ids", "attempts",
               "created_at", "answered_at", "resent_at")
     readonly_fields = fields
+from campaigns.media import admin as media_admin  # noqa: E402,F401

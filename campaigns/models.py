@@ -82,6 +82,11 @@ class Campaign(TimeStampedModel, LeasedModel):
     message = models.TextField(_("message"))
     # PARAMETRIZED: the member field behind $1, $2…: "name", "surname", "address", "attr:<key>".
     parameter_fields = models.JSONField(_("parameters ($1…$n)"), default=list, blank=True)
+    # The MMS attachment (JustCall): a media library file, served at its public URL.
+    media = models.ForeignKey(
+        "campaigns.MediaFile", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="campaigns", verbose_name=_("MMS attachment"),
+    )
 
     # --- to whom --------------------------------------------------------------------
     groups = models.ManyToManyField(
@@ -319,6 +324,10 @@ class SentMessage(TimeStampedModel):
     variant = models.CharField(_("variant"), max_length=20, choices=Campaign.Variant.choices)
     sender = models.CharField(_("sender"), max_length=20, blank=True)
     content = models.TextField(_("content"))
+    media = models.ForeignKey(
+        "campaigns.MediaFile", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="sent_messages", verbose_name=_("MMS attachment"),
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
                              default=State.SENDING)
     message_id = models.CharField(_("message id at the provider"), max_length=64, blank=True)
@@ -390,3 +399,4 @@ class ProviderCall(TimeStampedModel):
 # The delivery-tracking models live in campaigns/deliveries but belong to this app: Django
 # registers an app's models from its ``models`` module, hence this import at the end.
 from campaigns.deliveries.models import *  # noqa: E402,F401,F403
+from campaigns.media.models import *  # noqa: E402,F401,F403

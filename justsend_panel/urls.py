@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.deliveries.urls import webhook_urlpatterns
+from campaigns.media.urls import public_urlpatterns as media_public_urlpatterns
 from justsend_panel.core import views as core_views
 from justsend_panel.core.users.mail import RESET_EMAIL, RESET_SUBJECT, PanelPasswordResetForm
 
@@ -52,7 +53,9 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("deliveries/", include("campaigns.deliveries.urls")),
+    path("media-library/", include("campaigns.media.urls")),
     *webhook_urlpatterns,
+    *media_public_urlpatterns,
 ]
 
 handler403 = "justsend_panel.core.views.permission_denied"

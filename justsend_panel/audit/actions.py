@@ -45,3 +45,5 @@ class Action(models.TextChoices):
     SETTINGS_MAIL2SMS = "settings.mail2sms", _("Mail2SMS changed")
     CONNECTION_CHECKED = "connection.checked", _("Connection checked")
     SETTINGS_PROVIDER = "settings.provider", _("Provider settings changed")
+    MEDIA_UPLOADED = "media.uploaded", _("Media file uploaded")
+    MEDIA_DELETED = "media.deleted", _("Media file deleted")

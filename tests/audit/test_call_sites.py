@@ -235,6 +235,30 @@ def _provider_settings(ctx, _):
     return USER, "core.providersetting", setting.pk
 
 
+def _media_uploaded(ctx, _):
+    from campaigns.media.services import media_file_upload
+    from tests.campaigns.media.conftest import png_bytes
+
+    media_file = media_file_upload(upload=SimpleUploadedFile("logo.png", png_bytes()),
+                                   user=ctx.user)
+    return USER, "campaigns.mediafile", media_file.pk
+
+
+def _media_file(ctx):
+    from campaigns.media.models import MediaFile
+
+    return MediaFile.objects.create(name="logo.png", content_type="image/png", size=1,
+                                    sha256="0" * 64, token="t" * 43, file="mms/t.png")
+
+
+def _media_deleted(ctx, media_file):
+    from campaigns.media.services import media_file_delete
+
+    pk = media_file.pk
+    media_file_delete(media_file=media_file, user=ctx.user)
+    return USER, "campaigns.mediafile", pk
+
+
 CASES = [
     Case(Action.IMPORT_STARTED, _import_started, setup=_upload),
     Case(Action.IMPORT_FINISHED, _import_finished, setup=_import_queued),
@@ -264,6 +288,8 @@ CASES = [
     Case(Action.CONNECTION_CHECKED, _connection_checked),
     Case(Action.CONNECTION_CHECKED, _provider_checked, id="connection.checked-provider"),
     Case(Action.SETTINGS_PROVIDER, _provider_settings),
+    Case(Action.MEDIA_UPLOADED, _media_uploaded),
+    Case(Action.MEDIA_DELETED, _media_deleted, setup=_media_file),
 ]
 
 

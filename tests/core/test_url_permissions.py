@@ -27,6 +27,7 @@ PUBLIC = {
     "/favicon.ico": "a redirect to the static icon",
     "/static/": "static files",
     "/webhooks/": "Justsend postbacks, authenticated by the webhook secret",
+    "/m/": "MMS media files as a provider downloads them, found by a 256-bit token",
 }
 LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
 

@@ -1,0 +1,1 @@
+"""The MMS media library: files a provider downloads from the panel's public URL."""
