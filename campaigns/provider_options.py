@@ -38,10 +38,18 @@ def provider_label(name: str) -> str:
     return backend_class(name).label or name
 
 
+# The providers the apps can send a campaign or a single message through. A provider in the
+# registry but not here (JustCall, SMS.by until their sending paths land, issue #17) has its
+# client, simulator and connection check, but is not offered in the forms: a message the
+# panel cannot carry through would be recorded and then stranded in doubt.
+COMPOSABLE = ("justsend", "smsmanager")
+
+
 def provider_choices(current: str | None = None) -> list[tuple[str, str]]:
-    """The enabled providers as (name, label), the panel's order; ``current`` (a saved
-    campaign's provider, since switched off) stays listed so its form still opens."""
-    names = core_provider.provider_registry().enabled()
+    """The enabled providers the apps can send through as (name, label), the panel's order;
+    ``current`` (a saved campaign's provider, since switched off) stays listed so its form
+    still opens."""
+    names = [name for name in core_provider.provider_registry().enabled() if name in COMPOSABLE]
     if current and current not in names:
         names = [*names, current]
     return [(name, provider_label(name)) for name in names]
