@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS smsm_messages (
     message_id TEXT NOT NULL UNIQUE, phone_number TEXT NOT NULL, status TEXT NOT NULL,
     due_at REAL NOT NULL, sent_at REAL, final_at REAL);
 CREATE INDEX IF NOT EXISTS smsm_messages_status ON smsm_messages (status, due_at);
+-- A request's messages are looked up by its row (queued notifications): no full scan.
+CREATE INDEX IF NOT EXISTS smsm_messages_request ON smsm_messages (request_row);
 CREATE TABLE IF NOT EXISTS smsm_outbox (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0, next_at REAL NOT NULL, last_error TEXT);

@@ -241,3 +241,13 @@ def test_on_the_real_clock_messages_move_and_callbacks_go_by_themselves(tmp_path
         statuses = sandbox.app.smsmanager.statuses()
     assert len(callbacks(receiver)) == 6
     assert set(statuses.values()) <= {"delivered", "undelivered", "expired"}
+
+
+def test_a_requests_messages_are_found_by_index_not_by_scanning_every_message(smsm_sandbox):
+    # The queued notifications of each accepted request select its messages by request_row:
+    # without an index that is a scan of every message per request (quadratic at 100,000).
+    with smsm_sandbox.app.store.write() as conn:
+        plan = " ".join(row[-1] for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT m.id FROM smsm_messages m JOIN smsm_requests q ON q.id = m.request_row"
+            " WHERE m.request_row = ?", (1,)))
+    assert "smsm_messages_request" in plan, plan
