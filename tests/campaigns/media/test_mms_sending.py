@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from campaigns.media.services import media_file_upload
 from campaigns.models import Campaign, ProviderCall, Recipient, SentMessage
 from campaigns.services import campaign_submit
-from campaigns.services.test_send import SendRefused, single_message_send
+from campaigns.services.test_send import SendRefused, campaign_test_send, single_message_send
 from tests.campaigns.media.conftest import png_bytes
 from tests.campaigns.services.conftest import campaign_make
 
@@ -30,9 +30,9 @@ def public_url(media_file) -> str:
 
 
 def mms_campaign(user, media_file, **fields) -> Campaign:
+    fields = {"status": Campaign.Status.QUEUED, **fields}
     return campaign_make(user, provider="justcall", sender=FROM, media=media_file,
-                         pasted_numbers="+48500100200\n+48500100201", status=Campaign.Status.QUEUED,
-                         **fields)
+                         pasted_numbers="+48500100200\n+48500100201", **fields)
 
 
 def test_every_message_of_a_campaign_with_media_carries_its_public_url(
@@ -99,3 +99,13 @@ def test_a_single_message_with_media_is_refused_before_anything_is_recorded(
                             media=picture, token=uuid.uuid4(), user=marketing_user)
     assert not SentMessage.objects.exists()
     assert panel_sandbox.requests(path=SEND_PATH) == []
+
+
+def test_a_campaigns_test_send_carries_its_attachment(panel_sandbox, marketing_user, picture):
+    campaign = mms_campaign(marketing_user, picture, status=Campaign.Status.DRAFT)
+    campaign_test_send(campaign=campaign, msisdn="48500100300", token=uuid.uuid4(),
+                       user=marketing_user)
+
+    [entry] = panel_sandbox.requests(path=SEND_PATH)
+    assert (entry["json"]["to"], entry["json"]["media_url"]) == ("+48500100300", public_url(picture))
+    assert SentMessage.objects.get().media == picture
