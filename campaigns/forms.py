@@ -299,6 +299,7 @@ class CampaignForm(ProviderChoiceMixin, SenderForm):
             "voice_pause": voice.get("pause", 1),
             "voice_language": voice.get("voice_language", "POLISH"),
             "message": campaign.message,
+            "media": campaign.media_id,
             "parameter_fields": parameter_fields_format(campaign.parameter_fields or []),
             "groups": list(campaign.groups.all()) if campaign.pk else [],
             "excluded_groups": list(campaign.excluded_groups.all()) if campaign.pk else [],
@@ -452,6 +453,7 @@ class CampaignForm(ProviderChoiceMixin, SenderForm):
             if data["bulk_type"] == Campaign.BulkTypeChoice.PARAMETRIZED
             else [],
             "scheduled_at": data["scheduled_at"],
+            **self.provider_media(),
         }
         if self.fixed_audience:
             return result
@@ -547,4 +549,4 @@ class SingleMessageForm(ProviderChoiceMixin, SenderForm):
         if data["provider"] == DEFAULT_PROVIDER:
             return {"provider": DEFAULT_PROVIDER, "variant": data["variant"], "sender": self.sender_value()}
         return {"provider": data["provider"], "provider_options": self.provider_options,
-                "sender": self.provider_sender()}
+                "sender": self.provider_sender(), **self.provider_media()}

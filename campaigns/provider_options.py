@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.exceptions import CampaignError
+from campaigns.media.selectors import media_for_compose
 from justsend_panel.core import provider as core_provider
 from justsend_panel.core.models import ProviderSetting
 from justsend_panel.sms.exceptions import SmsUnsupported
@@ -167,6 +169,26 @@ def _smsmanager_problem(field: str, flow: list[str], problem: str) -> str:
 PROVIDER_FIELDS = {SMSMANAGER: (smsmanager_fields, smsmanager_options_clean)}
 
 
+# The MMS attachment: one select for every provider with ``capabilities.mms``, shown while
+# one of them is chosen.
+MEDIA = "media"
+MEDIA_NEEDS_PUBLIC_URL = gettext_lazy(
+    "MMS needs the panel's public address: set PANEL_PUBLIC_URL, so that the provider can "
+    "download the file. Until then no file can be attached."
+)
+
+
+def media_field(*, available: bool) -> forms.ModelChoiceField:
+    """The "Media (MMS)" select of the media library; disabled without ``PANEL_PUBLIC_URL``."""
+    return forms.ModelChoiceField(
+        label=gettext_lazy("Media (MMS)"), queryset=media_for_compose(), required=False,
+        empty_label=gettext_lazy("None: a text message"), disabled=not available,
+        help_text=gettext_lazy("A file of the media library, sent with the text as an MMS.")
+        if available else "",
+        widget=forms.Select(attrs={"class": "form-select", "data-testid": "media"}),
+    )
+
+
 class ProviderChoiceMixin:
     """The Provider select and each enabled provider's block of fields, for a form whose
     Justsend fields are ``JUSTSEND_FIELDS``. Only the chosen provider's block is required,
@@ -188,6 +210,11 @@ class ProviderChoiceMixin:
             if name != chosen:
                 for field_name in field_names:
                     self.fields[field_name].required = False
+        self.mms_providers = [name for name, _label in choices if provider_capabilities(name).mms]
+        # Shown above the disabled select: why no file can be attached.
+        self.media_note = None if settings.PANEL_PUBLIC_URL else MEDIA_NEEDS_PUBLIC_URL
+        if self.mms_providers:
+            self.fields[MEDIA] = media_field(available=self.media_note is None)
 
     def clean_provider(self) -> str:
         name = self.cleaned_data.get("provider") or DEFAULT_PROVIDER
@@ -225,7 +252,22 @@ class ProviderChoiceMixin:
             self.provider_options = PROVIDER_FIELDS[chosen][1](self, data)
         else:
             self.provider_options = {}
+        if data.get(MEDIA) is not None and chosen and not provider_capabilities(chosen).mms:
+            if self.fields[MEDIA].disabled:  # a saved attachment the user cannot change here
+                data[MEDIA] = None
+                return chosen
+            self.add_error(MEDIA, _(
+                "%(provider)s cannot send an MMS: choose “None” here, or a provider that "
+                "sends MMS."
+            ) % {"provider": provider_label(chosen)})
         return chosen
+
+    def provider_media(self) -> dict:
+        """``{"media": file or None}`` when the form offers an attachment, else nothing (a
+        saved attachment is then left as it is)."""
+        if MEDIA not in self.fields:
+            return {}
+        return {MEDIA: self.cleaned_data.get(MEDIA)}
 
     def provider_text_check(self, field: str, text: str | None) -> None:
         """A text longer than the chosen provider takes (its vocabulary's ``MAX_TEXT_LENGTH``)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.exceptions import CampaignError
 from campaigns.media.models import MediaFile
 
 # Said where a public URL would be shown when the panel has no public address.
@@ -52,6 +54,26 @@ def media_public_url(*, media_file: MediaFile) -> str | None:
     if not settings.PANEL_PUBLIC_URL:
         return None
     return settings.PANEL_PUBLIC_URL + media_public_path(media_file=media_file)
+
+
+def media_url_for_send(*, media_file: MediaFile | None, provider: str) -> str | None:
+    """The URL an MMS of ``provider`` carries ``media_file`` at (None: no attachment), or
+    :class:`CampaignError` saying why it cannot be sent: checked before anything is recorded."""
+    if media_file is None:
+        return None
+    from campaigns.provider_options import provider_capabilities, provider_label
+
+    label = provider_label(provider)
+    if not provider_capabilities(provider).mms:
+        raise CampaignError(gettext("%(provider)s cannot send an MMS attachment.")
+                            % {"provider": label})
+    url = media_public_url(media_file=media_file)
+    if url is None:
+        raise CampaignError(gettext(
+            "The MMS attachment cannot be sent: PANEL_PUBLIC_URL is not set, so %(provider)s "
+            "could not download the file. Set PANEL_PUBLIC_URL, then send again."
+        ) % {"provider": label})
+    return url
 
 
 def media_public_get(*, token: str, filename: str) -> MediaFile | None:

@@ -13,6 +13,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from campaigns.exceptions import CampaignError
 from campaigns.media.content import HEAD_SIZE, MAX_SIZE, MEDIA_TYPES, media_type_detect
 from campaigns.media.exceptions import MediaError
 from campaigns.media.models import MediaFile
@@ -83,6 +84,14 @@ def media_file_upload(*, upload, user) -> MediaFile:
     logger.info("Media: %s uploaded file %s (%s, %s bytes)", user, media_file.pk,
                 kind.content_type, media_file.size)
     return media_file
+
+
+def media_file_lock(*, pk: int) -> None:
+    """Lock the file's row in the caller's transaction, so that a delete (which looks for
+    what uses the file) cannot slip in before the caller's row names it; CampaignError when
+    the file is gone."""
+    if not MediaFile.objects.select_for_update().filter(pk=pk).exists():
+        raise CampaignError(_("The MMS attachment was deleted meanwhile: choose another file."))
 
 
 def media_file_delete(*, media_file: MediaFile, user) -> None:

@@ -9,8 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from campaigns.exceptions import CampaignError
+from campaigns.media.services import media_file_lock
 from campaigns.models import Campaign
-from campaigns.provider_options import DEFAULT_PROVIDER, provider_options_check
+from campaigns.provider_options import (
+    DEFAULT_PROVIDER,
+    provider_capabilities,
+    provider_label,
+    provider_options_check,
+)
 from campaigns.selectors import campaign_undelivered_qs
 from campaigns.services.rendering import renderer_for
 from justsend_panel.audit.actions import Action
@@ -25,7 +31,7 @@ EDITABLE = (
     "name", "provider", "provider_options", "bulk_type", "variant", "sender", "country", "voice_config", "message",
     "parameter_fields", "pasted_numbers", "audience_file", "audience_file_name",
     "audience_encoding", "audience_delimiter", "audience_has_header", "audience_mapping",
-    "only_numbers", "scheduled_at",
+    "only_numbers", "scheduled_at", "media",
 )
 VOICE_KEYS = {"repeat_dtmf", "min_period", "max_period", "max_count", "pause", "voice_language",
               "max_dtmf", "voice_repeating"}
@@ -39,6 +45,9 @@ def campaign_validate(campaign: Campaign) -> None:
         raise CampaignError(_("The campaign needs a name."))
     if not campaign.message.strip():
         raise CampaignError(_("The campaign needs a message."))
+    if campaign.media_id is not None and not provider_capabilities(campaign.provider).mms:
+        raise CampaignError(_("%(provider)s cannot send an MMS attachment.")
+                            % {"provider": provider_label(campaign.provider)})
     if campaign.provider != DEFAULT_PROVIDER:
         campaign.provider_options = provider_options_check(
             provider=campaign.provider, options=campaign.provider_options
@@ -93,11 +102,19 @@ def _apply(campaign: Campaign, data: dict[str, Any]) -> dict[str, Any]:
     return {name: data[name] for name in MANY_TO_MANY if name in data}
 
 
+def _media_lock(campaign: Campaign) -> None:
+    """Lock the attached file's row in the saving transaction, so that a delete (which
+    looks for the campaigns using it) cannot slip in between."""
+    if campaign.media_id is not None:
+        media_file_lock(pk=campaign.media_id)
+
+
 def campaign_create(*, user, data: dict[str, Any]) -> Campaign:
     """A new draft from the compose form's cleaned data (M2M as lists of groups or ids)."""
     campaign = Campaign(created_by=user)
     relations = _apply(campaign, data)
     with transaction.atomic():
+        _media_lock(campaign)
         campaign.save()
         for name, values in relations.items():
             getattr(campaign, name).set(values)
@@ -118,6 +135,7 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
     with transaction.atomic():
         _draft_lock(campaign, _("Only a draft can be changed; this campaign is %(status)s."))
         relations = _apply(campaign, data)
+        _media_lock(campaign)
         campaign.save()
         for name, values in relations.items():
             getattr(campaign, name).set(values)
@@ -144,6 +162,7 @@ def _copy(campaign: Campaign, *, user, name: str, only_numbers: str, action: str
     copy.resend_count = origin.get("resend_count", campaign.resend_count)
     copy.scheduled_at = None
     with transaction.atomic():
+        _media_lock(copy)
         copy.save()
         copy.groups.set(campaign.groups.all())
         copy.excluded_groups.set(campaign.excluded_groups.all())

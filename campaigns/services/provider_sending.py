@@ -35,6 +35,7 @@ from django.utils.translation import gettext_noop
 
 from campaigns.deliveries.services.counters import counters_add
 from campaigns.exceptions import AudienceError, CampaignError, InvalidTransition, RenderingError
+from campaigns.media.selectors import media_url_for_send
 from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.services.audience import audience_prepare
 # sending.py imports this module only inside campaign_submit: no import cycle.
@@ -126,6 +127,8 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
         return
     try:
         options = provider_options_clean(campaign)
+        # Every message carries the attachment at its public URL; without one, nothing goes.
+        media_url = media_url_for_send(media_file=campaign.media, provider=campaign.provider)
         if campaign.status == S.SUBMITTING:
             if not ProviderCall.objects.filter(campaign=campaign).exists():
                 audience_prepare(campaign=campaign)
@@ -135,7 +138,7 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
         _submission_failed(campaign.pk, error.message, token=token)
         return
     with provider_backend(campaign.provider) as backend:
-        completed = _calls_make(campaign, backend, options, keeper=keeper)
+        completed = _calls_make(campaign, backend, options, keeper=keeper, media_url=media_url)
     if not completed:
         if Campaign.objects.filter(pk=campaign.pk, status=S.CANCELLING).exists():
             _cancelled(campaign.pk, token=token)
@@ -184,7 +187,8 @@ def provider_options_clean(campaign: Campaign) -> dict:
 RATE_LIMITED_WAIT_MAX = 10.0
 
 
-def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) -> bool:
+def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper,
+                media_url: str | None = None) -> bool:
     """Calls for every queued recipient, a slice at a time. False when stopped early
     (cancelled, or the lease was taken over).
 
@@ -206,7 +210,8 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) 
             if not rows:
                 return True
             messages = [OutboundMessage(reference=str(pk), to=msisdn,
-                                        text=message_text(campaign, content, params))
+                                        text=message_text(campaign, content, params),
+                                        media_url=media_url)
                         for pk, msisdn, content, params in rows]
             for messages_of_call in backend.plan_calls(messages):
                 if recorder.error or keeper.lost.is_set() or cancel_asked():

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from campaigns.exceptions import CampaignError
+from campaigns.media.models import MediaFile
+from campaigns.media.selectors import media_url_for_send
+from campaigns.media.services import media_file_lock
 from campaigns.models import Campaign, SentMessage
 from campaigns.provider_options import DEFAULT_PROVIDER, provider_options_check
 from campaigns.services.rendering import MissingField, renderer_for, sample_text
@@ -103,7 +106,7 @@ def message_checks(*, msisdn: str, variant: str, sender: str | None, country: st
 
 def _claim(
     *, token, user, campaign, msisdn, variant, sender, content, provider=DEFAULT_PROVIDER,
-    provider_options=None,
+    provider_options=None, media: MediaFile | None = None,
 ) -> tuple[SentMessage | None, SendOutcome | None]:
     """Record the send under the form's token before calling Justsend; a token seen before
     gives the first send's outcome instead (or an error while that one is unconfirmed)."""
@@ -111,10 +114,15 @@ def _claim(
         return None, None
     try:
         with transaction.atomic():
+            if media is not None:
+                try:
+                    media_file_lock(pk=media.pk)
+                except CampaignError as error:
+                    raise SendRefused(error.message) from error
             return SentMessage.objects.create(
                 token=token, campaign=campaign, msisdn=msisdn, variant=variant,
                 sender=sender or "", content=content, provider=provider,
-                provider_options=provider_options or {},
+                provider_options=provider_options or {}, media=media,
                 created_by=user if user is not None and user.is_authenticated else None,
             ), None
     except IntegrityError:
@@ -130,7 +138,7 @@ def _claim(
 def single_message_send(
     *, msisdn: str, content: str, variant: str = "", sender: str | None = None, token=None,
     user=None, campaign: Campaign | None = None, provider: str = DEFAULT_PROVIDER,
-    provider_options: dict | None = None,
+    provider_options: dict | None = None, media: MediaFile | None = None,
 ) -> SendOutcome:
     """Send one message now through ``provider``, once per form ``token``; a refusal comes
     back as :class:`SendRefused`, the panel's rules before the provider's. ``variant`` is
@@ -143,9 +151,13 @@ def single_message_send(
         variant = ""
         provider_options = _options_checked(provider, provider_options)
     message_checks(msisdn=msisdn, variant=variant, sender=sender, provider=provider)
+    try:
+        media_url = media_url_for_send(media_file=media, provider=provider)
+    except CampaignError as error:
+        raise SendRefused(error.message) from error
     claim, repeated = _claim(token=token, user=user, campaign=campaign, msisdn=msisdn,
                              variant=variant, sender=sender, content=content,
-                             provider=provider, provider_options=provider_options)
+                             provider=provider, provider_options=provider_options, media=media)
     if repeated is not None:
         return repeated
     try:
@@ -156,6 +168,7 @@ def single_message_send(
             result = _backend_send(
                 provider=provider, msisdn=msisdn, content=content, sender=sender,
                 options=provider_options, reference=str(claim.token if claim else uuid.uuid4()),
+                media_url=media_url,
             )
     except SendRefused as refusal:
         if claim is not None:
@@ -232,13 +245,14 @@ def _options_checked(provider: str, options: dict | None) -> dict:
 
 
 def _backend_send(*, provider: str, msisdn: str, content: str, sender: str | None,
-                  options: dict, reference: str) -> SendResult:
+                  options: dict, reference: str, media_url: str | None = None) -> SendResult:
     """One message through a provider's backend (every provider but Justsend, whose single
     message endpoint keeps its own path above)."""
     values = {"provider": _label(provider)}
     batch = OutboundBatch(
         reference=reference, sender=sender or None, options=options,
-        messages=[OutboundMessage(reference=reference, to=msisdn, text=content)],
+        messages=[OutboundMessage(reference=reference, to=msisdn, text=content,
+                                  media_url=media_url)],
     )
     try:
         with provider_backend(provider) as backend:
@@ -280,6 +294,7 @@ def campaign_test_send(*, campaign: Campaign, msisdn: str, token=None, user=None
         outcome = single_message_send(
             msisdn=msisdn, content=text, sender=campaign.sender, token=token, user=user,
             campaign=campaign, provider=campaign.provider, provider_options=campaign.provider_options,
+            media=campaign.media,
         )
         return TestSend(text=text, outcome=outcome, variant="")
     if campaign.variant == Campaign.Variant.INTER:

@@ -168,6 +168,10 @@
         var rule = block.dataset.showIf.split("=");
         var values = rule[1].split(" ");
         block.hidden = values.indexOf(valueOf(rule[0])) === -1;
+        // A choice that only makes sense with the block (the MMS attachment) goes with it.
+        if (block.hidden && block.hasAttribute("data-clear-when-hidden")) {
+          block.querySelectorAll("select").forEach(function (select) { select.value = ""; });
+        }
       });
     }
     form.addEventListener("change", update);
