@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from campaigns.deliveries.services.counters import counters_add
+from campaigns.deliveries.tokens import RECIPIENT, callback_token_make
 from campaigns.exceptions import AudienceError, CampaignError, InvalidTransition, RenderingError
 from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.services.audience import audience_prepare
@@ -62,6 +63,7 @@ from justsend_panel.sms.exceptions import (
     TRANSIENT_ERRORS,
     SmsBadResponse,
     SmsError,
+    SmsNotFound,
     SmsRateLimited,
 )
 from justsend_panel.sms.types import OutboundBatch, OutboundMessage, SendReceipt
@@ -134,8 +136,14 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
     except (RenderingError, AudienceError, CampaignError) as error:
         _submission_failed(campaign.pk, error.message, token=token)
         return
-    with provider_backend(campaign.provider) as backend:
-        completed = _calls_make(campaign, backend, options, keeper=keeper)
+    try:
+        with provider_backend(campaign.provider) as backend:
+            completed = _calls_make(campaign, backend, options, keeper=keeper)
+    except SmsNotFound as error:
+        # The provider does not know the campaign's sender (JustCall's From number): every
+        # next call would be refused the same way.
+        _submission_failed(campaign.pk, error.message, token=token)
+        return
     if not completed:
         if Campaign.objects.filter(pk=campaign.pk, status=S.CANCELLING).exists():
             _cancelled(campaign.pk, token=token)
@@ -192,6 +200,8 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) 
     one paces, records and makes the next call: one call on its way at a time, as before.
     """
     callback_url = provider_callback_url(campaign.provider)
+    # A provider that takes a callback URL per message gets each recipient's signed token.
+    tokens = callback_url is not None and backend.capabilities.per_message_callback
     rate = provider_rate_get(campaign.provider)
     recorder = _AnswerRecorder(inline=connection.in_atomic_block)
     cancel_asked = _CancelWatch(campaign.pk)
@@ -205,9 +215,11 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper) 
             )
             if not rows:
                 return True
-            messages = [OutboundMessage(reference=str(pk), to=msisdn,
-                                        text=message_text(campaign, content, params))
-                        for pk, msisdn, content, params in rows]
+            messages = [OutboundMessage(
+                reference=str(pk), to=msisdn, text=message_text(campaign, content, params),
+                callback_token=callback_token_make(provider=campaign.provider, kind=RECIPIENT,
+                                                   pk=pk) if tokens else None,
+            ) for pk, msisdn, content, params in rows]
             for messages_of_call in backend.plan_calls(messages):
                 if recorder.error or keeper.lost.is_set() or cancel_asked():
                     return False
@@ -351,6 +363,9 @@ def call_make(*, call: ProviderCall, backend: Backend, batch: OutboundBatch,
     except SmsRateLimited as error:
         # A 429 proves the provider did not take the call: its recipients go in a later one.
         _call_not_taken(call, error)
+        raise
+    except SmsNotFound as error:
+        call_refused(call=call, reason=error.message)
         raise
     except SmsBadResponse as error:
         # The provider answered 2xx with something we cannot read: it may well have sent.

@@ -20,7 +20,14 @@ from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.services import audit_record
 from justsend_panel.core.provider import provider_backend
 from justsend_panel.sms.registry import backend_class, vocabulary
-from justsend_panel.sms.exceptions import SmsApiError, SmsError, SmsHostError, SmsRateLimited, SmsUnsupported
+from justsend_panel.sms.exceptions import (
+    SmsApiError,
+    SmsError,
+    SmsHostError,
+    SmsNotFound,
+    SmsRateLimited,
+    SmsUnsupported,
+)
 from justsend_panel.sms.types import OutboundBatch, OutboundMessage
 
 JS = vocabulary("justsend")
@@ -243,7 +250,8 @@ def _backend_send(*, provider: str, msisdn: str, content: str, sender: str | Non
     try:
         with provider_backend(provider) as backend:
             receipt = backend.send_batch(batch)
-    except SmsApiError as error:
+    except (SmsApiError, SmsNotFound) as error:
+        # A 404 is a refusal too (JustCall: the From number is not SMS-enabled, named).
         raise SendRefused(_("%(provider)s refused the message: %(reason)s")
                           % {**values, "reason": error.message}) from error
     except (SmsHostError, SmsRateLimited, SmsUnsupported) as error:
