@@ -79,6 +79,14 @@ def callback_token_public(token: str) -> str:
     return (token or "").split(".", 1)[0][:21]
 
 
+def single_message_pk_from_reference(reference: str | None) -> int | None:
+    """The SentMessage pk a verified token's ``m<pk>`` names."""
+    reference = str(reference or "")
+    if reference[:1] == SINGLE_MESSAGE and reference[1:].isdigit():
+        return int(reference[1:])
+    return None
+
+
 def recipient_pk_from_reference(reference: str | None) -> int | None:
     """The Recipient pk an event's reference names: the pk itself (SMS Manager echoes it)
     or a verified token's ``r<pk>``."""

@@ -46,6 +46,7 @@ from campaigns.deliveries.tokens import (
     CallbackSubject,
     callback_token_read,
     recipient_pk_from_reference,
+    single_message_pk_from_reference,
 )
 from campaigns.models import Recipient, SentMessage
 from campaigns.services.state import campaigns_finish_all_final
@@ -242,6 +243,7 @@ def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent |
                 replies[notification.provider].append((notification, index, event))
         statuses.append((notification, [e for e in events if isinstance(e, StatusEvent)]))
     with_reply = {notification.pk for found in replies.values() for notification, _i, _m in found}
+    with_reply |= _single_messages_advance(statuses)
     recipients = _recipients_locked(statuses)
     now = timezone.now()
     before: dict[int, str] = {}
@@ -276,6 +278,39 @@ def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent |
     return outcome, kept
 
 
+def _single_messages_advance(items) -> set[int]:
+    """Move the single messages the events name (a verified token's ``m<pk>``) forward,
+    as a recipient would move; returns the notifications that named one."""
+    named: dict[int, list[tuple[ProviderNotification, StatusEvent]]] = defaultdict(list)
+    for notification, events in items:
+        for event in events:
+            pk = single_message_pk_from_reference(event.reference)
+            if pk is not None:
+                named[pk].append((notification, event))
+    if not named:
+        return set()
+    matched = set()
+    messages = (SentMessage.objects.select_for_update(of=("self",))
+                .filter(pk__in=sorted(named)).order_by("pk"))
+    for message in messages:
+        before = (message.delivery_status, message.delivery_status_at, message.message_id)
+        for notification, event in named[message.pk]:
+            if notification.provider != message.provider:
+                continue
+            matched.add(notification.pk)
+            if event.message_id and not message.message_id:
+                message.message_id = event.message_id[:64]
+            target = RECIPIENT_STATUS.get(event.state) if event.state is not None else None
+            current = RANK.get(message.delivery_status, -1)
+            if target is not None and current < FINAL_RANK and RANK[target] > current:
+                message.delivery_status = target
+                message.delivery_status_at = event.occurred_at or notification.received_at
+        if (message.delivery_status, message.delivery_status_at, message.message_id) != before:
+            message.save(update_fields=["delivery_status", "delivery_status_at", "message_id",
+                                        "updated_at"])
+    return matched
+
+
 def _recipients_locked(items) -> dict[tuple[str, str, str], Recipient]:
     """The recipients the events name, locked, keyed ("ref"|"id", provider, value)."""
     references: dict[str, set[int]] = defaultdict(set)
@@ -285,6 +320,8 @@ def _recipients_locked(items) -> dict[tuple[str, str, str], Recipient]:
             pk = recipient_pk_from_reference(event.reference)
             if pk is not None:
                 references[notification.provider].add(pk)
+            elif single_message_pk_from_reference(event.reference) is not None:
+                continue  # a single message's (_single_messages_advance)
             elif event.message_id:
                 message_ids[notification.provider].add(event.message_id)
     found: dict[tuple[str, str, str], Recipient] = {}
@@ -311,6 +348,8 @@ def _recipient_of(recipients, provider: str, event: StatusEvent) -> Recipient | 
     pk = recipient_pk_from_reference(event.reference)
     if pk is not None:
         return recipients.get(("ref", provider, str(pk)))
+    if single_message_pk_from_reference(event.reference) is not None:
+        return None
     if event.message_id:
         return recipients.get(("id", provider, event.message_id))
     return None

@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+from django.urls import reverse
 
 from campaigns.deliveries.models import ProviderNotification
 from campaigns.deliveries.services.statuses import provider_notifications_apply
@@ -281,3 +282,30 @@ def test_a_single_message_from_an_unknown_number_is_refused_naming_it(justcall, 
                             provider="justcall", provider_options={}, user=marketing_user)
     assert NOT_ENABLED in refused.value.message
     assert not getattr(refused.value, "sent_maybe", False)
+
+
+def test_a_single_message_s_status_comes_by_its_callback_and_shows_in_the_number_s_history(
+        justcall, marketing_user, marketing_client, client):
+    import uuid
+
+    from campaigns.models import SentMessage
+
+    single_message_send(msisdn="48500100200", content="Hello", sender=FROM,
+                        provider="justcall", provider_options={}, user=marketing_user,
+                        token=uuid.uuid4())
+    message = SentMessage.objects.get()
+    (to, sender, webhook_url, message_id), = jc_messages(justcall)
+    token = webhook_url.rstrip("/").rsplit("/", 1)[1]
+    assert callback_token_read(token, provider="justcall").reference == f"m{message.pk}"
+    assert message.message_id == message_id and message.delivery_status == ""
+
+    for status in ("sent", "delivered", "sent"):  # a late "sent" changes nothing
+        assert callback(client, token, status=status, message_id=message_id,
+                        to=to).status_code == 200
+    provider_notifications_apply()
+
+    message.refresh_from_db()
+    assert message.delivery_status == R.DELIVERED and message.delivery_status_at is not None
+    assert set(ProviderNotification.objects.values_list("state", flat=True)) == {N.APPLIED}
+    page = marketing_client.get(reverse("campaigns:number_history", args=["48500100200"])).content.decode()
+    assert 'data-kind="single"' in page and "Delivered" in page and message_id in page
