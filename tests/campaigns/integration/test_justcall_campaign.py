@@ -13,7 +13,6 @@ from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.services.provider_sending import campaign_in_doubt_count
 from justsend_panel.celery import app as celery_app
 from justsend_panel.core.models import ProviderSetting
-from justsend_panel.sandbox.server import run_sandbox
 from tests.campaigns.integration.test_smsmanager_campaign import (
     _all_final,
     _final_count,
@@ -21,7 +20,6 @@ from tests.campaigns.integration.test_smsmanager_campaign import (
     _worker_stop,
 )
 from tests.campaigns.services.conftest import blacklist, campaign_make, group_with_members
-from tests.fixtures.sandbox import POSTBACK_DELIVERY_MIX
 from tests.fixtures.worker import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -30,29 +28,21 @@ S = Campaign.Status
 R = Recipient.Status
 QUEUE = "justcall-acceptance"
 SECRET = "justcall-acceptance-secret-0123456789"
-# The issue's acceptance asks for 1,000; see the report for the time each count takes here.
+# Issue #17's acceptance asks for 1,000: it passes too, in about 2 minutes on a loaded
+# 2-core machine; 200 keeps the suite short.
 AUDIENCE = 200
 BLACKLISTED = "48500000007"
 FROM = "+14155551234"
 
 
 @pytest.fixture
-def justcall_sandbox(tmp_path, live_server, settings):
-    """A sandbox (manual clock) and the panel in this process configured for JustCall."""
-    with run_sandbox(tmp_dir=tmp_path, clock="manual",
-                     delivery_mix=POSTBACK_DELIVERY_MIX) as sandbox:
-        settings.JUSTSEND_APP_KEY = ""
-        settings.JUSTSEND_SANDBOX = True
-        settings.JUSTSEND_SANDBOX_APP_KEY = sandbox.app_key
-        settings.JUSTSEND_API_URL = sandbox.api_url
-        settings.JUSTCALL_API_KEY = ""
-        settings.JUSTCALL_API_URL = sandbox.justcall_url
-        settings.JUSTCALL_SANDBOX_API_KEY = sandbox.justcall_api_key
-        settings.JUSTCALL_SANDBOX_API_SECRET = sandbox.justcall_api_secret
-        settings.JUSTCALL_WEBHOOK_SECRET = SECRET
-        settings.PANEL_PUBLIC_URL = live_server.url
-        settings.POSTBACK_APPLY_DELAY = 0.2
-        yield sandbox
+def justcall_sandbox(panel_sandbox, live_server, settings):
+    """The session's sandbox (reset; manual clock), its JustCall simulator posting each
+    message's callbacks to the live panel."""
+    settings.JUSTCALL_WEBHOOK_SECRET = SECRET
+    settings.PANEL_PUBLIC_URL = live_server.url
+    settings.POSTBACK_APPLY_DELAY = 0.2
+    return panel_sandbox
 
 
 @pytest.fixture
