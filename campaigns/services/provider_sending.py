@@ -54,6 +54,7 @@ from justsend_panel.core.pacing import pace, provider_rate_get
 from justsend_panel.core.provider import (
     provider_backend,
     provider_callback_url,
+    provider_from_numbers,
     provider_registry,
 )
 from justsend_panel.core.queueing import task_enqueue
@@ -128,6 +129,7 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
         return
     try:
         options = provider_options_clean(campaign)
+        provider_sender_check(campaign)
         if campaign.status == S.SUBMITTING:
             if not ProviderCall.objects.filter(campaign=campaign).exists():
                 audience_prepare(campaign=campaign)
@@ -185,6 +187,21 @@ def provider_options_clean(campaign: Campaign) -> dict:
             _("The provider's options are not valid: %(problems)s")
             % {"problems": " ".join(map(str, problems)) if isinstance(problems, list)
                else str(problems)}) from error
+
+
+def provider_sender_check(campaign: Campaign) -> None:
+    """A provider that sends from the account's listed numbers (``from_numbers``) needs
+    one of them as the campaign's sender, checked before any call is recorded (its backend
+    would refuse to build the call, leaving it in doubt though it never left)."""
+    if not provider_registry().capabilities(campaign.provider).from_numbers:
+        return
+    numbers = provider_from_numbers(campaign.provider)
+    if not campaign.sender:
+        raise CampaignError(_("The campaign has no From number: edit it and choose one."))
+    if numbers and campaign.sender not in numbers:
+        raise CampaignError(
+            _("The From number %(number)s is no longer listed on the Providers page: edit the "
+              "campaign and choose another.") % {"number": campaign.sender})
 
 
 # A 429's Retry-After up to this many seconds is waited inside the task, longer ones by the

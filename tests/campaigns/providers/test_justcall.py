@@ -309,3 +309,16 @@ def test_a_single_message_s_status_comes_by_its_callback_and_shows_in_the_number
     assert set(ProviderNotification.objects.values_list("state", flat=True)) == {N.APPLIED}
     page = marketing_client.get(reverse("campaigns:number_history", args=["48500100200"])).content.decode()
     assert 'data-kind="single"' in page and "Delivered" in page and message_id in page
+
+
+@pytest.mark.parametrize("sender", ["", "+48221230000"])
+def test_a_from_number_no_longer_listed_fails_the_campaign_before_any_call(
+        justcall, marketing_user, sender):
+    campaign = justcall_campaign(marketing_user, count=2, sender=sender)
+    campaign_submit(campaign_id=campaign.pk)
+
+    campaign.refresh_from_db()
+    assert campaign.status == S.FAILED and "From number" in campaign.failure_reason
+    assert sender in campaign.failure_reason
+    assert not ProviderCall.objects.filter(campaign=campaign).exists()  # nothing in doubt
+    assert jc_messages(justcall) == []
