@@ -331,6 +331,11 @@ class SentMessage(TimeStampedModel):
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
                              default=State.SENDING)
     message_id = models.CharField(_("message id at the provider"), max_length=64, blank=True)
+    # What the provider's status callbacks said of it (a provider with a callback URL per
+    # message: JustCall), forward-only, as a campaign recipient's status; empty: none yet.
+    delivery_status = models.CharField(_("delivery status"), max_length=20, blank=True,
+                                       choices=Recipient.Status.choices)
+    delivery_status_at = models.DateTimeField(_("delivery status at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("sent by"),

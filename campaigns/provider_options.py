@@ -41,10 +41,10 @@ def provider_label(name: str) -> str:
 
 
 # The providers the apps can send a campaign or a single message through. A provider in the
-# registry but not here (JustCall, SMS.by until their sending paths land, issue #17) has its
+# registry but not here (SMS.by until its sending path lands, issue #17) has its
 # client, simulator and connection check, but is not offered in the forms: a message the
 # panel cannot carry through would be recorded and then stranded in doubt.
-COMPOSABLE = ("justsend", "smsmanager")
+COMPOSABLE = ("justsend", "smsmanager", "justcall")
 
 
 def provider_choices(current: str | None = None) -> list[tuple[str, str]]:
@@ -165,8 +165,38 @@ def _smsmanager_problem(field: str, flow: list[str], problem: str) -> str:
     return _(problem)
 
 
+JUSTCALL = "justcall"
+
+
+def justcall_fields() -> dict[str, forms.Field]:
+    """JustCall's block: the From number, one of those an administrator listed."""
+    numbers = core_provider.provider_from_numbers(JUSTCALL)
+    default = provider_default_sender(JUSTCALL)
+    return {
+        "justcall_sender": forms.ChoiceField(
+            label=gettext_lazy("From number"), required=True,
+            choices=[("", "—")] + [(number, number) for number in numbers],
+            initial=default if default in numbers else (numbers[0] if len(numbers) == 1 else ""),
+            help_text=gettext_lazy("One of the account's SMS-enabled numbers, as an "
+                                   "administrator listed them on the Providers page."),
+            error_messages={"required": gettext_lazy(
+                "Choose a From number. None listed? An administrator lists them on the "
+                "Providers page.")},
+            widget=forms.Select(attrs={"class": "form-select"}),
+        ),
+    }
+
+
+def justcall_options_clean(form: forms.Form, data: dict) -> dict[str, Any]:
+    """JustCall takes no options besides its From number (the sender): none to store."""
+    return {}
+
+
 # provider name -> (its block's fields, the function that cleans them into provider_options)
-PROVIDER_FIELDS = {SMSMANAGER: (smsmanager_fields, smsmanager_options_clean)}
+PROVIDER_FIELDS = {
+    SMSMANAGER: (smsmanager_fields, smsmanager_options_clean),
+    JUSTCALL: (justcall_fields, justcall_options_clean),
+}
 
 
 # The MMS attachment: one select for every provider with ``capabilities.mms``, shown while
@@ -270,11 +300,23 @@ class ProviderChoiceMixin:
         return {MEDIA: self.cleaned_data.get(MEDIA)}
 
     def provider_text_check(self, field: str, text: str | None) -> None:
-        """A text longer than the chosen provider takes (its vocabulary's ``MAX_TEXT_LENGTH``)."""
+        """A text longer than the chosen provider takes: its vocabulary's ``max_length``
+        and ``text_length`` where the limit depends on the text's encoding (JustCall's
+        1,600 GSM-7 / 1,120 Unicode), else its ``MAX_TEXT_LENGTH``."""
         chosen = self.cleaned_data.get("provider")
         if not text or chosen == DEFAULT_PROVIDER or chosen not in self.provider_fields:
             return
-        limit = getattr(vocabulary(chosen), "MAX_TEXT_LENGTH", None)
+        words = vocabulary(chosen)
+        if hasattr(words, "max_length") and hasattr(words, "text_length"):
+            limit, length = words.max_length(text), words.text_length(text)
+            if length > limit:
+                self.add_error(field, _(
+                    "The message has %(length)d characters; %(provider)s takes at most "
+                    "%(limit)d in its encoding (%(encoding)s)."
+                ) % {"length": length, "provider": provider_label(chosen), "limit": limit,
+                     "encoding": "GSM-7" if words.is_gsm7(text) else "Unicode"})
+            return
+        limit = getattr(words, "MAX_TEXT_LENGTH", None)
         if limit is not None and len(text) > limit:
             self.add_error(field, _(
                 "The message has %(length)d characters; %(provider)s takes at most %(limit)d."
@@ -289,6 +331,8 @@ class ProviderChoiceMixin:
         if name == SMSMANAGER:
             return {"smsmanager_sender": sender, "smsmanager_flow": options.get("flow") or [],
                     "smsmanager_tag": options.get("tag") or ""}
+        if name == JUSTCALL:
+            return {"justcall_sender": sender}
         return {}
 
 

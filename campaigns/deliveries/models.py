@@ -187,7 +187,10 @@ class ProviderNotification(ReceivedBody):
         FAILED = "failed", _("Quarantined: applying it failed")
 
     provider = models.CharField(_("provider"), max_length=20)
-    # dedup_key: sha256 of the provider and the body.
+    # Whom the callback URL's verified token names (``r<pk>``, ``m<pk>``; see
+    # campaigns.deliveries.tokens), for a provider that names nobody in the body; else empty.
+    reference = models.CharField(_("reference from the URL"), max_length=24, blank=True)
+    # dedup_key: sha256 of the provider, the reference and the body.
     # The request's headers a parser may need (content type, a signature); never cookies.
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     state = models.CharField(

@@ -18,4 +18,7 @@ webhook_urlpatterns = [
     # Every other provider's status notifications (after Justsend's own, which it keeps).
     path("webhooks/<str:provider>/<str:secret>/", views.provider_webhook,
          name="provider_webhook"),
+    # A provider that takes a callback URL per message: the last segment names the recipient.
+    path("webhooks/<str:provider>/<str:secret>/<str:token>/", views.provider_webhook_token,
+         name="provider_webhook_token"),
 ]

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse, HttpResponseNotFound
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotFound
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -22,9 +22,11 @@ from campaigns.deliveries.models import Reply
 from campaigns.deliveries.selectors import KeywordQuery, keyword_responses_page_get
 from campaigns.deliveries.tables import KeywordResponseTable, ReplyTable
 from campaigns.deliveries.services.statuses import (
+    provider_callback_subject,
     provider_notification_receive,
     provider_webhook_allowed,
 )
+from campaigns.deliveries.tokens import callback_token_public
 from campaigns.deliveries.webhook import webhook_receive
 from justsend_panel.core.paging import page_number
 from justsend_panel.core.permissions import USE_PANEL, PanelPermissionMixin
@@ -73,6 +75,34 @@ def provider_webhook(request, provider: str, secret: str):
         return refused
     headers = {name: value for name, value in request.headers.items()}
     provider_notification_receive(provider=provider, body=request.body, headers=headers)
+    return HttpResponse(status=200)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def provider_webhook_token(request, provider: str, secret: str, token: str):
+    """``/webhooks/<provider>/<secret>/<token>/``: the status callback of one message of a
+    provider that takes a callback URL per message (JustCall). The secret as on
+    :func:`provider_webhook` (404); then the token must be one the panel signed for a
+    recipient or single message of this provider that exists: otherwise 403, logged with
+    the token's ``<kind><pk>`` only, and nothing is stored."""
+    if not provider_webhook_allowed(provider=provider, secret=secret, per_message=True):
+        logger.warning("Webhook refused: provider %r unknown, without per-message callbacks, "
+                       "or a wrong secret", provider[:40])
+        refused = HttpResponseNotFound()
+        refused._has_been_logged = True  # django.request would log the path (the secret)
+        return refused
+    subject = provider_callback_subject(provider=provider, token=token)
+    if subject is None:
+        logger.warning("%s callback refused: unknown or forged token for %r", provider,
+                       callback_token_public(token))
+        refused = HttpResponseForbidden()
+        refused._has_been_logged = True
+        return refused
+    headers = {name: value for name, value in request.headers.items()}
+    provider_notification_receive(provider=provider, body=request.body, headers=headers,
+                                  reference=subject.reference)
     return HttpResponse(status=200)
 
 

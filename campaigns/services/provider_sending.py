@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from campaigns.deliveries.services.counters import counters_add
+from campaigns.deliveries.tokens import RECIPIENT, callback_token_make
 from campaigns.exceptions import AudienceError, CampaignError, InvalidTransition, RenderingError
 from campaigns.media.selectors import media_url_for_send
 from campaigns.models import Campaign, ProviderCall, Recipient
@@ -54,6 +55,7 @@ from justsend_panel.core.pacing import pace, provider_rate_get
 from justsend_panel.core.provider import (
     provider_backend,
     provider_callback_url,
+    provider_from_numbers,
     provider_registry,
 )
 from justsend_panel.core.queueing import task_enqueue
@@ -63,6 +65,7 @@ from justsend_panel.sms.exceptions import (
     TRANSIENT_ERRORS,
     SmsBadResponse,
     SmsError,
+    SmsNotFound,
     SmsRateLimited,
 )
 from justsend_panel.sms.types import OutboundBatch, OutboundMessage, SendReceipt
@@ -127,6 +130,7 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
         return
     try:
         options = provider_options_clean(campaign)
+        provider_sender_check(campaign)
         # Every message carries the attachment at its public URL; without one, nothing goes.
         media_url = media_url_for_send(media_file=campaign.media, provider=campaign.provider)
         if campaign.status == S.SUBMITTING:
@@ -137,8 +141,14 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
     except (RenderingError, AudienceError, CampaignError) as error:
         _submission_failed(campaign.pk, error.message, token=token)
         return
-    with provider_backend(campaign.provider) as backend:
-        completed = _calls_make(campaign, backend, options, keeper=keeper, media_url=media_url)
+    try:
+        with provider_backend(campaign.provider) as backend:
+            completed = _calls_make(campaign, backend, options, keeper=keeper, media_url=media_url)
+    except SmsNotFound as error:
+        # The provider does not know the campaign's sender (JustCall's From number): every
+        # next call would be refused the same way.
+        _submission_failed(campaign.pk, error.message, token=token)
+        return
     if not completed:
         if Campaign.objects.filter(pk=campaign.pk, status=S.CANCELLING).exists():
             _cancelled(campaign.pk, token=token)
@@ -182,6 +192,21 @@ def provider_options_clean(campaign: Campaign) -> dict:
                else str(problems)}) from error
 
 
+def provider_sender_check(campaign: Campaign) -> None:
+    """A provider that sends from the account's listed numbers (``from_numbers``) needs
+    one of them as the campaign's sender, checked before any call is recorded (its backend
+    would refuse to build the call, leaving it in doubt though it never left)."""
+    if not provider_registry().capabilities(campaign.provider).from_numbers:
+        return
+    numbers = provider_from_numbers(campaign.provider)
+    if not campaign.sender:
+        raise CampaignError(_("The campaign has no From number: edit it and choose one."))
+    if numbers and campaign.sender not in numbers:
+        raise CampaignError(
+            _("The From number %(number)s is no longer listed on the Providers page: edit the "
+              "campaign and choose another.") % {"number": campaign.sender})
+
+
 # A 429's Retry-After up to this many seconds is waited inside the task, longer ones by the
 # task's retry.
 RATE_LIMITED_WAIT_MAX = 10.0
@@ -196,6 +221,8 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper,
     one paces, records and makes the next call: one call on its way at a time, as before.
     """
     callback_url = provider_callback_url(campaign.provider)
+    # A provider that takes a callback URL per message gets each recipient's signed token.
+    tokens = callback_url is not None and backend.capabilities.per_message_callback
     rate = provider_rate_get(campaign.provider)
     recorder = _AnswerRecorder(inline=connection.in_atomic_block)
     cancel_asked = _CancelWatch(campaign.pk)
@@ -209,10 +236,12 @@ def _calls_make(campaign: Campaign, backend: Backend, options: dict, *, keeper,
             )
             if not rows:
                 return True
-            messages = [OutboundMessage(reference=str(pk), to=msisdn,
-                                        text=message_text(campaign, content, params),
-                                        media_url=media_url)
-                        for pk, msisdn, content, params in rows]
+            messages = [OutboundMessage(
+                reference=str(pk), to=msisdn, text=message_text(campaign, content, params),
+                media_url=media_url,
+                callback_token=callback_token_make(provider=campaign.provider, kind=RECIPIENT,
+                                                   pk=pk) if tokens else None,
+            ) for pk, msisdn, content, params in rows]
             for messages_of_call in backend.plan_calls(messages):
                 if recorder.error or keeper.lost.is_set() or cancel_asked():
                     return False
@@ -356,6 +385,9 @@ def call_make(*, call: ProviderCall, backend: Backend, batch: OutboundBatch,
     except SmsRateLimited as error:
         # A 429 proves the provider did not take the call: its recipients go in a later one.
         _call_not_taken(call, error)
+        raise
+    except SmsNotFound as error:
+        call_refused(call=call, reason=error.message)
         raise
     except SmsBadResponse as error:
         # The provider answered 2xx with something we cannot read: it may well have sent.

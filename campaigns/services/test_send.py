@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from campaigns.deliveries.tokens import SINGLE_MESSAGE, callback_token_make
 from campaigns.exceptions import CampaignError
 from campaigns.media.models import MediaFile
 from campaigns.media.selectors import media_url_for_send
@@ -21,9 +22,16 @@ from campaigns.services.rendering import MissingField, renderer_for, sample_text
 from contacts.models import BlacklistEntry, Member
 from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.services import audit_record
-from justsend_panel.core.provider import provider_backend
+from justsend_panel.core.provider import provider_backend, provider_callback_url
 from justsend_panel.sms.registry import backend_class, vocabulary
-from justsend_panel.sms.exceptions import SmsApiError, SmsError, SmsHostError, SmsRateLimited, SmsUnsupported
+from justsend_panel.sms.exceptions import (
+    SmsApiError,
+    SmsError,
+    SmsHostError,
+    SmsNotFound,
+    SmsRateLimited,
+    SmsUnsupported,
+)
 from justsend_panel.sms.types import OutboundBatch, OutboundMessage
 
 JS = vocabulary("justsend")
@@ -168,7 +176,7 @@ def single_message_send(
             result = _backend_send(
                 provider=provider, msisdn=msisdn, content=content, sender=sender,
                 options=provider_options, reference=str(claim.token if claim else uuid.uuid4()),
-                media_url=media_url,
+                media_url=media_url, claim=claim,
             )
     except SendRefused as refusal:
         if claim is not None:
@@ -245,19 +253,28 @@ def _options_checked(provider: str, options: dict | None) -> dict:
 
 
 def _backend_send(*, provider: str, msisdn: str, content: str, sender: str | None,
-                  options: dict, reference: str, media_url: str | None = None) -> SendResult:
+                  options: dict, reference: str, media_url: str | None = None,
+                  claim: SentMessage | None = None) -> SendResult:
     """One message through a provider's backend (every provider but Justsend, whose single
-    message endpoint keeps its own path above)."""
+    message endpoint keeps its own path above). A provider that takes a callback URL per
+    message gets the recorded message's signed token in it: its statuses come back to it."""
     values = {"provider": _label(provider)}
+    callback_url = token = None
+    if claim is not None and backend_class(provider).capabilities.per_message_callback:
+        callback_url = provider_callback_url(provider)
+        if callback_url:
+            token = callback_token_make(provider=provider, kind=SINGLE_MESSAGE, pk=claim.pk)
     batch = OutboundBatch(
         reference=reference, sender=sender or None, options=options,
+        callback_url=callback_url if token else None,
         messages=[OutboundMessage(reference=reference, to=msisdn, text=content,
-                                  media_url=media_url)],
+                                  media_url=media_url, callback_token=token)],
     )
     try:
         with provider_backend(provider) as backend:
             receipt = backend.send_batch(batch)
-    except SmsApiError as error:
+    except (SmsApiError, SmsNotFound) as error:
+        # A 404 is a refusal too (JustCall: the From number is not SMS-enabled, named).
         raise SendRefused(_("%(provider)s refused the message: %(reason)s")
                           % {**values, "reason": error.message}) from error
     except (SmsHostError, SmsRateLimited, SmsUnsupported) as error:

@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from billing.readings import justsend_session
 from campaigns.deliveries.selectors import replies_for_number
 from campaigns.labels import MESSAGE_STATUSES, OPERATORS
-from campaigns.models import Campaign, Recipient
+from campaigns.models import Campaign, Recipient, SentMessage
 from campaigns.services.rendering import message_as_sent
 from contacts.models import BlacklistEntry, BlacklistEvent
 from contacts.phones import ParsedNumber, msisdn_parse
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
+from justsend_panel.sms.registry import backend_class
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ REFERENCE = re.compile(r"\[([0-9a-fA-F-]{36})\]\s*$")
 
 class Kind:
     MESSAGE = "message"  # a recipient row of a campaign
+    SINGLE = "single"  # a single message sent through a provider other than Justsend
     JUSTSEND = "justsend"  # a row of Justsend's user history
     REPLY = "reply"
     BLACKLISTED = "blacklisted"
@@ -90,6 +92,29 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
             detail=OPERATORS.label(row.operator) if row.operator else "",
         ))
     return events
+
+
+def _single_message_events(msisdn: str) -> list[HistoryEvent]:
+    """Single messages (and campaign tests) through providers other than Justsend, whose
+    own single messages come from Justsend's user history; the status their callbacks
+    brought, else whether the provider took them."""
+    rows = (SentMessage.objects.filter(msisdn=msisdn).exclude(provider="justsend")
+            .only("provider", "content", "sender", "state", "delivery_status",
+                  "delivery_status_at", "created_at", "message_id")
+            .order_by("-pk")[:EVENTS_PER_KIND])
+    return [
+        HistoryEvent(
+            kind=Kind.SINGLE,
+            at=row.delivery_status_at or row.created_at,
+            text=row.content,
+            status=(row.get_delivery_status_display() if row.delivery_status
+                    else row.get_state_display()),
+            detail=" · ".join(part for part in (
+                backend_class(row.provider).label or row.provider, row.sender, row.message_id)
+                if part),
+        )
+        for row in rows
+    ]
 
 
 def _campaign_reference(bulk_name) -> uuid.UUID | None:
@@ -175,7 +200,8 @@ def number_history(*, raw: str, days: int = DEFAULT_DAYS) -> NumberHistory:
     msisdn = history.parsed.msisdn
     if not history.parsed.valid or not msisdn:
         return history
-    events = _recipient_events(msisdn) + _blacklist_events(msisdn) + _reply_events(msisdn)
+    events = (_recipient_events(msisdn) + _single_message_events(msisdn)
+              + _blacklist_events(msisdn) + _reply_events(msisdn))
     try:
         events += _justsend_events(msisdn, days)
     except (SmsError, ApplicationError) as error:

@@ -62,6 +62,9 @@ class ProviderSetting(models.Model):
     currency = models.CharField(_("currency"), max_length=8, blank=True)
     # Requests per second to this provider across every worker; empty: the provider's default.
     rate_limit = models.FloatField(_("requests per second"), null=True, blank=True)
+    # The account's numbers a provider sends from (capability ``from_numbers``: JustCall's
+    # SMS-enabled numbers), E.164; the forms offer only these.
+    from_numbers = models.JSONField(_("From numbers"), default=list, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -8,7 +8,7 @@ the provider's statistics…) with :func:`provider_for`, which names the capabil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.conf import settings
@@ -155,7 +155,20 @@ def provider_backend(name: str, *, needs: str | None = None) -> Backend:
             _("%(provider)s does not offer %(feature)s.")
             % {"provider": backend_class(name).label or name, "feature": _feature(needs)}
         )
-    return registry.get(name)
+    backend = registry.get(name)
+    if backend.capabilities.from_numbers:
+        numbers = provider_from_numbers(name)
+        if numbers:  # the administrator's list binds the backend; none listed: no check
+            backend.config = replace(backend.config,
+                                     options={**backend.config.options, "from_numbers": numbers})
+    return backend
+
+
+def provider_from_numbers(name: str) -> list[str]:
+    """The numbers an administrator listed for provider ``name`` (Providers page), E.164."""
+    numbers = ProviderSetting.objects.filter(provider=name).values_list(
+        "from_numbers", flat=True).first()
+    return list(numbers or [])
 
 
 def provider_for(capability: str) -> Backend:
@@ -222,6 +235,8 @@ CAPABILITY_LABELS = {
     "cancel": gettext_lazy("cancelling a sent batch"),
     "find_batch_by_reference": gettext_lazy("finding a batch by the panel's reference"),
     "delivery_webhooks": gettext_lazy("delivery reports by webhook"),
+    "per_message_callback": gettext_lazy("a status callback address per message"),
+    "from_numbers": gettext_lazy("sending from the account's numbers listed here"),
     "delivery_polling": gettext_lazy("delivery reports by polling"),
     "inbound_messages": gettext_lazy("replies"),
     "mms": gettext_lazy("MMS"),

@@ -4,6 +4,9 @@ choices (ProviderSetting) and a connection check."""
 
 from __future__ import annotations
 
+import re
+
+import phonenumbers
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +22,7 @@ from justsend_panel.core.models import ProviderSetting
 from justsend_panel.core.permissions import AdminOnlyMixin
 from justsend_panel.core.provider import providers_overview_get
 from justsend_panel.core.services import provider_check, provider_setting_update
-from justsend_panel.sms.registry import PROVIDERS
+from justsend_panel.sms.registry import PROVIDERS, backend_class
 
 
 class ProviderSettingForm(BootstrapForm):
@@ -37,6 +40,21 @@ class ProviderSettingForm(BootstrapForm):
         required=False,
         help_text=gettext_lazy("All workers together. Empty: the provider's default."))
 
+    from_numbers = forms.CharField(
+        label=gettext_lazy("From numbers"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The account's numbers messages may be sent from, in "
+                               "international format (+48…), one per line or separated by "
+                               "commas."))
+
+    def __init__(self, *args, provider: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if provider is None or not backend_class(provider).capabilities.from_numbers:
+            del self.fields["from_numbers"]
+
+    def clean_from_numbers(self) -> list[str]:
+        return from_numbers_parse(self.cleaned_data.get("from_numbers") or "")
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("price_per_segment") is not None and not cleaned.get("currency"):
@@ -49,7 +67,31 @@ class ProviderSettingForm(BootstrapForm):
         if setting is not None:
             initial = {name: getattr(setting, name) for name in
                        ("default_sender", "price_per_segment", "currency", "rate_limit")}
+            initial["from_numbers"] = "\n".join(setting.from_numbers or [])
         return cls(initial=initial, **kwargs)
+
+
+def from_numbers_parse(text: str) -> list[str]:
+    """Numbers one per line or comma-separated, each a valid number in E.164 (``+`` and
+    the country code), without repeats, in the order given; else ValidationError naming
+    the ones that are not."""
+    numbers, wrong = [], []
+    for item in filter(None, (part.strip() for part in re.split(r"[,\n]", text))):
+        try:
+            parsed = phonenumbers.parse(item, None)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is None or not item.startswith("+") or not phonenumbers.is_valid_number(parsed):
+            wrong.append(item)
+            continue
+        number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        if number not in numbers:
+            numbers.append(number)
+    if wrong:
+        raise forms.ValidationError(
+            _("Not a number in international format (+ and the country code): %(numbers)s")
+            % {"numbers": ", ".join(wrong)})
+    return numbers
 
 
 def _provider_or_404(name: str) -> str:
@@ -67,7 +109,7 @@ class ProvidersView(AdminOnlyMixin, TemplateView):
         cards = []
         for overview in providers_overview_get():
             form = forms_by_provider.get(overview.name) or ProviderSettingForm.for_setting(
-                overview.setting, prefix=overview.name)
+                overview.setting, prefix=overview.name, provider=overview.name)
             # The address providers reach (PANEL_PUBLIC_URL), else the one this page has.
             webhook_url = overview.webhook_path and (
                 settings.PANEL_PUBLIC_URL + overview.webhook_path
@@ -87,7 +129,7 @@ class ProviderSettingView(ProvidersView):
 
     def post(self, request: HttpRequest, name: str):
         provider = _provider_or_404(name)
-        form = ProviderSettingForm(request.POST, prefix=provider)
+        form = ProviderSettingForm(request.POST, prefix=provider, provider=provider)
         if not form.is_valid():
             return self.render_to_response(
                 self.get_context_data(forms_by_provider={provider: form}), status=400)

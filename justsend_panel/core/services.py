@@ -109,22 +109,33 @@ def provider_setting_update(
     price_per_segment: Decimal | None,
     currency: str,
     rate_limit: float | None,
+    from_numbers: list[str] | None = None,
     by=None,
 ) -> ProviderSetting:
-    """An administrator's choices for ``provider`` (the Providers page, Django admin)."""
+    """An administrator's choices for ``provider`` (the Providers page, Django admin).
+    ``from_numbers`` (E.164, checked by the form): ``None`` keeps the saved list."""
     label = backend_class(provider).label or provider  # an unknown provider: SmsUnsupported
     if rate_limit is not None and rate_limit <= 0:
         raise ValueError("rate_limit must be positive")
+    defaults = {
+        "default_sender": default_sender,
+        "price_per_segment": price_per_segment,
+        "currency": currency,
+        "rate_limit": rate_limit,
+    }
+    if from_numbers is not None:
+        defaults["from_numbers"] = list(from_numbers)
     with transaction.atomic():
+        before = ProviderSetting.objects.filter(provider=provider).values_list(
+            "from_numbers", flat=True).first()
         setting, _created = ProviderSetting.objects.update_or_create(
-            provider=provider,
-            defaults={
-                "default_sender": default_sender,
-                "price_per_segment": price_per_segment,
-                "currency": currency,
-                "rate_limit": rate_limit,
-            },
-        )
+            provider=provider, defaults=defaults)
+        if from_numbers is not None and list(from_numbers) != (before or []):
+            audit_record(
+                action=Action.SETTINGS_PROVIDER, actor=by, obj=setting, object_label=label,
+                summary=gettext_noop("From numbers: %(numbers)s"),
+                summary_params={"numbers": ", ".join(from_numbers) or "—"},
+            )
         audit_record(
             action=Action.SETTINGS_PROVIDER, actor=by, obj=setting, object_label=label,
             summary=gettext_noop(

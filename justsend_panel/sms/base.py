@@ -66,6 +66,12 @@ class Capabilities:
     cancel: bool = False
     find_batch_by_reference: bool = False  # never twice by lookup (else: record + in doubt)
     delivery_webhooks: bool = False
+    # Takes a status-callback URL per message: the panel names the recipient in it by a
+    # signed token (OutboundMessage.callback_token), checked when the callback comes.
+    per_message_callback: bool = False
+    # Sends from numbers of the account that an administrator lists on the Providers page
+    # (the backend's ``config.options["from_numbers"]``); the forms offer only those.
+    from_numbers: bool = False
     delivery_polling: bool = False
     inbound_messages: bool = False
     mms: bool = False

@@ -41,7 +41,14 @@ from campaigns.deliveries.services.applying import (
 from campaigns.deliveries.services.counters import counters_add
 from campaigns.deliveries.services.receiving import postbacks_apply_request
 from campaigns.deliveries.services.replies import provider_replies_store
-from campaigns.models import Recipient
+from campaigns.deliveries.tokens import (
+    RECIPIENT,
+    CallbackSubject,
+    callback_token_read,
+    recipient_pk_from_reference,
+    single_message_pk_from_reference,
+)
+from campaigns.models import Recipient, SentMessage
 from campaigns.services.state import campaigns_finish_all_final
 from justsend_panel.core.provider import (
     provider_backend,
@@ -77,30 +84,49 @@ _HEADERS_DROPPED = {"cookie", "authorization", "proxy-authorization"}
 # --- receiving ----------------------------------------------------------------------
 
 
-def provider_webhook_allowed(*, provider: str, secret: str) -> bool:
+def provider_webhook_allowed(*, provider: str, secret: str, per_message: bool = False) -> bool:
     """A known, enabled provider with delivery webhooks (Justsend has its own route) and
-    the right secret, compared in constant time."""
+    the right secret, compared in constant time; with ``per_message``, one that takes a
+    callback URL per message."""
     if provider == "justsend" or provider not in PROVIDERS:
         return False
     registry = provider_registry()
-    if provider not in registry.enabled() or not registry.capabilities(
-            provider).delivery_webhooks:
+    if provider not in registry.enabled():
+        return False
+    capabilities = registry.capabilities(provider)
+    if not capabilities.delivery_webhooks or (per_message and not capabilities.per_message_callback):
         return False
     return secret_matches(secret, provider_webhook_secret(provider))
 
 
-def provider_notification_receive(*, provider: str, body: bytes,
-                                  headers: Mapping[str, str]) -> ProviderNotification | None:
+def provider_callback_subject(*, provider: str, token: str) -> CallbackSubject | None:
+    """Whom a callback URL's token names, when the panel signed it and the row exists and
+    belongs to ``provider`` (a campaign's recipient or a single message); else ``None``."""
+    subject = callback_token_read(token, provider=provider)
+    if subject is None:
+        return None
+    if subject.kind == RECIPIENT:
+        exists = Recipient.objects.filter(pk=subject.pk, campaign__provider=provider).exists()
+    else:
+        exists = SentMessage.objects.filter(pk=subject.pk, provider=provider).exists()
+    return subject if exists else None
+
+
+def provider_notification_receive(*, provider: str, body: bytes, headers: Mapping[str, str],
+                                  reference: str = "") -> ProviderNotification | None:
     """Store one notification as received (the same body twice is stored once) and ask
-    for an apply. Returns the stored row, or None for a repeat."""
+    for an apply. ``reference``: whom the URL's verified token names (``r<pk>``), kept with
+    the body. Returns the stored row, or None for a repeat."""
     text = storable_text(body.decode("utf-8", "replace"))
     raw = None if text.encode() == body else body
-    digest = hashlib.sha256(provider.encode() + b"\n" + body).hexdigest()
+    named = provider.encode() + (b"\n" + reference.encode() if reference else b"")
+    digest = hashlib.sha256(named + b"\n" + body).hexdigest()
     kept = {name: value for name, value in headers.items()
             if name.lower() not in _HEADERS_DROPPED}
     stored = ProviderNotification.objects.bulk_create(
-        [ProviderNotification(provider=provider, dedup_key=digest, body=text, raw_body=raw,
-                              headers=kept, received_at=timezone.now())],
+        [ProviderNotification(provider=provider, reference=reference, dedup_key=digest,
+                              body=text, raw_body=raw, headers=kept,
+                              received_at=timezone.now())],
         ignore_conflicts=True,
     )
     postbacks_apply_request()
@@ -152,8 +178,10 @@ def provider_notifications_apply_batch(*, limit: int) -> NotificationsApplied:
                 if backend is None:
                     backend = stack.enter_context(provider_backend(notification.provider))
                     backends[notification.provider] = backend
-                events = backend.parse_webhook(notification.received_bytes,
-                                               headers=notification.headers or {})
+                # The URL's token, verified and stored as its reference, names the recipient.
+                events = backend.parse_webhook(
+                    notification.received_bytes, headers=notification.headers or {},
+                    path=(notification.reference,) if notification.reference else ())
             except Exception as error:  # noqa: BLE001 - any parser failure is the body's
                 _quarantine(notification, N.MALFORMED, error)
                 result.malformed += 1
@@ -215,6 +243,7 @@ def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent |
                 replies[notification.provider].append((notification, index, event))
         statuses.append((notification, [e for e in events if isinstance(e, StatusEvent)]))
     with_reply = {notification.pk for found in replies.values() for notification, _i, _m in found}
+    with_reply |= _single_messages_advance(statuses)
     recipients = _recipients_locked(statuses)
     now = timezone.now()
     before: dict[int, str] = {}
@@ -249,14 +278,50 @@ def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent |
     return outcome, kept
 
 
+def _single_messages_advance(items) -> set[int]:
+    """Move the single messages the events name (a verified token's ``m<pk>``) forward,
+    as a recipient would move; returns the notifications that named one."""
+    named: dict[int, list[tuple[ProviderNotification, StatusEvent]]] = defaultdict(list)
+    for notification, events in items:
+        for event in events:
+            pk = single_message_pk_from_reference(event.reference)
+            if pk is not None:
+                named[pk].append((notification, event))
+    if not named:
+        return set()
+    matched = set()
+    messages = (SentMessage.objects.select_for_update(of=("self",))
+                .filter(pk__in=sorted(named)).order_by("pk"))
+    for message in messages:
+        before = (message.delivery_status, message.delivery_status_at, message.message_id)
+        for notification, event in named[message.pk]:
+            if notification.provider != message.provider:
+                continue
+            matched.add(notification.pk)
+            if event.message_id and not message.message_id:
+                message.message_id = event.message_id[:64]
+            target = RECIPIENT_STATUS.get(event.state) if event.state is not None else None
+            current = RANK.get(message.delivery_status, -1)
+            if target is not None and current < FINAL_RANK and RANK[target] > current:
+                message.delivery_status = target
+                message.delivery_status_at = event.occurred_at or notification.received_at
+        if (message.delivery_status, message.delivery_status_at, message.message_id) != before:
+            message.save(update_fields=["delivery_status", "delivery_status_at", "message_id",
+                                        "updated_at"])
+    return matched
+
+
 def _recipients_locked(items) -> dict[tuple[str, str, str], Recipient]:
     """The recipients the events name, locked, keyed ("ref"|"id", provider, value)."""
     references: dict[str, set[int]] = defaultdict(set)
     message_ids: dict[str, set[str]] = defaultdict(set)
     for notification, events in items:
         for event in events:
-            if event.reference and str(event.reference).isdigit():
-                references[notification.provider].add(int(event.reference))
+            pk = recipient_pk_from_reference(event.reference)
+            if pk is not None:
+                references[notification.provider].add(pk)
+            elif single_message_pk_from_reference(event.reference) is not None:
+                continue  # a single message's (_single_messages_advance)
             elif event.message_id:
                 message_ids[notification.provider].add(event.message_id)
     found: dict[tuple[str, str, str], Recipient] = {}
@@ -280,8 +345,11 @@ def _recipients_locked(items) -> dict[tuple[str, str, str], Recipient]:
 
 
 def _recipient_of(recipients, provider: str, event: StatusEvent) -> Recipient | None:
-    if event.reference and str(event.reference).isdigit():
-        return recipients.get(("ref", provider, str(event.reference)))
+    pk = recipient_pk_from_reference(event.reference)
+    if pk is not None:
+        return recipients.get(("ref", provider, str(pk)))
+    if single_message_pk_from_reference(event.reference) is not None:
+        return None
     if event.message_id:
         return recipients.get(("id", provider, event.message_id))
     return None

@@ -52,6 +52,8 @@ class JustCallBackend(Backend):
     capabilities = Capabilities(
         max_recipients_per_call=MAX_RECIPIENTS_PER_CALL,  # one `to` per call (JC L10)
         delivery_webhooks=True,  # webhook_url per message (JC L13, L53–61)
+        per_message_callback=True,  # so each message's URL carries its recipient's token
+        from_numbers=True,  # `from`: an SMS-enabled number of the account (JC L9)
         mms=True,  # media_url (JC L12, L62–67)
         find_batch_by_reference=False,  # no lookup: the panel records each call first
     )
