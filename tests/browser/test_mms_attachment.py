@@ -6,6 +6,7 @@ hidden (the server would refuse it, on a field the user cannot see)."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from justsend_panel.core.models import ProviderSetting
 from campaigns import provider_options
 from campaigns.media.services import media_file_upload
 from campaigns.models import Campaign
@@ -19,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 def test_the_media_select_follows_the_provider_and_its_choice_is_saved(
     browser, live_server, marketing_user, monkeypatch, settings, tmp_path
 ):
-    monkeypatch.setattr(provider_options, "COMPOSABLE", (*provider_options.COMPOSABLE, "justcall"))
+    assert "justcall" in provider_options.COMPOSABLE
+    ProviderSetting.objects.create(provider="justcall", from_numbers=["+14155551234"])
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PANEL_PUBLIC_URL = live_server.url
     picture = media_file_upload(upload=SimpleUploadedFile("offer.png", png_bytes()),

@@ -380,6 +380,7 @@ def test_the_single_message_form_checks_only_the_chosen_providers_options(smsman
     assert form.send_arguments() == {
         "provider": "smsmanager", "sender": "MyShop",
         "provider_options": {"flow": ["viber", "sms"], "tag": "priority"},
+        "media": None,  # the MMS select is offered (JustCall sends MMS), SMS Manager takes none
     }
     form = SingleMessageForm(data={**data, "provider": "justsend"})
     assert list(errors(form)) == ["full_sender"]  # Justsend's FULL rule, SMS Manager's fields ignored

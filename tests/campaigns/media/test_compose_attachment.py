@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from justsend_panel.core.models import ProviderSetting
 from campaigns import provider_options
 from campaigns.exceptions import CampaignError
 from campaigns.forms import CampaignForm, SingleMessageForm
@@ -27,9 +28,11 @@ REFUSED = "Justsend cannot send an MMS: choose “None” here, or a provider th
 
 
 @pytest.fixture
-def justcall_composable(monkeypatch):
-    """JustCall offered in the forms (its sending path is another branch's work)."""
-    monkeypatch.setattr(provider_options, "COMPOSABLE", (*provider_options.COMPOSABLE, "justcall"))
+def justcall_composable(db):
+    """JustCall offered in the forms, with the simulator's From number listed by the
+    administrator (the From select offers only those)."""
+    assert "justcall" in provider_options.COMPOSABLE
+    ProviderSetting.objects.update_or_create(provider="justcall", defaults={"from_numbers": [FROM]})
 
 
 @pytest.fixture
@@ -105,14 +108,15 @@ def test_without_panel_public_url_the_select_is_disabled_and_the_page_says_why(
 
 
 def test_a_campaign_keeps_its_attachment_when_edited_or_duplicated(justcall_composable, marketing_user, picture):
-    form = CampaignForm(data=campaign_post(provider="justcall", media=picture.pk))
+    form = CampaignForm(data=campaign_post(provider="justcall", justcall_sender=FROM, media=picture.pk))
     assert form.is_valid(), form.errors
     campaign = campaign_create(user=marketing_user, data=form.campaign_data())
     assert campaign.media == picture
 
     form = CampaignForm(campaign=campaign)
     assert form["media"].value() == picture.pk  # the edit page opens with the file chosen
-    edited = CampaignForm(data=campaign_post(provider="justcall", media=picture.pk, name="Renamed"),
+    edited = CampaignForm(data=campaign_post(provider="justcall", justcall_sender=FROM,
+                                             media=picture.pk, name="Renamed"),
                           campaign=campaign)
     assert edited.is_valid(), edited.errors
     campaign_update(campaign=campaign, data=edited.campaign_data())
@@ -123,7 +127,7 @@ def test_a_campaign_keeps_its_attachment_when_edited_or_duplicated(justcall_comp
 
 
 def test_the_single_message_form_hands_the_file_to_the_service(justcall_composable, picture):
-    form = SingleMessageForm(data=single_post(provider="justcall", media=picture.pk))
+    form = SingleMessageForm(data=single_post(provider="justcall", justcall_sender=FROM, media=picture.pk))
     assert form.is_valid(), form.errors
     assert form.send_arguments()["media"] == picture
 
@@ -171,7 +175,7 @@ def test_a_campaign_without_media_shows_no_attachment(justcall_composable, marke
 def test_a_file_deleted_while_the_form_was_open_is_refused_not_saved(
     justcall_composable, marketing_user, picture
 ):
-    form = CampaignForm(data=campaign_post(provider="justcall", media=picture.pk))
+    form = CampaignForm(data=campaign_post(provider="justcall", justcall_sender=FROM, media=picture.pk))
     assert form.is_valid(), form.errors
     MediaFile.objects.filter(pk=picture.pk).delete()
     with pytest.raises(CampaignError, match="The MMS attachment was deleted meanwhile"):
