@@ -32,7 +32,7 @@ def main() -> int:
 
     verdict.BOUNDS = args.bounds
 
-    from faults import cases, smsmanager_cases
+    from faults import cases, recorded_cases
 
     plan = {
         "rate": lambda panel, services: cases.case_rate_faults(panel),
@@ -47,10 +47,14 @@ def main() -> int:
         "kill-pull": lambda panel, services: [cases.case_kill_pull(panel)],
         "poison": lambda panel, services: [cases.case_poison_postbacks(panel)],
         "cancel": lambda panel, services: [cases.case_cancel_mid_send(panel)],
-        "sm-rate": lambda panel, services: [smsmanager_cases.case_sm_rate_faults(panel)],
-        "sm-kill-call": lambda panel, services: [smsmanager_cases.case_sm_kill_call(panel)],
+        "sm-rate": lambda panel, services: [recorded_cases.case_recorded_rate_faults(panel)],
+        "sm-kill-call": lambda panel, services: [recorded_cases.case_recorded_kill_call(panel)],
         "sm-kill-hang": lambda panel, services: [
-            smsmanager_cases.case_sm_kill_call(panel, hang=True)],
+            recorded_cases.case_recorded_kill_call(panel, hang=True)],
+        "jc-rate": lambda panel, services: [
+            recorded_cases.case_recorded_rate_faults(panel, recorded_cases.JUSTCALL)],
+        "jc-kill-call": lambda panel, services: [
+            recorded_cases.case_recorded_kill_call(panel, simulated=recorded_cases.JUSTCALL)],
         # Last: an outage these leave behind (a worker that no longer consumes after the
         # broker's restart) would otherwise fail every case after them.
         "sandbox-down": lambda panel, services: [cases.case_sandbox_down(panel)],

@@ -1,9 +1,11 @@
-"""The fault cases for SMS Manager: a provider with no lookup of a sent request and no
-idempotency key, so each call is recorded before it is made and a call whose answer was
-lost is *in doubt* (campaigns.services.provider_sending).
+"""The fault cases for the providers with no lookup of a sent request and no idempotency
+key (SMS Manager, JustCall), so each call is recorded before it is made and a call whose
+answer was lost is *in doubt* (campaigns.services.provider_sending). One set of cases,
+played per provider through its :class:`Simulated` description.
 
 "Duplicated" is counted on the simulator's side: a number of the case's audience accepted
-in more than one request (``smsm_messages``, one row per accepted recipient). "In doubt":
+in more than one request (``smsm_messages``/``jc_messages``, one row per accepted
+recipient). "In doubt":
 recipients left in doubt once every call is made and every notification the simulator
 had to send is applied; the case then sends them again through the service (the campaign
 page's "send to the in-doubt recipients"), as the user would, and they must be sent once.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from faults import verdict
@@ -30,9 +33,52 @@ from faults.cases import (
 from faults.harness import Panel, wait_for
 from faults.verdict import RECOVERY_BOUND, CaseResult, duplicates_count, losses_count
 
-PROVIDER = {"provider": "smsmanager", "provider_options": {}}
-# Recipients of SMS Manager's own statuses that still wait for a callback.
+# Recipients of a provider's own statuses that still wait for a callback.
 WAITING = ("queued", "submitted", "sent")
+
+
+@dataclass(frozen=True)
+class Simulated:
+    """What the cases need to know of one provider and its simulator."""
+
+    provider: str
+    label: str
+    accepted_sql: str  # one row (the number) per recipient the simulator accepted
+    busy_sql: tuple[str, ...]  # counts of what the simulator still has to move or send
+    send_path: str  # the sending endpoint, as the sandbox's request log names it
+    campaign: dict = field(default_factory=dict)  # the campaign's provider fields
+    size: int = 2000
+
+
+SMSMANAGER = Simulated(
+    provider="smsmanager", label="SMS Manager",
+    accepted_sql="SELECT phone_number FROM smsm_messages",
+    busy_sql=("SELECT COUNT(*) FROM smsm_messages WHERE status IN ('queued', 'sent')",
+              "SELECT COUNT(*) FROM smsm_outbox"),
+    send_path="/smsmanager/v2/messages",
+    campaign={"provider": "smsmanager", "provider_options": {}},
+)
+# One recipient per call: a smaller audience than SMS Manager's ten per call.
+JUSTCALL_FROM = "+14155551234"  # SMS-enabled in the simulator (JUSTCALL_SANDBOX_NUMBERS)
+JUSTCALL = Simulated(
+    provider="justcall", label="JustCall",
+    accepted_sql="SELECT ltrim(recipient, '+') FROM jc_messages",
+    busy_sql=("SELECT COUNT(*) FROM jc_messages WHERE status IN ('queued', 'sent')",
+              "SELECT COUNT(*) FROM jc_outbox"),
+    send_path="/justcall/v2/texts/send",
+    campaign={"provider": "justcall", "provider_options": {}, "sender": JUSTCALL_FROM},
+    size=600,
+)
+
+
+def provider_prepare(simulated: Simulated) -> None:
+    """What an administrator sets on the Providers page before such a campaign: JustCall's
+    From number, and a pace of 50 calls a second for the one-recipient calls."""
+    from justsend_panel.core.models import ProviderSetting
+
+    if simulated.provider == "justcall":
+        ProviderSetting.objects.update_or_create(
+            provider="justcall", defaults={"from_numbers": [JUSTCALL_FROM], "rate_limit": 50})
 
 
 def _numbers(campaign_id: int) -> set[str]:
@@ -41,13 +87,12 @@ def _numbers(campaign_id: int) -> set[str]:
     return set(Recipient.objects.filter(campaign_id=campaign_id).values_list("msisdn", flat=True))
 
 
-def sandbox_accepted(panel: Panel, numbers: set[str]) -> list[str]:
+def sandbox_accepted(panel: Panel, numbers: set[str], simulated: Simulated = SMSMANAGER) -> list[str]:
     """The case's numbers, once per time the simulator accepted them."""
-    return [row[0] for row in panel.sandbox_rows("SELECT phone_number FROM smsm_messages")
-            if row[0] in numbers]
+    return [row[0] for row in panel.sandbox_rows(simulated.accepted_sql) if row[0] in numbers]
 
 
-def _settled(panel: Panel, campaign_id: int) -> bool:
+def _settled(panel: Panel, campaign_id: int, simulated: Simulated) -> bool:
     """Every call made and answered (or in doubt), every notification the simulator had
     to send sent and applied: what is still in doubt now stays so without the user."""
     from campaigns.models import ProviderCall, Recipient
@@ -59,10 +104,9 @@ def _settled(panel: Panel, campaign_id: int) -> bool:
         return False
     if Recipient.objects.filter(campaign_id=campaign_id, status__in=WAITING).exists():
         return False
-    if panel.sandbox_rows("SELECT COUNT(*) FROM smsm_messages WHERE status IN ('queued', 'sent')"
-                          )[0][0] or panel.sandbox_rows("SELECT COUNT(*) FROM smsm_outbox")[0][0]:
+    if any(panel.sandbox_rows(sql)[0][0] for sql in simulated.busy_sql):
         return False
-    return not ProviderNotification.objects.filter(provider="smsmanager",
+    return not ProviderNotification.objects.filter(provider=simulated.provider,
                                                    state="pending").exists()
 
 
@@ -74,7 +118,7 @@ def _done(campaign_id: int) -> bool:
 
 
 def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int,
-                    since: float) -> CaseResult:
+                    since: float, simulated: Simulated = SMSMANAGER) -> CaseResult:
     """Wait for the campaign's calls and callbacks; count the in-doubt recipients; send
     them again as the user would; wait until every recipient is final; account."""
     from campaigns.deliveries.models import ProviderNotification
@@ -83,10 +127,10 @@ def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int
         campaign_in_doubt_resend
 
     timeout = verdict.deadline(RECOVERY_BOUND)
-    if not wait_for(lambda: _settled(panel, campaign.pk), timeout=timeout, interval=1):
+    if not wait_for(lambda: _settled(panel, campaign.pk, simulated), timeout=timeout, interval=1):
         result.notes.append(f"calls or callbacks unsettled at the deadline ({_status(campaign.pk)})")
     numbers = _numbers(campaign.pk)
-    accepted_before = len(set(sandbox_accepted(panel, numbers)))
+    accepted_before = len(set(sandbox_accepted(panel, numbers, simulated)))
     in_doubt = campaign_in_doubt_count(campaign=campaign)
     states = Counter(ProviderCall.objects.filter(campaign=campaign)
                      .values_list("state", flat=True))
@@ -95,7 +139,7 @@ def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int
     # In doubt and at the simulator: a callback should have settled it.
     doubtful = set(Recipient.objects.filter(campaign=campaign, status="in_doubt")
                    .values_list("msisdn", flat=True))
-    accepted_doubtful = doubtful & set(sandbox_accepted(panel, numbers))
+    accepted_doubtful = doubtful & set(sandbox_accepted(panel, numbers, simulated))
     if accepted_doubtful:
         result.notes.append(f"{len(accepted_doubtful):,} in doubt though the simulator took them "
                             "and called back")
@@ -108,7 +152,7 @@ def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int
         result.recovery = time.monotonic() - since
     else:
         result.notes.append(f"campaign {_status(campaign.pk)} at the deadline")
-    charged = sandbox_accepted(panel, numbers)
+    charged = sandbox_accepted(panel, numbers, simulated)
     final = list(Recipient.objects.filter(campaign=campaign, status__in=FINAL_RECIPIENT)
                  .values_list("msisdn", flat=True))
     result.sent = len(set(charged))
@@ -119,39 +163,42 @@ def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int
     left = Recipient.objects.filter(campaign=campaign, status="in_doubt").count()
     if left:
         result.notes.append(f"{left:,} still in doubt at the end")
-    bad = ProviderNotification.objects.filter(provider="smsmanager").exclude(
+    bad = ProviderNotification.objects.filter(provider=simulated.provider).exclude(
         state__in=["pending", "applied"]).count()
     if bad:
-        result.info.append(f"{bad:,} SMS Manager notifications unmatched or quarantined")
+        result.info.append(f"{bad:,} {simulated.label} notifications unmatched or quarantined")
     return result
 
 
-def case_sm_rate_faults(panel: Panel) -> CaseResult:
-    """30% 429 (Retry-After) + 10% 500 for 60 s on an SMS Manager campaign of 3,000
-    personalised recipients (10 per call)."""
+def case_recorded_rate_faults(panel: Panel, simulated: Simulated = SMSMANAGER) -> CaseResult:
+    """30% 429 (Retry-After) + 10% 500 for 60 s on a campaign of 3,000 personalised
+    recipients (SMS Manager: 10 per call; JustCall: its smaller audience, one per call)."""
     errors = panel.errors_500()
-    size = 3000
-    name = "SMS Manager: 429 30% + 500 10% for 60 s, campaign 3,000"
+    size = 3000 if simulated is SMSMANAGER else simulated.size
+    name = f"{simulated.label}: 429 30% + 500 10% for 60 s, campaign {size:,}"
     began = datetime.now(UTC).isoformat(timespec="milliseconds")
+    provider_prepare(simulated)
     panel.faults(**RATE_FAULTS)
     storm_end = time.monotonic() + STORM_SECONDS
     try:
-        campaign = campaign_launch(f"Faults: {name}", size, **PROVIDER)
+        campaign = campaign_launch(f"Faults: {name}", size, **simulated.campaign)
         _sleep_until(storm_end)
     finally:
         panel.faults_off()
     answers = Counter(entry["status"] for entry in panel.control(
-        "GET", "requests", params={"path": "/smsmanager/v2/messages"})["requests"]
+        "GET", "requests", params={"path": simulated.send_path})["requests"]
         if entry["time"] >= began)
     result = CaseResult(name, info=["calls answered during the storm: " + ", ".join(
         f"{status} {count:,}" for status, count in sorted(answers.items(), key=str))])
-    result = in_doubt_settle(panel, result, campaign, expected=size, since=storm_end)
+    result = in_doubt_settle(panel, result, campaign, expected=size, since=storm_end,
+                             simulated=simulated)
     if result.recovery is not None:
         result.info.append(f"{STORM_SECONDS + result.recovery:.0f} s from the launch")
     return _finish(panel, result, errors)
 
 
-def case_sm_kill_call(panel: Panel, *, hang: bool = False) -> CaseResult:
+def case_recorded_kill_call(panel: Panel, *, hang: bool = False,
+                      simulated: Simulated = SMSMANAGER) -> CaseResult:
     """The workers SIGKILLed 1.5 s after a call was recorded (on its way), then restarted:
     the rest is sent, the call in doubt is never re-sent on its own.
 
@@ -162,15 +209,16 @@ def case_sm_kill_call(panel: Panel, *, hang: bool = False) -> CaseResult:
     from campaigns.models import ProviderCall
 
     errors = panel.errors_500()
-    size = 2000
-    name = ("SMS Manager: worker SIGKILL mid-call (call never taken), campaign 2,000" if hang
-            else "SMS Manager: worker SIGKILL mid-call (call taken), campaign 2,000")
+    size = simulated.size
+    taken = "call never taken" if hang else "call taken"
+    name = f"{simulated.label}: worker SIGKILL mid-call ({taken}), campaign {size:,}"
     result = CaseResult(name)
     killed = []
     try:
         if not hang:
             panel.faults(latency_ms=4000)
-        campaign = campaign_launch(f"Faults: {name}", size, **PROVIDER)
+        provider_prepare(simulated)
+        campaign = campaign_launch(f"Faults: {name}", size, **simulated.campaign)
         if hang:
             # After the launch: its price and balance reads go to Justsend, which would hang too.
             panel.faults(timeout=True)
@@ -194,5 +242,6 @@ def case_sm_kill_call(panel: Panel, *, hang: bool = False) -> CaseResult:
     restarted = time.monotonic()
     result.info.append(f"killed during call {[seq for seq, _ in killed]} of "
                        f"{sum(len(ids) for _, ids in killed):,} recipients")
-    result = in_doubt_settle(panel, result, campaign, expected=size, since=restarted)
+    result = in_doubt_settle(panel, result, campaign, expected=size, since=restarted,
+                             simulated=simulated)
     return _finish(panel, result, errors)
