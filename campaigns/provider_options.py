@@ -39,10 +39,10 @@ def provider_label(name: str) -> str:
 
 
 # The providers the apps can send a campaign or a single message through. A provider in the
-# registry but not here (JustCall, SMS.by until their sending paths land, issue #17) has its
-# client, simulator and connection check, but is not offered in the forms: a message the
-# panel cannot carry through would be recorded and then stranded in doubt.
-COMPOSABLE = ("justsend", "smsmanager")
+# registry but not here (JustCall until its sending path lands, issue #17) has its client,
+# simulator and connection check, but is not offered in the forms: a message the panel
+# cannot carry through would be recorded and then stranded in doubt.
+COMPOSABLE = ("justsend", "smsmanager", "smsby")
 
 
 def provider_choices(current: str | None = None) -> list[tuple[str, str]]:
@@ -163,8 +163,34 @@ def _smsmanager_problem(field: str, flow: list[str], problem: str) -> str:
     return _(problem)
 
 
+SMSBY = "smsby"
+
+
+def smsby_fields() -> dict[str, forms.Field]:
+    """SMS.by's block: the alpha name a mailing is sent under (its ``alphaname_id``)."""
+    return {
+        "smsby_sender": forms.IntegerField(
+            label=gettext_lazy("Alpha name ID"), min_value=1,
+            initial=lambda: provider_default_sender(SMSBY),
+            help_text=gettext_lazy(
+                "The number SMS.by gives the alpha name (alphaname_id); the administrator "
+                "sets the default on the Providers page."
+            ),
+            widget=forms.NumberInput(attrs={"class": "form-control w-auto"}),
+        ),
+    }
+
+
+def smsby_options_clean(form: forms.Form, data: dict) -> dict[str, Any]:
+    """The alpha name is the campaign's sender (``provider_sender``): no other option."""
+    if data.get("smsby_sender") is not None:
+        data["smsby_sender"] = str(data["smsby_sender"])
+    return {}
+
+
 # provider name -> (its block's fields, the function that cleans them into provider_options)
-PROVIDER_FIELDS = {SMSMANAGER: (smsmanager_fields, smsmanager_options_clean)}
+PROVIDER_FIELDS = {SMSMANAGER: (smsmanager_fields, smsmanager_options_clean),
+                   SMSBY: (smsby_fields, smsby_options_clean)}
 
 
 class ProviderChoiceMixin:
@@ -247,6 +273,8 @@ class ProviderChoiceMixin:
         if name == SMSMANAGER:
             return {"smsmanager_sender": sender, "smsmanager_flow": options.get("flow") or [],
                     "smsmanager_tag": options.get("tag") or ""}
+        if name == SMSBY:
+            return {"smsby_sender": sender}
         return {}
 
 

@@ -37,6 +37,28 @@ class ProviderSettingForm(BootstrapForm):
         required=False,
         help_text=gettext_lazy("All workers together. Empty: the provider's default."))
 
+    # A provider whose sender is not a name: its label, its help, and what it must be.
+    SENDER_FIELDS = {
+        "smsby": (gettext_lazy("Alpha name ID"),
+                  gettext_lazy("SMS.by's number for the alpha name mailings are sent under "
+                               "(alphaname_id), as SMS.by's own panel shows it: its API lists "
+                               "no alpha names. The compose form offers it.")),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.prefix in self.SENDER_FIELDS:
+            label, help_text = self.SENDER_FIELDS[self.prefix]
+            self.fields["default_sender"].label = label
+            self.fields["default_sender"].help_text = help_text
+
+    def clean_default_sender(self):
+        sender = self.cleaned_data["default_sender"].strip()
+        if self.prefix in self.SENDER_FIELDS and sender and (
+                not sender.isascii() or not sender.isdigit() or int(sender) < 1):
+            raise forms.ValidationError(_("Give a whole number greater than 0."))
+        return sender
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("price_per_segment") is not None and not cleaned.get("currency"):

@@ -63,10 +63,11 @@ SMSMANAGER = {
 
 def test_the_provider_select_lists_the_enabled_providers_with_justsend_first(smsmanager_enabled):
     form = CampaignForm()
-    # JustCall and SMS.by are registered and simulated in development too (issue #17), but
-    # not offered until the apps can send through them.
+    # JustCall is registered and simulated in development too (issue #17), but not offered
+    # until the apps can send through it; SMS.by's campaigns go in mailings.
     assert set(core_provider.provider_registry().enabled()) >= {"justcall", "smsby"}
-    assert form.fields["provider"].choices == [("justsend", "Justsend"), ("smsmanager", "SMS Manager")]
+    assert form.fields["provider"].choices == [
+        ("justsend", "Justsend"), ("smsmanager", "SMS Manager"), ("smsby", "SMS.by")]
     assert form["provider"].value() == "justsend"
     assert {"smsmanager_sender", "smsmanager_flow", "smsmanager_tag"} <= set(form.fields)
 
