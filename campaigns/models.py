@@ -346,7 +346,7 @@ class SentMessage(TimeStampedModel):
 
 
 class ProviderCall(TimeStampedModel):
-    """One call to a provider that cannot find a batch by our reference (SMS Manager…),
+    """One call to a provider sent in recorded calls (SMS Manager, SMS.by's mailings),
     recorded and committed before it is made: never twice without an idempotency key.
 
     ``recorded`` while the call is on its way; ``sent`` once the provider answered (its

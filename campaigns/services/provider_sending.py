@@ -1,4 +1,5 @@
-"""Sending a campaign through a provider that cannot find a batch by our reference.
+"""Sending a campaign in recorded calls: through a provider that cannot find a batch by
+our reference (SMS Manager), or can but takes no file (SMS.by's mailings, found by name).
 
 Justsend's bulk is found again by its unique name after a crash (see
 :mod:`campaigns.services.sending`). SMS Manager and its like have no such lookup and no
@@ -15,6 +16,10 @@ The work is resumable: the campaign's lease is held while calls are made; a work
 dies stops renewing it, the sweep hands the campaign on, and the new holder marks the
 call left ``recorded`` in doubt and goes on with the recipients no call has taken (still
 ``queued``), a slice at a time.
+
+A provider that finds a batch by our reference (``find_batch_by_reference``: SMS.by's
+mailing name) has its lost calls looked up first (:func:`calls_recover`): found, they are
+answered; not found, they are made once more under the same reference; only then in doubt.
 """
 
 from __future__ import annotations
@@ -79,10 +84,11 @@ _PARAMETER = re.compile(r"\$(\d+)")
 
 
 def sends_in_recorded_calls(provider: str) -> bool:
-    """Whether ``provider``'s campaigns go in recorded calls (no lookup of a lost batch).
+    """Whether ``provider``'s campaigns go in recorded calls.
 
     Justsend's path (one bulk, a file upload, found again by its name) needs both; any
-    provider without them is sent here.
+    provider without them is sent here (SMS.by's lookup by name is used by
+    :func:`calls_recover`).
     """
     capabilities = provider_registry().capabilities(provider)
     return not (capabilities.find_batch_by_reference and capabilities.file_upload)
