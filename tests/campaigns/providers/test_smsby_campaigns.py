@@ -178,7 +178,7 @@ def test_a_mailing_still_not_found_after_its_second_sending_stays_in_doubt(
 
 
 def test_polling_applies_statuses_finishes_the_campaign_and_stores_cost_and_parts(
-        smsby, marketing_user):
+        smsby, marketing_user, marketing_client):
     campaign = smsby_campaign(marketing_user, count=25)
     blacklist("48500000007")
     campaign_submit(campaign_id=campaign.pk)
@@ -202,6 +202,10 @@ def test_polling_applies_statuses_finishes_the_campaign_and_stores_cost_and_part
     assert sum(c.cost for c in calls) == Decimal("0.026") * 24
     progress = campaign_progress_get(campaign=campaign)
     assert (progress.provider_parts, progress.provider_batches) == (24, 3)
+    page = marketing_client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "SMS.by’s cost (3 mailings)" in page
+    assert 'data-count="provider_cost">0.624<' in page
+    assert 'data-count="provider_parts">24<' in page
     assert campaigns_poll_provider_calls(gap=timedelta(0)) == 0  # finished: no more polls
 
 
