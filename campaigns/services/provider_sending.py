@@ -153,6 +153,7 @@ def _send_with(campaign: Campaign, backend: Backend, *, token: str, keeper) -> N
                 audience_prepare(campaign=campaign)
             else:
                 _blacklisted_remove(campaign)
+        _payload_check(campaign, backend, options)
     except (RenderingError, AudienceError, CampaignError) as error:
         _submission_failed(campaign.pk, error.message, token=token)
         return
@@ -204,6 +205,26 @@ def provider_options_clean(campaign: Campaign) -> dict:
             _("The provider's options are not valid: %(problems)s")
             % {"problems": " ".join(map(str, problems)) if isinstance(problems, list)
                else str(problems)}) from error
+
+
+def _payload_check(campaign: Campaign, backend: Backend, options: dict) -> None:
+    """The backend builds a call for the first queued recipient, or :class:`CampaignError`.
+
+    A call the backend refuses to build (SMS.by without an alpha name) would otherwise be
+    recorded and then stranded, though it never left."""
+    row = (Recipient.objects.filter(campaign=campaign, status=R.QUEUED).order_by("pk")
+           .values_list("pk", "msisdn", "content", "params").first())
+    if row is None:
+        return
+    pk, msisdn, content, params = row
+    try:
+        backend.build_payload(OutboundBatch(
+            reference=f"{campaign.reference}-0", sender=campaign.sender or None, options=options,
+            messages=[OutboundMessage(reference=str(pk), to=msisdn,
+                                      text=message_text(campaign, content, params))]))
+    except ValueError as error:
+        raise CampaignError(_("The provider cannot take this campaign: %(reason)s")
+                            % {"reason": error}) from error
 
 
 # A 429's Retry-After up to this many seconds is waited inside the task, longer ones by the

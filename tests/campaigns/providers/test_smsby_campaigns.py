@@ -216,3 +216,18 @@ def test_two_polls_at_once_poll_a_campaign_once(smsby, marketing_user):
     assert campaigns_poll_provider_calls() == 0  # within the gap: another poll has it
     requests = [r for r in smsby.requests("/smsby/api/v1/statusBulkSms")]
     assert len(requests) == 1
+
+
+def test_a_campaign_without_an_alpha_name_fails_before_any_mailing_is_recorded(
+        smsby, marketing_user):
+    """SMS.by's backend cannot build a mailing without an alpha name: the campaign fails
+    with the reason instead of leaving a recorded call that never left, in doubt."""
+    campaign = smsby_campaign(marketing_user, count=5)
+    Campaign.objects.filter(pk=campaign.pk).update(sender="")
+    campaign_submit(campaign_id=campaign.pk)
+
+    campaign.refresh_from_db()
+    assert campaign.status == S.FAILED
+    assert "alpha name" in campaign.failure_reason
+    assert not ProviderCall.objects.filter(campaign=campaign).exists()
+    assert mailings(smsby) == []
