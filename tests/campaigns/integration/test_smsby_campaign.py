@@ -20,10 +20,12 @@ from campaigns.services.provider_sending import campaign_in_doubt_count
 from campaigns.services.scheduling import campaigns_submit_due
 from justsend_panel.celery import app as celery_app
 from justsend_panel.core.models import ProviderSetting
-from justsend_panel.sandbox.server import run_sandbox
-from tests.campaigns.integration.test_smsmanager_campaign import _worker_start, _worker_stop
+from tests.campaigns.integration.test_smsmanager_campaign import (  # noqa: F401 (a fixture)
+    _worker_start,
+    _worker_stop,
+    smsmanager_sandbox,
+)
 from tests.campaigns.services.conftest import blacklist, campaign_make, group_with_members
-from tests.fixtures.sandbox import POSTBACK_DELIVERY_MIX
 from tests.fixtures.worker import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -40,21 +42,14 @@ FINAL = (R.DELIVERED, R.UNDELIVERED, R.EXPIRED, R.REJECTED)
 
 
 @pytest.fixture
-def smsby_sandbox(tmp_path, live_server, settings):
-    """A sandbox (manual clock) and the panel in this process configured for its SMS.by."""
-    with run_sandbox(tmp_dir=tmp_path, clock="manual",
-                     delivery_mix=POSTBACK_DELIVERY_MIX) as sandbox:
-        settings.JUSTSEND_APP_KEY = ""
-        settings.JUSTSEND_SANDBOX = True
-        settings.JUSTSEND_SANDBOX_APP_KEY = sandbox.app_key
-        settings.JUSTSEND_API_URL = sandbox.api_url
-        settings.SMSBY_TOKEN = ""
-        settings.SMSBY_API_URL = sandbox.smsby_url
-        settings.SMSBY_SANDBOX_TOKEN = sandbox.smsby_token
-        settings.SMSBY_MAILING_SIZE = MAILING_SIZE
-        settings.PANEL_PUBLIC_URL = live_server.url
-        ProviderSetting.objects.create(provider="smsby", default_sender=ALPHANAME, rate_limit=50)
-        yield sandbox
+def smsby_sandbox(smsmanager_sandbox, settings):
+    """SMS Manager's acceptance sandbox (manual clock), the panel here configured for its SMS.by."""
+    settings.SMSBY_TOKEN = ""
+    settings.SMSBY_API_URL = smsmanager_sandbox.smsby_url
+    settings.SMSBY_SANDBOX_TOKEN = smsmanager_sandbox.smsby_token
+    settings.SMSBY_MAILING_SIZE = MAILING_SIZE
+    ProviderSetting.objects.create(provider="smsby", default_sender=ALPHANAME, rate_limit=50)
+    return smsmanager_sandbox
 
 
 def _smsby_worker(sandbox, live_server, log_path, **extra_env):

@@ -69,6 +69,17 @@ def kill_at(monkeypatch, *, after_call: bool, on_call: int = 2):
                         lambda *args, **kwargs: False)
 
 
+def killed_at_second_mailing(campaign, monkeypatch, *, after_call: bool) -> ProviderCall:
+    """Submit until the worker dies at its second mailing; that mailing's call, recorded."""
+    with monkeypatch.context() as dying:
+        kill_at(dying, after_call=after_call)
+        with pytest.raises(Killed):
+            campaign_submit(campaign_id=campaign.pk)
+    lost = ProviderCall.objects.get(campaign=campaign, sequence=2)
+    assert lost.state == C.RECORDED
+    return lost
+
+
 def take_over(campaign):
     """The dead worker's lease runs out; the sweep's task runs the send again."""
     Campaign.objects.filter(pk=campaign.pk).update(
@@ -112,12 +123,7 @@ def test_a_mailing_whose_answer_was_lost_is_found_by_name_and_never_sent_twice(
     """The worker dies after SMS.by took its second mailing, before the answer was
     recorded: the next holder finds it by name in getSMSMessages and sends only the rest."""
     campaign = smsby_campaign(marketing_user, count=25)
-    with monkeypatch.context() as dying:
-        kill_at(dying, after_call=True)
-        with pytest.raises(Killed):
-            campaign_submit(campaign_id=campaign.pk)
-    lost = ProviderCall.objects.get(campaign=campaign, sequence=2)
-    assert lost.state == C.RECORDED
+    lost = killed_at_second_mailing(campaign, monkeypatch, after_call=True)
 
     take_over(campaign)
 
@@ -138,11 +144,7 @@ def test_a_mailing_sms_by_never_got_is_sent_once_more_under_its_name(
     """Killed before the second mailing left: SMS.by has no mailing of that name once the
     client's timeout has passed, so it is sent again, once, and every number gets one SMS."""
     campaign = smsby_campaign(marketing_user, count=25)
-    with monkeypatch.context() as dying:
-        kill_at(dying, after_call=False)
-        with pytest.raises(Killed):
-            campaign_submit(campaign_id=campaign.pk)
-    lost = ProviderCall.objects.get(campaign=campaign, sequence=2)
+    lost = killed_at_second_mailing(campaign, monkeypatch, after_call=False)
     # The provider had the client's whole timeout to take it.
     ProviderCall.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
@@ -160,11 +162,7 @@ def test_a_mailing_still_not_found_after_its_second_sending_stays_in_doubt(
         smsby, marketing_user, monkeypatch):
     """Sent once more and lost again without trace: never a third time automatically."""
     campaign = smsby_campaign(marketing_user, count=25)
-    with monkeypatch.context() as dying:
-        kill_at(dying, after_call=False)
-        with pytest.raises(Killed):
-            campaign_submit(campaign_id=campaign.pk)
-    lost = ProviderCall.objects.get(campaign=campaign, sequence=2)
+    lost = killed_at_second_mailing(campaign, monkeypatch, after_call=False)
     ProviderCall.objects.filter(pk=lost.pk).update(
         created_at=timezone.now() - timedelta(hours=1), attempts=2)
 
