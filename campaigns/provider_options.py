@@ -169,8 +169,10 @@ SMSBY = "smsby"
 def smsby_fields() -> dict[str, forms.Field]:
     """SMS.by's block: the alpha name a mailing is sent under (its ``alphaname_id``)."""
     return {
+        # Checked in smsby_options_clean, not by the browser: a hidden block's required or
+        # out-of-range input would stop the form's submission for another provider.
         "smsby_sender": forms.IntegerField(
-            label=gettext_lazy("Alpha name ID"), min_value=1,
+            label=gettext_lazy("Alpha name ID"), required=False,
             initial=lambda: provider_default_sender(SMSBY),
             help_text=gettext_lazy(
                 "The number SMS.by gives the alpha name (alphaname_id); the administrator "
@@ -183,8 +185,13 @@ def smsby_fields() -> dict[str, forms.Field]:
 
 def smsby_options_clean(form: forms.Form, data: dict) -> dict[str, Any]:
     """The alpha name is the campaign's sender (``provider_sender``): no other option."""
-    if data.get("smsby_sender") is not None:
-        data["smsby_sender"] = str(data["smsby_sender"])
+    alphaname_id = data.get("smsby_sender")
+    if "smsby_sender" in form.errors:
+        return {}
+    if alphaname_id is None or alphaname_id < 1:
+        form.add_error("smsby_sender", _("Give the alpha name ID SMS.by sends under (a whole number greater than 0)."))
+        return {}
+    data["smsby_sender"] = str(alphaname_id)
     return {}
 
 

@@ -35,6 +35,12 @@ def test_an_sms_by_campaign_needs_a_positive_alpha_name_id(value):
     assert "smsby_sender" in _errors(compose(provider="smsby", smsby_sender=value))
 
 
+def test_the_alpha_name_input_never_stops_the_browser_for_another_provider():
+    """No required or min attribute: the block is hidden while another provider is chosen."""
+    html = str(compose(provider="smsby", smsby_sender="")["smsby_sender"])
+    assert " required" not in html and " min=" not in html
+
+
 def test_justsend_chosen_ignores_the_sms_by_block():
     form = compose(provider="justsend", variant="ECO", smsby_sender="abc")
     assert form.is_valid(), form.errors
