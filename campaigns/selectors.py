@@ -15,7 +15,7 @@ from django.utils.translation import pgettext
 from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, ProviderCall, Recipient
 from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
 from contacts.selectors import group_attribute_keys_get
-from justsend_panel.core.provider import provider_for
+from justsend_panel.core.provider import provider_for, provider_registry
 from justsend_panel.sms.exceptions import SmsError, SmsNotFound, SmsUnsupported
 from justsend_panel.sms.registry import vocabulary
 
@@ -184,6 +184,17 @@ def campaign_progress_get(*, campaign: Campaign) -> Progress:
 
 
 def _provider_figures(campaign: Campaign) -> dict:
+    """Only a provider whose batches are found by our reference reports their figures
+    (``batch_figures``): the others' pages read nothing more, nor does a list that did
+    not load the provider (the dashboard)."""
+    if "provider" in campaign.get_deferred_fields():
+        return {}
+    try:
+        capabilities = provider_registry().capabilities(campaign.provider)
+    except SmsUnsupported:  # a provider since removed from the panel
+        return {}
+    if not capabilities.find_batch_by_reference or capabilities.file_upload:
+        return {}
     figures = ProviderCall.objects.filter(campaign=campaign, parts__isnull=False).aggregate(
         provider_cost=Sum("cost"), provider_parts=Sum("parts"), provider_batches=Count("pk"))
     return figures if figures["provider_batches"] else {}
