@@ -351,7 +351,7 @@ class SentMessage(TimeStampedModel):
 
 
 class ProviderCall(TimeStampedModel):
-    """One call to a provider that cannot find a batch by our reference (SMS Manager…),
+    """One call to a provider sent in recorded calls (SMS Manager, SMS.by's mailings),
     recorded and committed before it is made: never twice without an idempotency key.
 
     ``recorded`` while the call is on its way; ``sent`` once the provider answered (its
@@ -384,6 +384,11 @@ class ProviderCall(TimeStampedModel):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # The user chose to send this call's in-doubt recipients again (in new calls).
     resent_at = models.DateTimeField(_("sent again at"), null=True, blank=True)
+    # What the provider says the batch cost and how many parts it billed (SMS.by's
+    # mailing, read by the status poll); the currency is the account's.
+    cost = models.DecimalField(_("provider's cost"), max_digits=14, decimal_places=5,
+                               null=True, blank=True)
+    parts = models.PositiveIntegerField(_("parts billed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("provider call")

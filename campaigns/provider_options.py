@@ -41,10 +41,10 @@ def provider_label(name: str) -> str:
 
 
 # The providers the apps can send a campaign or a single message through. A provider in the
-# registry but not here (SMS.by until its sending path lands, issue #17) has its
-# client, simulator and connection check, but is not offered in the forms: a message the
-# panel cannot carry through would be recorded and then stranded in doubt.
-COMPOSABLE = ("justsend", "smsmanager", "justcall")
+# registry but not here has its client, simulator and connection check, but is not offered
+# in the forms: a message the panel cannot carry through would be recorded and then
+# stranded in doubt.
+COMPOSABLE = ("justsend", "smsmanager", "justcall", "smsby")
 
 
 def provider_choices(current: str | None = None) -> list[tuple[str, str]]:
@@ -187,8 +187,40 @@ def justcall_fields() -> dict[str, forms.Field]:
     }
 
 
+SMSBY = "smsby"
+
+
+def smsby_fields() -> dict[str, forms.Field]:
+    """SMS.by's block: the alpha name a mailing is sent under (its ``alphaname_id``)."""
+    return {
+        # Checked in smsby_options_clean, not by the browser: a hidden block's required or
+        # out-of-range input would stop the form's submission for another provider.
+        "smsby_sender": forms.IntegerField(
+            label=gettext_lazy("Alpha name ID"), required=False,
+            initial=lambda: provider_default_sender(SMSBY),
+            help_text=gettext_lazy(
+                "The number SMS.by gives the alpha name (alphaname_id); the administrator "
+                "sets the default on the Providers page."
+            ),
+            widget=forms.NumberInput(attrs={"class": "form-control w-auto"}),
+        ),
+    }
+
+
 def justcall_options_clean(form: forms.Form, data: dict) -> dict[str, Any]:
     """JustCall takes no options besides its From number (the sender): none to store."""
+    return {}
+
+
+def smsby_options_clean(form: forms.Form, data: dict) -> dict[str, Any]:
+    """The alpha name is the campaign's sender (``provider_sender``): no other option."""
+    alphaname_id = data.get("smsby_sender")
+    if "smsby_sender" in form.errors:
+        return {}
+    if alphaname_id is None or alphaname_id < 1:
+        form.add_error("smsby_sender", _("Give the alpha name ID SMS.by sends under (a whole number greater than 0)."))
+        return {}
+    data["smsby_sender"] = str(alphaname_id)
     return {}
 
 
@@ -196,6 +228,7 @@ def justcall_options_clean(form: forms.Form, data: dict) -> dict[str, Any]:
 PROVIDER_FIELDS = {
     SMSMANAGER: (smsmanager_fields, smsmanager_options_clean),
     JUSTCALL: (justcall_fields, justcall_options_clean),
+    SMSBY: (smsby_fields, smsby_options_clean),
 }
 
 
@@ -333,6 +366,8 @@ class ProviderChoiceMixin:
                     "smsmanager_tag": options.get("tag") or ""}
         if name == JUSTCALL:
             return {"justcall_sender": sender}
+        if name == SMSBY:
+            return {"smsby_sender": sender}
         return {}
 
 

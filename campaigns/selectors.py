@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient
+from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, ProviderCall, Recipient
 from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
 from contacts.selectors import group_attribute_keys_get
-from justsend_panel.core.provider import provider_for
+from justsend_panel.core.provider import provider_for, provider_registry
 from justsend_panel.sms.exceptions import SmsError, SmsNotFound, SmsUnsupported
 from justsend_panel.sms.registry import vocabulary
 
@@ -133,6 +134,11 @@ class Progress:
     cancellable: bool
     # Undelivered recipients a "send again" draft would get; counted once sending is over.
     resendable: int = 0
+    # What the provider says its batches (SMS.by's mailings) cost and how many parts it
+    # billed, summed over the calls it named them for; None when it said nothing.
+    provider_cost: Decimal | None = None
+    provider_parts: int | None = None
+    provider_batches: int = 0
 
     def _percent(self, value: int) -> float:
         return round(100 * value / self.total, 1) if self.total else 0.0
@@ -173,7 +179,25 @@ def campaign_progress_get(*, campaign: Campaign) -> Progress:
         polling=campaign.is_in_flight,
         cancellable=campaign.status in CANCELLABLE,
         resendable=resendable,
+        **_provider_figures(campaign),
     )
+
+
+def _provider_figures(campaign: Campaign) -> dict:
+    """Only a provider whose batches are found by our reference reports their figures
+    (``batch_figures``): the others' pages read nothing more, nor does a list that did
+    not load the provider (the dashboard)."""
+    if "provider" in campaign.get_deferred_fields():
+        return {}
+    try:
+        capabilities = provider_registry().capabilities(campaign.provider)
+    except SmsUnsupported:  # a provider since removed from the panel
+        return {}
+    if not capabilities.find_batch_by_reference or capabilities.file_upload:
+        return {}
+    figures = ProviderCall.objects.filter(campaign=campaign, parts__isnull=False).aggregate(
+        provider_cost=Sum("cost"), provider_parts=Sum("parts"), provider_batches=Count("pk"))
+    return figures if figures["provider_batches"] else {}
 
 
 def personalisation_fields_get(*, group_ids: list[int]) -> list[tuple[str, str]]:

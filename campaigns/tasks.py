@@ -6,6 +6,7 @@ from celery import shared_task
 
 from campaigns.services.cancelling import campaign_cancel_remote
 from campaigns.services.polling import campaign_finished_read, campaigns_poll_in_flight
+from campaigns.services.provider_polling import campaigns_poll_provider_calls
 from campaigns.services.scheduling import campaigns_submit_due
 from campaigns.services.sending import campaign_submit
 from justsend_panel.core.provider_task import PROVIDER_TASK
@@ -29,6 +30,11 @@ def campaigns_submit_due_task() -> None:
 @shared_task(name="campaigns.poll_in_flight", **PROVIDER_TASK)
 def campaigns_poll_in_flight_task() -> None:
     campaigns_poll_in_flight()
+
+
+@shared_task(name="campaigns.poll_provider_calls", **PROVIDER_TASK)
+def campaigns_poll_provider_calls_task() -> None:
+    campaigns_poll_provider_calls()
 
 
 @shared_task(name="campaigns.read_finished", **PROVIDER_TASK)

@@ -1,4 +1,5 @@
-"""Sending a campaign through a provider that cannot find a batch by our reference.
+"""Sending a campaign in recorded calls: through a provider that cannot find a batch by
+our reference (SMS Manager), or can but takes no file (SMS.by's mailings, found by name).
 
 Justsend's bulk is found again by its unique name after a crash (see
 :mod:`campaigns.services.sending`). SMS Manager and its like have no such lookup and no
@@ -15,6 +16,10 @@ The work is resumable: the campaign's lease is held while calls are made; a work
 dies stops renewing it, the sweep hands the campaign on, and the new holder marks the
 call left ``recorded`` in doubt and goes on with the recipients no call has taken (still
 ``queued``), a slice at a time.
+
+A provider that finds a batch by our reference (``find_batch_by_reference``: SMS.by's
+mailing name) has its lost calls looked up first (:func:`calls_recover`): found, they are
+answered; not found, they are made once more under the same reference; only then in doubt.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.db import connection, connections, transaction
 from django.db.models import F, Max
@@ -68,7 +74,7 @@ from justsend_panel.sms.exceptions import (
     SmsNotFound,
     SmsRateLimited,
 )
-from justsend_panel.sms.types import OutboundBatch, OutboundMessage, SendReceipt
+from justsend_panel.sms.types import AcceptedMessage, OutboundBatch, OutboundMessage, SendReceipt
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +88,11 @@ _PARAMETER = re.compile(r"\$(\d+)")
 
 
 def sends_in_recorded_calls(provider: str) -> bool:
-    """Whether ``provider``'s campaigns go in recorded calls (no lookup of a lost batch).
+    """Whether ``provider``'s campaigns go in recorded calls.
 
     Justsend's path (one bulk, a file upload, found again by its name) needs both; any
-    provider without them is sent here.
+    provider without them is sent here (SMS.by's lookup by name is used by
+    :func:`calls_recover`).
     """
     capabilities = provider_registry().capabilities(provider)
     return not (capabilities.find_batch_by_reference and capabilities.file_upload)
@@ -123,8 +130,23 @@ def campaign_submit_recorded(*, campaign_id: int) -> None:
 
 
 def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
-    # Only the lease holder makes calls: a call still "recorded" lost its answer.
-    calls_lost_mark(campaign_id=campaign.pk)
+    with provider_backend(campaign.provider) as backend:
+        # Only the lease holder makes calls: a call still "recorded" lost its answer.
+        if backend.capabilities.find_batch_by_reference:
+            try:
+                options = provider_options_clean(campaign)
+            except CampaignError:
+                options = None  # looked up only; the send below fails the campaign
+            try:
+                calls_recover(campaign=campaign, backend=backend, keeper=keeper,
+                              options=None if campaign.status == S.CANCELLING else options)
+            except _LeaseLost:
+                return
+        calls_lost_mark(campaign_id=campaign.pk)
+        _send_with(campaign, backend, token=token, keeper=keeper)
+
+
+def _send_with(campaign: Campaign, backend: Backend, *, token: str, keeper) -> None:
     if campaign.status == S.CANCELLING:
         _cancelled(campaign.pk, token=token)
         return
@@ -138,17 +160,23 @@ def _send_leased(campaign: Campaign, *, token: str, keeper) -> None:
                 audience_prepare(campaign=campaign)
             else:
                 _blacklisted_remove(campaign)
+        _payload_check(campaign, backend, options)
     except (RenderingError, AudienceError, CampaignError) as error:
         _submission_failed(campaign.pk, error.message, token=token)
         return
     try:
-        with provider_backend(campaign.provider) as backend:
-            completed = _calls_make(campaign, backend, options, keeper=keeper, media_url=media_url)
+        completed = _calls_make(campaign, backend, options, keeper=keeper, media_url=media_url)
     except SmsNotFound as error:
         # The provider does not know the campaign's sender (JustCall's From number): every
         # next call would be refused the same way.
         _submission_failed(campaign.pk, error.message, token=token)
         return
+    if completed and backend.capabilities.find_batch_by_reference:
+        # A call whose answer could not be read (in doubt) is looked up before the end.
+        try:
+            calls_recover(campaign=campaign, backend=backend, keeper=keeper, options=options)
+        except _LeaseLost:
+            return
     if not completed:
         if Campaign.objects.filter(pk=campaign.pk, status=S.CANCELLING).exists():
             _cancelled(campaign.pk, token=token)
@@ -205,6 +233,26 @@ def provider_sender_check(campaign: Campaign) -> None:
         raise CampaignError(
             _("The From number %(number)s is no longer listed on the Providers page: edit the "
               "campaign and choose another.") % {"number": campaign.sender})
+
+
+def _payload_check(campaign: Campaign, backend: Backend, options: dict) -> None:
+    """The backend builds a call for the first queued recipient, or :class:`CampaignError`.
+
+    A call the backend refuses to build (SMS.by without an alpha name) would otherwise be
+    recorded and then stranded, though it never left."""
+    row = (Recipient.objects.filter(campaign=campaign, status=R.QUEUED).order_by("pk")
+           .values_list("pk", "msisdn", "content", "params").first())
+    if row is None:
+        return
+    pk, msisdn, content, params = row
+    try:
+        backend.build_payload(OutboundBatch(
+            reference=f"{campaign.reference}-0", sender=campaign.sender or None, options=options,
+            messages=[OutboundMessage(reference=str(pk), to=msisdn,
+                                      text=message_text(campaign, content, params))]))
+    except ValueError as error:
+        raise CampaignError(_("The provider cannot take this campaign: %(reason)s")
+                            % {"reason": error}) from error
 
 
 # A 429's Retry-After up to this many seconds is waited inside the task, longer ones by the
@@ -402,9 +450,9 @@ def call_make(*, call: ProviderCall, backend: Backend, batch: OutboundBatch,
     (answered or call_answered)(call=call, receipt=receipt)
 
 
-def call_in_doubt(*, call: ProviderCall, error: str) -> None:
+def call_in_doubt(*, call: ProviderCall, error: str, states=(C.RECORDED,)) -> None:
     logger.warning("Provider call %s is in doubt: %s", call.reference, error)
-    ProviderCall.objects.filter(pk=call.pk, state=C.RECORDED).update(
+    ProviderCall.objects.filter(pk=call.pk, state__in=states).update(
         state=C.IN_DOUBT, error=error[:2000], updated_at=timezone.now())
 
 
@@ -413,6 +461,82 @@ def calls_lost_mark(*, campaign_id: int) -> int:
     return ProviderCall.objects.filter(campaign_id=campaign_id, state=C.RECORDED).update(
         state=C.IN_DOUBT, error=gettext_noop("The answer was lost (the worker stopped)."),
         updated_at=timezone.now())
+
+
+# --- found again by reference (SMS.by's mailing name) ---------------------------------
+
+
+def calls_recover(*, campaign: Campaign, backend: Backend, keeper=None,
+                  options: dict | None = None) -> None:
+    """Settle the campaign's calls whose answer was lost by asking the provider for the
+    batch by the call's reference, before anything is sent again.
+
+    Found: the call was taken, its recipients ``submitted`` under the found batch id (their
+    statuses come by polling). Not found, once the provider had the client's whole timeout
+    to take it: the call is made again, once, under the same reference (``options`` None:
+    it stays in doubt); still not found after that, it stays in doubt for the user. A lookup
+    that fails leaves the call as it was (recorded or in doubt) for the next attempt.
+    """
+    calls = list(ProviderCall.objects.filter(
+        campaign=campaign, state__in=(C.RECORDED, C.IN_DOUBT), resent_at=None).order_by("sequence"))
+    for call in calls:
+        found = _batch_find(backend, call, keeper=keeper)
+        if found is not None:
+            call_answered(call=call, receipt=SendReceipt(batch_id=found, accepted=tuple(
+                AcceptedMessage(str(pk), None) for pk in call.recipient_ids)))
+            logger.info("Provider call %s found again as %s", call.reference, found)
+            continue
+        if options is None or call.attempts > 1:
+            call_in_doubt(call=call, error=gettext_noop(
+                "Not found at the provider by its reference; not sent again automatically."),
+                states=(C.RECORDED, C.IN_DOUBT))
+            continue
+        _call_resend(campaign, backend, call, options)
+
+
+# The provider's answer to a lookup may lag the call by a moment: a call younger than the
+# client's timeout plus this is looked up once more before it counts as not taken.
+LOOKUP_MARGIN_SECONDS = 2.0
+
+
+def _batch_find(backend: Backend, call: ProviderCall, *, keeper) -> str | None:
+    found = backend.find_batch(call.reference)
+    if found is not None:
+        return found
+    settled_at = call.created_at + timedelta(seconds=backend.config.timeout + LOOKUP_MARGIN_SECONDS)
+    wait = (settled_at - timezone.now()).total_seconds()
+    if wait > 0:
+        if keeper is not None and keeper.lost.wait(wait):
+            raise _LeaseLost()
+        if keeper is None:
+            time.sleep(wait)
+        found = backend.find_batch(call.reference)
+    return found
+
+
+class _LeaseLost(Exception):
+    """The lease was taken over while waiting: the new holder recovers the call."""
+
+
+def _call_resend(campaign: Campaign, backend: Backend, call: ProviderCall, options: dict) -> None:
+    """The call once more, under its reference: recorded (committed) before it is made."""
+    rows = (Recipient.objects.filter(pk__in=call.recipient_ids, status=R.IN_DOUBT)
+            .order_by("pk").values_list("pk", "msisdn", "content", "params"))
+    messages = [OutboundMessage(reference=str(pk), to=msisdn,
+                                text=message_text(campaign, content, params))
+                for pk, msisdn, content, params in rows]
+    if not messages:  # every recipient settled meanwhile: nothing is left to send
+        call_in_doubt(call=call, error=gettext_noop(
+            "Not found at the provider by its reference; not sent again automatically."),
+            states=(C.RECORDED, C.IN_DOUBT))
+        return
+    ProviderCall.objects.filter(pk=call.pk).update(
+        state=C.RECORDED, attempts=F("attempts") + 1, error="", updated_at=timezone.now())
+    logger.warning("Provider call %s not found by its reference: made once more", call.reference)
+    pace(campaign.provider, provider_rate_get(campaign.provider))
+    call_make(call=call, backend=backend, batch=OutboundBatch(
+        reference=call.reference, messages=messages, sender=campaign.sender or None,
+        options=options, callback_url=provider_callback_url(campaign.provider)))
 
 
 def _call_not_taken(call: ProviderCall, error: SmsError) -> None:

@@ -47,13 +47,32 @@ class ProviderSettingForm(BootstrapForm):
                                "international format (+48…), one per line or separated by "
                                "commas."))
 
+    # A provider whose sender is not a name: its label, its help, and what it must be.
+    SENDER_FIELDS = {
+        "smsby": (gettext_lazy("Alpha name ID"),
+                  gettext_lazy("SMS.by's number for the alpha name mailings are sent under "
+                               "(alphaname_id), as SMS.by's own panel shows it: its API lists "
+                               "no alpha names. The compose form offers it.")),
+    }
+
     def __init__(self, *args, provider: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if provider is None or not backend_class(provider).capabilities.from_numbers:
             del self.fields["from_numbers"]
+        if self.prefix in self.SENDER_FIELDS:
+            label, help_text = self.SENDER_FIELDS[self.prefix]
+            self.fields["default_sender"].label = label
+            self.fields["default_sender"].help_text = help_text
 
     def clean_from_numbers(self) -> list[str]:
         return from_numbers_parse(self.cleaned_data.get("from_numbers") or "")
+
+    def clean_default_sender(self):
+        sender = self.cleaned_data["default_sender"].strip()
+        if self.prefix in self.SENDER_FIELDS and sender and (
+                not sender.isascii() or not sender.isdigit() or int(sender) < 1):
+            raise forms.ValidationError(_("Give a whole number greater than 0."))
+        return sender
 
     def clean(self):
         cleaned = super().clean()

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from justsend_panel.sms.exceptions import SmsUnsupported
 from justsend_panel.sms.types import (
     Balance,
+    BatchFigures,
     InboundMessage,
     OutboundBatch,
     OutboundMessage,
@@ -150,6 +151,11 @@ class Backend:
         """The provider's batch id for a call made with ``reference``, or ``None`` when
         the provider has no such batch (only with ``find_batch_by_reference``)."""
         raise self._unsupported("finding a batch by its reference")
+
+    def batch_figures(self, references: Sequence[str]) -> Sequence[BatchFigures]:
+        """Cost and parts of the batches made with these references that the provider
+        still lists (only with ``find_batch_by_reference``)."""
+        raise self._unsupported("the figures of a batch")
 
     def cancel_batch(self, batch_id: str) -> None:
         raise self._unsupported("cancelling")

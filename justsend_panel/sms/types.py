@@ -134,6 +134,17 @@ class SendReceipt:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchFigures:
+    """What the provider says of one batch it took (SMS.by's mailing): its cost (in the
+    account's currency, which the provider may not name) and the message parts billed."""
+
+    reference: str
+    batch_id: str | None = None
+    cost: Decimal | None = None
+    parts: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StatusEvent:
     """A provider-neutral delivery event, from a webhook or a poll.
 

@@ -10,6 +10,7 @@ ROUTES = {
     "campaigns.cancel": "sending",
     "campaigns.submit_due": "sending",
     "campaigns.poll_in_flight": "sending",
+    "campaigns.poll_provider_calls": "sending",
     "campaigns.read_finished": "sending",
     "deliveries.apply_postbacks": "postbacks",
     "contacts.import_run": "imports",

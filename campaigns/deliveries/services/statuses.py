@@ -244,23 +244,53 @@ def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent |
         statuses.append((notification, [e for e in events if isinstance(e, StatusEvent)]))
     with_reply = {notification.pk for found in replies.values() for notification, _i, _m in found}
     with_reply |= _single_messages_advance(statuses)
-    recipients = _recipients_locked(statuses)
+    outcome: dict[str, list[int]] = defaultdict(list)
+    matched = _statuses_move([(n.provider, n.received_at, events) for n, events in statuses])
+    for (notification, _events), found in zip(statuses, matched, strict=True):
+        outcome[N.APPLIED if found or notification.pk in with_reply else N.UNMATCHED].append(
+            notification.pk)
+    kept = sum(provider_replies_store(provider=provider, items=found)
+               for provider, found in replies.items())
+    return outcome, kept
+
+
+def status_events_apply(*, provider: str, events: Sequence[StatusEvent], received_at) -> int:
+    """Apply polled events (SMS.by's ``statusBulkSms``) as a webhook's are applied; each
+    names its recipient by ``reference``. Returns how many events named a recipient."""
+    with transaction.atomic():
+        recipients = _recipients_locked([(_Source(provider), events)])
+        _statuses_move([(provider, received_at, events)], recipients=recipients)
+    return sum(_recipient_of(recipients, provider, event) is not None for event in events)
+
+
+@dataclass(frozen=True)
+class _Source:
+    provider: str
+
+
+def _statuses_move(items: Sequence[tuple[str, object, Sequence[StatusEvent]]], *,
+                   recipients=None) -> list[bool]:
+    """Move the named recipients forward, count and finish; per item, whether any event
+    named a recipient."""
+    if recipients is None:
+        recipients = _recipients_locked([(_Source(provider), events)
+                                         for provider, _at, events in items])
     now = timezone.now()
     before: dict[int, str] = {}
     changed: dict[int, Recipient] = {}
-    outcome: dict[str, list[int]] = defaultdict(list)
-    for notification, events in statuses:
-        matched = notification.pk in with_reply
+    matched = []
+    for provider, received_at, events in items:
+        named = False
         for event in events:
-            recipient = _recipient_of(recipients, notification.provider, event)
+            recipient = _recipient_of(recipients, provider, event)
             if recipient is None:
                 continue
-            matched = True
+            named = True
             before.setdefault(recipient.pk, recipient.status)
-            if status_event_advance(recipient, event, received_at=notification.received_at):
+            if status_event_advance(recipient, event, received_at=received_at):
                 recipient.updated_at = now
                 changed[recipient.pk] = recipient
-        outcome[N.APPLIED if matched else N.UNMATCHED].append(notification.pk)
+        matched.append(named)
     if changed:
         recipients_write(list(changed.values()))
     deltas: dict[int, Counter] = defaultdict(Counter)
@@ -273,9 +303,7 @@ def _events_apply(items: Sequence[tuple[ProviderNotification, list[StatusEvent |
     counters_add(deltas)
     # No read after finishing: these providers' campaigns have no bulk to read figures from.
     campaigns_finish_all_final(campaign_ids=list(deltas))
-    kept = sum(provider_replies_store(provider=provider, items=found)
-               for provider, found in replies.items())
-    return outcome, kept
+    return matched
 
 
 def _single_messages_advance(items) -> set[int]:
@@ -315,15 +343,15 @@ def _recipients_locked(items) -> dict[tuple[str, str, str], Recipient]:
     """The recipients the events name, locked, keyed ("ref"|"id", provider, value)."""
     references: dict[str, set[int]] = defaultdict(set)
     message_ids: dict[str, set[str]] = defaultdict(set)
-    for notification, events in items:
+    for source, events in items:
         for event in events:
             pk = recipient_pk_from_reference(event.reference)
             if pk is not None:
-                references[notification.provider].add(pk)
+                references[source.provider].add(pk)
             elif single_message_pk_from_reference(event.reference) is not None:
                 continue  # a single message's (_single_messages_advance)
             elif event.message_id:
-                message_ids[notification.provider].add(event.message_id)
+                message_ids[source.provider].add(event.message_id)
     found: dict[tuple[str, str, str], Recipient] = {}
     fields = ("pk", "campaign_id", "campaign__provider", *RECIPIENT_FIELDS)
     for provider, pks in references.items():

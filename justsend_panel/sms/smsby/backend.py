@@ -28,6 +28,7 @@ from justsend_panel.sms.smsby.vocabulary import (
 from justsend_panel.sms.smsby.wire import BulkAnswer, Delivery, Mailing
 from justsend_panel.sms.types import (
     AcceptedMessage,
+    BatchFigures,
     OutboundBatch,
     OutboundMessage,
     SendReceipt,
@@ -127,6 +128,14 @@ class SmsByBackend(Backend):
             if mailing.name == reference:
                 return f"{RECOVERED_PREFIX}{mailing.id}"
         return None
+
+    def batch_figures(self, references: Sequence[str]) -> list[BatchFigures]:
+        """``cost`` and ``parts`` of the API mailings named by ``references``, from one
+        ``getSMSMessages`` (``sendBulkSms`` and ``statusBulkSms`` name neither)."""
+        wanted = set(references)
+        return [BatchFigures(reference=mailing.name, batch_id=f"{RECOVERED_PREFIX}{mailing.id}",
+                             cost=mailing.cost, parts=mailing.parts)
+                for mailing in self.client().get_sms_messages(type="API") if mailing.name in wanted]
 
     def poll_statuses(self, batch_id: str) -> Sequence[StatusEvent]:
         if batch_id.startswith(RECOVERED_PREFIX):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -85,6 +86,17 @@ def test_find_batch_looks_the_mailing_up_by_its_name(api, backend):
     assert backend.find_batch("campaign-9-call-3") == "mailing:11"
     assert sent_query(route)["type"] == "API"
     assert backend.find_batch("never-sent") is None
+
+
+def test_batch_figures_read_cost_and_parts_of_the_named_mailings(api, backend):
+    api.get("/getSMSMessages").respond(200, json={"status": "success", "data": [
+        {"id": 10, "name": "other", "parts": "5", "cost": "0.13000"},
+        {"id": 11, "name": "c-1", "parts": "27631", "cost": "718.40600"},
+        {"id": 12, "name": "c-2", "parts": "3", "cost": "0.07800"}]})
+    figures = backend.batch_figures(["c-1", "c-2", "c-3"])
+    assert [(f.reference, f.batch_id, f.cost, f.parts) for f in figures] == [
+        ("c-1", "mailing:11", Decimal("718.40600"), 27631),
+        ("c-2", "mailing:12", Decimal("0.07800"), 3)]
 
 
 def test_poll_statuses_by_uuid_reads_status_bulk_sms(api, backend):
