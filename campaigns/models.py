@@ -313,6 +313,10 @@ class SentMessage(TimeStampedModel):
         # A timeout or 5xx after the call: Justsend may have taken it; never sent again.
         IN_DOUBT = "in_doubt", _("Not confirmed")
 
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Message")
+        VERIFICATION_CODE = "code", _("Verification code")
+
     token = models.UUIDField(_("form token"), unique=True)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="test_sends",
@@ -335,6 +339,16 @@ class SentMessage(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("sent by"),
     )
+    # A text, or a verification code (SMS.by: Telegram, WhatsApp) whose ``content`` is kept
+    # masked, never the code itself.
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TEXT)
+    # How it went or goes: sms/viber (SMS.by's checkSMS), telegram/whatsapp (a code).
+    channel = models.CharField(_("channel"), max_length=12, blank=True)
+    # The delivery status a provider reported for it (polled: SMS.by's checkSMS), forward only.
+    delivery_status = models.CharField(_("delivery status"), max_length=16, blank=True)
+    delivery_status_at = models.DateTimeField(_("delivery status at"), null=True, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=5, null=True, blank=True)
+    parts = models.PositiveSmallIntegerField(_("parts"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sent message")
@@ -343,6 +357,16 @@ class SentMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.msisdn} ({self.variant})"
+
+    @property
+    def delivery_status_label(self) -> str:
+        """The polled delivery status in the recipients' words (a Recipient status value)."""
+        if not self.delivery_status:
+            return ""
+        try:
+            return Recipient.Status(self.delivery_status).label
+        except ValueError:
+            return self.delivery_status
 
 
 class ProviderCall(TimeStampedModel):

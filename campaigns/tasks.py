@@ -8,6 +8,7 @@ from campaigns.services.cancelling import campaign_cancel_remote
 from campaigns.services.polling import campaign_finished_read, campaigns_poll_in_flight
 from campaigns.services.scheduling import campaigns_submit_due
 from campaigns.services.sending import campaign_submit
+from campaigns.services.single_polling import single_messages_poll
 from justsend_panel.core.provider_task import PROVIDER_TASK
 
 
@@ -34,3 +35,8 @@ def campaigns_poll_in_flight_task() -> None:
 @shared_task(name="campaigns.read_finished", **PROVIDER_TASK)
 def campaign_finished_read_task(*, campaign_id: int) -> None:
     campaign_finished_read(campaign_id=campaign_id)
+
+
+@shared_task(name="campaigns.single_messages_poll", acks_late=True, ignore_result=True)
+def single_messages_poll_task() -> None:
+    single_messages_poll()

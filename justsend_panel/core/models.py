@@ -62,6 +62,8 @@ class ProviderSetting(models.Model):
     currency = models.CharField(_("currency"), max_length=8, blank=True)
     # Requests per second to this provider across every worker; empty: the provider's default.
     rate_limit = models.FloatField(_("requests per second"), null=True, blank=True)
+    # SMS.by: the Viber name single messages are forwarded from (the API has no list of them).
+    vibername_id = models.PositiveIntegerField(_("Viber name id"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -36,6 +36,18 @@ class ProviderSettingForm(BootstrapForm):
         label=gettext_lazy("Requests per second"), min_value=0.01, max_value=1000,
         required=False,
         help_text=gettext_lazy("All workers together. Empty: the provider's default."))
+    vibername_id = forms.IntegerField(
+        label=gettext_lazy("Viber name id"), min_value=1, required=False,
+        help_text=gettext_lazy("The Viber name single messages are forwarded from, as SMS.by gave it."))
+
+    # Fields only one provider has: the form of every other provider leaves them out.
+    PROVIDER_ONLY = {"vibername_id": "smsby"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, provider in self.PROVIDER_ONLY.items():
+            if self.prefix != provider:
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
@@ -48,7 +60,7 @@ class ProviderSettingForm(BootstrapForm):
         initial = {}
         if setting is not None:
             initial = {name: getattr(setting, name) for name in
-                       ("default_sender", "price_per_segment", "currency", "rate_limit")}
+                       ("default_sender", "price_per_segment", "currency", "rate_limit", "vibername_id")}
         return cls(initial=initial, **kwargs)
 
 

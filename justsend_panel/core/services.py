@@ -109,6 +109,7 @@ def provider_setting_update(
     price_per_segment: Decimal | None,
     currency: str,
     rate_limit: float | None,
+    vibername_id: int | None = None,
     by=None,
 ) -> ProviderSetting:
     """An administrator's choices for ``provider`` (the Providers page, Django admin)."""
@@ -123,6 +124,7 @@ def provider_setting_update(
                 "price_per_segment": price_per_segment,
                 "currency": currency,
                 "rate_limit": rate_limit,
+                "vibername_id": vibername_id,
             },
         )
         audit_record(

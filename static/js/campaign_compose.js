@@ -153,7 +153,8 @@
   }
 
   /* Blocks marked data-show-if="<field name>=<value> <value>…" are shown only while
-     that field has one of the values (a select or a radio group). */
+     that field has one of the values (a select or a radio group); "!=" while it has none of
+     them; rules joined by "|" show the block while any of them holds. */
   function bindConditionalBlocks(form) {
     var blocks = Array.from(form.querySelectorAll("[data-show-if]"));
     if (!blocks.length) return;
@@ -163,11 +164,15 @@
       var el = form.querySelector('[name="' + name + '"]');
       return el && el.type !== "radio" ? el.value : "";
     }
+    function holds(rule) {
+      var negated = rule.indexOf("!=") !== -1;
+      var parts = rule.split(negated ? "!=" : "=");
+      var found = parts[1].split(" ").indexOf(valueOf(parts[0])) !== -1;
+      return negated ? !found : found;
+    }
     function update() {
       blocks.forEach(function (block) {
-        var rule = block.dataset.showIf.split("=");
-        var values = rule[1].split(" ");
-        block.hidden = values.indexOf(valueOf(rule[0])) === -1;
+        block.hidden = !block.dataset.showIf.split("|").some(holds);
       });
     }
     form.addEventListener("change", update);
