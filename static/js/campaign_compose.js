@@ -83,7 +83,19 @@
     return { text: out, replaced: Array.from(replaced.entries()) };
   }
 
-  var api = { countSegments: countSegments, gsm7Substitute: gsm7Substitute };
+  /* Whether a data-show-if rule holds: "<field>=<value> <value>…" while the field has one of
+     the values, "!=" while it has none of them; rules joined by "|": while any holds.
+     ``valueOf(name)`` gives a field's current value ("" when there is no such field). */
+  function showIfHolds(rules, valueOf) {
+    return rules.split("|").some(function (rule) {
+      var negated = rule.indexOf("!=") !== -1;
+      var parts = rule.split(negated ? "!=" : "=");
+      var found = parts[1].split(" ").indexOf(valueOf(parts[0])) !== -1;
+      return negated ? !found : found;
+    });
+  }
+
+  var api = { countSegments: countSegments, gsm7Substitute: gsm7Substitute, showIfHolds: showIfHolds };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   }
@@ -152,9 +164,8 @@
     update();
   }
 
-  /* Blocks marked data-show-if="<field name>=<value> <value>…" are shown only while
-     that field has one of the values (a select or a radio group); "!=" while it has none of
-     them; rules joined by "|" show the block while any of them holds. */
+  /* Blocks marked data-show-if (see showIfHolds) are shown only while their rule holds
+     over the form's selects and radio groups. */
   function bindConditionalBlocks(form) {
     var blocks = Array.from(form.querySelectorAll("[data-show-if]"));
     if (!blocks.length) return;
@@ -164,15 +175,9 @@
       var el = form.querySelector('[name="' + name + '"]');
       return el && el.type !== "radio" ? el.value : "";
     }
-    function holds(rule) {
-      var negated = rule.indexOf("!=") !== -1;
-      var parts = rule.split(negated ? "!=" : "=");
-      var found = parts[1].split(" ").indexOf(valueOf(parts[0])) !== -1;
-      return negated ? !found : found;
-    }
     function update() {
       blocks.forEach(function (block) {
-        block.hidden = !block.dataset.showIf.split("|").some(holds);
+        block.hidden = !showIfHolds(block.dataset.showIf, valueOf);
       });
     }
     form.addEventListener("change", update);
