@@ -45,6 +45,17 @@ def _event(delivery: Delivery) -> StatusEvent:
                        raw=delivery.raw)
 
 
+def _with_alphaname(batch: OutboundBatch, what: str) -> tuple[dict, int]:
+    """The batch's options checked, and its alpha name id: from the options, else the sender."""
+    options = validate_options(batch.options)
+    alphaname_id = options.get("alphaname_id")
+    if alphaname_id is None and batch.sender:
+        alphaname_id = validate_options({"alphaname_id": batch.sender})["alphaname_id"]
+    if alphaname_id is None:
+        raise ValueError(f"An SMS.by {what} needs an alpha name id (the provider's default sender).")
+    return options, alphaname_id
+
+
 def _single_receipt(reference: str, answer: SmsAnswer) -> SendReceipt:
     return SendReceipt(batch_id=answer.sms_id, accepted=(AcceptedMessage(reference, answer.sms_id),),
                        raw=answer.raw, cost=answer.cost, parts=answer.parts)
@@ -99,12 +110,7 @@ class SmsByBackend(Backend):
             raise ValueError(f"An SMS.by mailing holds at most {self.mailing_size} recipients: split it with plan_calls().")
         if batch.scheduled_at is not None:
             raise ValueError("SMS.by's schedule_time has no documented time zone: the panel submits at the due time.")
-        options = validate_options(batch.options)
-        alphaname_id = options.get("alphaname_id")
-        if alphaname_id is None and batch.sender:
-            alphaname_id = validate_options({"alphaname_id": batch.sender})["alphaname_id"]
-        if alphaname_id is None:
-            raise ValueError("An SMS.by mailing needs an alpha name id (the provider's default sender).")
+        _options, alphaname_id = _with_alphaname(batch, "mailing")
         texts = {message.text for message in batch.messages}
         if len(texts) == 1:
             mailing = Mailing(name=batch.reference, alphaname_id=alphaname_id, message_type=MessageType.BULK,
@@ -132,12 +138,7 @@ class SmsByBackend(Backend):
         receipt) and, with ``forwarding_message`` in the options, Viber forwarding."""
         if len(batch.messages) != 1:
             raise ValueError("sendQuickSMS takes one number: send a single message at a time.")
-        options = validate_options(batch.options)
-        alphaname_id = options.get("alphaname_id")
-        if alphaname_id is None and batch.sender:
-            alphaname_id = validate_options({"alphaname_id": batch.sender})["alphaname_id"]
-        if alphaname_id is None:
-            raise ValueError("An SMS.by message needs an alpha name id (the provider's default sender).")
+        options, alphaname_id = _with_alphaname(batch, "message")
         message = batch.messages[0]
         answer = self.client().send_quick_sms(
             message.to, message.text, alphaname_id, show_cost=True,
