@@ -540,7 +540,8 @@ class SingleMessageForm(ProviderChoiceMixin, SenderForm):
         self.provider_setup()
         self.fields["full_sender"].widget.attrs.setdefault("class", "form-select")
         self.fields["sender"].widget.attrs.setdefault("class", "form-control")
-        if self.chosen_provider() == SMSBY and self.is_bound and self.data.get(self.add_prefix("smsby_kind")) == KIND_CODE:
+        if (self.is_bound and self.chosen_provider() == SMSBY
+                and self.data.get(self.add_prefix("smsby_kind")) == KIND_CODE):
             self.fields["content"].required = False  # the code is the message
 
     def clean_content(self) -> str:
