@@ -11,6 +11,7 @@ ROUTES = {
     "campaigns.submit_due": "sending",
     "campaigns.poll_in_flight": "sending",
     "campaigns.read_finished": "sending",
+    "campaigns.single_messages_poll": "sending",
     "deliveries.apply_postbacks": "postbacks",
     "contacts.import_run": "imports",
     "contacts.imports_resume": "imports",
