@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.models import Campaign
-from campaigns.provider_options import DEFAULT_PROVIDER, ProviderChoiceMixin, provider_capabilities, provider_field
+from campaigns.provider_options import (
+    DEFAULT_PROVIDER,
+    PROVIDER_FIELDS,
+    ProviderChoiceMixin,
+    provider_capabilities,
+    provider_field,
+)
+from campaigns.single_options import KIND_CODE, SMSBY, smsby_single_fields, smsby_single_options_clean
 from contacts.imports.csvfile import CsvFileError, FileFormat, format_detect
 from contacts.imports.mapping import mapping_guess
 from contacts.models import COUNTRY_CHOICES, Group
@@ -508,6 +515,9 @@ class TestSendForm(forms.Form):
 
 class SingleMessageForm(ProviderChoiceMixin, SenderForm):
     JUSTSEND_FIELDS = ("variant", "full_sender", "sender")
+    # SMS.by's single message: sendQuickSMS with Viber forwarding, or a verification code.
+    PROVIDER_BLOCKS = {**PROVIDER_FIELDS, SMSBY: (smsby_single_fields, smsby_single_options_clean)}
+    code_channel: str | None = None
 
     msisdn = MsisdnField(label=gettext_lazy("To"))
     token = form_token_field()
@@ -532,8 +542,13 @@ class SingleMessageForm(ProviderChoiceMixin, SenderForm):
         self.provider_setup()
         self.fields["full_sender"].widget.attrs.setdefault("class", "form-select")
         self.fields["sender"].widget.attrs.setdefault("class", "form-control")
+        if (self.is_bound and self.chosen_provider() == SMSBY
+                and self.data.get(self.add_prefix("smsby_kind")) == KIND_CODE):
+            self.fields["content"].required = False  # the code is the message
 
     def clean_content(self) -> str:
+        if not self.fields["content"].required and not self.cleaned_data["content"].strip():
+            return ""
         return message_normalise(self.cleaned_data["content"])
 
     def clean(self):
@@ -548,5 +563,8 @@ class SingleMessageForm(ProviderChoiceMixin, SenderForm):
         data = self.cleaned_data
         if data["provider"] == DEFAULT_PROVIDER:
             return {"provider": DEFAULT_PROVIDER, "variant": data["variant"], "sender": self.sender_value()}
-        return {"provider": data["provider"], "provider_options": self.provider_options,
-                "sender": self.provider_sender(), **self.provider_media()}
+        arguments = {"provider": data["provider"], "provider_options": self.provider_options,
+                     "sender": self.provider_sender(), **self.provider_media()}
+        if self.code_channel is not None:
+            arguments.update(code_channel=self.code_channel, sender=None)
+        return arguments

@@ -313,6 +313,10 @@ class SentMessage(TimeStampedModel):
         # A timeout or 5xx after the call: Justsend may have taken it; never sent again.
         IN_DOUBT = "in_doubt", _("Not confirmed")
 
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Message")
+        VERIFICATION_CODE = "code", _("Verification code")
+
     token = models.UUIDField(_("form token"), unique=True)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="test_sends",
@@ -331,8 +335,8 @@ class SentMessage(TimeStampedModel):
     state = models.CharField(_("state"), max_length=10, choices=State.choices,
                              default=State.SENDING)
     message_id = models.CharField(_("message id at the provider"), max_length=64, blank=True)
-    # What the provider's status callbacks said of it (a provider with a callback URL per
-    # message: JustCall), forward-only, as a campaign recipient's status; empty: none yet.
+    # What the provider said of it, forward-only, as a campaign recipient's status (JustCall:
+    # its status callbacks; SMS.by: polled with checkSMS); empty: none yet.
     delivery_status = models.CharField(_("delivery status"), max_length=20, blank=True,
                                        choices=Recipient.Status.choices)
     delivery_status_at = models.DateTimeField(_("delivery status at"), null=True, blank=True)
@@ -340,6 +344,13 @@ class SentMessage(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("sent by"),
     )
+    # A text, or a verification code (SMS.by: Telegram, WhatsApp) whose ``content`` is kept
+    # masked, never the code itself.
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TEXT)
+    # How it went or goes: sms/viber (SMS.by's checkSMS), telegram/whatsapp (a code).
+    channel = models.CharField(_("channel"), max_length=12, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=5, null=True, blank=True)
+    parts = models.PositiveSmallIntegerField(_("parts"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sent message")
@@ -348,6 +359,16 @@ class SentMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.msisdn} ({self.variant})"
+
+    @property
+    def delivery_status_label(self) -> str:
+        """The polled delivery status in the recipients' words (a Recipient status value)."""
+        if not self.delivery_status:
+            return ""
+        try:
+            return Recipient.Status(self.delivery_status).label
+        except ValueError:
+            return self.delivery_status
 
 
 class ProviderCall(TimeStampedModel):

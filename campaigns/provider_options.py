@@ -26,7 +26,7 @@ from justsend_panel.sms.registry import backend_class, vocabulary
 DEFAULT_PROVIDER = "justsend"
 SMSMANAGER = "smsmanager"
 # Channel names are brands: not translated.
-CHANNEL_LABELS = {"sms": "SMS", "viber": "Viber", "whatsapp": "WhatsApp"}
+CHANNEL_LABELS = {"sms": "SMS", "viber": "Viber", "whatsapp": "WhatsApp", "telegram": "Telegram"}
 TAG_LABELS = {
     "priority": gettext_lazy("Priority"),
     "transactional": gettext_lazy("Transactional"),
@@ -258,14 +258,16 @@ class ProviderChoiceMixin:
     validated and read; the others may come back with anything (hidden in the page)."""
 
     JUSTSEND_FIELDS: tuple[str, ...] = ()
+    # provider name -> (its block's fields, their cleaner); a form may give a provider its own.
+    PROVIDER_BLOCKS = PROVIDER_FIELDS
 
     def provider_setup(self, *, current: str | None = None) -> None:
         choices = provider_choices(current)
         self.fields["provider"].choices = choices
         self.provider_fields: dict[str, list[str]] = {DEFAULT_PROVIDER: list(self.JUSTSEND_FIELDS)}
         for name, _label in choices:
-            if name in PROVIDER_FIELDS:
-                block = PROVIDER_FIELDS[name][0]()
+            if name in self.PROVIDER_BLOCKS:
+                block = self.PROVIDER_BLOCKS[name][0]()
                 self.fields.update(block)
                 self.provider_fields[name] = list(block)
         chosen = self.chosen_provider()
@@ -311,8 +313,8 @@ class ProviderChoiceMixin:
             for field_name in field_names:
                 self._errors.pop(field_name, None)
                 data.pop(field_name, None)
-        if chosen in PROVIDER_FIELDS:
-            self.provider_options = PROVIDER_FIELDS[chosen][1](self, data)
+        if chosen in self.PROVIDER_BLOCKS:
+            self.provider_options = self.PROVIDER_BLOCKS[chosen][1](self, data)
         else:
             self.provider_options = {}
         if data.get(MEDIA) is not None and chosen and not provider_capabilities(chosen).mms:

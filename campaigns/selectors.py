@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, ProviderCall, Recipient
+from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, ProviderCall, Recipient, SentMessage
 from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
 from contacts.selectors import group_attribute_keys_get
 from justsend_panel.core.provider import provider_for, provider_registry
@@ -87,6 +87,13 @@ def single_message_page(
     return SingleMessagePage(
         items=list(result.content), has_next=not result.is_last, total=result.total_elements
     )
+
+
+def sent_messages_recorded():
+    """Single messages sent through providers other than Justsend (whose own list is read
+    from Justsend), newest first, as the panel recorded them."""
+    return (SentMessage.objects.filter(campaign__isnull=True).exclude(provider="justsend")
+            .select_related("created_by").order_by("-created_at", "-pk"))
 
 
 def single_message_get(*, message_id: str) -> SingleMessageLookup:

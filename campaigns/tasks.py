@@ -9,6 +9,7 @@ from campaigns.services.polling import campaign_finished_read, campaigns_poll_in
 from campaigns.services.provider_polling import campaigns_poll_provider_calls
 from campaigns.services.scheduling import campaigns_submit_due
 from campaigns.services.sending import campaign_submit
+from campaigns.services.single_polling import single_messages_poll
 from justsend_panel.core.provider_task import PROVIDER_TASK
 
 
@@ -40,3 +41,8 @@ def campaigns_poll_provider_calls_task() -> None:
 @shared_task(name="campaigns.read_finished", **PROVIDER_TASK)
 def campaign_finished_read_task(*, campaign_id: int) -> None:
     campaign_finished_read(campaign_id=campaign_id)
+
+
+@shared_task(name="campaigns.single_messages_poll", acks_late=True, ignore_result=True)
+def single_messages_poll_task() -> None:
+    single_messages_poll()

@@ -25,6 +25,8 @@ urlpatterns = [
     path("<int:pk>/copy/<str:how>/", views.CampaignCopyView.as_view(), name="campaign_copy"),
     path("single-messages/", views.SingleMessageListView.as_view(), name="single_message_list"),
     path("single-messages/new/", views.SingleMessageSendView.as_view(), name="single_message_send"),
+    path("single-messages/sent/<int:pk>/", views.SentMessageDetailView.as_view(),
+         name="sent_message_detail"),
     path(
         "single-messages/<str:message_id>/", views.SingleMessageDetailView.as_view(),
         name="single_message_detail",

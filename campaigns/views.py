@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
@@ -420,6 +420,9 @@ class CampaignCopyView(PanelPermissionMixin, CampaignObjectMixin, View):
 # --- single messages ----------------------------------------------------------------------
 
 
+RECORDED_ON_LIST = 25
+
+
 class SingleMessageListView(PanelPermissionMixin, SingleTableMixin, TemplateView):
     """Single messages as Justsend lists them (``/overview/singlemessages``), a page at a time."""
 
@@ -445,7 +448,7 @@ class SingleMessageListView(PanelPermissionMixin, SingleTableMixin, TemplateView
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             result=self.result, page_number=self.page_number, start=self.start, end=self.end,
-            **kwargs,
+            recorded=selectors.sent_messages_recorded()[:RECORDED_ON_LIST], **kwargs,
         )
 
 
@@ -457,6 +460,19 @@ class SingleMessageDetailView(PanelPermissionMixin, TemplateView):
         return super().get_context_data(
             lookup=selectors.single_message_get(message_id=kwargs["message_id"]), **kwargs
         )
+
+
+class SentMessageDetailView(PanelPermissionMixin, DetailView):
+    """A single message sent through a provider other than Justsend, as the panel recorded
+    it: kind, channel (SMS or Viber, Telegram or WhatsApp), the provider's cost and the
+    delivery status polled since (a verification code only masked)."""
+
+    permission_required = VIEW
+    template_name = "campaigns/sent_message_detail.html"
+    context_object_name = "message"
+
+    def get_queryset(self):
+        return selectors.sent_messages_recorded()
 
 
 class SingleMessageSendView(PanelPermissionMixin, FormView):
@@ -480,8 +496,10 @@ class SingleMessageSendView(PanelPermissionMixin, FormView):
                                           "not sent again.") % {"msisdn": data["msisdn"]})
         else:
             messages.success(self.request, _("Message sent to %(msisdn)s.") % {"msisdn": data["msisdn"]})
+        if data["provider"] != DEFAULT_PROVIDER and outcome.sent_message_id is not None:
+            # Only Justsend lists single messages back; another provider's: the panel's record.
+            return redirect("campaigns:sent_message_detail", pk=outcome.sent_message_id)
         if data["provider"] != DEFAULT_PROVIDER:
-            # Only Justsend lists single messages back; another provider's id is told here.
             if result.id and not outcome.repeated:
                 messages.info(self.request, _("%(provider)s's message id: %(id)s.")
                               % {"provider": provider_label(data["provider"]), "id": result.id})

@@ -19,10 +19,11 @@ from campaigns.media.services import media_file_lock
 from campaigns.models import Campaign, SentMessage
 from campaigns.provider_options import DEFAULT_PROVIDER, provider_options_check
 from campaigns.services.rendering import MissingField, renderer_for, sample_text
+from campaigns.single_options import verification_code_problem
 from contacts.models import BlacklistEntry, Member
 from justsend_panel.audit.actions import NUMBER, Action
 from justsend_panel.audit.services import audit_record
-from justsend_panel.core.provider import provider_backend, provider_callback_url
+from justsend_panel.core.provider import provider_backend, provider_callback_url, provider_registry
 from justsend_panel.sms.registry import backend_class, vocabulary
 from justsend_panel.sms.exceptions import (
     SmsApiError,
@@ -32,7 +33,7 @@ from justsend_panel.sms.exceptions import (
     SmsRateLimited,
     SmsUnsupported,
 )
-from justsend_panel.sms.types import OutboundBatch, OutboundMessage
+from justsend_panel.sms.types import OutboundBatch, OutboundMessage, SendReceipt
 
 JS = vocabulary("justsend")
 rules = JS.rules
@@ -87,6 +88,8 @@ class SendOutcome:
     result: SendResult
     # The same form was posted again: nothing new went out; ``result`` is the first send's.
     repeated: bool = False
+    # The panel's record of it (SentMessage), when the send had a form token.
+    sent_message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def message_checks(*, msisdn: str, variant: str, sender: str | None, country: st
 
 def _claim(
     *, token, user, campaign, msisdn, variant, sender, content, provider=DEFAULT_PROVIDER,
-    provider_options=None, media: MediaFile | None = None,
+    provider_options=None, media: MediaFile | None = None, kind=SentMessage.Kind.TEXT,
+    channel="",
 ) -> tuple[SentMessage | None, SendOutcome | None]:
     """Record the send under the form's token before calling Justsend; a token seen before
     gives the first send's outcome instead (or an error while that one is unconfirmed)."""
@@ -130,29 +134,49 @@ def _claim(
             return SentMessage.objects.create(
                 token=token, campaign=campaign, msisdn=msisdn, variant=variant,
                 sender=sender or "", content=content, provider=provider,
-                provider_options=provider_options or {}, media=media,
+                provider_options=provider_options or {}, media=media, kind=kind,
+                channel=channel,
                 created_by=user if user is not None and user.is_authenticated else None,
             ), None
     except IntegrityError:
         first = SentMessage.objects.get(token=token)
     if first.state == SentMessage.State.SENT:
-        return None, SendOutcome(SendResult(id=first.message_id or None), repeated=True)
+        return None, SendOutcome(SendResult(id=first.message_id or None), repeated=True,
+                                 sent_message_id=first.pk)
     raise SendRefused(
         _("This form was sent already and Justsend has not confirmed that message yet; it "
           "was not sent again. Check the single messages list.")
     )
 
 
+def verification_code_mask(code: str) -> str:
+    """What the panel keeps and shows of a verification code: its last two digits only
+    (a code of two digits or fewer: nothing)."""
+    if len(code) <= 2:
+        return "•" * len(code)
+    return "•" * (len(code) - 2) + code[-2:]
+
+
 def single_message_send(
     *, msisdn: str, content: str, variant: str = "", sender: str | None = None, token=None,
     user=None, campaign: Campaign | None = None, provider: str = DEFAULT_PROVIDER,
     provider_options: dict | None = None, media: MediaFile | None = None,
+    code_channel: str | None = None,
 ) -> SendOutcome:
     """Send one message now through ``provider``, once per form ``token``; a refusal comes
     back as :class:`SendRefused`, the panel's rules before the provider's. ``variant`` is
-    Justsend's; another provider takes ``provider_options`` (checked by its rules)."""
+    Justsend's; another provider takes ``provider_options`` (checked by its rules).
+
+    With ``code_channel`` (``telegram``/``whatsapp``) ``content`` is a verification code
+    sent through that messenger (a provider with ``verification_codes``): checked by the
+    provider's rules, and kept and shown only masked (:func:`verification_code_mask`)."""
     justsend = provider == DEFAULT_PROVIDER
-    if justsend:
+    kind, channel, stored = SentMessage.Kind.TEXT, "", content
+    if code_channel is not None:
+        content = _code_checked(provider, content)
+        kind, channel, stored = SentMessage.Kind.VERIFICATION_CODE, code_channel, verification_code_mask(content)
+        variant, sender, provider_options = "", None, {}
+    elif justsend:
         sender = rules.sender_value(variant, sender) or None
         provider_options = {}
     else:
@@ -164,19 +188,21 @@ def single_message_send(
     except CampaignError as error:
         raise SendRefused(error.message) from error
     claim, repeated = _claim(token=token, user=user, campaign=campaign, msisdn=msisdn,
-                             variant=variant, sender=sender, content=content,
-                             provider=provider, provider_options=provider_options, media=media)
+                             variant=variant, sender=sender, content=stored,
+                             provider=provider, provider_options=provider_options, media=media,
+                             kind=kind, channel=channel)
     if repeated is not None:
         return repeated
+    receipt = None
     try:
-        if justsend:
+        if justsend and code_channel is None:
             result = _provider_send(provider=provider, msisdn=msisdn, content=content,
                                     variant=variant, sender=sender)
         else:
-            result = _backend_send(
+            result, receipt = _backend_send(
                 provider=provider, msisdn=msisdn, content=content, sender=sender,
                 options=provider_options, reference=str(claim.token if claim else uuid.uuid4()),
-                media_url=media_url, claim=claim,
+                media_url=media_url, claim=claim, code_channel=code_channel,
             )
     except SendRefused as refusal:
         if claim is not None:
@@ -189,7 +215,11 @@ def single_message_send(
     with transaction.atomic():
         if claim is not None:
             claim.state, claim.message_id = SentMessage.State.SENT, result.id or ""
-            claim.save(update_fields=["state", "message_id", "updated_at"])
+            fields = ["state", "message_id", "updated_at"]
+            if receipt is not None and (receipt.cost is not None or receipt.parts is not None):
+                claim.cost, claim.parts = receipt.cost, receipt.parts
+                fields += ["cost", "parts"]
+            claim.save(update_fields=fields)
         if campaign is not None:
             if justsend:
                 audit_record(action=Action.MESSAGE_TEST_SENT, actor=user, obj=campaign,
@@ -209,7 +239,7 @@ def single_message_send(
                          object_id=msisdn, object_label=msisdn,
                          summary=gettext_noop("Through %(provider)s"),
                          summary_params={"provider": _label(provider)})
-    return SendOutcome(result)
+    return SendOutcome(result, sent_message_id=claim.pk if claim is not None else None)
 
 
 def _provider_send(*, provider: str, msisdn: str, content: str, variant: str,
@@ -252,12 +282,24 @@ def _options_checked(provider: str, options: dict | None) -> dict:
         raise SendRefused(error.message) from error
 
 
+def _code_checked(provider: str, code: str) -> str:
+    """The verification code as the provider's rules take it, else :class:`SendRefused`."""
+    if not provider_registry().capabilities(provider).verification_codes:
+        raise SendRefused(_("%(provider)s does not send verification codes.") % {"provider": _label(provider)})
+    problem = verification_code_problem(code, provider=provider)
+    if problem:
+        raise SendRefused(problem)
+    return code
+
+
 def _backend_send(*, provider: str, msisdn: str, content: str, sender: str | None,
                   options: dict, reference: str, media_url: str | None = None,
-                  claim: SentMessage | None = None) -> SendResult:
-    """One message through a provider's backend (every provider but Justsend, whose single
-    message endpoint keeps its own path above). A provider that takes a callback URL per
-    message gets the recorded message's signed token in it: its statuses come back to it."""
+                  claim: SentMessage | None = None, code_channel: str | None = None,
+                  ) -> tuple[SendResult, SendReceipt]:
+    """One message (or a verification code, through ``code_channel``) through a provider's
+    backend (every provider but Justsend, whose single message endpoint keeps its own path
+    above). A provider that takes a callback URL per message gets the recorded message's
+    signed token in it: its statuses come back to it."""
     values = {"provider": _label(provider)}
     callback_url = token = None
     if claim is not None and backend_class(provider).capabilities.per_message_callback:
@@ -272,7 +314,11 @@ def _backend_send(*, provider: str, msisdn: str, content: str, sender: str | Non
     )
     try:
         with provider_backend(provider) as backend:
-            receipt = backend.send_batch(batch)
+            if code_channel is not None:
+                receipt = backend.send_verification_code(reference=reference, to=msisdn, code=content,
+                                                         channel=code_channel)
+            else:
+                receipt = backend.send_message(batch)
     except (SmsApiError, SmsNotFound) as error:
         # A 404 is a refusal too (JustCall: the From number is not SMS-enabled, named).
         raise SendRefused(_("%(provider)s refused the message: %(reason)s")
@@ -295,7 +341,7 @@ def _backend_send(*, provider: str, msisdn: str, content: str, sender: str | Non
                           % {**values, "reason": receipt.rejected[0].reason})
     message_id = receipt.accepted[0].message_id if receipt.accepted else None
     logger.info("single message sent to %s through %s: id %s", msisdn, provider, message_id)
-    return SendResult(id=message_id or receipt.batch_id)
+    return SendResult(id=message_id or receipt.batch_id), receipt
 
 
 def campaign_test_send(*, campaign: Campaign, msisdn: str, token=None, user=None) -> TestSend:

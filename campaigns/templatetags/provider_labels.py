@@ -37,3 +37,9 @@ def channel_flow(flow) -> str:
 @register.filter
 def provider_tag(tag: str) -> str:
     return str(TAG_LABELS.get(tag, tag))
+
+
+@register.filter
+def channel_label(channel: str) -> str:
+    """One channel's name (``viber`` -> "Viber"), as a provider reported it."""
+    return CHANNEL_LABELS.get(channel, channel)

@@ -62,7 +62,7 @@ class ProviderSettingAdminForm(forms.ModelForm):
 
     class Meta:
         model = ProviderSetting
-        fields = ("provider", "default_sender", "price_per_segment", "currency", "rate_limit")
+        fields = ("provider", "default_sender", "price_per_segment", "currency", "rate_limit", "vibername_id")
 
     def clean_rate_limit(self):
         rate = self.cleaned_data["rate_limit"]
@@ -87,7 +87,7 @@ class ProviderSettingAdmin(admin.ModelAdmin):
         saved = provider_setting_update(
             provider=obj.provider, default_sender=obj.default_sender,
             price_per_segment=obj.price_per_segment, currency=obj.currency,
-            rate_limit=obj.rate_limit, by=request.user,
+            rate_limit=obj.rate_limit, vibername_id=obj.vibername_id, by=request.user,
         )
         obj.pk = saved.pk
 

@@ -65,6 +65,8 @@ class ProviderSetting(models.Model):
     # The account's numbers a provider sends from (capability ``from_numbers``: JustCall's
     # SMS-enabled numbers), E.164; the forms offer only these.
     from_numbers = models.JSONField(_("From numbers"), default=list, blank=True)
+    # SMS.by: the Viber name single messages are forwarded from (the API has no list of them).
+    vibername_id = models.PositiveIntegerField(_("Viber name id"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

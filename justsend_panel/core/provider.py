@@ -247,6 +247,8 @@ CAPABILITY_LABELS = {
     "email_to_sms": gettext_lazy("Mail2SMS (e-mail to SMS)"),
     "statistics": gettext_lazy("sending history and statistics at the provider"),
     "charged_points": gettext_lazy("points charged, as the provider reports them"),
+    "verification_codes": gettext_lazy("verification codes through Telegram and WhatsApp"),
+    "message_status_polling": gettext_lazy("a single message's status, polled"),
 }
 
 # What a page says when no enabled provider has the capability a feature needs (the

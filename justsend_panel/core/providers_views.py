@@ -39,6 +39,12 @@ class ProviderSettingForm(BootstrapForm):
         label=gettext_lazy("Requests per second"), min_value=0.01, max_value=1000,
         required=False,
         help_text=gettext_lazy("All workers together. Empty: the provider's default."))
+    vibername_id = forms.IntegerField(
+        label=gettext_lazy("Viber name id"), min_value=1, required=False,
+        help_text=gettext_lazy("The Viber name single messages are forwarded from, as SMS.by gave it."))
+
+    # Fields only one provider has: the form of every other provider leaves them out.
+    PROVIDER_ONLY = {"vibername_id": "smsby"}
 
     from_numbers = forms.CharField(
         label=gettext_lazy("From numbers"), required=False,
@@ -59,6 +65,9 @@ class ProviderSettingForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         if provider is None or not backend_class(provider).capabilities.from_numbers:
             del self.fields["from_numbers"]
+        for name, only in self.PROVIDER_ONLY.items():
+            if self.prefix != only:
+                del self.fields[name]
         if self.prefix in self.SENDER_FIELDS:
             label, help_text = self.SENDER_FIELDS[self.prefix]
             self.fields["default_sender"].label = label
@@ -85,7 +94,7 @@ class ProviderSettingForm(BootstrapForm):
         initial = {}
         if setting is not None:
             initial = {name: getattr(setting, name) for name in
-                       ("default_sender", "price_per_segment", "currency", "rate_limit")}
+                       ("default_sender", "price_per_segment", "currency", "rate_limit", "vibername_id")}
             initial["from_numbers"] = "\n".join(setting.from_numbers or [])
         return cls(initial=initial, **kwargs)
 

@@ -110,6 +110,7 @@ def provider_setting_update(
     currency: str,
     rate_limit: float | None,
     from_numbers: list[str] | None = None,
+    vibername_id: int | None = None,
     by=None,
 ) -> ProviderSetting:
     """An administrator's choices for ``provider`` (the Providers page, Django admin).
@@ -129,7 +130,7 @@ def provider_setting_update(
         before = ProviderSetting.objects.filter(provider=provider).values_list(
             "from_numbers", flat=True).first()
         setting, _created = ProviderSetting.objects.update_or_create(
-            provider=provider, defaults=defaults)
+            provider=provider, defaults={**defaults, "vibername_id": vibername_id})
         if from_numbers is not None and list(from_numbers) != (before or []):
             audit_record(
                 action=Action.SETTINGS_PROVIDER, actor=by, obj=setting, object_label=label,

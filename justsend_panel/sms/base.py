@@ -85,6 +85,8 @@ class Capabilities:
     # Says what it charged for what it sent (Justsend: a bulk's chargedPoints); the campaign
     # page shows charged points only for such a provider.
     charged_points: bool = False
+    verification_codes: bool = False  # one-time codes through a messenger (Telegram, WhatsApp)
+    message_status_polling: bool = False  # one single message's status by its id
 
     def offered(self) -> list[str]:
         """The names of the boolean capabilities this provider has, in declaration order."""
@@ -146,7 +148,24 @@ class Backend:
     def parse_receipt(self, batch: OutboundBatch, answer: Any) -> SendReceipt:
         raise self._unsupported("sending")
 
+    def send_message(self, batch: OutboundBatch) -> SendReceipt:
+        """One message to one number (a single message): the provider's single-message call
+        where it has one (SMS.by: ``sendQuickSMS``, with Viber forwarding), else one
+        :meth:`send_batch`. The receipt's ``accepted[0].message_id`` is what
+        :meth:`message_status` takes."""
+        return self.send_batch(batch)
+
+    def send_verification_code(self, *, reference: str, to: str, code: str, channel: str) -> SendReceipt:
+        """A verification code to one number through a messenger ``channel`` (only with
+        ``verification_codes``)."""
+        raise self._unsupported("verification codes")
+
     # --- after the send -------------------------------------------------------------
+    def message_status(self, message_id: str) -> StatusEvent:
+        """The status of one message sent by :meth:`send_message` or
+        :meth:`send_verification_code`, by its id (only with ``message_status_polling``)."""
+        raise self._unsupported("a message's status")
+
     def find_batch(self, reference: str) -> str | None:
         """The provider's batch id for a call made with ``reference``, or ``None`` when
         the provider has no such batch (only with ``find_batch_by_reference``)."""

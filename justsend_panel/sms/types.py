@@ -131,6 +131,10 @@ class SendReceipt:
     accepted: tuple[AcceptedMessage, ...] = ()
     rejected: tuple[RejectedMessage, ...] = ()
     raw: Any = field(default=None, repr=False, compare=False)
+    # What the provider says the call cost and how many parts it billed, where it says so
+    # (SMS.by's sendQuickSMS with show_cost).
+    cost: Decimal | None = None
+    parts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,8 @@ class StatusEvent:
     occurred_at: datetime | None = None
     error: str | None = None
     raw: JsonDict = field(default_factory=dict, repr=False, compare=False)
+    # The channel the message went by, where the provider says (SMS.by's checkSMS: sms, viber).
+    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,19 @@
     return { text: out, replaced: Array.from(replaced.entries()) };
   }
 
-  var api = { countSegments: countSegments, gsm7Substitute: gsm7Substitute };
+  /* Whether a data-show-if rule holds: "<field>=<value> <value>…" while the field has one of
+     the values, "!=" while it has none of them; rules joined by "|": while any holds.
+     ``valueOf(name)`` gives a field's current value ("" when there is no such field). */
+  function showIfHolds(rules, valueOf) {
+    return rules.split("|").some(function (rule) {
+      var negated = rule.indexOf("!=") !== -1;
+      var parts = rule.split(negated ? "!=" : "=");
+      var found = parts[1].split(" ").indexOf(valueOf(parts[0])) !== -1;
+      return negated ? !found : found;
+    });
+  }
+
+  var api = { countSegments: countSegments, gsm7Substitute: gsm7Substitute, showIfHolds: showIfHolds };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   }
@@ -152,8 +164,8 @@
     update();
   }
 
-  /* Blocks marked data-show-if="<field name>=<value> <value>…" are shown only while
-     that field has one of the values (a select or a radio group). */
+  /* Blocks marked data-show-if (see showIfHolds) are shown only while their rule holds
+     over the form's selects and radio groups. */
   function bindConditionalBlocks(form) {
     var blocks = Array.from(form.querySelectorAll("[data-show-if]"));
     if (!blocks.length) return;
@@ -165,9 +177,7 @@
     }
     function update() {
       blocks.forEach(function (block) {
-        var rule = block.dataset.showIf.split("=");
-        var values = rule[1].split(" ");
-        block.hidden = values.indexOf(valueOf(rule[0])) === -1;
+        block.hidden = !showIfHolds(block.dataset.showIf, valueOf);
         // A choice that only makes sense with the block (the MMS attachment) goes with it.
         if (block.hidden && block.hasAttribute("data-clear-when-hidden")) {
           block.querySelectorAll("select").forEach(function (select) { select.value = ""; });

@@ -59,3 +59,27 @@ def test_the_page_counter_agrees_with_segments_py():
         }, text
         encodings.add(expected["encoding"])
     assert encodings == {"GSM-7", "UCS-2"}
+
+
+SHOW_IF_RUNNER = """
+const api = require(process.argv[1]);
+const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(cases.map(([rule, values]) => api.showIfHolds(rule, n => values[n] || ""))));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed; the browser test covers the page")
+def test_show_if_rules_take_one_of_values_none_of_them_and_either_of_two_rules():
+    """The single-message page hides the Message field only for an SMS.by verification code:
+    ``provider!=smsby|smsby_kind!=code``, shown when SMS.by is not on the page at all."""
+    message = "provider!=smsby|smsby_kind!=code"
+    cases = [
+        ("variant=PRO PRO_RESP", {"variant": "PRO_RESP"}), ("variant=PRO PRO_RESP", {"variant": "ECO"}),
+        (message, {"provider": "justsend", "smsby_kind": "code"}),
+        (message, {"provider": "smsby", "smsby_kind": "text"}),
+        (message, {"provider": "smsby", "smsby_kind": "code"}),
+        (message, {"provider": "justsend"}),
+    ]
+    result = subprocess.run([NODE, "-e", SHOW_IF_RUNNER, str(SCRIPT)], input=json.dumps(cases),
+                            capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == [True, False, True, True, False, True]

@@ -12,6 +12,7 @@ ROUTES = {
     "campaigns.poll_in_flight": "sending",
     "campaigns.poll_provider_calls": "sending",
     "campaigns.read_finished": "sending",
+    "campaigns.single_messages_poll": "sending",
     "deliveries.apply_postbacks": "postbacks",
     "contacts.import_run": "imports",
     "contacts.imports_resume": "imports",

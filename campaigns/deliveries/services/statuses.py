@@ -405,3 +405,27 @@ def status_event_advance(recipient: Recipient, event: StatusEvent, *, received_a
         if RANK[target] >= SENT_RANK and recipient.sent_at is None:
             recipient.sent_at = occurred
     return original != [getattr(recipient, name) for name in RECIPIENT_FIELDS]
+
+
+# --- single messages ------------------------------------------------------------------
+
+
+def sent_message_status_apply(*, sent_message_id: int, event: StatusEvent) -> bool:
+    """A polled status of one single message (SMS.by's ``checkSMS``) applied as a
+    recipient's: the same map and ranks, forward only (a final status is never replaced),
+    and the channel it went by when the provider names it. Returns whether anything changed."""
+    with transaction.atomic():
+        message = SentMessage.objects.select_for_update().get(pk=sent_message_id)
+        fields = []
+        if event.channel and event.channel != message.channel:
+            message.channel = event.channel[:12]
+            fields.append("channel")
+        target = RECIPIENT_STATUS.get(event.state) if event.state is not None else None
+        current = RANK[message.delivery_status] if message.delivery_status else -1
+        if target is not None and current < FINAL_RANK and RANK[target] > current:
+            message.delivery_status = target
+            message.delivery_status_at = event.occurred_at or timezone.now()
+            fields += ["delivery_status", "delivery_status_at"]
+        if fields:
+            message.save(update_fields=[*fields, "updated_at"])
+    return bool(fields)

@@ -25,7 +25,7 @@ from justsend_panel.sms.smsby.vocabulary import (
     MessageType,
     validate_options,
 )
-from justsend_panel.sms.smsby.wire import BulkAnswer, Delivery, Mailing
+from justsend_panel.sms.smsby.wire import BulkAnswer, Delivery, Mailing, SmsAnswer
 from justsend_panel.sms.types import (
     AcceptedMessage,
     BatchFigures,
@@ -46,6 +46,22 @@ def _event(delivery: Delivery) -> StatusEvent:
                        raw=delivery.raw)
 
 
+def _with_alphaname(batch: OutboundBatch, what: str) -> tuple[dict, int]:
+    """The batch's options checked, and its alpha name id: from the options, else the sender."""
+    options = validate_options(batch.options)
+    alphaname_id = options.get("alphaname_id")
+    if alphaname_id is None and batch.sender:
+        alphaname_id = validate_options({"alphaname_id": batch.sender})["alphaname_id"]
+    if alphaname_id is None:
+        raise ValueError(f"An SMS.by {what} needs an alpha name id (the provider's default sender).")
+    return options, alphaname_id
+
+
+def _single_receipt(reference: str, answer: SmsAnswer) -> SendReceipt:
+    return SendReceipt(batch_id=answer.sms_id, accepted=(AcceptedMessage(reference, answer.sms_id),),
+                       raw=answer.raw, cost=answer.cost, parts=answer.parts)
+
+
 class SmsByBackend(Backend):
     name = "smsby"
     label = "SMS.by"
@@ -57,6 +73,8 @@ class SmsByBackend(Backend):
         find_batch_by_reference=True,  # the mailing's name, in getSMSMessages
         delivery_polling=True,  # statusBulkSms; no push is documented
         channels=True,  # Viber forwarding, Telegram/WhatsApp verification codes
+        verification_codes=True,  # sendOtpTelegram, sendOtpWhatsApp
+        message_status_polling=True,  # checkSMS
     )
     default_rate_limit = 5.0  # the manual names no limit, only 429
 
@@ -93,12 +111,7 @@ class SmsByBackend(Backend):
             raise ValueError(f"An SMS.by mailing holds at most {self.mailing_size} recipients: split it with plan_calls().")
         if batch.scheduled_at is not None:
             raise ValueError("SMS.by's schedule_time has no documented time zone: the panel submits at the due time.")
-        options = validate_options(batch.options)
-        alphaname_id = options.get("alphaname_id")
-        if alphaname_id is None and batch.sender:
-            alphaname_id = validate_options({"alphaname_id": batch.sender})["alphaname_id"]
-        if alphaname_id is None:
-            raise ValueError("An SMS.by mailing needs an alpha name id (the provider's default sender).")
+        _options, alphaname_id = _with_alphaname(batch, "mailing")
         texts = {message.text for message in batch.messages}
         if len(texts) == 1:
             mailing = Mailing(name=batch.reference, alphaname_id=alphaname_id, message_type=MessageType.BULK,
@@ -120,6 +133,34 @@ class SmsByBackend(Backend):
             accepted=tuple(AcceptedMessage(message.reference, None) for message in batch.messages),
             raw=answer.raw,
         )
+
+    def send_message(self, batch: OutboundBatch) -> SendReceipt:
+        """``sendQuickSMS`` with ``show_cost`` (the cost SMS.by reports comes back in the
+        receipt) and, with ``forwarding_message`` in the options, Viber forwarding."""
+        if len(batch.messages) != 1:
+            raise ValueError("sendQuickSMS takes one number: send a single message at a time.")
+        options, alphaname_id = _with_alphaname(batch, "message")
+        message = batch.messages[0]
+        answer = self.client().send_quick_sms(
+            message.to, message.text, alphaname_id, show_cost=True,
+            forwarding_message=options.get("forwarding_message", False),
+            forwarding_time=options.get("forwarding_time"), vibername_id=options.get("vibername_id"),
+        )
+        return _single_receipt(message.reference, answer)
+
+    def send_verification_code(self, *, reference: str, to: str, code: str, channel: str) -> SendReceipt:
+        """``sendOtpTelegram`` / ``sendOtpWhatsApp`` (``channel`` ``telegram``/``whatsapp``)."""
+        return _single_receipt(reference, self.client().send_otp(channel, to, code))
+
+    def message_status(self, message_id: str) -> StatusEvent:
+        """``checkSMS``: queued, sent or delivered (the manual documents only the ``sent`` and
+        ``delivered`` times, so an undelivered message stays sent), and the channel when SMS.by
+        names it."""
+        check = self.client().check_sms(int(message_id))
+        state = check.state
+        return StatusEvent(provider=PROVIDER, state=state, raw_status=state.value, message_id=check.sms_id,
+                           occurred_at=check.delivered_at or check.sent_at, channel=check.channel,
+                           raw=check.raw if isinstance(check.raw, dict) else {})
 
     # --- after the send -----------------------------------------------------------------
     def find_batch(self, reference: str) -> str | None:
