@@ -340,8 +340,8 @@ def chart_data(*, statistics: Statistics) -> dict:
 @dataclass
 class ProviderFigures:
     """One provider's figures over the range. ``failed`` are the final non-deliveries
-    (undelivered, expired, rejected); ``in_doubt`` the messages whose hand-over was never
-    confirmed (campaign recipients and single messages)."""
+    (undelivered, expired, rejected: the page's "Undelivered"); ``in_doubt`` the messages
+    whose hand-over was never confirmed (campaign recipients and single messages)."""
 
     provider: str
     batches: int = 0
