@@ -70,19 +70,20 @@ class NumberHistory:
     provider: str | None = None  # only this provider's messages
 
 
-def _recipient_events(msisdn: str, provider: str | None) -> list[HistoryEvent]:
-    rows = Recipient.objects.filter(msisdn=msisdn)
+def _newest(rows, *, provider_field: str, provider: str | None, columns: tuple[str, ...]):
+    """The number's newest rows (with their campaign), of one provider if one is asked for."""
     if provider:
-        rows = rows.filter(campaign__provider=provider)
-    rows = (
-        rows.select_related("campaign")
-        .only(
-            "status", "content", "params", "sent_at", "delivered_at", "operator",
-            "campaign__id", "campaign__name", "campaign__message", "campaign__variant",
-            "campaign__submitted_at", "campaign__created_at", "campaign__provider",
-        )
-        .order_by("-pk")[:EVENTS_PER_KIND]
-    )
+        rows = rows.filter(**{provider_field: provider})
+    return rows.select_related("campaign").only(*columns).order_by("-pk")[:EVENTS_PER_KIND]
+
+
+def _recipient_events(msisdn: str, provider: str | None) -> list[HistoryEvent]:
+    rows = _newest(Recipient.objects.filter(msisdn=msisdn), provider_field="campaign__provider",
+                   provider=provider, columns=(
+                       "status", "content", "params", "sent_at", "delivered_at", "operator",
+                       "campaign__id", "campaign__name", "campaign__message", "campaign__variant",
+                       "campaign__submitted_at", "campaign__created_at", "campaign__provider",
+                   ))
     events = []
     for row in rows:
         campaign = row.campaign
@@ -101,15 +102,9 @@ def _recipient_events(msisdn: str, provider: str | None) -> list[HistoryEvent]:
 
 
 def _single_events(msisdn: str, provider: str | None) -> list[HistoryEvent]:
-    rows = SentMessage.objects.filter(msisdn=msisdn)
-    if provider:
-        rows = rows.filter(provider=provider)
-    rows = (
-        rows.select_related("campaign")
-        .only("created_at", "content", "state", "provider", "variant", "sender",
-              "campaign__id", "campaign__name")
-        .order_by("-pk")[:EVENTS_PER_KIND]
-    )
+    rows = _newest(SentMessage.objects.filter(msisdn=msisdn), provider_field="provider",
+                   provider=provider, columns=("created_at", "content", "state", "provider",
+                                               "variant", "sender", "campaign__id", "campaign__name"))
     return [
         HistoryEvent(
             kind=Kind.SINGLE, at=row.created_at, text=row.content,
