@@ -77,7 +77,8 @@ class StatisticsExportView(PanelPermissionMixin, View):
             messages.error(request, _("Correct the filters before exporting."))
             return redirect(f"{reverse('campaigns:statistics')}?{request.GET.urlencode()}")
         statistics = statistics_get(query=found[0], source=found[1])
-        name = f"statistics-{statistics.source}-{found[0].start}-{found[0].end}.csv"
+        provider = f"-{found[0].provider}" if found[0].provider else ""
+        name = f"statistics-{statistics.source}{provider}-{found[0].start}-{found[0].end}.csv"
         return spreadsheet_csv_response(rows=statistics_csv(statistics=statistics), filename=name)
 
 

@@ -1,6 +1,8 @@
 """Issue #17: the Statistics page and a number's history per provider. Rows of three
 providers (Justsend, SMS Manager, SMS.by) and one (JustCall) with nothing final yet."""
 
+import csv
+import io
 import json
 import uuid
 from datetime import timedelta
@@ -246,3 +248,12 @@ def test_a_numbers_single_messages_are_found_through_an_index(messages_of_every_
         cursor.execute("SET LOCAL enable_seqscan = off")  # the test's few rows would scan
         plan = SentMessage.objects.filter(msisdn=NUMBER).order_by("-pk")[:200].explain()
     assert "sentmessage_msisdn_idx" in plan
+
+
+def test_the_csv_export_follows_the_provider_filter(marketing_client, three_providers):
+    response = marketing_client.get("/campaigns/statistics/export.csv", {"provider": "smsby", "source": "local"})
+
+    assert response.status_code == 200 and "statistics-local-smsby-" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sum(int(row["sent"]) for row in rows) == 4
+    assert {(row["currency"], row["provider"]) for row in rows} == {("BYN", "smsby")}
