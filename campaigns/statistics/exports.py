@@ -8,7 +8,7 @@ from campaigns.statistics.selectors import Statistics
 
 HEADER = [
     "day", "variant", "campaigns", "recipients", "sent", "delivered", "undelivered",
-    "not_sent", "delivery_rate_percent", "points", "cost", "currency", "source",
+    "not_sent", "delivery_rate_percent", "points", "cost", "currency", "source", "provider",
 ]
 
 
@@ -19,5 +19,5 @@ def statistics_csv(*, statistics: Statistics) -> Iterator[list]:
             row.day.isoformat() if row.day else "", row.variant, row.batches, row.recipients,
             row.sent, row.delivered, row.undelivered, row.not_sent, row.delivery_rate,
             row.points, row.cost, statistics.currency if row.cost is not None else "",
-            statistics.source,
+            statistics.source, statistics.query.provider or "",  # empty: every provider
         ]

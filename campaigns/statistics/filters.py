@@ -1,4 +1,5 @@
-"""The Statistics page's filters: a date range, a variant and where the figures come from."""
+"""The Statistics page's filters: a date range, a variant, a provider and where the figures
+come from."""
 
 from __future__ import annotations
 
@@ -10,12 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from campaigns.statistics.selectors import DEFAULT_DAYS, MAX_RANGE_DAYS, Source, StatsQuery, stats_query_default
+from campaigns.templatetags.provider_labels import provider_label
 from justsend_panel.core.forms import IsoDateInput
+from justsend_panel.core.provider import provider_registry
 
 SOURCE_CHOICES = [
     (Source.JUSTSEND, _("Justsend (every message of the account)")),
     (Source.LOCAL, _("This panel (its campaigns' counters)")),
 ]
+
+
+def provider_filter_choices() -> list[tuple[str, str]]:
+    """The enabled providers as (name, label), the panel's order (read per request: the
+    Providers settings may change)."""
+    return [(name, provider_label(name)) for name in provider_registry().enabled()]
 
 
 class StatisticsFilterForm(forms.Form):
@@ -50,6 +59,10 @@ class StatisticsFilter(django_filters.FilterSet):
         method=_ignore, choices=Campaign.Variant.choices, label=_("Variant"),
         empty_label=_("Every variant"), widget=forms.Select(attrs={"class": "form-select"}),
     )
+    provider = django_filters.ChoiceFilter(
+        method=_ignore, choices=provider_filter_choices, label=_("Provider"),
+        empty_label=_("Every provider"), widget=forms.Select(attrs={"class": "form-select"}),
+    )
     source = django_filters.ChoiceFilter(
         method=_ignore, choices=SOURCE_CHOICES, label=_("Figures from"), empty_label=None,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -57,7 +70,7 @@ class StatisticsFilter(django_filters.FilterSet):
 
     class Meta:
         model = Campaign
-        fields = ["date_from", "date_to", "variant", "source"]
+        fields = ["date_from", "date_to", "variant", "provider", "source"]
         form = StatisticsFilterForm
 
     def stats_query(self) -> tuple[StatsQuery, str] | None:
@@ -75,6 +88,7 @@ class StatisticsFilter(django_filters.FilterSet):
         elif start is None:
             start = end - span
         return (
-            StatsQuery(start=start, end=end, variant=data.get("variant") or None),
+            StatsQuery(start=start, end=end, variant=data.get("variant") or None,
+                       provider=data.get("provider") or None),
             data.get("source") or Source.JUSTSEND,
         )

@@ -1,8 +1,9 @@
 """A number's history: every message it got, its replies and its blacklist events, newest first.
 
-Messages come from two places: the panel's recipient rows (with their campaign and
-status) and Justsend's ``GET /overview/user-history`` (which also knows messages sent
-outside the panel). A Justsend row whose bulk name carries a campaign's reference links
+Messages come from three places: the panel's recipient rows (with their campaign, status
+and provider), its single messages and test sends (any provider), and Justsend's
+``GET /overview/user-history`` (which also knows messages sent outside the panel). A
+provider filter narrows the messages to one provider; replies and blacklist events stay. A Justsend row whose bulk name carries a campaign's reference links
 to that campaign. Blacklist additions and removals come from the blacklist's own record
 (``contacts.models.BlacklistEvent``): who, when and why.
 """
@@ -24,11 +25,11 @@ from campaigns.deliveries.selectors import replies_for_number
 from campaigns.labels import MESSAGE_STATUSES, OPERATORS
 from campaigns.models import Campaign, Recipient, SentMessage
 from campaigns.services.rendering import message_as_sent
+from campaigns.statistics.selectors import JUSTSEND_PROVIDER
 from contacts.models import BlacklistEntry, BlacklistEvent
 from contacts.phones import ParsedNumber, msisdn_parse
 from justsend_panel.core.exceptions import ApplicationError
 from justsend_panel.sms.exceptions import SmsError
-from justsend_panel.sms.registry import backend_class
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ REFERENCE = re.compile(r"\[([0-9a-fA-F-]{36})\]\s*$")
 
 class Kind:
     MESSAGE = "message"  # a recipient row of a campaign
-    SINGLE = "single"  # a single message sent through a provider other than Justsend
+    SINGLE = "single"  # a single message or a campaign's test send
     JUSTSEND = "justsend"  # a row of Justsend's user history
     REPLY = "reply"
     BLACKLISTED = "blacklisted"
@@ -57,6 +58,7 @@ class HistoryEvent:
     status: str = ""
     campaign: Campaign | None = None
     detail: str = ""
+    provider: str = ""  # the provider that carried a message (a registry name)
 
 
 @dataclass
@@ -65,19 +67,23 @@ class NumberHistory:
     days: int
     events: list[HistoryEvent] = field(default_factory=list)
     justsend_error: str | None = None
+    provider: str | None = None  # only this provider's messages
 
 
-def _recipient_events(msisdn: str) -> list[HistoryEvent]:
-    rows = (
-        Recipient.objects.filter(msisdn=msisdn)
-        .select_related("campaign")
-        .only(
-            "status", "content", "params", "sent_at", "delivered_at", "operator",
-            "campaign__id", "campaign__name", "campaign__message", "campaign__variant",
-            "campaign__submitted_at", "campaign__created_at",
-        )
-        .order_by("-pk")[:EVENTS_PER_KIND]
-    )
+def _newest(rows, *, provider_field: str, provider: str | None, columns: tuple[str, ...]):
+    """The number's newest rows (with their campaign), of one provider if one is asked for."""
+    if provider:
+        rows = rows.filter(**{provider_field: provider})
+    return rows.select_related("campaign").only(*columns).order_by("-pk")[:EVENTS_PER_KIND]
+
+
+def _recipient_events(msisdn: str, provider: str | None) -> list[HistoryEvent]:
+    rows = _newest(Recipient.objects.filter(msisdn=msisdn), provider_field="campaign__provider",
+                   provider=provider, columns=(
+                       "status", "content", "params", "sent_at", "delivered_at", "operator",
+                       "campaign__id", "campaign__name", "campaign__message", "campaign__variant",
+                       "campaign__submitted_at", "campaign__created_at", "campaign__provider",
+                   ))
     events = []
     for row in rows:
         campaign = row.campaign
@@ -90,28 +96,24 @@ def _recipient_events(msisdn: str) -> list[HistoryEvent]:
             status=row.get_status_display(),
             campaign=campaign,
             detail=OPERATORS.label(row.operator) if row.operator else "",
+            provider=campaign.provider,
         ))
     return events
 
 
-def _single_message_events(msisdn: str) -> list[HistoryEvent]:
-    """Single messages (and campaign tests) through providers other than Justsend, whose
-    own single messages come from Justsend's user history; the status their callbacks
-    brought, else whether the provider took them."""
-    rows = (SentMessage.objects.filter(msisdn=msisdn).exclude(provider="justsend")
-            .only("provider", "content", "sender", "state", "delivery_status",
-                  "delivery_status_at", "created_at", "message_id")
-            .order_by("-pk")[:EVENTS_PER_KIND])
+def _single_events(msisdn: str, provider: str | None) -> list[HistoryEvent]:
+    rows = _newest(SentMessage.objects.filter(msisdn=msisdn), provider_field="provider",
+                   provider=provider, columns=("created_at", "content", "state", "provider",
+                                               "variant", "sender", "campaign__id", "campaign__name",
+                                                "delivery_status", "delivery_status_at"))
     return [
         HistoryEvent(
-            kind=Kind.SINGLE,
-            at=row.delivery_status_at or row.created_at,
-            text=row.content,
+            # The status the provider's callbacks or polls brought, else whether it took it.
+            kind=Kind.SINGLE, at=row.delivery_status_at or row.created_at, text=row.content,
             status=(row.get_delivery_status_display() if row.delivery_status
                     else row.get_state_display()),
-            detail=" · ".join(part for part in (
-                backend_class(row.provider).label or row.provider, row.sender, row.message_id)
-                if part),
+            campaign=row.campaign, provider=row.provider,
+            detail=" · ".join(part for part in (row.variant, row.sender) if part),
         )
         for row in rows
     ]
@@ -151,6 +153,7 @@ def _justsend_events(msisdn: str, days: int) -> list[HistoryEvent]:
             detail=" · ".join(
                 str(part) for part in (row.bulk_variant, row.raw.get("name"), row.sender) if part
             ),
+            provider=JUSTSEND_PROVIDER,
         )
         for row, reference in zip(rows, references)
     ]
@@ -193,20 +196,22 @@ def _blacklist_events(msisdn: str) -> list[HistoryEvent]:
     return events
 
 
-def number_history(*, raw: str, days: int = DEFAULT_DAYS) -> NumberHistory:
-    """Everything about one number, newest first; Justsend's part is optional."""
+def number_history(*, raw: str, days: int = DEFAULT_DAYS, provider: str | None = None) -> NumberHistory:
+    """Everything about one number, newest first; Justsend's part is optional (and not
+    asked for when another provider's messages are asked for)."""
     days = max(1, min(days, MAX_DAYS))
-    history = NumberHistory(parsed=msisdn_parse(raw), days=days)
+    history = NumberHistory(parsed=msisdn_parse(raw), days=days, provider=provider or None)
     msisdn = history.parsed.msisdn
     if not history.parsed.valid or not msisdn:
         return history
-    events = (_recipient_events(msisdn) + _single_message_events(msisdn)
+    events = (_recipient_events(msisdn, history.provider) + _single_events(msisdn, history.provider)
               + _blacklist_events(msisdn) + _reply_events(msisdn))
-    try:
-        events += _justsend_events(msisdn, days)
-    except (SmsError, ApplicationError) as error:
-        logger.warning("user-history of %s: %r", msisdn, error)
-        history.justsend_error = getattr(error, "message", str(error))
+    if history.provider in (None, JUSTSEND_PROVIDER):
+        try:
+            events += _justsend_events(msisdn, days)
+        except (SmsError, ApplicationError) as error:
+            logger.warning("user-history of %s: %r", msisdn, error)
+            history.justsend_error = getattr(error, "message", str(error))
     oldest = datetime.min.replace(tzinfo=timezone.get_current_timezone())
     history.events = sorted(events, key=lambda event: event.at or oldest, reverse=True)
     return history

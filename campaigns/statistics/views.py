@@ -14,12 +14,14 @@ from django_tables2 import SingleTableMixin
 
 from campaigns.models import Campaign
 from campaigns.statistics.exports import statistics_csv
-from campaigns.statistics.filters import StatisticsFilter
+from campaigns.statistics.filters import StatisticsFilter, provider_filter_choices
 from campaigns.statistics.history import DEFAULT_DAYS, number_history
 from campaigns.statistics.selectors import (
     campaign_delivery_stats,
     campaigns_sending_now,
     chart_data,
+    provider_chart_data,
+    provider_delivery_stats,
     statistics_get,
 )
 from campaigns.statistics.tables import DailyStatisticsTable
@@ -59,6 +61,9 @@ class StatisticsView(PanelPermissionMixin, SingleTableMixin, FilterView):
         if self.statistics is not None:
             context["statistics"] = self.statistics
             context["chart"] = chart_data(statistics=self.statistics)
+            providers = provider_delivery_stats(query=self.statistics.query)
+            context["providers"] = providers
+            context["chart"]["providers"] = provider_chart_data(providers=providers)
             context["export_query"] = self.request.GET.urlencode()
         return context
 
@@ -72,7 +77,8 @@ class StatisticsExportView(PanelPermissionMixin, View):
             messages.error(request, _("Correct the filters before exporting."))
             return redirect(f"{reverse('campaigns:statistics')}?{request.GET.urlencode()}")
         statistics = statistics_get(query=found[0], source=found[1])
-        name = f"statistics-{statistics.source}-{found[0].start}-{found[0].end}.csv"
+        provider = f"-{found[0].provider}" if found[0].provider else ""
+        name = f"statistics-{statistics.source}{provider}-{found[0].start}-{found[0].end}.csv"
         return spreadsheet_csv_response(rows=statistics_csv(statistics=statistics), filename=name)
 
 
@@ -99,8 +105,13 @@ class NumberHistoryView(PanelPermissionMixin, TemplateView):
             days = int(self.request.GET.get("days", DEFAULT_DAYS))
         except ValueError:
             days = DEFAULT_DAYS
+        providers = provider_filter_choices()
+        provider = self.request.GET.get("provider", "")
+        if provider not in dict(providers):
+            provider = ""
         return super().get_context_data(
-            history=number_history(raw=kwargs["msisdn"], days=days), **kwargs
+            history=number_history(raw=kwargs["msisdn"], days=days, provider=provider),
+            providers=providers, **kwargs
         )
 
 

@@ -1,4 +1,5 @@
-// Statistics page: per-day and per-variant charts from the "statistics-data" json_script block.
+// Statistics page: per-day, per-variant and per-provider charts from the "statistics-data"
+// json_script block.
 (function () {
   "use strict";
 
@@ -46,6 +47,18 @@
       },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
     });
+    if (data.providers) {
+      draw(document.getElementById("statistics-providers-chart"), {
+        type: "bar",
+        data: {
+          labels: data.providers.labels,
+          datasets: [{ label: data.providers.rate_label, data: data.providers.rate,
+            backgroundColor: data.providers.labels.map(function (_label, n) { return PALETTE[n % PALETTE.length]; }) }],
+        },
+        options: { indexAxis: "y", plugins: { legend: { display: false } },
+          scales: { x: { beginAtZero: true, max: 100 } } },
+      });
+    }
   }
 
   document.addEventListener("DOMContentLoaded", init);
