@@ -105,7 +105,8 @@ def _single_events(msisdn: str, provider: str | None) -> list[HistoryEvent]:
     rows = _newest(SentMessage.objects.filter(msisdn=msisdn), provider_field="provider",
                    provider=provider, columns=("created_at", "content", "state", "provider",
                                                "variant", "sender", "campaign__id", "campaign__name",
-                                                "delivery_status", "delivery_status_at"))
+                                               "delivery_status", "delivery_status_at",
+                                               "message_id"))
     return [
         HistoryEvent(
             # The status the provider's callbacks or polls brought, else whether it took it.
@@ -113,7 +114,8 @@ def _single_events(msisdn: str, provider: str | None) -> list[HistoryEvent]:
             status=(row.get_delivery_status_display() if row.delivery_status
                     else row.get_state_display()),
             campaign=row.campaign, provider=row.provider,
-            detail=" · ".join(part for part in (row.variant, row.sender) if part),
+            # The provider's message id: what its support asks for.
+            detail=" · ".join(part for part in (row.variant, row.sender, row.message_id) if part),
         )
         for row in rows
     ]
