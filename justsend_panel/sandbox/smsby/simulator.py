@@ -10,7 +10,9 @@ the sandbox's MSISDN rule refuses is ``rejected`` at once.
 
 Viber forwarding (``sendQuickSMS`` with ``forwarding_message=1``): an SMS that would not be
 delivered stays ``sent`` until ``forwarding_time`` minutes after it was sent, then goes by
-Viber and is ``delivered`` (``channel`` ``viber``). Every message costs
+Viber and is ``delivered`` (``channel`` ``viber``). SMS never reaches
+:data:`UNREACHABLE_BY_SMS` (whatever the mix says): a test sends there to see the forwarding
+of one message, or an undelivered SMS, for sure. Every message costs
 :data:`PRICE_PER_PART` per part, charged from the simulator's balance when it is accepted;
 a list mailing is charged when confirmed (400 when the balance is short).
 """
@@ -46,6 +48,8 @@ STARTING_BALANCE = Decimal("1000.00")
 MINSK = ZoneInfo("Europe/Minsk")
 # SMS.by's contact lists (getSubscriberLists is not in the manual): the sandbox has these.
 SUBSCRIBER_LISTS = {1: ("375291111111", "375292222222", "375293333333")}
+# SMS never reaches this number: undelivered, or forwarded to Viber when asked for.
+UNREACHABLE_BY_SMS = "375291230404"
 OTP_KINDS = {"telegram": "otp_telegram", "whatsapp": "otp_whatsapp"}
 
 
@@ -60,7 +64,8 @@ class SmsBySimulator:
         self.config = config
         store.conn.executescript(SCHEMA)
         final_sql, _, _ = delivery_status_sql(config, "id")
-        self.final_sql = f"lower(substr({final_sql}, 9))"  # MESSAGE_DELIVERED -> delivered
+        by_mix = f"lower(substr({final_sql}, 9))"  # MESSAGE_DELIVERED -> delivered
+        self.final_sql = f"(CASE WHEN phone = '{UNREACHABLE_BY_SMS}' THEN 'undelivered' ELSE {by_mix} END)"
 
     # -- money ------------------------------------------------------------------------------------
 

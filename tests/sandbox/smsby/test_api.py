@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from justsend_panel.sandbox.server import run_sandbox
+from justsend_panel.sandbox.smsby.simulator import UNREACHABLE_BY_SMS
 
 PHONE = "375291111111"
 
@@ -107,6 +108,25 @@ def test_forwarding_defaults_to_60_minutes(sandbox, http):
                      data={"forwarding_message": "1", "vibername_id": "4"}).json()
     row = sandbox.app.smsby.sms(sent["sms_id"])
     assert (row["forwarding_time"], row["vibername_id"]) == (60, 4)
+
+
+def test_sms_never_reaches_the_unreachable_number_so_forwarding_goes_by_viber(sandbox, http):
+    """Whatever the delivery mix says (it delivers most): a test can count on one forwarding."""
+    def quick(text, **form):
+        return http.post("sendQuickSMS", params={"token": sandbox.smsby_token, "message": text,
+                                                 "phone": UNREACHABLE_BY_SMS, "alphaname_id": "1"},
+                         data=form or None).json()["sms_id"]
+
+    plain = [quick(f"plain {i}") for i in range(5)]
+    forwarded = [quick(f"forwarded {i}", forwarding_message="1", forwarding_time="5", vibername_id="4")
+                 for i in range(5)]
+    sandbox.advance(10)
+    statuses = sandbox.smsby_messages()
+    assert {statuses[str(i)]["status"] for i in plain} == {"undelivered"}
+    assert {statuses[str(i)]["status"] for i in forwarded} == {"sent"}
+    sandbox.advance(5 * 60)
+    statuses = sandbox.smsby_messages()
+    assert {(statuses[str(i)]["status"], statuses[str(i)]["channel"]) for i in forwarded} == {("delivered", "viber")}
 
 
 @pytest.mark.parametrize("code", ["12345678901234567", "12a", "+123"])
