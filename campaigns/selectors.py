@@ -93,7 +93,7 @@ def sent_messages_recorded():
     """Single messages sent through providers other than Justsend (whose own list is read
     from Justsend), newest first, as the panel recorded them."""
     return (SentMessage.objects.filter(campaign__isnull=True).exclude(provider="justsend")
-            .select_related("created_by").order_by("-created_at", "-pk"))
+            .select_related("created_by", "media").order_by("-created_at", "-pk"))
 
 
 def single_message_get(*, message_id: str) -> SingleMessageLookup:

@@ -92,6 +92,11 @@ def test_a_justcall_mms_and_an_smsby_message_forwarded_to_viber_show_their_statu
     mms = SentMessage.objects.get(provider="justcall")
     assert page.url.endswith(f"/campaigns/single-messages/sent/{mms.pk}/")
     assert (mms.msisdn, mms.sender, mms.media) == ("48500100200", FROM, picture)
+    attachment = page.get_by_test_id("sent-attachment")  # the picture, on the message's page
+    expect(attachment.get_by_test_id("attachment-name")).to_have_text("offer.png")
+    thumbnail = attachment.get_by_test_id("attachment-thumbnail")
+    expect(thumbnail).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth === 48", arg=thumbnail.element_handle())
 
     # JustCall was asked for an MMS with the picture's public URL, which serves it to anyone.
     [call] = panel_sandbox.requests(path="/justcall/v2/texts/send")

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from campaigns.media.services import media_file_upload
 from campaigns.models import Campaign, ProviderCall, Recipient, SentMessage
@@ -84,6 +85,20 @@ def test_a_single_message_with_media_carries_its_public_url_and_records_the_file
     assert (entry["json"]["to"], entry["json"]["media_url"]) == ("+48500100200", public_url(picture))
     sent = SentMessage.objects.get(token=token)
     assert (sent.media, sent.state) == (picture, SentMessage.State.SENT)
+
+
+def test_a_single_mms_message_page_shows_its_attachment(panel_sandbox, marketing_user, marketing_client,
+                                                        picture):
+    token = uuid.uuid4()
+    single_message_send(msisdn="48500100200", content="Our offer", provider="justcall",
+                        sender=FROM, media=picture, token=token, user=marketing_user)
+    sent = SentMessage.objects.get(token=token)
+
+    page = marketing_client.get(reverse("campaigns:sent_message_detail", args=[sent.pk])).content.decode()
+    attachment = page.split('data-testid="sent-attachment"')[1].split("</dd>")[0]
+    path = f"/m/{picture.token}/offer.png"
+    assert f'href="{path}"' in attachment and f'src="{path}"' in attachment  # its thumbnail
+    assert ">offer.png<" in attachment and "image/png" in attachment
 
 
 def test_a_single_message_with_media_is_refused_before_anything_is_recorded(
