@@ -26,7 +26,7 @@ from justsend_panel.sms.registry import backend_class, vocabulary
 DEFAULT_PROVIDER = "justsend"
 SMSMANAGER = "smsmanager"
 # Channel names are brands: not translated.
-CHANNEL_LABELS = {"sms": "SMS", "viber": "Viber", "whatsapp": "WhatsApp", "telegram": "Telegram"}
+CHANNEL_LABELS = {"sms": "SMS", "mms": "MMS", "viber": "Viber", "whatsapp": "WhatsApp", "telegram": "Telegram"}
 TAG_LABELS = {
     "priority": gettext_lazy("Priority"),
     "transactional": gettext_lazy("Transactional"),

@@ -182,6 +182,9 @@ def single_message_send(
     else:
         variant = ""
         provider_options = _options_checked(provider, provider_options)
+        if not provider_registry().capabilities(provider).channels:
+            # A provider of one channel (JustCall) reports none: what goes is known now.
+            channel = "mms" if media is not None else "sms"
     message_checks(msisdn=msisdn, variant=variant, sender=sender, provider=provider)
     try:
         media_url = media_url_for_send(media_file=media, provider=provider)

@@ -85,6 +85,19 @@ def test_a_single_message_with_media_carries_its_public_url_and_records_the_file
     assert (entry["json"]["to"], entry["json"]["media_url"]) == ("+48500100200", public_url(picture))
     sent = SentMessage.objects.get(token=token)
     assert (sent.media, sent.state) == (picture, SentMessage.State.SENT)
+    assert sent.channel == "mms"  # JustCall reports no channel: an attachment makes it MMS
+
+
+def test_a_single_message_without_media_through_a_one_channel_provider_goes_by_sms(
+    panel_sandbox, marketing_user, marketing_client
+):
+    token = uuid.uuid4()
+    single_message_send(msisdn="48500100200", content="Hello", provider="justcall",
+                        sender=FROM, token=token, user=marketing_user)
+    sent = SentMessage.objects.get(token=token)
+    assert sent.channel == "sms"
+    page = marketing_client.get(reverse("campaigns:sent_message_detail", args=[sent.pk])).content.decode()
+    assert page.split('data-testid="sent-channel">')[1].split("</dd>")[0].strip() == "SMS"
 
 
 def test_a_single_mms_message_page_shows_its_attachment(panel_sandbox, marketing_user, marketing_client,
@@ -95,6 +108,7 @@ def test_a_single_mms_message_page_shows_its_attachment(panel_sandbox, marketing
     sent = SentMessage.objects.get(token=token)
 
     page = marketing_client.get(reverse("campaigns:sent_message_detail", args=[sent.pk])).content.decode()
+    assert page.split('data-testid="sent-channel">')[1].split("</dd>")[0].strip() == "MMS"
     attachment = page.split('data-testid="sent-attachment"')[1].split("</dd>")[0]
     path = f"/m/{picture.token}/offer.png"
     assert f'href="{path}"' in attachment and f'src="{path}"' in attachment  # its thumbnail
