@@ -166,6 +166,9 @@ def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int
                      .values_list("state", flat=True))
     result.info.append(f"{in_doubt:,} in doubt after the send")
     result.info.append("calls " + ", ".join(f"{k} {v:,}" for k, v in sorted(states.items())))
+    again = ProviderCall.objects.filter(campaign=campaign, attempts__gt=1).count()
+    if again:  # not found by its reference after a lost answer: made once more, same name
+        result.info.append(f"{again:,} made again under their reference")
     # In doubt and at the simulator: a callback, or the lookup by reference, should have
     # settled it.
     doubtful = set(Recipient.objects.filter(campaign=campaign, status="in_doubt")
