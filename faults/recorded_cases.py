@@ -58,6 +58,9 @@ class Simulated:
     per_call: int = 1
     # What an administrator sets on the Providers page before such a campaign.
     provider_setting: dict = field(default_factory=dict)
+    # The provider finds a call by its reference (SMS.by's mailing name): a call whose answer
+    # was lost is looked up, and made once more under that name when it is not there.
+    finds_by_reference: bool = False
 
     @property
     def storm_size(self) -> int:
@@ -96,7 +99,7 @@ SMSBY = Simulated(
     send_path="/smsby/api/v1/sendBulkSms",
     campaign={"provider": "smsby", "provider_options": {}, "sender": SMSBY_ALPHANAME},
     size=1000, rate_size=2000, statuses=POLLING, per_call=SMSBY_MAILING_SIZE,
-    provider_setting={"default_sender": SMSBY_ALPHANAME},
+    provider_setting={"default_sender": SMSBY_ALPHANAME}, finds_by_reference=True,
 )
 
 
@@ -242,7 +245,9 @@ def case_recorded_kill_call(panel: Panel, *, hang: bool = False,
     callbacks settle the recipients in doubt, or (a provider that finds a call by its
     reference, SMS.by) the next worker finds it by name before sending the rest.
     ``hang=True``: it holds the call and answers 504 without taking it, so they stay in
-    doubt until the user sends them again (SMS.by: the call is made once more, same name).
+    doubt until the user sends them again; a provider that finds a call by its reference
+    (SMS.by) makes it once more under the same name instead. That one looks up each
+    timed-out call before the next (the lookups hang too), so it is killed during its first.
     """
     from campaigns.models import ProviderCall
 
@@ -252,6 +257,7 @@ def case_recorded_kill_call(panel: Panel, *, hang: bool = False,
     name = f"{simulated.label}: worker SIGKILL mid-call ({taken}), campaign {size:,}"
     result = CaseResult(name)
     killed = []
+    kill_at = 1 if hang and simulated.finds_by_reference else 3
     try:
         if not hang:
             panel.faults(latency_ms=4000)
@@ -264,7 +270,7 @@ def case_recorded_kill_call(panel: Panel, *, hang: bool = False,
         def on_its_way() -> bool:
             # A few calls in: the kill lands mid-campaign, mid-call.
             if ProviderCall.objects.filter(campaign=campaign, state="recorded",
-                                           sequence__gte=3).exists():
+                                           sequence__gte=kill_at).exists():
                 time.sleep(1.5)
                 return True
             return False

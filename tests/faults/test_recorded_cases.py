@@ -51,9 +51,9 @@ def test_the_default_suite_runs_the_sms_by_rows(monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["faults", "--list"])
     assert main() == 0
     keys = capsys.readouterr().out.split()
-    assert {"sb-rate", "sb-kill-call", "jc-rate", "sm-kill-call"} <= set(keys)
+    assert {"sb-rate", "sb-kill-call", "sb-kill-hang", "jc-rate", "sm-kill-call"} <= set(keys)
     # Before the outages that the suite keeps for last.
-    assert keys.index("sb-kill-call") < keys.index("sandbox-down")
+    assert keys.index("sb-kill-hang") < keys.index("sandbox-down")
 
 
 def test_each_provider_says_how_its_statuses_arrive_and_how_many_go_per_call():
@@ -63,6 +63,14 @@ def test_each_provider_says_how_its_statuses_arrive_and_how_many_go_per_call():
     assert (SMSMANAGER.storm_size, JUSTCALL.storm_size, SMSBY.storm_size) == (3000, 600, 2000)
     # A kill "a few calls in" (the third) lands mid-campaign.
     assert SMSBY.size > 3 * SMSBY.per_call
+    # Only SMS.by finds a lost call again (by its mailing's name) before anything is re-sent.
+    assert [s.finds_by_reference for s in (SMSMANAGER, JUSTCALL, SMSBY)] == [False, False, True]
+    from justsend_panel.core.provider import provider_registry
+
+    for simulated in (SMSMANAGER, JUSTCALL, SMSBY):
+        capabilities = provider_registry().capabilities(simulated.provider)
+        assert simulated.finds_by_reference == capabilities.find_batch_by_reference
+        assert (simulated.statuses == POLLING) == capabilities.delivery_polling
 
 
 def test_the_harness_gives_the_panel_sms_by_mailings_of_the_rows_size(monkeypatch, tmp_path,
