@@ -55,6 +55,13 @@ def main() -> int:
             recorded_cases.case_recorded_rate_faults(panel, recorded_cases.JUSTCALL)],
         "jc-kill-call": lambda panel, services: [
             recorded_cases.case_recorded_kill_call(panel, simulated=recorded_cases.JUSTCALL)],
+        "sb-rate": lambda panel, services: [
+            recorded_cases.case_recorded_rate_faults(panel, recorded_cases.SMSBY)],
+        "sb-kill-call": lambda panel, services: [
+            recorded_cases.case_recorded_kill_call(panel, simulated=recorded_cases.SMSBY)],
+        "sb-kill-hang": lambda panel, services: [
+            recorded_cases.case_recorded_kill_call(panel, hang=True,
+                                                   simulated=recorded_cases.SMSBY)],
         # Last: an outage these leave behind (a worker that no longer consumes after the
         # broker's restart) would otherwise fail every case after them.
         "sandbox-down": lambda panel, services: [cases.case_sandbox_down(panel)],

@@ -21,6 +21,9 @@ from bench.localservices import (PostgresCluster, RedisServer, database_create, 
                                  free_port)
 
 ROOT = Path(__file__).resolve().parents[1]
+# SMS.by's recipients per mailing (sendBulkSms) in the panel under test: a fault case's
+# audience goes in 10 to 20 mailings, so a kill or a storm lands between them.
+SMSBY_MAILING_SIZE = 100
 
 
 def wait_for(predicate, *, timeout: float, interval: float = 0.2):
@@ -124,6 +127,7 @@ class Panel:
             "SMSBY_API_URL": f"http://127.0.0.1:{self.sandbox_port}/smsby/api/v1",
             "SMSBY_SANDBOX_TOKEN": secrets.token_urlsafe(24),
             "SMSBY_TIMEOUT": "10",
+            "SMSBY_MAILING_SIZE": str(SMSBY_MAILING_SIZE),
             "PANEL_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             # The send-rate windows every worker shares, in the work folder (not var/).
             "RATE_LIMIT_STORAGE_URL": f"sqlite://{work.resolve() / 'rate-limits.sqlite3'}",

@@ -1,15 +1,17 @@
-"""The fault cases for the providers with no lookup of a sent request and no idempotency
-key (SMS Manager, JustCall), so each call is recorded before it is made and a call whose
-answer was lost is *in doubt* (campaigns.services.provider_sending). One set of cases,
-played per provider through its :class:`Simulated` description.
+"""The fault cases for the providers whose campaigns go in recorded calls (SMS Manager,
+JustCall, SMS.by): each call is recorded before it is made and a call whose answer was lost
+is *in doubt* (campaigns.services.provider_sending), unless the provider can find it again
+by its reference (SMS.by's mailing name, ``calls_recover``). One set of cases, played per
+provider through its :class:`Simulated` description: how its statuses arrive (callbacks
+the simulator sends, or the beat's poll the panel under test runs every minute) and how
+many recipients go per call.
 
 "Duplicated" is counted on the simulator's side: a number of the case's audience accepted
-in more than one request (``smsm_messages``/``jc_messages``, one row per accepted
-recipient). "In doubt":
-recipients left in doubt once every call is made and every notification the simulator
-had to send is applied; the case then sends them again through the service (the campaign
-page's "send to the in-doubt recipients"), as the user would, and they must be sent once.
-"Lost": a recipient with no final status (from callbacks) at the end.
+in more than one request (``smsm_messages``/``jc_messages``/``smsby_sms``, one row per
+accepted recipient). "In doubt": recipients left in doubt once every call is made and
+every status the simulator had to give is applied; the case then sends them again through
+the service (the campaign page's "send to the in-doubt recipients"), as the user would, and
+they must be sent once. "Lost": a recipient with no final status at the end.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from faults.cases import (
     _user,
     campaign_launch,
 )
-from faults.harness import Panel, wait_for
+from faults.harness import SMSBY_MAILING_SIZE, Panel, wait_for
 from faults.verdict import RECOVERY_BOUND, CaseResult, duplicates_count, losses_count
 
-# Recipients of a provider's own statuses that still wait for a callback.
+# Recipients of a provider's own statuses that still wait for a callback or a poll.
 WAITING = ("queued", "submitted", "sent")
+CALLBACKS = "callbacks"  # the simulator posts each status (campaigns.deliveries)
+POLLING = "polling"  # the panel's beat polls them (campaigns.poll_provider_calls, every minute)
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,19 @@ class Simulated:
     send_path: str  # the sending endpoint, as the sandbox's request log names it
     campaign: dict = field(default_factory=dict)  # the campaign's provider fields
     size: int = 2000
+    rate_size: int = 0  # the storm's campaign (0: ``size``)
+    statuses: str = CALLBACKS  # how the recipients' statuses arrive: CALLBACKS or POLLING
+    # Recipients per call at most (SMS Manager's calls group equal texts: fewer, of up to 10).
+    per_call: int = 1
+    # What an administrator sets on the Providers page before such a campaign.
+    provider_setting: dict = field(default_factory=dict)
+    # The provider finds a call by its reference (SMS.by's mailing name): a call whose answer
+    # was lost is looked up, and made once more under that name when it is not there.
+    finds_by_reference: bool = False
+
+    @property
+    def storm_size(self) -> int:
+        return self.rate_size or self.size
 
 
 SMSMANAGER = Simulated(
@@ -57,6 +74,7 @@ SMSMANAGER = Simulated(
               "SELECT COUNT(*) FROM smsm_outbox"),
     send_path="/smsmanager/v2/messages",
     campaign={"provider": "smsmanager", "provider_options": {}},
+    rate_size=3000, per_call=10,
 )
 # One recipient per call: a smaller audience than SMS Manager's ten per call.
 JUSTCALL_FROM = "+14155551234"  # SMS-enabled in the simulator (JUSTCALL_SANDBOX_NUMBERS)
@@ -68,17 +86,30 @@ JUSTCALL = Simulated(
     send_path="/justcall/v2/texts/send",
     campaign={"provider": "justcall", "provider_options": {}, "sender": JUSTCALL_FROM},
     size=600,
+    # Its From number, and a pace of 50 calls a second for the one-recipient calls.
+    provider_setting={"from_numbers": [JUSTCALL_FROM], "rate_limit": 50},
+)
+# Mailings (sendBulkSms) of SMSBY_MAILING_SIZE recipients, named <reference>-<seq>; no
+# callback: the beat polls statusBulkSms. A lost answer is looked up by the mailing's name.
+SMSBY_ALPHANAME = "4242"  # an alpha name id, as the Providers page's default sender
+SMSBY = Simulated(
+    provider="smsby", label="SMS.by",
+    accepted_sql="SELECT phone FROM smsby_sms WHERE kind = 'bulk'",
+    busy_sql=("SELECT COUNT(*) FROM smsby_sms WHERE status IN ('new', 'sent')",),
+    send_path="/smsby/api/v1/sendBulkSms",
+    campaign={"provider": "smsby", "provider_options": {}, "sender": SMSBY_ALPHANAME},
+    size=1000, rate_size=2000, statuses=POLLING, per_call=SMSBY_MAILING_SIZE,
+    provider_setting={"default_sender": SMSBY_ALPHANAME}, finds_by_reference=True,
 )
 
 
 def provider_prepare(simulated: Simulated) -> None:
-    """What an administrator sets on the Providers page before such a campaign: JustCall's
-    From number, and a pace of 50 calls a second for the one-recipient calls."""
+    """What an administrator sets on the Providers page before such a campaign."""
     from justsend_panel.core.models import ProviderSetting
 
-    if simulated.provider == "justcall":
+    if simulated.provider_setting:
         ProviderSetting.objects.update_or_create(
-            provider="justcall", defaults={"from_numbers": [JUSTCALL_FROM], "rate_limit": 50})
+            provider=simulated.provider, defaults=simulated.provider_setting)
 
 
 def _numbers(campaign_id: int) -> set[str]:
@@ -103,7 +134,7 @@ def _settled(panel: Panel, campaign_id: int, simulated: Simulated) -> bool:
     if ProviderCall.objects.filter(campaign_id=campaign_id, state="recorded").exists():
         return False
     if Recipient.objects.filter(campaign_id=campaign_id, status__in=WAITING).exists():
-        return False
+        return False  # polled: the beat's next minute moves them
     if any(panel.sandbox_rows(sql)[0][0] for sql in simulated.busy_sql):
         return False
     return not ProviderNotification.objects.filter(provider=simulated.provider,
@@ -119,8 +150,9 @@ def _done(campaign_id: int) -> bool:
 
 def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int,
                     since: float, simulated: Simulated = SMSMANAGER) -> CaseResult:
-    """Wait for the campaign's calls and callbacks; count the in-doubt recipients; send
-    them again as the user would; wait until every recipient is final; account."""
+    """Wait for the campaign's calls and statuses (callbacks, or the beat's polls); count
+    the in-doubt recipients; send them again as the user would; wait until every recipient
+    is final; account."""
     from campaigns.deliveries.models import ProviderNotification
     from campaigns.models import ProviderCall, Recipient
     from campaigns.services.provider_sending import campaign_in_doubt_count, \
@@ -128,7 +160,8 @@ def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int
 
     timeout = verdict.deadline(RECOVERY_BOUND)
     if not wait_for(lambda: _settled(panel, campaign.pk, simulated), timeout=timeout, interval=1):
-        result.notes.append(f"calls or callbacks unsettled at the deadline ({_status(campaign.pk)})")
+        result.notes.append(f"calls or {simulated.statuses} unsettled at the deadline "
+                            f"({_status(campaign.pk)})")
     numbers = _numbers(campaign.pk)
     accepted_before = len(set(sandbox_accepted(panel, numbers, simulated)))
     in_doubt = campaign_in_doubt_count(campaign=campaign)
@@ -136,13 +169,18 @@ def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int
                      .values_list("state", flat=True))
     result.info.append(f"{in_doubt:,} in doubt after the send")
     result.info.append("calls " + ", ".join(f"{k} {v:,}" for k, v in sorted(states.items())))
-    # In doubt and at the simulator: a callback should have settled it.
+    again = ProviderCall.objects.filter(campaign=campaign, attempts__gt=1).count()
+    if again:  # not found by its reference after a lost answer: made once more, same name
+        result.info.append(f"{again:,} made again under their reference")
+    # In doubt and at the simulator: a callback, or the lookup by reference, should have
+    # settled it.
     doubtful = set(Recipient.objects.filter(campaign=campaign, status="in_doubt")
                    .values_list("msisdn", flat=True))
     accepted_doubtful = doubtful & set(sandbox_accepted(panel, numbers, simulated))
     if accepted_doubtful:
+        settler = "called back" if simulated.statuses == CALLBACKS else "holds their call"
         result.notes.append(f"{len(accepted_doubtful):,} in doubt though the simulator took them "
-                            "and called back")
+                            f"and {settler}")
     if in_doubt:
         resent = campaign_in_doubt_resend(campaign=campaign, user=_user())
         result.info.append(f"{resent:,} sent again by the user's choice "
@@ -171,10 +209,11 @@ def in_doubt_settle(panel: Panel, result: CaseResult, campaign, *, expected: int
 
 
 def case_recorded_rate_faults(panel: Panel, simulated: Simulated = SMSMANAGER) -> CaseResult:
-    """30% 429 (Retry-After) + 10% 500 for 60 s on a campaign of 3,000 personalised
-    recipients (SMS Manager: 10 per call; JustCall: its smaller audience, one per call)."""
+    """30% 429 (Retry-After) + 10% 500 for 60 s on a campaign of personalised recipients
+    (SMS Manager: 3,000, up to 10 per call; JustCall: 600, one per call; SMS.by: 2,000 in
+    mailings of 100, polled)."""
     errors = panel.errors_500()
-    size = 3000 if simulated is SMSMANAGER else simulated.size
+    size = simulated.storm_size
     name = f"{simulated.label}: 429 30% + 500 10% for 60 s, campaign {size:,}"
     began = datetime.now(UTC).isoformat(timespec="milliseconds")
     provider_prepare(simulated)
@@ -202,9 +241,13 @@ def case_recorded_kill_call(panel: Panel, *, hang: bool = False,
     """The workers SIGKILLed 1.5 s after a call was recorded (on its way), then restarted:
     the rest is sent, the call in doubt is never re-sent on its own.
 
-    ``hang=False``: the simulator answers after 4 s, so it takes the killed call and its
-    callbacks settle the recipients in doubt. ``hang=True``: it holds the call and
-    answers 504 without taking it, so they stay in doubt until the user sends them again.
+    ``hang=False``: the simulator answers after 4 s, so it takes the killed call: its
+    callbacks settle the recipients in doubt, or (a provider that finds a call by its
+    reference, SMS.by) the next worker finds it by name before sending the rest.
+    ``hang=True``: it holds the call and answers 504 without taking it, so they stay in
+    doubt until the user sends them again; a provider that finds a call by its reference
+    (SMS.by) makes it once more under the same name instead. That one looks up each
+    timed-out call before the next (the lookups hang too), so it is killed during its first.
     """
     from campaigns.models import ProviderCall
 
@@ -214,6 +257,7 @@ def case_recorded_kill_call(panel: Panel, *, hang: bool = False,
     name = f"{simulated.label}: worker SIGKILL mid-call ({taken}), campaign {size:,}"
     result = CaseResult(name)
     killed = []
+    kill_at = 1 if hang and simulated.finds_by_reference else 3
     try:
         if not hang:
             panel.faults(latency_ms=4000)
@@ -226,7 +270,7 @@ def case_recorded_kill_call(panel: Panel, *, hang: bool = False,
         def on_its_way() -> bool:
             # A few calls in: the kill lands mid-campaign, mid-call.
             if ProviderCall.objects.filter(campaign=campaign, state="recorded",
-                                           sequence__gte=3).exists():
+                                           sequence__gte=kill_at).exists():
                 time.sleep(1.5)
                 return True
             return False
@@ -244,4 +288,17 @@ def case_recorded_kill_call(panel: Panel, *, hang: bool = False,
                        f"{sum(len(ids) for _, ids in killed):,} recipients")
     result = in_doubt_settle(panel, result, campaign, expected=size, since=restarted,
                              simulated=simulated)
+    result.info += killed_calls_describe(campaign, [seq for seq, _ in killed])
     return _finish(panel, result, errors)
+
+
+def killed_calls_describe(campaign, sequences: list[int]) -> list[str]:
+    """What became of the calls on their way at the kill: state, attempts (1: never made
+    again) and batch id (SMS.by's ``mailing:<id>``: found again by the mailing's name)."""
+    from campaigns.models import ProviderCall
+
+    return [f"killed call {call.sequence}: {call.state}, {call.attempts} attempt"
+            f"{'' if call.attempts == 1 else 's'}"
+            + (f", batch {call.batch_id}" if call.batch_id else "")
+            for call in ProviderCall.objects.filter(campaign=campaign, sequence__in=sequences)
+            .order_by("sequence")]
