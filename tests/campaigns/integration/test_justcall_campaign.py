@@ -13,17 +13,16 @@ import time
 from collections import Counter
 
 import pytest
-from django.utils import timezone
 
 from campaigns.deliveries.models import ProviderNotification
 from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.services.provider_sending import campaign_in_doubt_count
-from campaigns.services.scheduling import campaigns_submit_due
 from justsend_panel.celery import app as celery_app
 from justsend_panel.core.models import ProviderSetting
 from tests.campaigns.integration.test_smsmanager_campaign import (
     _all_final,
     _final_count,
+    _taken_over,
     _worker_start,
     _worker_stop,
 )
@@ -170,10 +169,7 @@ def test_a_worker_killed_while_justcall_holds_a_call_leaves_it_in_doubt_until_it
     taker = _justcall_worker(justcall_sandbox, live_server, tmp_path / "taker.log",
                              queues=QUEUE, LEASE_SECONDS="3")
     try:
-        wait_until(lambda: Campaign.objects.filter(
-            pk=campaign.pk, lease_expires_at__lt=timezone.now()).exists(), timeout=30)
-        campaigns_submit_due()  # the sweep
-        wait_until(lambda: Campaign.objects.get(pk=campaign.pk).status == S.SENDING, timeout=180)
+        _taken_over(campaign, timeout=180)
     finally:
         _worker_stop(taker)
     calls = ProviderCall.objects.filter(campaign=campaign)
