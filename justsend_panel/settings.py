@@ -412,6 +412,12 @@ JUSTCALL_API_URL = env(
     ),
 )
 JUSTCALL_TIMEOUT = env.float("JUSTCALL_TIMEOUT", default=30.0)
+# The simulator's SMS-enabled From numbers (the sandbox reads the same variable, with the
+# same default): offered while JustCall runs on its simulator and none is listed.
+JUSTCALL_SANDBOX_NUMBERS = tuple(
+    number for number in (part.strip() for part in env.list("JUSTCALL_SANDBOX_NUMBERS", default=[]))
+    if number
+) or ("+14155551234", "+48221234567")
 # --- SMS.by -------------------------------------------------------------------------------
 # The same rule: live with a token, its simulator (under /smsby/api/v1) in development
 # without one, off in production. SMS.by pushes no status: the panel polls it.

@@ -8,7 +8,7 @@ the provider's statistics…) with :func:`provider_for`, which names the capabil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from django.conf import settings
@@ -75,6 +75,12 @@ def provider_configs() -> dict[str, ProviderConfig]:
                 }
             ),
             timeout=settings.JUSTCALL_TIMEOUT,
+            # What its simulator sends from: offered while none is listed (see
+            # provider_from_numbers); a live account's numbers are only those listed.
+            options=(
+                {"simulator_numbers": tuple(settings.JUSTCALL_SANDBOX_NUMBERS)}
+                if justcall_mode is Mode.SIMULATOR else {}
+            ),
         ),
         "smsby": ProviderConfig(
             name="smsby",
@@ -96,7 +102,7 @@ CONFIGURING_SETTINGS = (
     "JUSTSEND_TIMEOUT",
     "SMSMANAGER_API_KEY", "SMSMANAGER_API_URL", "SMSMANAGER_SANDBOX_API_KEY", "SMSMANAGER_TIMEOUT",
     "JUSTCALL_API_KEY", "JUSTCALL_API_SECRET", "JUSTCALL_API_URL", "JUSTCALL_SANDBOX_API_KEY",
-    "JUSTCALL_SANDBOX_API_SECRET", "JUSTCALL_TIMEOUT",
+    "JUSTCALL_SANDBOX_API_SECRET", "JUSTCALL_TIMEOUT", "JUSTCALL_SANDBOX_NUMBERS",
     "SMSBY_TOKEN", "SMSBY_API_URL", "SMSBY_SANDBOX_TOKEN", "SMSBY_TIMEOUT", "SMSBY_MAILING_SIZE",
 )
 
@@ -165,10 +171,21 @@ def provider_backend(name: str, *, needs: str | None = None) -> Backend:
 
 
 def provider_from_numbers(name: str) -> list[str]:
-    """The numbers an administrator listed for provider ``name`` (Providers page), E.164."""
+    """The numbers provider ``name`` sends from, E.164: those an administrator listed
+    (Providers page); none listed while it runs on its simulator, the simulator's
+    (:func:`provider_simulator_numbers`)."""
     numbers = ProviderSetting.objects.filter(provider=name).values_list(
         "from_numbers", flat=True).first()
-    return list(numbers or [])
+    return list(numbers or []) or provider_simulator_numbers(name)
+
+
+def provider_simulator_numbers(name: str) -> list[str]:
+    """The numbers provider ``name``'s simulator sends from (JustCall's
+    ``JUSTCALL_SANDBOX_NUMBERS``) while it runs on it; live or off, none."""
+    config = provider_registry().config(name)
+    if config.mode is not Mode.SIMULATOR:
+        return []
+    return list(config.options.get("simulator_numbers", ()))
 
 
 def provider_for(capability: str) -> Backend:
@@ -278,6 +295,8 @@ class ProviderOverview:
     max_recipients_per_call: int
     default_rate_limit: float
     setting: ProviderSetting | None
+    # Offered because none is listed and the provider runs on its simulator.
+    simulator_numbers: list[str] = field(default_factory=list)
 
 
 def providers_overview_get() -> list[ProviderOverview]:
@@ -287,6 +306,7 @@ def providers_overview_get() -> list[ProviderOverview]:
     for config in registry:
         backend = backend_class(config.name)
         capabilities = backend.capabilities
+        setting = settings_by_provider.get(config.name)
         overviews.append(
             ProviderOverview(
                 name=config.name,
@@ -302,7 +322,12 @@ def providers_overview_get() -> list[ProviderOverview]:
                 ],
                 max_recipients_per_call=capabilities.max_recipients_per_call,
                 default_rate_limit=backend.default_rate_limit,
-                setting=settings_by_provider.get(config.name),
+                setting=setting,
+                simulator_numbers=(
+                    provider_simulator_numbers(config.name)
+                    if capabilities.from_numbers and not (setting and setting.from_numbers)
+                    else []
+                ),
             )
         )
     return overviews

@@ -50,6 +50,16 @@ def test_the_api_url_defaults_to_the_sandbox_without_a_key_and_the_api_with_one(
     assert live.stdout.split() == ["https://api.justcall.io/v2"], live.stderr
 
 
+SHOW_NUMBERS = "from django.conf import settings as s; print(*s.JUSTCALL_SANDBOX_NUMBERS)"
+
+
+def test_the_simulator_s_from_numbers_come_from_the_sandbox_s_variable():
+    listed = _python(SHOW_NUMBERS, JUSTCALL_SANDBOX_NUMBERS=" +48221234567, ,+14155550000")
+    assert listed.stdout.split() == ["+48221234567", "+14155550000"], listed.stderr
+    unset = _python(SHOW_NUMBERS, JUSTCALL_SANDBOX_NUMBERS="")
+    assert unset.stdout.split() == ["+14155551234", "+48221234567"], unset.stderr
+
+
 def test_production_with_a_justcall_key_needs_its_secret_and_webhook_secret():
     message = _refused(_python("", **PRODUCTION, JUSTCALL_API_KEY="key", JUSTCALL_API_SECRET="",
                                JUSTCALL_WEBHOOK_SECRET=""))

@@ -12,15 +12,14 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.services.provider_polling import campaigns_poll_provider_calls
 from campaigns.services.provider_sending import campaign_in_doubt_count
-from campaigns.services.scheduling import campaigns_submit_due
 from justsend_panel.celery import app as celery_app
 from justsend_panel.core.models import ProviderSetting
 from tests.campaigns.integration.test_smsmanager_campaign import (  # noqa: F401 (a fixture)
+    _taken_over,
     _worker_start,
     _worker_stop,
     smsmanager_sandbox,
@@ -139,10 +138,7 @@ def test_a_worker_killed_while_sms_by_holds_a_mailing_is_recovered_by_name_witho
     smsby_sandbox.set_faults()
     taker = _smsby_worker(smsby_sandbox, live_server, tmp_path / "taker.log", LEASE_SECONDS="3")
     try:
-        wait_until(lambda: Campaign.objects.filter(
-            pk=campaign.pk, lease_expires_at__lt=timezone.now()).exists(), timeout=30)
-        campaigns_submit_due()  # the sweep
-        wait_until(lambda: Campaign.objects.get(pk=campaign.pk).status == S.SENDING, timeout=120)
+        _taken_over(campaign)
     finally:
         _worker_stop(taker)
     calls = list(ProviderCall.objects.filter(campaign=campaign))

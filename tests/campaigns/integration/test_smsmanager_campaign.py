@@ -100,6 +100,15 @@ def smsmanager_worker(smsmanager_sandbox, live_server, tmp_path):
         _worker_stop(worker)
 
 
+def _taken_over(campaign, *, timeout: float = 120) -> None:
+    """Once the dead worker's lease has run out, the sweep hands the campaign to the
+    running worker; wait until that one has made every call (the campaign is sending)."""
+    wait_until(lambda: Campaign.objects.filter(
+        pk=campaign.pk, lease_expires_at__lt=timezone.now()).exists(), timeout=30)
+    campaigns_submit_due()  # the sweep
+    wait_until(lambda: Campaign.objects.get(pk=campaign.pk).status == S.SENDING, timeout=timeout)
+
+
 def _stop_reply(client_url: str, msisdn: str) -> None:
     """A STOP reply arrives as Justsend's incoming postback and blacklists the number."""
     import httpx
@@ -193,10 +202,7 @@ def test_a_worker_killed_mid_call_leaves_the_call_in_doubt_until_its_callbacks_s
     taker = _worker_start(smsmanager_sandbox, live_server, tmp_path / "taker.log",
                           queues=f"{QUEUE},postbacks", LEASE_SECONDS="3")
     try:
-        wait_until(lambda: Campaign.objects.filter(
-            pk=campaign.pk, lease_expires_at__lt=timezone.now()).exists(), timeout=30)
-        campaigns_submit_due()  # the sweep
-        wait_until(lambda: Campaign.objects.get(pk=campaign.pk).status == S.SENDING, timeout=120)
+        _taken_over(campaign)
         calls = list(ProviderCall.objects.filter(campaign=campaign))
         assert [c.state for c in calls] == [ProviderCall.State.IN_DOUBT,
                                             ProviderCall.State.SENT, ProviderCall.State.SENT]

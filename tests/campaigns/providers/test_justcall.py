@@ -322,3 +322,66 @@ def test_a_from_number_no_longer_listed_fails_the_campaign_before_any_call(
     assert sender in campaign.failure_reason
     assert not ProviderCall.objects.filter(campaign=campaign).exists()  # nothing in doubt
     assert jc_messages(justcall) == []
+
+
+# --- From numbers on the simulator and live -------------------------------------------
+
+SIMULATOR_NUMBERS = ("+14155551234", "+48221234567")
+
+
+def test_the_panel_knows_the_simulator_s_numbers_by_the_sandbox_s_own_default(settings):
+    from justsend_panel.sandbox.config import DEFAULT_JUSTCALL_NUMBERS
+
+    assert settings.JUSTCALL_SANDBOX_NUMBERS == DEFAULT_JUSTCALL_NUMBERS == SIMULATOR_NUMBERS
+
+
+def test_on_its_simulator_with_none_listed_justcall_offers_and_sends_from_the_simulator_s_numbers(
+        panel_sandbox, settings, admin_client_panel, marketing_user):
+    """``make run``: nobody has listed a From number yet, JustCall still composes and
+    sends, from the numbers its simulator has; the Providers page says so."""
+    settings.JUSTCALL_WEBHOOK_SECRET = SECRET
+    settings.PANEL_PUBLIC_URL = "https://panel.example"
+    settings.JUSTCALL_SANDBOX_NUMBERS = SIMULATOR_NUMBERS
+    assert not ProviderSetting.objects.filter(provider="justcall").exists()
+
+    form = CampaignForm()
+    assert form.fields["justcall_sender"].choices == [("", "—")] + [
+        (number, number) for number in SIMULATOR_NUMBERS]
+    assert CampaignForm(data=compose_data(justcall_sender="+48221234567")).is_valid()
+    page = admin_client_panel.get("/providers/").content.decode()
+    assert 'data-testid="simulator-numbers"' in page
+    assert "+14155551234, +48221234567" in page and "List your own for live use" in page
+    assert 'name="justcall-from_numbers"' in page and "+14155551234</textarea>" not in page
+
+    campaign = justcall_campaign(marketing_user, count=2, sender="+48221234567")
+    campaign_submit(campaign_id=campaign.pk)
+    campaign.refresh_from_db()
+    assert campaign.status == S.SENDING
+    assert {row[1] for row in jc_messages(panel_sandbox)} == {"+48221234567"}
+
+    # Once an administrator lists numbers, only those are offered, and the note goes.
+    ProviderSetting.objects.create(provider="justcall", from_numbers=["+48221234567"])
+    assert CampaignForm().fields["justcall_sender"].choices == [
+        ("", "—"), ("+48221234567", "+48221234567")]
+    assert 'data-testid="simulator-numbers"' not in admin_client_panel.get("/providers/") \
+        .content.decode()
+
+
+def test_live_justcall_offers_only_the_listed_numbers_never_the_simulator_s(
+        settings, admin_client_panel):
+    settings.JUSTCALL_API_KEY = "jc-live-key"
+    settings.JUSTCALL_API_SECRET = "jc-live-secret"
+    settings.JUSTCALL_API_URL = "https://api.justcall.io/v2"
+    settings.JUSTCALL_SANDBOX_NUMBERS = SIMULATOR_NUMBERS
+
+    assert CampaignForm().fields["justcall_sender"].choices == [("", "—")]
+    assert not CampaignForm(data=compose_data(justcall_sender=FROM)).is_valid()
+    page = admin_client_panel.get("/providers/").content.decode()
+    assert 'name="justcall-from_numbers"' in page
+    assert 'data-testid="simulator-numbers"' not in page
+    with provider_backend("justcall") as backend:
+        assert "from_numbers" not in backend.config.options
+
+    ProviderSetting.objects.create(provider="justcall", from_numbers=[NOT_ENABLED])
+    assert CampaignForm().fields["justcall_sender"].choices == [
+        ("", "—"), (NOT_ENABLED, NOT_ENABLED)]
