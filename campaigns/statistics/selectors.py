@@ -25,8 +25,9 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -110,13 +111,18 @@ class Figures:
     not_sent: int = 0
     points: Decimal = Decimal("0")
     cost: Decimal | None = None
+    # Campaigns whose cost in ``cost`` is what their provider reported (SMS.by's mailings),
+    # and those whose cost is the panel's estimate (a provider that reported none yet).
+    cost_reported: int = 0
+    cost_estimated: int = 0
 
     @property
     def delivery_rate(self) -> float | None:
         return round(100 * self.delivered / self.sent, 1) if self.sent else None
 
     def add(self, other: Figures) -> None:
-        for name in ("batches", "recipients", "sent", "delivered", "undelivered", "not_sent", "points"):
+        for name in ("batches", "recipients", "sent", "delivered", "undelivered", "not_sent", "points",
+                     "cost_reported", "cost_estimated"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.cost is not None:
             self.cost = (self.cost or Decimal("0")) + other.cost
@@ -166,16 +172,23 @@ def _local_query(query: StatsQuery):
 
 
 def local_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], str]:
-    """Per day and variant from the campaigns' counters: one grouped query. Also the currency."""
+    """Per day and variant from the campaigns' counters: one grouped query. Also the currency.
+
+    A campaign's cost is what its provider reported where it did (``_reported_cost``), else
+    the panel's estimate; the rows count which was which."""
     registry = provider_registry()
-    charging = Q(provider__in=[name for name in registry.names()
-                               if registry.capabilities(name).charged_points])
+    charged = [name for name in registry.names() if registry.capabilities(name).charged_points]
+    charging = Q(provider__in=charged)
+    account_currency = Value("")
     if query.provider:
         # One provider's campaigns: its own cost, in its own currency.
         charging = Q(provider=query.provider)
+        account_currency = Max(Subquery(ProviderSetting.objects.filter(provider=query.provider)
+                                        .values("currency")[:1]))
     grouped = (
         _local_query(query)
-        .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()),
+                  reported_cost=_reported_cost())
         .values("day", "variant")
         .annotate(
             batches=Count("pk"),
@@ -185,23 +198,34 @@ def local_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], str]:
             undelivered=Sum("undelivered_count"),
             not_sent=Sum("not_sent_count"),
             points=Sum("charged_points"),
-            # Justsend bills one account in one currency; another provider's estimate (in
-            # its own currency, from the Providers page) is never added to it.
-            cost=Sum("cost", filter=charging),
-            currency=Max("cost_currency", filter=charging),
+            # Justsend bills one account in one currency; another provider's cost (in its
+            # own currency) is never added to it.
+            # Named apart from the column: the filters below read the campaign's own cost.
+            total_cost=Sum(Coalesce("reported_cost", "cost"), filter=charging),
+            cost_reported=Count("pk", filter=charging & Q(reported_cost__isnull=False)),
+            cost_estimated=Count("pk", filter=charging & Q(reported_cost__isnull=True, cost__isnull=False)
+                                 & ~Q(provider__in=charged)),
+            currency=Max("cost_currency", filter=charging & Q(reported_cost__isnull=True)),
+            account_currency=account_currency,
         )
         .order_by("day", "variant")
     )
-    rows, currency = [], ""
+    rows, currency, reported = [], "", False
     for values in grouped:
         currency = currency or values["currency"] or ""
+        reported = reported or bool(values["cost_reported"])
         rows.append(DayRow(
             day=values["day"], variant=values["variant"], batches=values["batches"],
             recipients=values["recipients"] or 0, sent=values["sent"] or 0,
             delivered=values["delivered"] or 0, undelivered=values["undelivered"] or 0,
             not_sent=values["not_sent"] or 0, points=_exact(values["points"]) or Decimal("0"),
-            cost=_exact(values["cost"]),
+            cost=_exact(values["total_cost"]), cost_reported=values["cost_reported"],
+            cost_estimated=values["cost_estimated"],
         ))
+        if reported and query.provider:
+            # A reported cost is in the provider's account's currency (SMS.by names none).
+            currency = provider_cost_unit(provider=query.provider,
+                                          currency=values["account_currency"] or "")
     return rows, currency
 
 

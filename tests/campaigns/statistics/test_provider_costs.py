@@ -10,7 +10,12 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign, ProviderCall, Recipient, SentMessage
-from campaigns.statistics.selectors import ProviderCost, StatsQuery, provider_delivery_stats
+from campaigns.statistics.selectors import (
+    ProviderCost,
+    StatsQuery,
+    local_daily_stats,
+    provider_delivery_stats,
+)
 from justsend_panel.core.models import ProviderSetting
 from tests.campaigns.statistics.conftest import finished_campaign
 
@@ -100,6 +105,45 @@ def test_the_page_shows_the_reported_cost_and_says_which_is_which(
     assert "—" not in cost
     if language == "en":  # the Polish of the two labels is in /work/po/sbcost.po until the merge
         assert cost.index("reported by the provider") < cost.index("estimated<")
+
+
+def test_one_providers_range_costs_what_it_reported_where_it_did(smsby_campaigns):
+    ProviderSetting.objects.create(provider="smsby", currency="BYN")
+
+    rows, currency = local_daily_stats(query=week(provider="smsby"))
+
+    # 0.078 + 0.026 reported, 0.25 estimated (the polled campaign's 0.40 estimate dropped).
+    assert currency == "BYN" and [row.cost for row in rows] == [Decimal("0.3540")]
+    assert (rows[0].cost_reported, rows[0].cost_estimated) == (2, 1)
+
+
+def test_a_range_of_reported_costs_only_is_in_the_account_currency(smsby_campaigns):
+    Campaign.objects.filter(name="Waiting").delete()
+
+    rows, currency = local_daily_stats(query=week(provider="smsby"))
+
+    assert currency == "(SMS.by account currency)" and [row.cost for row in rows] == [Decimal("0.1040")]
+    assert (rows[0].cost_reported, rows[0].cost_estimated) == (2, 0)
+
+
+@pytest.mark.parametrize("language, total, day", [("en", "0.354", "0.354"), ("pl", "0,354", "0,354")])
+def test_the_range_card_and_the_day_table_show_it_and_say_so(
+    marketing_client, smsby_campaigns, language, total, day, django_assert_max_num_queries,
+):
+    ProviderSetting.objects.create(provider="smsby", currency="BYN")
+
+    # session, user, permissions, the one aggregate, the three grouped per-provider queries
+    with django_assert_max_num_queries(11):
+        response = marketing_client.get(URL, {"source": "local", "provider": "smsby"},
+                                        HTTP_ACCEPT_LANGUAGE=language)
+
+    page = response.content.decode()
+    card = page.split('data-total="cost">', 1)[1].split("</td>", 1)[0]
+    assert card.startswith(f"{total}{NB}BYN<") and 'data-testid="local-cost-source"' in card
+    if language == "en":
+        assert "partly reported by the provider, partly estimated" in card
+    table = page.split('data-testid="statistics-table"', 1)[1]
+    assert f">{day}</td>" in table
 
 
 def single(provider: str, *, state=SentMessage.State.SENT, delivery_status: str = "") -> SentMessage:
