@@ -7,6 +7,7 @@ SMS.by joins the forms' providers (``provider_options.COMPOSABLE``) with its cam
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.forms import SingleMessageForm
 from campaigns.models import SentMessage
@@ -125,9 +126,16 @@ def test_the_page_sends_a_text_and_shows_the_cost(panel_sandbox, marketing_clien
     assert 'data-figure="cost">0.026\u00a0(SMS.by account currency)<' in listing
 
 
+@pytest.fixture
+def english_after():
+    """A request in Polish leaves Polish active in the thread: not for the tests after it."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize("language, cost", [("en", "0.026\u00a0BYN"), ("pl", "0,026\u00a0BYN")])
 def test_the_cost_is_in_the_currency_set_on_the_providers_page_by_locale(
-    panel_sandbox, marketing_client, vibername, language, cost, django_assert_max_num_queries,
+    panel_sandbox, marketing_client, vibername, language, cost, django_assert_max_num_queries, english_after,
 ):
     vibername.currency = "BYN"
     vibername.save()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns.models import Campaign, ProviderCall, Recipient, SentMessage
 from campaigns.statistics.selectors import (
@@ -23,6 +23,13 @@ pytestmark = pytest.mark.django_db
 
 URL = "/campaigns/statistics/"
 NB = "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    """A request in Polish leaves Polish active in the thread: not for the tests after these."""
+    with translation.override("en"):
+        yield
 
 
 def week(**fields) -> StatsQuery:
