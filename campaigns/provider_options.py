@@ -66,6 +66,22 @@ def provider_setting_get(*, provider: str) -> ProviderSetting | None:
     return ProviderSetting.objects.filter(provider=provider).first()
 
 
+def provider_cost_unit(*, provider: str, currency: str | None = None) -> str:
+    """What a page writes after a cost the provider reported in its account's currency,
+    which its API does not name (SMS.by): ``currency`` (None: the one set for the provider
+    on the Providers page), else a label that says whose currency it is."""
+    if currency is None:
+        setting = provider_setting_get(provider=provider)
+        currency = setting.currency if setting else ""
+    if currency:
+        return currency
+    try:
+        label = provider_label(provider)
+    except SmsUnsupported:  # a provider since removed from the panel: its name as stored
+        label = provider
+    return _("(%(provider)s account currency)") % {"provider": label}
+
+
 def provider_default_sender(name: str) -> str:
     setting = provider_setting_get(provider=name)
     return setting.default_sender if setting else ""

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, ProviderCall, Recipient, SentMessage
+from campaigns.provider_options import provider_cost_unit
 from campaigns.services.rendering import MEMBER_FIELDS, is_field_name
 from contacts.selectors import group_attribute_keys_get
+from justsend_panel.core.models import ProviderSetting
 from justsend_panel.core.provider import provider_for, provider_registry
 from justsend_panel.sms.exceptions import SmsError, SmsNotFound, SmsUnsupported
 from justsend_panel.sms.registry import vocabulary
@@ -93,7 +95,11 @@ def sent_messages_recorded():
     """Single messages sent through providers other than Justsend (whose own list is read
     from Justsend), newest first, as the panel recorded them."""
     return (SentMessage.objects.filter(campaign__isnull=True).exclude(provider="justsend")
-            .select_related("created_by", "media").order_by("-created_at", "-pk"))
+            .select_related("created_by", "media").order_by("-created_at", "-pk")
+            # The currency of the provider's account, as set on the Providers page (SMS.by's
+            # API names none): the cost is written with it, in the same query.
+            .annotate(account_currency=Subquery(
+                ProviderSetting.objects.filter(provider=OuterRef("provider")).values("currency")[:1])))
 
 
 def single_message_get(*, message_id: str) -> SingleMessageLookup:
@@ -146,6 +152,8 @@ class Progress:
     provider_cost: Decimal | None = None
     provider_parts: int | None = None
     provider_batches: int = 0
+    # What the page writes after provider_cost: the account's currency (provider_cost_unit).
+    provider_cost_unit: str = ""
 
     def _percent(self, value: int) -> float:
         return round(100 * value / self.total, 1) if self.total else 0.0
@@ -204,7 +212,9 @@ def _provider_figures(campaign: Campaign) -> dict:
         return {}
     figures = ProviderCall.objects.filter(campaign=campaign, parts__isnull=False).aggregate(
         provider_cost=Sum("cost"), provider_parts=Sum("parts"), provider_batches=Count("pk"))
-    return figures if figures["provider_batches"] else {}
+    if not figures["provider_batches"]:
+        return {}
+    return {**figures, "provider_cost_unit": provider_cost_unit(provider=campaign.provider)}
 
 
 def personalisation_fields_get(*, group_ids: list[int]) -> list[tuple[str, str]]:

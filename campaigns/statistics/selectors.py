@@ -13,9 +13,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,12 +36,14 @@ from billing.models import AccountSnapshot
 from billing.readings import Reading, justsend_session
 from billing.selectors import sending_cost_sum
 from billing.services import AccountFigures, account_reading_get
-from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, Recipient, SentMessage
+from campaigns.models import CAMPAIGN_IN_FLIGHT, Campaign, ProviderCall, Recipient, SentMessage
+from campaigns.provider_options import provider_cost_unit
 from campaigns.selectors import Progress, campaign_progress_get
 from campaigns.templatetags.provider_labels import provider_label
 from justsend_panel.core import formatting
 from justsend_panel.core.provider import provider_registry
 from justsend_panel.core.exceptions import ApplicationError
+from justsend_panel.core.models import ProviderSetting
 from justsend_panel.sms.exceptions import SmsError
 from justsend_panel.sms.registry import vocabulary
 
@@ -97,13 +111,18 @@ class Figures:
     not_sent: int = 0
     points: Decimal = Decimal("0")
     cost: Decimal | None = None
+    # Campaigns whose cost in ``cost`` is what their provider reported (SMS.by's mailings),
+    # and those whose cost is the panel's estimate (a provider that reported none yet).
+    cost_reported: int = 0
+    cost_estimated: int = 0
 
     @property
     def delivery_rate(self) -> float | None:
         return round(100 * self.delivered / self.sent, 1) if self.sent else None
 
     def add(self, other: Figures) -> None:
-        for name in ("batches", "recipients", "sent", "delivered", "undelivered", "not_sent", "points"):
+        for name in ("batches", "recipients", "sent", "delivered", "undelivered", "not_sent", "points",
+                     "cost_reported", "cost_estimated"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.cost is not None:
             self.cost = (self.cost or Decimal("0")) + other.cost
@@ -153,16 +172,23 @@ def _local_query(query: StatsQuery):
 
 
 def local_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], str]:
-    """Per day and variant from the campaigns' counters: one grouped query. Also the currency."""
+    """Per day and variant from the campaigns' counters: one grouped query. Also the currency.
+
+    A campaign's cost is what its provider reported where it did (``_reported_cost``), else
+    the panel's estimate; the rows count which was which."""
     registry = provider_registry()
-    charging = Q(provider__in=[name for name in registry.names()
-                               if registry.capabilities(name).charged_points])
+    charged = [name for name in registry.names() if registry.capabilities(name).charged_points]
+    charging = Q(provider__in=charged)
+    account_currency = Value("")
     if query.provider:
         # One provider's campaigns: its own cost, in its own currency.
         charging = Q(provider=query.provider)
+        account_currency = Max(Subquery(ProviderSetting.objects.filter(provider=query.provider)
+                                        .values("currency")[:1]))
     grouped = (
         _local_query(query)
-        .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()),
+                  reported_cost=_reported_cost())
         .values("day", "variant")
         .annotate(
             batches=Count("pk"),
@@ -172,23 +198,34 @@ def local_daily_stats(*, query: StatsQuery) -> tuple[list[DayRow], str]:
             undelivered=Sum("undelivered_count"),
             not_sent=Sum("not_sent_count"),
             points=Sum("charged_points"),
-            # Justsend bills one account in one currency; another provider's estimate (in
-            # its own currency, from the Providers page) is never added to it.
-            cost=Sum("cost", filter=charging),
-            currency=Max("cost_currency", filter=charging),
+            # Justsend bills one account in one currency; another provider's cost (in its
+            # own currency) is never added to it.
+            # Named apart from the column: the filters below read the campaign's own cost.
+            total_cost=Sum(Coalesce("reported_cost", "cost"), filter=charging),
+            cost_reported=Count("pk", filter=charging & Q(reported_cost__isnull=False)),
+            cost_estimated=Count("pk", filter=charging & Q(reported_cost__isnull=True, cost__isnull=False)
+                                 & ~Q(provider__in=charged)),
+            currency=Max("cost_currency", filter=charging & Q(reported_cost__isnull=True)),
+            account_currency=account_currency,
         )
         .order_by("day", "variant")
     )
-    rows, currency = [], ""
+    rows, currency, reported = [], "", False
     for values in grouped:
         currency = currency or values["currency"] or ""
+        reported = reported or bool(values["cost_reported"])
         rows.append(DayRow(
             day=values["day"], variant=values["variant"], batches=values["batches"],
             recipients=values["recipients"] or 0, sent=values["sent"] or 0,
             delivered=values["delivered"] or 0, undelivered=values["undelivered"] or 0,
             not_sent=values["not_sent"] or 0, points=_exact(values["points"]) or Decimal("0"),
-            cost=_exact(values["cost"]),
+            cost=_exact(values["total_cost"]), cost_reported=values["cost_reported"],
+            cost_estimated=values["cost_estimated"],
         ))
+        if reported and query.provider:
+            # A reported cost is in the provider's account's currency (SMS.by names none).
+            currency = provider_cost_unit(provider=query.provider,
+                                          currency=values["account_currency"] or "")
     return rows, currency
 
 
@@ -337,11 +374,25 @@ def chart_data(*, statistics: Statistics) -> dict:
 # --- per provider: delivery rate, counts and costs -----------------------------------------
 
 
+class ProviderCost(NamedTuple):
+    """A sum of costs in one currency, and whether the provider reported it (Justsend's
+    charged points, SMS.by's mailings) or the panel estimated it (segments x the Providers
+    page's price). ``currency`` is what the page writes after the amount: a provider that
+    names no currency (SMS.by) gets the Providers page's one, else a label that says so."""
+
+    amount: Decimal
+    currency: str
+    reported: bool
+
+
 @dataclass
 class ProviderFigures:
     """One provider's figures over the range. ``failed`` are the final non-deliveries
     (undelivered, expired, rejected: the page's "Undelivered"); ``in_doubt`` the messages
-    whose hand-over was never confirmed (campaign recipients and single messages)."""
+    whose hand-over was never confirmed (campaign recipients and single messages).
+    Single messages count in ``delivered``/``failed`` by the status the provider reported
+    (``delivery_status``), in ``in_doubt`` while it reported none and their hand-over was
+    never confirmed."""
 
     provider: str
     batches: int = 0
@@ -351,8 +402,8 @@ class ProviderFigures:
     not_sent: int = 0
     in_doubt: int = 0
     single: int = 0
-    # (amount, currency) per currency its campaigns were costed in: never added across.
-    costs: list[tuple[Decimal, str]] = field(default_factory=list)
+    # Per currency and source: never added across currencies, nor a report to an estimate.
+    costs: list[ProviderCost] = field(default_factory=list)
 
     @property
     def final(self) -> int:
@@ -363,33 +414,69 @@ class ProviderFigures:
         """Delivered out of the messages with a final status; None while none has one."""
         return round(100 * self.delivered / self.final, 1) if self.final else None
 
+    def cost_add(self, amount, currency: str, *, reported: bool) -> None:
+        amount = _exact(amount)
+        for n, cost in enumerate(self.costs):
+            if (cost.currency, cost.reported) == (currency, reported):
+                self.costs[n] = cost._replace(amount=cost.amount + amount)
+                return
+        self.costs.append(ProviderCost(amount, currency, reported))
+
 
 def _provider_order(name: str) -> tuple[int, str]:
     names = provider_registry().names()
     return (names.index(name), "") if name in names else (len(names), name)
 
 
+def _reported_cost():
+    """A campaign's cost as its provider reported it: the sum of its calls' costs (SMS.by's
+    mailings); NULL while none reported one."""
+    return Subquery(
+        ProviderCall.objects.filter(campaign=OuterRef("pk"), cost__isnull=False)
+        .order_by().values("campaign").annotate(total=Sum("cost")).values("total")
+    )
+
+
+SINGLE_FAILED = (Recipient.Status.UNDELIVERED, Recipient.Status.EXPIRED, Recipient.Status.REJECTED)
+
+
 def provider_delivery_stats(*, query: StatsQuery) -> list[ProviderFigures]:
-    """Per provider, in the panel's order: three grouped queries (campaign counters by
-    provider and currency, recipients in doubt, single messages), whatever the row counts."""
+    """Per provider, in the panel's order: three grouped queries (campaign counters and
+    costs by provider and currency, recipients in doubt, single messages), whatever the row
+    counts. A campaign's cost is what its provider reported where it did, else the estimate."""
     found: dict[str, ProviderFigures] = {}
+    registry = provider_registry()
 
     def of(name: str) -> ProviderFigures:
         return found.setdefault(name, ProviderFigures(provider=name))
 
+    def charges(name: str) -> bool:
+        # Justsend's campaign cost is its charged points priced: the provider's own figure.
+        return name in registry.names() and registry.capabilities(name).charged_points
+
     campaigns = _local_query(query)
     for values in (
-        campaigns.values("provider", "cost_currency")
+        campaigns.annotate(reported_cost=_reported_cost())
+        .values("provider", "cost_currency")
         .annotate(batches=Count("pk"), sent=Sum("sent_count"), delivered=Sum("delivered_count"),
                   failed=Sum("undelivered_count"), not_sent=Sum("not_sent_count"),
-                  cost=Sum("cost"))
+                  estimated=Sum("cost", filter=Q(reported_cost__isnull=True)),
+                  reported=Sum("reported_cost"),
+                  # The currency of the provider's account, where the Providers page names it.
+                  account_currency=Max(Subquery(
+                      ProviderSetting.objects.filter(provider=OuterRef("provider"))
+                      .values("currency")[:1])))
         .order_by()
     ):
-        figures = of(values["provider"])
+        provider = values["provider"]
+        figures = of(provider)
         for name in ("batches", "sent", "delivered", "failed", "not_sent"):
             setattr(figures, name, getattr(figures, name) + (values[name] or 0))
-        if values["cost"] is not None:
-            figures.costs.append((_exact(values["cost"]), values["cost_currency"]))
+        if values["estimated"] is not None:
+            figures.cost_add(values["estimated"], values["cost_currency"], reported=charges(provider))
+        if values["reported"] is not None:
+            unit = provider_cost_unit(provider=provider, currency=values["account_currency"] or "")
+            figures.cost_add(values["reported"], unit, reported=True)
     # recipient_campaign_status_idx finds each campaign's few in doubt: no scan of all rows.
     for values in (
         Recipient.objects.filter(campaign__in=campaigns, status=Recipient.Status.IN_DOUBT)
@@ -403,14 +490,23 @@ def provider_delivery_stats(*, query: StatsQuery) -> list[ProviderFigures]:
         singles = singles.filter(provider=query.provider)
     for values in (
         singles.values("provider")
-        .annotate(count=Count("pk"), in_doubt=Count("pk", filter=Q(state=SentMessage.State.IN_DOUBT)))
+        .annotate(
+            count=Count("pk"),
+            delivered=Count("pk", filter=Q(delivery_status=Recipient.Status.DELIVERED)),
+            failed=Count("pk", filter=Q(delivery_status__in=SINGLE_FAILED)),
+            # What the provider reported settles it (a JustCall callback, an SMS.by poll);
+            # without a report, the hand-over's own state.
+            in_doubt=Count("pk", filter=Q(delivery_status="", state=SentMessage.State.IN_DOUBT)),
+        )
         .order_by()
     ):
         figures = of(values["provider"])
         figures.single += values["count"]
+        figures.delivered += values["delivered"]
+        figures.failed += values["failed"]
         figures.in_doubt += values["in_doubt"]
     for figures in found.values():
-        figures.costs.sort(key=lambda cost: cost[1])
+        figures.costs.sort(key=lambda cost: (cost.currency, not cost.reported))
     return sorted(found.values(), key=lambda figures: _provider_order(figures.provider))
 
 

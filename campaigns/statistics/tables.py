@@ -40,4 +40,5 @@ class DailyStatisticsTable(tables.Table):
         return formatting.amount(value, -2)
 
     def render_cost(self, value):
-        return formatting.amount(value, 2)
+        # A provider's reported cost may be a fraction of a cent (SMS.by: 0.078).
+        return formatting.money_fine(value)

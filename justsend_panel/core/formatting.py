@@ -9,7 +9,7 @@ and times are shown in the panel's time zone (settings.TIME_ZONE).
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -49,6 +49,20 @@ def money(value: Number | None, currency: str | None = "") -> str:
     if value is None or value == "":
         return EMPTY
     number = floatformat(value, "2g")
+    return f"{number}{NBSP}{currency}" if currency else number
+
+
+def money_fine(value: Number | None, currency: str | None = "") -> str:
+    """Money a provider reports in fractions of a cent (SMS.by: 0.078 a mailing): two to
+    four decimals, as many as it has: 0.078 BYN / 0,078 BYN, 1.50 BYN, 0.0261 BYN."""
+    if value is None or value == "":
+        return EMPTY
+    try:
+        exact = Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return str(value)
+    places = min(4, max(2, -exact.normalize().as_tuple().exponent))
+    number = floatformat(exact, f"{places}g")
     return f"{number}{NBSP}{currency}" if currency else number
 
 

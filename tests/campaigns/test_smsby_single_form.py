@@ -7,6 +7,7 @@ SMS.by joins the forms' providers (``provider_options.COMPOSABLE``) with its cam
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.forms import SingleMessageForm
 from campaigns.models import SentMessage
@@ -118,5 +119,38 @@ def test_the_page_sends_a_text_and_shows_the_cost(panel_sandbox, marketing_clien
         **TEXT, "smsby_forwarding_message": "on", "smsby_forwarding_time": "5",
         "token": "3f1c2a5e-0000-4000-8000-00000000a002"}, follow=True)
     page = response.content.decode()
-    assert 'data-testid="sent-cost">0.02600<' in page  # as SMS.by writes costs: 5 decimals
+    # SMS.by writes 0.02600 and names no currency: none is set on the Providers page.
+    assert 'data-testid="sent-cost">0.026\u00a0(SMS.by account currency)<' in page
     assert 'data-testid="sent-forwarding"' in page
+    listing = marketing_client.get(reverse("campaigns:single_message_list")).content.decode()
+    assert 'data-figure="cost">0.026\u00a0(SMS.by account currency)<' in listing
+
+
+@pytest.fixture
+def english_after():
+    """A request in Polish leaves Polish active in the thread: not for the tests after it."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.parametrize("language, cost", [("en", "0.026\u00a0BYN"), ("pl", "0,026\u00a0BYN")])
+def test_the_cost_is_in_the_currency_set_on_the_providers_page_by_locale(
+    panel_sandbox, marketing_client, vibername, language, cost, django_assert_max_num_queries, english_after,
+):
+    vibername.currency = "BYN"
+    vibername.save()
+    marketing_client.post(reverse("campaigns:single_message_send"), {
+        **TEXT, "token": "3f1c2a5e-0000-4000-8000-00000000a003"}, HTTP_ACCEPT_LANGUAGE=language)
+    sent = SentMessage.objects.get()
+
+    page = marketing_client.get(reverse("campaigns:sent_message_detail", args=[sent.pk]),
+                                HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'data-testid="sent-cost">{cost}<' in page
+    for n in range(3):
+        SentMessage.objects.create(token=f"3f1c2a5e-0000-4000-8000-00000000b00{n}", msisdn="48500100200",
+                                   provider="smsby", variant=sent.variant, content="Hi", cost="0.078")
+    # Session, user, permissions and the rows with their currency: no query a message.
+    with django_assert_max_num_queries(5):
+        listing = marketing_client.get(reverse("campaigns:single_message_list"),
+                                       HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert listing.count('data-figure="cost">') == 4 and f'data-figure="cost">{cost}<' in listing

@@ -17,6 +17,13 @@ CASES = [
     # (function, arguments, English, Polish)
     (formatting.money, (Decimal("8.4E+2"), "PLN"), f"840.00{NB}PLN", f"840,00{NB}PLN"),
     (formatting.money, (Decimal("10000.0"), "PLN"), f"10,000.00{NB}PLN", f"10{NB}000,00{NB}PLN"),
+    # A provider's cost: two to four decimals, as many as it has (SMS.by's 0.02600, 0.078).
+    (formatting.money_fine, (Decimal("0.02600"), "BYN"), f"0.026{NB}BYN", f"0,026{NB}BYN"),
+    (formatting.money_fine, (Decimal("0.078"), ""), "0.078", "0,078"),
+    (formatting.money_fine, (Decimal("1.5"), "BYN"), f"1.50{NB}BYN", f"1,50{NB}BYN"),
+    (formatting.money_fine, (Decimal("718.40660"), "BYN"), f"718.4066{NB}BYN", f"718,4066{NB}BYN"),
+    (formatting.money_fine, (Decimal("0.000049"), "BYN"), f"0.00{NB}BYN", f"0,00{NB}BYN"),
+    (formatting.money_fine, (Decimal("12345"), "BYN"), f"12,345.00{NB}BYN", f"12{NB}345,00{NB}BYN"),
     (formatting.points, (Decimal("10000.00"),), f"10,000{NB}pts", f"10{NB}000{NB}pkt"),
     (formatting.points, (Decimal("2.50"),), f"2.50{NB}pts", f"2,50{NB}pkt"),
     (formatting.percent, (83.6,), "83.6%", "83,6%"),
@@ -45,7 +52,7 @@ def test_each_formatter_in_both_languages(function, arguments, english, polish):
         assert function(*arguments) == polish
 
 
-@pytest.mark.parametrize("function", [formatting.money, formatting.points, formatting.percent,
+@pytest.mark.parametrize("function", [formatting.money, formatting.money_fine, formatting.points, formatting.percent,
                                       formatting.count, formatting.when, formatting.when_exact,
                                       formatting.day])
 def test_nothing_is_a_dash(function):

@@ -1,4 +1,5 @@
 """Template filters over :mod:`justsend_panel.core.formatting`: ``{{ value|money:currency }}``,
+``|money_fine:currency`` (a provider's cost, 2-4 decimals),
 ``|points``, ``|percent``, ``|count``, ``|amount:"-2"``, ``|when``, ``|day``; and the
 ``{% panel_zone %}`` tag."""
 
@@ -8,7 +9,7 @@ from justsend_panel.core import formatting
 
 register = template.Library()
 
-for _function in (formatting.money, formatting.points, formatting.percent, formatting.count,
+for _function in (formatting.money, formatting.money_fine, formatting.points, formatting.percent, formatting.count,
                   formatting.amount, formatting.when, formatting.day):
     register.filter(_function.__name__, _function)
 

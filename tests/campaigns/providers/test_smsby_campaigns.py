@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns.models import Campaign, ProviderCall, Recipient
 from campaigns.selectors import campaign_progress_get
@@ -202,7 +202,12 @@ def test_polling_applies_statuses_finishes_the_campaign_and_stores_cost_and_part
     assert (progress.provider_parts, progress.provider_batches) == (24, 3)
     page = marketing_client.get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "SMS.by’s cost (3 mailings)" in page
-    assert 'data-count="provider_cost">0.624<' in page
+    # SMS.by names no currency and the Providers page sets none: the unit says whose it is.
+    assert 'data-count="provider_cost">0.624\u00a0(SMS.by account currency)<' in page
+    ProviderSetting.objects.filter(provider="smsby").update(currency="BYN")
+    with translation.override("en"):  # the request's Polish stays inside it, not in later tests
+        polish = marketing_client.get(f"/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert 'data-count="provider_cost">0,624\u00a0BYN<' in polish  # the Providers page's currency
     assert 'data-count="provider_parts">24<' in page
     assert campaigns_poll_provider_calls(gap=timedelta(0)) == 0  # finished: no more polls
 

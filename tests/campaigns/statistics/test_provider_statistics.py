@@ -85,14 +85,15 @@ def test_figures_per_provider_in_three_grouped_queries(three_providers, django_a
     js = by_name["justsend"]
     assert (js.batches, js.sent, js.delivered, js.failed, js.in_doubt, js.single) == (2, 15, 13, 2, 0, 1)
     assert js.delivery_rate == round(100 * 13 / 15, 1)
-    assert js.costs == [(Decimal("1.5000"), "PLN")]
+    # Justsend's campaign cost is its charged points priced: the provider's own figure.
+    assert js.costs == [(Decimal("1.5000"), "PLN", True)]
     smsm = by_name["smsmanager"]
     assert (smsm.sent, smsm.delivered, smsm.failed, smsm.in_doubt) == (9, 6, 1, 2)
     assert smsm.delivery_rate == round(100 * 6 / 7, 1)  # of the final ones, not of the sent
-    assert smsm.costs == [(Decimal("0.9000"), "CZK")]
+    assert smsm.costs == [(Decimal("0.9000"), "CZK", False)]  # the panel's estimate
     smsby = by_name["smsby"]
     assert (smsby.sent, smsby.delivered, smsby.failed, smsby.in_doubt, smsby.single) == (4, 1, 3, 1, 2)
-    assert smsby.delivery_rate == 25.0 and smsby.costs == [(Decimal("0.4000"), "BYN")]
+    assert smsby.delivery_rate == 25.0 and smsby.costs == [(Decimal("0.4000"), "BYN", False)]
 
 
 def test_a_provider_with_nothing_final_has_no_rate(three_providers):
@@ -147,7 +148,7 @@ def test_the_page_filters_by_provider_in_both_languages(marketing_client, three_
     assert [row.provider for row in response.context["providers"]] == ["smsby"]
     row = page.split('data-provider="smsby">', 1)[1].split("</tr>", 1)[0]
     assert f'data-figure="rate">{rate}<' in row
-    assert f'data-figure="cost">{cost}\u00a0BYN<' in row
+    assert f'data-cost="estimated">{cost}\u00a0BYN<' in row
     assert f">{heading}</th>" in page
     assert 'data-total="sent">4<' in page
     assert 'data-testid="statistics-justsend-withheld"' in page and 'data-testid="justsend-sum"' not in page
