@@ -132,6 +132,10 @@ def parser(description: str, *, rate: float) -> argparse.ArgumentParser:
         "--one-thread", action="store_true",
         help="serve the simulator from one thread (the worker makes one call at a time):"
              " spares it a new thread per request")
+    parser.add_argument(
+        "--rate-storage", metavar="URL",
+        help="the pacing window's `limits` storage URL, e.g. redis://127.0.0.1:6379/2 as in"
+             " production (default: a SQLite file of its own per size, the embedded default)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     return parser
 
@@ -153,7 +157,10 @@ def main(bench: ProviderBench, args: argparse.Namespace) -> None:
     per_call = bench.recipients_per_call
     print(f"# {platform.node()} {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"{'PostgreSQL' if postgres else 'SQLite'}, load average {os.getloadavg()[0]:.1f}")
+          f"{'PostgreSQL' if postgres else 'SQLite'}, pacing window "
+          f"{(args.rate_storage or 'sqlite').split(':')[0]}, "
+          f"{'one-thread' if args.one_thread else 'threaded'} simulator, "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"| recipients | calls ({per_call:,} per call) | rate limit (calls/s) "
           "| launch -> last accepted call (s) | calls/s achieved | % of the limit "
           "| worker CPU (s) | peak worker memory (MB) |")
@@ -175,7 +182,7 @@ def main(bench: ProviderBench, args: argparse.Namespace) -> None:
             env.update({
                 "PANEL_ENV": "development", **bench.environment(sandbox),
                 "PANEL_PUBLIC_URL": "",  # no web process: no callbacks
-                "RATE_LIMIT_STORAGE_URL": f"sqlite://{window.resolve()}",
+                "RATE_LIMIT_STORAGE_URL": args.rate_storage or f"sqlite://{window.resolve()}",
                 "LOG_LEVEL": "WARNING",  # not a line per call
             })
             if args.profile:
