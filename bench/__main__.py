@@ -44,6 +44,13 @@ BENCHMARKS = (
     Benchmark("campaign_send", (), ("--sizes", "10000", "--blacklist", "2000"), "server"),
     # SMS Manager's simulator at 50 calls/s: 10,000 and 100,000 (memory flat between them).
     Benchmark("smsmanager_send", (), ("--sizes", "2000"), "server"),
+    # JustCall's simulator, one call per recipient, 10,000 and 100,000 at 40 calls/s (the
+    # 100,000 run takes about 45 minutes): see docs/benchmarks.md for the chosen limit.
+    Benchmark("justcall_send", ("--rate", "40", "--one-thread"), ("--sizes", "500"), "server"),
+    # SMS.by's simulator, 1,000-recipient mailings (SMSBY_MAILING_SIZE's default); the smoke
+    # size in 100-recipient mailings so that it makes 20 calls.
+    Benchmark("smsby_send", ("--rate", "2", "--one-thread"),
+              ("--sizes", "2000", "--mailing-size", "100", "--rate", "10"), "server"),
     Benchmark("campaign_report", (), ("--recipients", "10000"), "db"),
     Benchmark("contacts_import", (), ("--rows", "10000"), "db"),
     Benchmark("contacts_pages", (), ("--members", "10000", "--blacklist", "2000",

@@ -4,179 +4,22 @@
     .venv/bin/python -m bench.smsmanager_send --sizes 2000 --rate 50
     .venv/bin/python -m bench.smsmanager_send --database postgres://postgres@127.0.0.1:5531/postgres
 
-For each audience size: a fresh database (as `bench.campaign_send` makes it: one group of
-N members with names), a queued PERSONALIZED campaign to SMS Manager (one text per
-recipient, so 10 recipients per request and per call) and the Providers page's send-rate
-limit (``ProviderSetting.rate_limit``) set to ``--rate`` calls per second. A child process
-runs the submit task's body (`campaigns.submit`) as a worker would: every call recorded,
-paced (`core.pacing`, its SQLite window), made to the simulator (a sandbox in this
-process, SMS Manager's API under /smsmanager/v2) and its answer recorded. No callback URL
-is given (no web process): the figures end at the last accepted call.
-
-Prints the seconds from launch to the last accepted call, the calls per second achieved
-between the first call and the last answer against the limit (and the %), the worker's
-CPU seconds and its peak memory (VmHWM). Exits non-zero only when a count is wrong
-(recipients not all accepted once, calls not all answered).
+One text per recipient, so 10 recipients per request and per call, to SMS Manager's API
+under /smsmanager/v2 in the sandbox. The run, the figures and the exit code are
+`bench.provider_send`'s.
 """
 
-import argparse
-import json
-import os
-import platform
-import subprocess
-import sys
-import time
-from pathlib import Path
+from bench import provider_send
 
-from bench.campaign_send import _environment, child_run, django_print, size_database
-from bench.localservices import database_drop
-from bench.procstat import peak_rss_mb
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-WORK = Path("/tmp/bench-smsmanager-send")
-
-
-def fill(size: int, rate: float) -> int:
-    """The group and a queued SMS Manager campaign to it (bench.campaign_send's fill)."""
-    from bench.campaign_send import _fill
-    from campaigns.models import Campaign
-    from justsend_panel.core.models import ProviderSetting
-
-    campaign_id = _fill(size, 0)
-    Campaign.objects.filter(pk=campaign_id).update(provider="smsmanager", provider_options={})
-    ProviderSetting.objects.update_or_create(provider="smsmanager",
-                                             defaults={"rate_limit": rate})
-    return campaign_id
-
-
-def child(campaign_id: int) -> None:
-    """The worker's side: exactly what the campaigns.submit task runs."""
-    from django.db.models import Count, Max, Min
-
-    from campaigns.models import Campaign, ProviderCall, Recipient
-    from campaigns.services import sending
-
-    cpu_before = os.times()
-    launched = time.time()
-    sending.campaign_submit(campaign_id=campaign_id)
-    elapsed = time.time() - launched
-    cpu_after = os.times()
-    campaign = Campaign.objects.get(pk=campaign_id)
-    calls = ProviderCall.objects.filter(campaign=campaign).aggregate(
-        count=Count("pk"), first=Min("created_at"), last=Max("answered_at"))
-    states = dict(ProviderCall.objects.filter(campaign=campaign).values_list("state")
-                  .annotate(n=Count("pk")))
-    recipients = dict(Recipient.objects.filter(campaign=campaign).values_list("status")
-                      .annotate(n=Count("pk")))
-    first, last = calls["first"], calls["last"]
-    print(json.dumps({
-        "seconds": elapsed, "status": campaign.status, "failure": campaign.failure_reason,
-        "to_last_answer": last.timestamp() - launched if last else None,
-        "calls_span": (last - first).total_seconds() if first and last else None,
-        "calls": calls["count"], "call_states": states, "recipients": recipients,
-        "cpu": (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system),
-        "max_rss_mb": peak_rss_mb(),
-    }))
-
-
-def problems(result: dict, *, size: int, accepted: list[str]) -> list[str]:
-    """What is wrong with the counts of one run (nothing about its speed)."""
-    found = []
-    if result["status"] != "sending":
-        found.append(f"campaign {result['status']}: {result['failure']}")
-    if result["recipients"] != {"submitted": size}:
-        found.append(f"recipients {result['recipients']}, expected {size:,} submitted")
-    expected_calls = -(-size // 10)
-    if result["call_states"] != {"sent": expected_calls}:
-        found.append(f"calls {result['call_states']}, expected {expected_calls:,} answered")
-    if len(accepted) != size or len(set(accepted)) != size:
-        found.append(f"the simulator accepted {len(accepted):,} messages to "
-                     f"{len(set(accepted)):,} numbers, expected {size:,} once each")
-    return found
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--rate", type=float, default=50.0,
-                        help="the send-rate limit, calls per second (ProviderSetting.rate_limit)")
-    parser.add_argument("--database", default="sqlite",
-                        help="'sqlite' or a PostgreSQL server URL (a database per size is made)")
-    parser.add_argument("--profile", metavar="DIR",
-                        help="run the worker under cProfile, stats to DIR/worker-<size>.prof")
-    parser.add_argument(
-        "--one-thread", action="store_true",
-        help="serve the simulator from one thread (the worker makes one call at a time):"
-             " spares it a new thread per request (the figures of earlier runs)")
-    parser.add_argument("--child", type=int)
-    args = parser.parse_args()
-    if args.child:
-        child_run(child, args.child)
-        return
-    WORK.mkdir(parents=True, exist_ok=True)
-    from justsend_panel.sandbox import server
-    from justsend_panel.sandbox.server import run_sandbox
-
-    if args.one_thread:
-        server.build_server = lambda app, host, port: server.make_server(
-            host, port, app, threaded=False, request_handler=server._QuietRequestHandler)
-
-    postgres = args.database != "sqlite"
-    print(f"# {platform.node()} {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"{'PostgreSQL' if postgres else 'SQLite'}, load average {os.getloadavg()[0]:.1f}")
-    print("| recipients | calls (10 per call) | rate limit (calls/s) | launch -> last accepted "
-          "call (s) | calls/s achieved | % of the limit | worker CPU (s) "
-          "| peak worker memory (MB) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    failed = 0
-    for size in [int(s) for s in args.sizes.split(",")]:
-        url = size_database(args.database, f"bench_smsmanager_send_{size}", WORK)
-        window = WORK / f"rate-limits-{size}.sqlite3"
-        window.unlink(missing_ok=True)
-        env = {**os.environ, **_environment(url)}
-        sandbox_dir = WORK / f"sandbox-{size}"
-        for leftover in sandbox_dir.glob("sandbox.sqlite3*"):
-            leftover.unlink()
-        with run_sandbox(tmp_dir=sandbox_dir, clock="manual") as sandbox:
-            campaign_id = int(django_print(
-                f"from bench.smsmanager_send import fill; print(fill({size}, {args.rate}))", env))
-            env.update({
-                "PANEL_ENV": "development", "SMSMANAGER_API_KEY": "",
-                "SMSMANAGER_API_URL": sandbox.smsmanager_url,
-                "SMSMANAGER_SANDBOX_API_KEY": sandbox.smsmanager_api_key,
-                "PANEL_PUBLIC_URL": "",  # no web process: no callbacks
-                "RATE_LIMIT_STORAGE_URL": f"sqlite://{window.resolve()}",
-                "LOG_LEVEL": "WARNING",  # not a line per call
-            })
-            if args.profile:
-                Path(args.profile).mkdir(parents=True, exist_ok=True)
-                env["BENCH_PROFILE"] = str(Path(args.profile).resolve() / f"worker-{size}.prof")
-            run = subprocess.run([sys.executable, "-m", "bench.smsmanager_send", "--child",
-                                  str(campaign_id)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                 text=True)
-            if run.returncode:
-                sys.exit(f"the worker process failed with {run.returncode}")
-            result = json.loads(run.stdout.strip().splitlines()[-1])
-            numbers = {f"48{500000000 + i}" for i in range(size)}
-            accepted = [row[0] for row in sandbox.app.store.all(
-                "SELECT phone_number FROM smsm_messages") if row[0] in numbers]
-        if postgres:
-            database_drop(url)
-        wrong = problems(result, size=size, accepted=accepted)
-        if wrong:
-            print(f"| {size:,} | FAILED: {'; '.join(wrong)} |", flush=True)
-            failed += 1
-            continue
-        achieved = result["calls"] / result["calls_span"] if result["calls_span"] else 0.0
-        print(f"| {size:,} | {result['calls']:,} | {args.rate:g} "
-              f"| {result['to_last_answer']:.1f} | {achieved:.1f} "
-              f"| {100 * achieved / args.rate:.0f} % | {result['cpu']:.1f} "
-              f"| {result['max_rss_mb']:.0f} |", flush=True)
-    if failed:
-        sys.exit(f"{failed} size(s) failed")
+BENCH = provider_send.ProviderBench(
+    provider="smsmanager",
+    recipients_per_call=10,
+    environment=lambda sandbox: {
+        "SMSMANAGER_API_KEY": "", "SMSMANAGER_API_URL": sandbox.smsmanager_url,
+        "SMSMANAGER_SANDBOX_API_KEY": sandbox.smsmanager_api_key},
+    accepted_sql="SELECT phone_number FROM smsm_messages",
+)
 
 
 if __name__ == "__main__":
-    main()
+    provider_send.main(BENCH, provider_send.parser(__doc__.split("\n")[0], rate=50.0).parse_args())
