@@ -3,7 +3,7 @@ simulator (over HTTP, one recorded call per recipient, paced), with a blackliste
 in the audience; each message's ``webhook_url`` carries its recipient's signed token, the
 simulator's status callbacks reach the live panel's ``/webhooks/justcall/<secret>/<token>/``
 and every recipient ends final: nobody sent twice, the blacklisted number never sent to.
-And a worker SIGKILLed mid-send while the simulator holds one call: the next worker takes
+And the same 1,000 with a worker SIGKILLed mid-send while the simulator holds one call: the next worker takes
 the campaign over (lease), puts that call in doubt, sends only the rest, and the held
 message's callbacks settle its recipient."""
 
@@ -128,7 +128,7 @@ def test_a_worker_killed_while_justcall_holds_a_call_leaves_it_in_doubt_until_it
     original = celery_app.send_task
     monkeypatch.setattr(celery_app, "send_task", lambda name, *args, **kwargs: original(
         name, *args, **{**kwargs, **({"queue": QUEUE} if name == "campaigns.submit" else {})}))
-    size = 300
+    size = AUDIENCE
     ProviderSetting.objects.create(provider="justcall", rate_limit=100, from_numbers=[FROM])
     group = group_with_members("Customers", size, start=500000000)
     blacklist(BLACKLISTED)
